@@ -1,0 +1,1 @@
+"""Film-news pipeline: article files -> clean text and metadata -> DuckDB, run by Dagster."""

@@ -1,0 +1,292 @@
+"""From a document's content to clean article text and metadata.
+
+HTML goes through trafilatura (body and metadata); plain text follows the
+newsroom export format ``date YYYY-MM-DD`` then the body. Both end in the same
+normalized text: paragraphs separated by one blank line, Unicode NFC, white
+space folded, and quote marks kept exactly as written because quote
+extraction and every offset downstream refer to this text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import trafilatura
+from lxml import etree
+
+from .errors import DocumentRejected
+from .reading import SourceDocument, decode_text
+
+
+@dataclass(frozen=True)
+class ExtractionSettings:
+    """How article text is pulled out of HTML; one object, as trafilatura passes options.
+
+    The defaults were chosen by ``benchmarks/extraction_benchmark.py`` (see the README).
+    """
+
+    # favor_precision scored best on the gold pages: body F1 0.967 against 0.956.
+    favor_precision: bool = True
+    favor_recall: bool = False
+    include_tables: bool = True
+    # A headline repeated as the body's first line is furniture: articles.title holds it.
+    drop_leading_headline: bool = True
+    # Fewer words than this is a teaser, an index page or a paywall stub, not an article.
+    min_words: int = 20
+
+
+@dataclass
+class CleanArticle:
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published_date: dt.date | None = None
+    site: str | None = None
+    url: str | None = None
+    # (start, end) offsets of italic runs in ``text``: film news italicizes titles.
+    italic_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+# Private-use code points mark italic runs while the text is being normalized,
+# so their offsets survive white-space folding.
+_ITALIC_OPEN, _ITALIC_CLOSE = "\ue000", "\ue001"
+_BLOCK_TAGS = {"p", "head", "item", "quote", "code", "row", "list", "table", "cell", "div"}
+# Invisible characters that sneak in from CMS editors and break offsets and matching.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACE_LIKE = re.compile(r"[^\S\n]+")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, invisible characters removed, spaces folded, one blank line between paragraphs.
+
+    NFC rather than NFKC: NFKC would rewrite ellipses and full-width
+    punctuation, and we promise quote marks and punctuation as written.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = []
+    for block in re.split(r"\n", text):
+        block = _SPACE_LIKE.sub(" ", block).strip()
+        if block.strip(_ITALIC_OPEN + _ITALIC_CLOSE + " "):
+            paragraphs.append(block)
+    return "\n\n".join(paragraphs)
+
+
+def count_words(text: str) -> int:
+    return len(re.findall(r"\w+(?:['’]\w+)*", text))
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text with case, quote style and white space folded.
+
+    Two copies that differ only in curly versus straight quotes or spacing get
+    the same hash, so exact syndicated copies are found without MinHash.
+    """
+    folded = text.casefold().translate(_QUOTE_FOLD)
+    folded = " ".join(folded.split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+_QUOTE_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"'})
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the body text, from py3langid (offline, 97 languages)."""
+    import py3langid
+
+    # The first few thousand characters decide it; whole long features only cost time.
+    language, _score = py3langid.classify(text[:5000])
+    return language
+
+
+def extract_article(document: SourceDocument, settings: ExtractionSettings = ExtractionSettings()) -> CleanArticle:
+    if document.kind == "html":
+        article = extract_html_article(document.content, settings)
+    else:
+        article = parse_text_article(decode_text(document.content))
+    if count_words(article.text) < settings.min_words:
+        raise DocumentRejected(
+            "extract",
+            f"only {count_words(article.text)} words of article text were found (at least {settings.min_words} needed): "
+            "the page looks like an index, teaser, paywall or error page; save the full article page",
+        )
+    return article
+
+
+def extract_html_article(html: bytes | str, settings: ExtractionSettings = ExtractionSettings()) -> CleanArticle:
+    try:
+        document = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=settings.include_tables,
+            include_formatting=True,
+            favor_precision=settings.favor_precision,
+            favor_recall=settings.favor_recall,
+            deduplicate=False,
+        )
+    except (ValueError, TypeError, etree.ParserError) as exc:
+        raise DocumentRejected("extract", f"the HTML could not be parsed ({exc}); check the file is a saved web page") from None
+    if document is None or document.body is None:
+        raise DocumentRejected(
+            "extract",
+            "no article text was found in the page (no body paragraphs); check it is an article page and not a listing, login or error page",
+        )
+    marked_text = normalize_text("\n".join(_body_blocks(document.body)))
+    title = _clean_field(document.title)
+    if settings.drop_leading_headline and title:
+        marked_text = _drop_leading_headline(marked_text, title)
+    text, italic_spans = _strip_italic_marks(marked_text)
+    return CleanArticle(
+        text=text,
+        title=title,
+        author=_clean_author(document.author),
+        published_date=_parse_date(document.date),
+        site=_clean_field(document.sitename) or _clean_field(document.hostname),
+        url=_clean_field(document.url),
+        italic_spans=italic_spans,
+    )
+
+
+# Leading "date YYYY-MM-DD" line of the plain-text export; the body may follow on the same line.
+_DATE_HEADER = re.compile(r"\A\s*date[ \t]+(\S+)[ \t]*(?:\n|[ \t]|\Z)", re.IGNORECASE)
+
+
+def parse_text_article(text: str) -> CleanArticle:
+    published = None
+    header = _DATE_HEADER.match(text)
+    if header:
+        value = header.group(1)
+        try:
+            published = dt.date.fromisoformat(value)
+        except ValueError:
+            raise DocumentRejected(
+                "extract", f"the header 'date {value}' is not a valid date; write it as 'date YYYY-MM-DD' on the first line"
+            ) from None
+        text = text[header.end():]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if re.search(r"\n[^\S\n]*\n", text):
+        # Blank lines separate paragraphs; single newlines are hard wraps inside one.
+        blocks = [" ".join(block.split("\n")) for block in re.split(r"\n[^\S\n]*\n", text)]
+    else:
+        blocks = text.split("\n")
+    return CleanArticle(text=normalize_text("\n".join(blocks)), published_date=published)
+
+
+def _body_blocks(body: etree._Element) -> list[str]:
+    """One string per paragraph-like element of trafilatura's body tree, italics marked."""
+    blocks: list[str] = []
+
+    def inline_text(element: etree._Element) -> str:
+        parts = [element.text or ""]
+        for child in element:
+            if child.tag == "lb":
+                parts.append("\n")
+            elif child.tag in _BLOCK_TAGS:
+                # A block nested inside a block (a list inside a quote): its own paragraph.
+                blocks_in_child = "\n".join(_collect(child))
+                parts.append("\n" + blocks_in_child + "\n")
+            else:
+                inner = inline_text(child)
+                if child.tag == "hi" and "#i" in (child.get("rend") or "") and inner.strip():
+                    inner = _ITALIC_OPEN + inner + _ITALIC_CLOSE
+                parts.append(inner)
+            parts.append(child.tail or "")
+        return "".join(parts)
+
+    def _collect(element: etree._Element) -> list[str]:
+        if element.tag in {"list", "table", "quote", "div"} and len(element) and all(
+            child.tag in _BLOCK_TAGS for child in element
+        ):
+            out = []
+            for child in element:
+                out.extend(_collect(child))
+            return out
+        if element.tag == "row":
+            cells = [" ".join(inline_text(cell).split()) for cell in element]
+            return [" | ".join(cell for cell in cells if cell)]
+        return [inline_text(element)]
+
+    for element in body:
+        if element.tag == "graphic":
+            continue
+        blocks.extend(_collect(element))
+    return blocks
+
+
+def _strip_italic_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    position, start = 0, None
+    for ch in marked:
+        if ch == _ITALIC_OPEN:
+            start = position
+        elif ch == _ITALIC_CLOSE:
+            if start is not None and position > start:
+                spans.append((start, position))
+            start = None
+        else:
+            out.append(ch)
+            position += 1
+    text = "".join(out)
+    trimmed = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return text, trimmed
+
+
+def _drop_leading_headline(marked_text: str, title: str) -> str:
+    first, _, rest = marked_text.partition("\n\n")
+    plain_first = first.replace(_ITALIC_OPEN, "").replace(_ITALIC_CLOSE, "")
+    if rest and _fold(plain_first) == _fold(title):
+        return rest
+    return marked_text
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().translate(_QUOTE_FOLD).split())
+
+
+def _clean_field(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(unicodedata.normalize("NFC", value).translate(_INVISIBLE).split())
+    return value or None
+
+
+# Byline furniture that CMS templates put inside the author element (seen on
+# People, Page Six and others): everything from the first of these on is dropped.
+_BYLINE_FURNITURE = re.compile(
+    r"\s*\b(?:View author archive|Get author RSS feed|Updated|Published|Follow on|Read more|More by)\b.*$", re.IGNORECASE
+)
+
+
+def _clean_author(value: str | None) -> str | None:
+    value = _clean_field(value)
+    if value is None:
+        return None
+    authors = []
+    for name in value.split(";"):
+        name = _BYLINE_FURNITURE.sub("", name).strip()
+        name = re.sub(r"^by\s+", "", name, flags=re.IGNORECASE).strip()
+        if name and name not in authors:
+            authors.append(name)
+    return "; ".join(authors) or None
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,198 @@
+"""Finding article files in the landing folder and reading their bytes safely."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import hashlib
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DocumentRejected
+
+# Suffixes the pipeline reads; anything else found in the landing folder is
+# rejected with a reason rather than skipped, so nothing disappears silently.
+HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+TEXT_SUFFIXES = (".txt",)
+SUPPORTED_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES
+
+# News pages are rarely above 2-3 MB; these caps stop a stray video or a gzip
+# bomb from taking the run's memory.
+MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
+
+# Magic numbers of formats people drop into folders by mistake.
+_BINARY_SIGNATURES = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"PK\x03\x04": "a ZIP archive (or a Word/Excel file)",
+    b"\x1f\x8b": "gzip-compressed data",
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file found in the landing folder, before it is read."""
+
+    path: Path  # absolute
+    relative_path: str  # POSIX path inside the landing folder: the file's identity
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """The decoded-enough content of one file, ready for extraction."""
+
+    source: SourceFile
+    kind: str  # "html" or "text"
+    content: bytes  # decompressed bytes: HTML is decoded by trafilatura, text by decode_text
+    file_sha256: str  # of the bytes on disk, to notice changed files
+
+
+def document_kind(path: Path | str) -> str | None:
+    name = str(path).lower()
+    if name.endswith(HTML_SUFFIXES):
+        return "html"
+    if name.endswith(TEXT_SUFFIXES):
+        return "text"
+    return None
+
+
+def discover_source_files(root: Path) -> list[SourceFile]:
+    """Every regular file under ``root``, sorted by relative path.
+
+    Hidden files and folders (``.DS_Store``, ``.git``, editors' swap files) are
+    not articles and are left out; every other file is returned, supported or
+    not, so unsupported ones can be rejected with a reason.
+    """
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise FileNotFoundError(f"the landing folder {root} does not exist or is not a folder")
+    found: list[SourceFile] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            try:
+                stat = path.stat()
+            except OSError:
+                # A dangling symlink still has to be reported, not skipped.
+                stat = None
+            found.append(
+                SourceFile(
+                    path=path,
+                    relative_path=path.relative_to(root).as_posix(),
+                    size=stat.st_size if stat else -1,
+                    mtime_ns=stat.st_mtime_ns if stat else -1,
+                )
+            )
+    return sorted(found, key=lambda f: f.relative_path)
+
+
+def read_source_document(source: SourceFile) -> SourceDocument:
+    """Read one file's bytes, decompressing ``.gz``; raise DocumentRejected on failure."""
+    kind = document_kind(source.path)
+    if kind is None:
+        raise DocumentRejected(
+            "read",
+            f"unsupported file type '{''.join(source.path.suffixes) or source.path.name}': "
+            f"the pipeline reads {', '.join(SUPPORTED_SUFFIXES)}; convert the file or move it out of the landing folder",
+        )
+    try:
+        with open(source.path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise DocumentRejected("read", "the file vanished or is a broken link; restore it or remove the link") from None
+    except IsADirectoryError:
+        raise DocumentRejected("read", "this is a folder named like an article file; rename it") from None
+    except OSError as exc:
+        raise DocumentRejected("read", f"the file cannot be read ({exc.strerror}); check its permissions") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DocumentRejected(
+            "read", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, far beyond a news page; check what it is"
+        )
+    file_sha256 = hashlib.sha256(raw).hexdigest()
+    content = raw
+    if str(source.path).lower().endswith(".gz"):
+        content = _gunzip_capped(raw)
+    if not content.strip():
+        raise DocumentRejected("read", "the file is empty; re-download or re-export the article")
+    _reject_binary(content, kind)
+    return SourceDocument(source=source, kind=kind, content=content, file_sha256=file_sha256)
+
+
+def _gunzip_capped(raw: bytes) -> bytes:
+    # zlib with a max_length bound: a small bomb cannot expand past the cap.
+    decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        out = decompressor.decompress(raw, MAX_DECOMPRESSED_BYTES + 1)
+    except zlib.error:
+        raise DocumentRejected(
+            "read", "the .gz file is not valid gzip data (corrupt or not compressed); re-download it or drop the .gz suffix"
+        ) from None
+    if len(out) > MAX_DECOMPRESSED_BYTES or decompressor.unconsumed_tail:
+        raise DocumentRejected(
+            "read", f"the .gz file expands beyond {MAX_DECOMPRESSED_BYTES // (1024 * 1024)} MB, which no news page does"
+        )
+    if not decompressor.eof:
+        raise DocumentRejected("read", "the .gz file is truncated (the download was cut short); re-download it")
+    return out
+
+
+def _reject_binary(content: bytes, kind: str) -> None:
+    for signature, what in _BINARY_SIGNATURES.items():
+        if content.startswith(signature):
+            raise DocumentRejected("read", f"the file is {what}, not {'HTML' if kind == 'html' else 'text'}; check what was saved")
+    # Text in UTF-16/32 is legitimate and full of NUL bytes; anything else with them is binary.
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return
+    head = content[:4096]
+    if b"\x00" in head:
+        raise DocumentRejected("read", "the file contains binary data, not text; check what was saved under this name")
+
+
+def decode_text(content: bytes) -> str:
+    """Decode a plain-text article: BOMs honoured, UTF-8 expected, Windows-1252 tolerated.
+
+    Windows-1252 is the one legacy encoding common in exported newsroom text;
+    anything that decodes in neither is rejected rather than guessed at.
+    """
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if content.startswith(bom):
+            try:
+                return content.decode(encoding)
+            except UnicodeDecodeError:
+                raise DocumentRejected(
+                    "decode", f"the file starts with a {encoding} byte-order mark but is not valid {encoding}; re-save it as UTF-8"
+                ) from None
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = content.decode("cp1252")
+    except UnicodeDecodeError:
+        raise DocumentRejected(
+            "decode",
+            f"the text is not UTF-8 (invalid byte at position {utf8_error.start}) nor Windows-1252; re-save it as UTF-8",
+        ) from None
+    # cp1252 decodes almost anything; C1-range control characters mean it was not really cp1252.
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(2, len(text) // 200):
+        raise DocumentRejected(
+            "decode", f"the text is not UTF-8 (invalid byte at position {utf8_error.start}); re-save it as UTF-8"
+        )
+    return text
