@@ -1,0 +1,1 @@
+"""Dagster assets: thin wrappers that load, call the core, validate, write and report."""

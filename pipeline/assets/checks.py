@@ -1,0 +1,110 @@
+"""Asset checks on the landed tables: schema, row accounting and no orphan rows.
+
+They read DuckDB after a materialization, so they also catch damage done
+outside the pipeline (a hand-edited table) when run from the UI.
+"""
+
+
+import pandera.polars as pa
+import polars as pl
+from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
+
+from ..schemas import ArticlesSchema, RejectedDocumentsSchema
+from ..resources import DuckDBWarehouse
+from ..warehouse import frame_to_markdown, query_frame
+
+# Rows validated per chunk: the check streams the table, it never loads it whole.
+CHECK_CHUNK_ROWS = 5000
+
+
+def _validate_table(warehouse_db: DuckDBWarehouse, table: str, schema: type[pa.DataFrameModel]) -> AssetCheckResult:
+    failures: list[pl.DataFrame] = []
+    rows = 0
+    with warehouse_db.connect() as con:
+        reader = con.sql(f"select * from {table}").to_arrow_reader(CHECK_CHUNK_ROWS)
+        for record_batch in reader:
+            chunk = pl.from_arrow(record_batch)
+            if isinstance(chunk, pl.Series):
+                chunk = chunk.to_frame()
+            rows += chunk.height
+            try:
+                schema.validate(chunk, lazy=True)
+            except pa.errors.SchemaErrors as errors:
+                failures.append(errors.failure_cases.select("column", "check", pl.col("failure_case").cast(pl.String)))
+    failed = pl.concat(failures) if failures else pl.DataFrame()
+    return AssetCheckResult(
+        passed=failed.is_empty(),
+        metadata={
+            "rows_checked": MetadataValue.int(rows),
+            "failures": MetadataValue.int(failed.height),
+            "failure_sample": MetadataValue.md(frame_to_markdown(failed.head(10))),
+        },
+    )
+
+
+@asset_check(asset="articles", description="Every row of articles passes the ArticlesSchema (Pandera).")
+def articles_match_schema(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
+    return _validate_table(warehouse_db, "articles", ArticlesSchema)
+
+
+@asset_check(asset="rejected_documents", description="Every row of rejected_documents passes the RejectedDocumentsSchema (Pandera).")
+def rejected_documents_match_schema(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
+    return _validate_table(warehouse_db, "rejected_documents", RejectedDocumentsSchema)
+
+
+@asset_check(
+    asset="articles",
+    description="No orphan rows: duplicate_of names an existing article that is itself the original, "
+    "and every landed file record points at an existing article.",
+)
+def articles_have_no_orphans(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
+    with warehouse_db.connect() as con:
+        dangling = query_frame(
+            con,
+            """
+            select a.article_id, a.duplicate_of, 'duplicate_of names a missing article or a copy' as problem
+            from articles a left join articles o on o.article_id = a.duplicate_of
+            where a.duplicate_of is not null and (o.article_id is null or o.duplicate_of is not null)
+            union all
+            select s.article_id, null, 'landed file record without its article: ' || s.relative_path
+            from source_files s left join articles a using (article_id)
+            where s.status = 'landed' and a.article_id is null
+            """,
+        )
+    return AssetCheckResult(
+        passed=dangling.is_empty(),
+        metadata={"orphans": MetadataValue.int(dangling.height), "sample": MetadataValue.md(frame_to_markdown(dangling.head(10)))},
+    )
+
+
+@asset_check(
+    asset="rejected_documents",
+    description="Row counts add up: every file seen in the landing folder is either landed in articles or "
+    "has a row in rejected_documents, so nothing was dropped silently.",
+)
+def every_file_accounted_for(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
+    with warehouse_db.connect() as con:
+        counts = query_frame(
+            con,
+            """
+            select
+                count(*) as files_seen,
+                count(*) filter (where status = 'landed') as files_landed,
+                count(*) filter (where status = 'rejected') as files_rejected,
+                count(*) filter (where status = 'rejected' and r.source_path is null) as rejected_without_reason,
+                (select count(*) from articles) as article_rows,
+                (select count(*) from rejected_documents) as rejected_rows
+            from source_files s left join rejected_documents r using (source_path)
+            """,
+        ).row(0, named=True)
+    unaccounted = counts["files_seen"] - counts["files_landed"] - counts["files_rejected"]
+    passed = unaccounted == 0 and counts["rejected_without_reason"] == 0
+    return AssetCheckResult(
+        passed=passed,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={**{key: MetadataValue.int(int(value)) for key, value in counts.items()},
+                  "files_unaccounted": MetadataValue.int(int(unaccounted))},
+    )
+
+
+INGEST_CHECKS = [articles_match_schema, rejected_documents_match_schema, articles_have_no_orphans, every_file_accounted_for]

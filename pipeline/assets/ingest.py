@@ -1,0 +1,135 @@
+"""The ``articles`` and ``rejected_documents`` assets: landing-folder files to clean text in DuckDB."""
+
+
+from functools import partial
+
+import polars as pl
+from dagster import AssetExecutionContext, AssetSpec, Config, MaterializeResult, MetadataValue, multi_asset
+
+from .. import warehouse
+from ..core.articles import REJECTION_FRAME_SCHEMA, article_bands, clean_source_files, mark_duplicates
+from ..core.cleaning import ExtractionSettings
+from ..core.reading import SourceFile
+from ..resources import DuckDBWarehouse, LandingFolder
+from ..schemas import ArticlesSchema, RejectedDocumentsSchema, split_valid_rows
+
+INGEST_GROUP = "ingest"
+
+
+class IngestConfig(Config):
+    """Run options for ingesting the landing folder."""
+
+    full_refresh: bool = False
+    """Forget what was ingested and process every file again (an explicit full rebuild)."""
+    batch_size: int = 200
+    """Files read, cleaned and written per batch: memory is bounded by this, not by the corpus."""
+
+
+@multi_asset(
+    name="ingest_articles",
+    specs=[
+        AssetSpec(
+            "articles",
+            group_name=INGEST_GROUP,
+            kinds={"duckdb", "polars", "python"},
+            description=ArticlesSchema.__doc__ + (
+                " Cleaned body text and metadata (trafilatura for HTML, the 'date YYYY-MM-DD' header for text), "
+                "language, word count, content hash and duplicate_of for syndicated copies. Only new or changed "
+                "files are processed; run with full_refresh for a rebuild."
+            ),
+        ),
+        AssetSpec(
+            "rejected_documents",
+            group_name=INGEST_GROUP,
+            kinds={"duckdb", "polars"},
+            description=RejectedDocumentsSchema.__doc__ + " One row per file, with the stage and an actionable reason.",
+        ),
+    ],
+)
+def ingest_articles(
+    context: AssetExecutionContext, config: IngestConfig, warehouse_db: DuckDBWarehouse, landing_folder: LandingFolder
+):
+    settings = ExtractionSettings()
+    listing = landing_folder.listing_frame()
+    sources = {f.relative_path: f for f in landing_folder.list_files()}
+    ingested_at = warehouse.utc_now()
+    totals = {"files_in_landing_folder": listing.height, "files_processed": 0, "articles_landed": 0,
+              "documents_rejected": 0, "duplicates_found": 0, "unchanged_files": 0}
+    with warehouse_db.connect() as con, warehouse.transaction(con):
+        if config.full_refresh:
+            context.log.info("full refresh: clearing ingested articles, rejections and file records")
+            warehouse.clear_ingest_state(con)
+        todo = warehouse.files_to_process(con, listing)
+        context.log.info(f"{todo.height} of {listing.height} files are new or changed")
+        for offset in range(0, todo.height, max(1, config.batch_size)):
+            chunk = todo.slice(offset, config.batch_size)
+            batch = [(sources[path], known) for path, known in chunk.select("relative_path", "known_sha256").iter_rows()]
+            _ingest_batch(con, batch, ingested_at, settings, totals)
+            context.log.info(f"batch of {len(batch)} files written (up to {offset + len(batch)} of {todo.height})")
+        article_rows = warehouse.scalar(con, "select count(*) from articles")
+        rejected_rows = warehouse.scalar(con, "select count(*) from rejected_documents")
+        articles_preview = warehouse.newest_rows_markdown(
+            con, "articles", ["article_id", "published_date", "site", "title", "word_count", "language", "duplicate_of"],
+            "ingested_at desc, published_date",
+        )
+        rejected_preview = warehouse.newest_rows_markdown(
+            con, "rejected_documents", ["source_path", "stage", "reason"], "rejected_at desc, source_path"
+        )
+    yield MaterializeResult(
+        asset_key="articles",
+        metadata={
+            **{key: MetadataValue.int(value) for key, value in totals.items()},
+            "dagster/row_count": MetadataValue.int(article_rows),
+            "newest_rows": MetadataValue.md(articles_preview),
+        },
+    )
+    yield MaterializeResult(
+        asset_key="rejected_documents",
+        metadata={
+            "rejected_this_run": MetadataValue.int(totals["documents_rejected"]),
+            "dagster/row_count": MetadataValue.int(rejected_rows),
+            "newest_rows": MetadataValue.md(rejected_preview),
+        },
+    )
+
+
+def _ingest_batch(con, batch: list[tuple[SourceFile, str | None]], ingested_at, settings: ExtractionSettings, totals: dict) -> None:
+    cleaned = clean_source_files(batch, ingested_at, settings)
+    valid, failures = split_valid_rows(ArticlesSchema, cleaned.articles)
+    rejections = cleaned.rejections
+    source_files = cleaned.source_files
+    if failures:
+        failed = cleaned.articles[sorted(failures)].with_row_index("position")
+        invalid = pl.DataFrame(
+            [
+                {
+                    "source_path": row["source_path"],
+                    "stage": "validate",
+                    "reason": f"the cleaned article broke the articles schema: {failures[sorted(failures)[row['position']]]}; "
+                              "report this file to the pipeline maintainers",
+                    "rejected_at": ingested_at,
+                    "file_sha256": None,
+                }
+                for row in failed.iter_rows(named=True)
+            ],
+            schema=REJECTION_FRAME_SCHEMA,
+        )
+        rejections = pl.concat([rejections, invalid])
+        invalid_paths = invalid["source_path"].to_list()
+        source_files = source_files.with_columns(
+            pl.when(pl.col("source_path").is_in(invalid_paths)).then(pl.lit("rejected")).otherwise(pl.col("status")).alias("status"),
+            pl.when(pl.col("source_path").is_in(invalid_paths)).then(None).otherwise(pl.col("article_id")).alias("article_id"),
+        )
+    bands = article_bands(valid)
+    marked, dedupe = mark_duplicates(valid, bands, partial(warehouse.landed_candidates, con))
+    ArticlesSchema.validate(marked)
+    RejectedDocumentsSchema.validate(rejections)
+    warehouse.upsert_articles(con, marked, bands)
+    warehouse.repoint_duplicates(con, dedupe.repointed_roots)
+    warehouse.upsert_rejections(con, rejections)
+    warehouse.upsert_source_files(con, source_files)
+    totals["files_processed"] += len(batch)
+    totals["articles_landed"] += marked.height
+    totals["documents_rejected"] += rejections.height
+    totals["duplicates_found"] += marked["duplicate_of"].is_not_null().sum()
+    totals["unchanged_files"] += (source_files["status"] == "unchanged").sum()

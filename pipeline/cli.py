@@ -1,0 +1,113 @@
+"""``film-news``: run the asset graph from a shell, the same assets the UI materializes.
+
+    film-news run --input DIR --db PATH [--full-refresh] [--batch-size N]
+
+Defaults come from FILM_NEWS_LANDING and FILM_NEWS_DB, else data/raw and
+data/film_news.duckdb in the project. With DAGSTER_HOME set, the run is
+recorded in that Dagster instance and shows in the UI's run history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _run(args: argparse.Namespace) -> int:
+    from dagster import DagsterInstance, materialize
+
+    from . import warehouse
+    from .definitions import ALL_ASSETS, ALL_CHECKS, build_resources
+
+    landing = Path(args.input).resolve()
+    database = Path(args.db).resolve()
+    if not landing.is_dir():
+        print(f"film-news: the input folder {landing} does not exist; create it or pass --input DIR", file=sys.stderr)
+        return 2
+    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    run_config = {
+        "ops": {"ingest_articles": {"config": {"full_refresh": args.full_refresh, "batch_size": args.batch_size}}},
+        # Step-by-step debug events belong in the UI; the shell gets warnings and the summary.
+        "loggers": {"console": {"config": {"log_level": args.log_level}}},
+    }
+    result = materialize(
+        [*ALL_ASSETS, *ALL_CHECKS],
+        resources=build_resources(str(database), str(landing)),
+        run_config=run_config,
+        instance=instance,
+        raise_on_error=False,
+        tags={"film_news/trigger": "cli"},
+    )
+    if not result.success:
+        print("film-news: the run failed; the database keeps its previous state. Errors:", file=sys.stderr)
+        for event in result.all_events:
+            if event.is_step_failure:
+                error = event.step_failure_data.error
+                cause = error.cause.message.strip() if error and error.cause else (error.message.strip() if error else "")
+                print(f"  {event.step_key}: {cause}", file=sys.stderr)
+        return 1
+    failed_checks = [e.asset_check_evaluation_data for e in result.get_asset_check_evaluations() if not e.passed]
+
+    con = warehouse.connect(database, read_only=True)
+    try:
+        _print_summary(con, database, result, failed_checks)
+    finally:
+        con.close()
+    return 1 if failed_checks else 0
+
+
+def _print_summary(con, database: Path, result, failed_checks) -> None:
+    from . import warehouse
+
+    landed = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.step_materialization_data.materialization
+        landed[materialization.asset_key.to_user_string()] = {k: v.value for k, v in materialization.metadata.items()}
+    stats = landed.get("articles", {})
+    print(f"Database: {database}")
+    print(
+        f"This run: {stats.get('files_processed', 0)} of {stats.get('files_in_landing_folder', 0)} files processed, "
+        f"{stats.get('articles_landed', 0)} articles landed ({stats.get('duplicates_found', 0)} syndicated copies), "
+        f"{stats.get('documents_rejected', 0)} rejected, {stats.get('unchanged_files', 0)} unchanged"
+    )
+    for table in ("articles", "rejected_documents"):
+        count = warehouse.scalar(con, f"select count(*) from {table}")
+        print(f"\n{table}: {count} rows")
+        if table == "articles":
+            frame = warehouse.query_frame(
+                con,
+                "select published_date, language as lang, word_count as words, site, title, duplicate_of is not null as copy "
+                "from articles order by published_date desc nulls last, title limit 20",
+            )
+        else:
+            frame = warehouse.query_frame(con, "select source_path, stage, reason from rejected_documents order by source_path limit 20")
+            frame = frame.with_columns(frame["source_path"].map_elements(lambda p: Path(p).name, return_dtype=str))
+        if frame.height:
+            print(warehouse.frame_to_markdown(frame, max_width=70))
+    if failed_checks:
+        print("\nFailed checks:")
+        for check in failed_checks:
+            print(f"  {check.asset_key.to_user_string()}: {check.check_name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .resources import database_path_from_env, landing_path_from_env
+
+    parser = argparse.ArgumentParser(prog="film-news", description="The film-news pipeline.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="materialize the whole asset graph on a folder of article files")
+    run.add_argument("--input", default=landing_path_from_env(), help="folder of .html, .htm, .html.gz and .txt files (FILM_NEWS_LANDING)")
+    run.add_argument("--db", default=database_path_from_env(), help="DuckDB file to write (FILM_NEWS_DB)")
+    run.add_argument("--full-refresh", action="store_true", help="forget what was ingested and rebuild from every file")
+    run.add_argument("--batch-size", type=int, default=200, help="files per batch (bounds memory)")
+    run.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="Dagster log level")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return _run(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""A batch of landing-folder files in, frames of articles, rejections and file records out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from .cleaning import ExtractionSettings, content_hash, count_words, detect_language, extract_article
+from .dedupe import DedupeCandidate, DedupeResult, LSH_BANDS, assign_duplicates, lsh_band_hashes
+from .errors import DocumentRejected
+from .reading import SourceFile, read_source_document
+
+ARTICLE_FRAME_SCHEMA = {
+    "article_id": pl.String,
+    "source_path": pl.String,
+    "url": pl.String,
+    "site": pl.String,
+    "title": pl.String,
+    "author": pl.String,
+    "published_date": pl.Date,
+    "language": pl.String,
+    "text": pl.String,
+    "word_count": pl.Int32,
+    "content_hash": pl.String,
+    "duplicate_of": pl.String,
+    "ingested_at": pl.Datetime("us"),
+    "italic_spans": pl.List(pl.List(pl.Int32)),
+}
+REJECTION_FRAME_SCHEMA = {
+    "source_path": pl.String,
+    "stage": pl.String,
+    "reason": pl.String,
+    "rejected_at": pl.Datetime("us"),
+    "file_sha256": pl.String,
+}
+SOURCE_FILE_FRAME_SCHEMA = {
+    "relative_path": pl.String,
+    "source_path": pl.String,
+    "size": pl.Int64,
+    "mtime_ns": pl.Int64,
+    "file_sha256": pl.String,
+    "article_id": pl.String,
+    "status": pl.String,  # landed | rejected | unchanged
+    "processed_at": pl.Datetime("us"),
+}
+BAND_FRAME_SCHEMA = {"article_id": pl.String, "band": pl.Int16, "band_hash": pl.Int64}
+
+
+def article_id_for(relative_path: str) -> str:
+    """Stable id of a document: the same file ingested again gets the same id.
+
+    It hashes the path inside the landing folder, not the absolute path, so
+    moving the project or the landing folder does not re-key the dataset.
+    """
+    return hashlib.sha256(f"file:{relative_path}".encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class CleanedBatch:
+    articles: pl.DataFrame
+    rejections: pl.DataFrame
+    source_files: pl.DataFrame
+
+
+def clean_source_files(
+    files: Sequence[tuple[SourceFile, str | None]],
+    ingested_at: dt.datetime,
+    settings: ExtractionSettings = ExtractionSettings(),
+) -> CleanedBatch:
+    """Read and clean each ``(file, sha256 recorded last time or None)``.
+
+    One bad file becomes a rejection row and never stops the batch; a file
+    whose bytes match the recorded hash (only its timestamp changed) is
+    recorded as unchanged and not cleaned again.
+    """
+    articles, rejections, records = [], [], []
+    for source, known_sha256 in files:
+        article_id = article_id_for(source.relative_path)
+        record = {
+            "relative_path": source.relative_path,
+            "source_path": str(source.path),
+            "size": source.size,
+            "mtime_ns": source.mtime_ns,
+            "file_sha256": None,
+            "article_id": None,
+            "processed_at": ingested_at,
+        }
+        try:
+            document = read_source_document(source)
+            record["file_sha256"] = document.file_sha256
+            if known_sha256 is not None and document.file_sha256 == known_sha256:
+                records.append(record | {"status": "unchanged", "article_id": None})
+                continue
+            article = extract_article(document, settings)
+        except DocumentRejected as rejection:
+            rejections.append(
+                {
+                    "source_path": str(source.path),
+                    "stage": rejection.stage,
+                    "reason": rejection.reason,
+                    "rejected_at": ingested_at,
+                    "file_sha256": record["file_sha256"],
+                }
+            )
+            records.append(record | {"status": "rejected"})
+            continue
+        articles.append(
+            {
+                "article_id": article_id,
+                "source_path": str(source.path),
+                "url": article.url,
+                "site": article.site,
+                "title": article.title,
+                "author": article.author,
+                "published_date": article.published_date,
+                "language": detect_language(article.text),
+                "text": article.text,
+                "word_count": count_words(article.text),
+                "content_hash": content_hash(article.text),
+                "duplicate_of": None,
+                "ingested_at": ingested_at,
+                "italic_spans": [list(span) for span in article.italic_spans],
+            }
+        )
+        records.append(record | {"status": "landed", "article_id": article_id})
+    return CleanedBatch(
+        articles=pl.DataFrame(articles, schema=ARTICLE_FRAME_SCHEMA),
+        rejections=pl.DataFrame(rejections, schema=REJECTION_FRAME_SCHEMA),
+        source_files=pl.DataFrame(records, schema=SOURCE_FILE_FRAME_SCHEMA),
+    )
+
+
+def article_bands(articles: pl.DataFrame) -> pl.DataFrame:
+    """The LSH band hashes of each article's body, one row per band."""
+    rows = []
+    for article_id, text in articles.select("article_id", "text").iter_rows():
+        for band, band_hash in enumerate(lsh_band_hashes(text)):
+            rows.append((article_id, band, band_hash))
+    return pl.DataFrame(rows, schema=BAND_FRAME_SCHEMA, orient="row")
+
+
+def mark_duplicates(
+    articles: pl.DataFrame,
+    bands: pl.DataFrame,
+    find_landed_candidates: Callable[[pl.DataFrame], dict[tuple[int, int], list[DedupeCandidate]]],
+) -> tuple[pl.DataFrame, DedupeResult]:
+    """Fill ``duplicate_of`` for a batch, given a lookup of landed articles by band hash.
+
+    The lookup is asked once for the whole batch (one indexed join, not one
+    query per article); the decisions are then made in precedence order.
+    """
+    if articles.is_empty():
+        return articles, DedupeResult({}, {})
+    landed = find_landed_candidates(bands.select("band", "band_hash"))
+
+    def lookup(band_hashes: Iterable[int]) -> list[DedupeCandidate]:
+        found: dict[str, DedupeCandidate] = {}
+        for band, band_hash in zip(range(LSH_BANDS), band_hashes):
+            for candidate in landed.get((band, band_hash), ()):
+                found[candidate.article_id] = candidate
+        return list(found.values())
+
+    result = assign_duplicates(list(articles.select("article_id", "published_date", "text").iter_rows()), lookup)
+    marked = articles.with_columns(
+        pl.col("article_id").replace_strict(result.duplicate_of, default=None, return_dtype=pl.String).alias("duplicate_of")
+    )
+    return marked, result

@@ -1,0 +1,148 @@
+"""Finding syndicated copies: the same story re-published under other boilerplate.
+
+Wire stories and trade exclusives are re-posted with a new headline, a
+paragraph cut or an added "Related:" line. Exact hashing misses those, so each
+body gets a MinHash signature over word 5-gram shingles (datasketch); the
+signature is cut into LSH bands whose hashes are stored, so candidate copies
+are found by an indexed lookup instead of comparing against every article.
+Candidates are then confirmed on the real shingles by containment (the share
+of the shorter text found in the longer), which tolerates cut paragraphs but
+keeps apart two different articles about the same film, which share names and
+a phrase or two but not whole paragraphs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+SHINGLE_WORDS = 5
+NUM_PERMUTATIONS = 128
+# 32 bands of 4 rows: pairs with Jaccard above ~0.42 share a band with high
+# probability, low enough to catch a copy with a paragraph or two cut.
+LSH_BANDS = 32
+# Share of the shorter article's shingles that must appear in the other.
+CONTAINMENT_THRESHOLD = 0.8
+# Below this many shingles a body is too short to call a copy by overlap alone.
+MIN_SHINGLES = 8
+
+
+Rank = tuple  # (undated, published_date, sequence, article_id): smaller is earlier
+
+
+def precedence(published: dt.date | None, sequence: int, article_id: str) -> Rank:
+    """Earliest publication wins; undated articles come after dated ones; then first landed."""
+    return (published is None, published or dt.date.min, sequence, article_id)
+
+
+@dataclass(frozen=True)
+class DedupeCandidate:
+    """A landed article sharing an LSH band with a new one, with its cluster root's rank."""
+
+    article_id: str
+    text: str
+    root_id: str
+    root_rank: Rank
+
+
+@dataclass(frozen=True)
+class DedupeResult:
+    duplicate_of: dict[str, str | None]  # for each new article
+    # Landed cluster roots that a new article predates: old root -> new root.
+    repointed_roots: dict[str, str]
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
+    words = re.findall(r"\w+", text.casefold())
+    if len(words) < size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+
+
+def lsh_band_hashes(text: str) -> list[int]:
+    """One signed 64-bit hash per LSH band of the body's MinHash signature."""
+    minhash = MinHash(num_perm=NUM_PERMUTATIONS, seed=1)
+    minhash.update_batch([s.encode("utf-8") for s in shingles(text)])
+    rows = NUM_PERMUTATIONS // LSH_BANDS
+    values = np.asarray(minhash.hashvalues, dtype=np.uint64)
+    return [
+        int.from_bytes(hashlib.blake2b(values[band * rows:(band + 1) * rows].tobytes(), digest_size=8).digest(), "big", signed=True)
+        for band in range(LSH_BANDS)
+    ]
+
+
+def containment(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def is_same_story(a: set[str], b: set[str]) -> bool:
+    if min(len(a), len(b)) < MIN_SHINGLES:
+        return a == b
+    return containment(a, b) >= CONTAINMENT_THRESHOLD
+
+
+@dataclass
+class _Seen:
+    article_id: str
+    shingles: set[str]
+    bands: set[int]
+    root_id: str
+
+
+def assign_duplicates(
+    articles: Sequence[tuple[str, dt.date | None, str]],
+    find_landed_candidates: Callable[[list[int]], Iterable[DedupeCandidate]],
+) -> DedupeResult:
+    """Decide ``duplicate_of`` for new articles given as ``(article_id, published_date, text)``.
+
+    ``find_landed_candidates(band_hashes)`` returns landed articles sharing at
+    least one band (the warehouse answers it from its band index). Articles
+    are taken in precedence order, so ``duplicate_of`` always names the
+    earliest version (a cluster root), never a copy of a copy. When a new
+    article predates a landed root, it becomes the root and the result says
+    which landed root to re-point.
+    """
+    ranks: dict[str, Rank] = {}
+    for sequence, (article_id, published, _text) in enumerate(articles, start=1):
+        ranks[article_id] = precedence(published, sequence, article_id)
+    superseded: dict[str, str] = {}  # root -> the root that now leads its cluster
+
+    def current_root(root: str) -> str:
+        while root in superseded:
+            root = superseded[root]
+        return root
+
+    seen: list[_Seen] = []
+    landed_roots: set[str] = set()
+    for article_id, _published, text in sorted(articles, key=lambda a: ranks[a[0]]):
+        own = shingles(text)
+        bands = lsh_band_hashes(text)
+        matched_roots: set[str] = set()
+        for candidate in find_landed_candidates(bands):
+            if candidate.article_id != article_id and is_same_story(own, shingles(candidate.text)):
+                ranks.setdefault(candidate.root_id, candidate.root_rank)
+                landed_roots.add(candidate.root_id)
+                matched_roots.add(current_root(candidate.root_id))
+        band_set = set(bands)
+        for earlier in seen:
+            if band_set & earlier.bands and is_same_story(own, earlier.shingles):
+                matched_roots.add(current_root(earlier.root_id))
+        leader = min(matched_roots | {article_id}, key=ranks.__getitem__)
+        for root in matched_roots - {leader}:
+            superseded[root] = leader
+        seen.append(_Seen(article_id, own, band_set, leader))
+
+    duplicate_of = {}
+    for entry in seen:
+        root = current_root(entry.root_id)
+        duplicate_of[entry.article_id] = None if root == entry.article_id else root
+    repointed = {root: current_root(root) for root in landed_roots if current_root(root) != root}
+    return DedupeResult(duplicate_of=duplicate_of, repointed_roots=repointed)

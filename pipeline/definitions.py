@@ -1,0 +1,30 @@
+"""The Dagster code location: assets, checks, the nightly schedule, the sensor and resources."""
+
+from __future__ import annotations
+
+from dagster import Definitions
+
+from .assets.checks import INGEST_CHECKS
+from .assets.ingest import ingest_articles
+from .resources import DuckDBWarehouse, LandingFolder, database_path_from_env, landing_path_from_env
+from .schedules import film_news_job, landing_folder_sensor, nightly_schedule
+
+ALL_ASSETS = [ingest_articles]
+ALL_CHECKS = [*INGEST_CHECKS]
+
+
+def build_resources(database_path: str | None = None, landing_path: str | None = None) -> dict:
+    return {
+        "warehouse_db": DuckDBWarehouse(database_path=database_path or database_path_from_env()),
+        "landing_folder": LandingFolder(path=landing_path or landing_path_from_env()),
+    }
+
+
+defs = Definitions(
+    assets=ALL_ASSETS,
+    asset_checks=ALL_CHECKS,
+    jobs=[film_news_job],
+    schedules=[nightly_schedule],
+    sensors=[landing_folder_sensor],
+    resources=build_resources(),
+)

@@ -1,0 +1,65 @@
+"""Resources: the DuckDB warehouse and the landing folder, configured from the environment.
+
+``FILM_NEWS_DB`` and ``FILM_NEWS_LANDING`` set them for the UI, the schedule
+and the sensor; the command line passes its own ``--db`` and ``--input``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from dagster import ConfigurableResource
+
+from . import warehouse
+from .core.reading import SourceFile, discover_source_files
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "film_news.duckdb"
+DEFAULT_LANDING_PATH = PROJECT_ROOT / "data" / "raw"
+
+
+def database_path_from_env() -> str:
+    return os.environ.get("FILM_NEWS_DB") or str(DEFAULT_DATABASE_PATH)
+
+
+def landing_path_from_env() -> str:
+    return os.environ.get("FILM_NEWS_LANDING") or str(DEFAULT_LANDING_PATH)
+
+
+class DuckDBWarehouse(ConfigurableResource):
+    """The DuckDB file every asset writes through, one connection per materialization."""
+
+    database_path: str
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = warehouse.connect(self.database_path)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+class LandingFolder(ConfigurableResource):
+    """The folder where article files are dropped (HTML, HTML.gz, text)."""
+
+    path: str
+
+    def list_files(self) -> list[SourceFile]:
+        return discover_source_files(Path(self.path))
+
+    def listing_frame(self) -> pl.DataFrame:
+        files = self.list_files()
+        return pl.DataFrame(
+            {
+                "relative_path": [f.relative_path for f in files],
+                "size": [f.size for f in files],
+                "mtime_ns": [f.mtime_ns for f in files],
+            },
+            schema={"relative_path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64},
+        )

@@ -1,0 +1,93 @@
+"""Pandera schemas, one per table of the dataset contract, checked before every write.
+
+The column descriptions here are the data dictionary's source: they are shown
+as asset descriptions in the Dagster UI and written to docs by the dictionary
+generator, so the meaning of a column is stated once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+import pandera.polars as pa
+import polars as pl
+from pandera.engines import polars_engine
+
+ARTICLE_ID_PATTERN = r"^[0-9a-f]{16}$"
+
+
+class ArticlesSchema(pa.DataFrameModel):
+    """One row per ingested document (``articles``)."""
+
+    article_id: str = pa.Field(unique=True, str_matches=ARTICLE_ID_PATTERN,
+                               description="Stable id: a hash of the file's path inside the landing folder (or the fetched URL).")
+    source_path: str = pa.Field(str_length={"min_value": 1}, description="Where the document came from: the file path, or the URL fetched.")
+    url: Optional[str] = pa.Field(nullable=True, description="Canonical URL when the page declares one.")
+    site: Optional[str] = pa.Field(nullable=True, description="Publication name, or its domain.")
+    title: Optional[str] = pa.Field(nullable=True, description="Headline.")
+    author: Optional[str] = pa.Field(nullable=True, description='Byline; several authors joined with "; ".')
+    published_date: Optional[pl.Date] = pa.Field(
+        nullable=True, ge=dt.date(1888, 1, 1),
+        description="Publication date: from page metadata, or the 'date YYYY-MM-DD' header of a text file.",
+    )
+    language: str = pa.Field(str_matches=r"^[a-z]{2}$", description="ISO 639-1 code of the body text (py3langid).")
+    text: str = pa.Field(str_length={"min_value": 1}, description="Clean body text, paragraphs separated by one blank line; all offsets refer to it.")
+    word_count: pl.Int32 = pa.Field(gt=0, description="Words in text.")
+    content_hash: str = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the body with case, quote style and white space folded.")
+    duplicate_of: Optional[str] = pa.Field(nullable=True, str_matches=ARTICLE_ID_PATTERN,
+                                           description="article_id of the earliest article with the same or nearly the same body (syndicated copies).")
+    ingested_at: pl.Datetime = pa.Field(description="When this row was written (UTC).")
+    italic_spans: Optional[polars_engine.List] = pa.Field(
+        nullable=True, dtype_kwargs={"inner": pl.List(pl.Int32)},
+        description="[start, end) offsets into text of italic runs in the HTML, where film news sets titles.",
+    )
+
+    @pa.dataframe_check(description="an article is never a duplicate of itself")
+    def not_own_duplicate(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("duplicate_of").is_null() | (pl.col("duplicate_of") != pl.col("article_id")))
+
+    @pa.dataframe_check(description="word_count is at least 1 for non-empty text")
+    def words_in_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("text").str.strip_chars().str.len_chars() > 0)
+
+    class Config:
+        strict = True
+        coerce = False
+
+
+class RejectedDocumentsSchema(pa.DataFrameModel):
+    """What could not be ingested, and why (``rejected_documents``)."""
+
+    source_path: str = pa.Field(unique=True, str_length={"min_value": 1}, description="The input file (or URL).")
+    stage: str = pa.Field(isin=["read", "decode", "extract", "validate"], description="Where it was rejected: read, decode, extract or validate.")
+    reason: str = pa.Field(str_length={"min_value": 10}, description="A sentence a person can act on.")
+    rejected_at: pl.Datetime = pa.Field(description="When (UTC).")
+    file_sha256: Optional[str] = pa.Field(nullable=True, description="SHA-256 of the file as read, when it could be read.")
+
+    class Config:
+        strict = True
+
+
+def split_valid_rows(schema: type[pa.DataFrameModel], frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[int, str]]:
+    """Validate ``frame``; return the rows that pass and, for each failing row, why.
+
+    A failure that is not tied to a row (a column of the wrong type) fails
+    every row, since none of them can be trusted.
+    """
+    try:
+        return schema.validate(frame, lazy=True), {}
+    except pa.errors.SchemaErrors as errors:
+        failures = errors.failure_cases
+    reasons: dict[int, list[str]] = {}
+    for row in failures.iter_rows(named=True):
+        message = f"{row['column']} failed {row['check']}"
+        if row["failure_case"] is not None and row["schema_context"] == "Column":
+            message += f" (value {str(row['failure_case'])[:80]!r})"
+        indices = [row["index"]] if row["index"] is not None else range(frame.height)
+        for index in indices:
+            reasons.setdefault(int(index), [])
+            if message not in reasons[int(index)]:
+                reasons[int(index)].append(message)
+    keep = [i for i in range(frame.height) if i not in reasons]
+    return frame[keep], {i: "; ".join(messages) for i, messages in reasons.items()}
