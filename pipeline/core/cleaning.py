@@ -111,7 +111,7 @@ def extract_article(document: SourceDocument, settings: ExtractionSettings = Ext
     if count_words(article.text) < settings.min_words:
         raise DocumentRejected(
             "extract",
-            f"only {count_words(article.text)} words of article text were found (at least {settings.min_words} needed): "
+            f"only {count_words(article.text)} word(s) of article text were found (at least {settings.min_words} needed): "
             "the page looks like an index, teaser, paywall or error page; save the full article page",
         )
     return article
@@ -141,6 +141,11 @@ def extract_html_article(html: bytes | str, settings: ExtractionSettings = Extra
     if settings.drop_leading_headline and title:
         marked_text = _drop_leading_headline(marked_text, title)
     text, italic_spans = _strip_italic_marks(marked_text)
+    if not text:
+        raise DocumentRejected(
+            "extract",
+            "no article text was found in the page (no body paragraphs); check it is an article page and not a listing, login or error page",
+        )
     return CleanArticle(
         text=text,
         title=title,

@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DB ?= data/film_news.duckdb
+INPUT ?= data/raw
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: install run test ui benchmark clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Materialize the whole asset graph on the bundled sample articles and print what landed.
+run: install
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/film-news run --input $(INPUT) --db $(DB)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+# The Dagster UI and the daemon (so the nightly schedule and sensor run) on http://127.0.0.1:3000
+ui: install
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+benchmark: install
+	$(BIN)/python benchmarks/extraction_benchmark.py
+
+clean:
+	rm -rf $(VENV) $(DAGSTER_HOME) $(DB) $(DB).wal
