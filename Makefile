@@ -18,17 +18,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Materialize the whole asset graph on the bundled sample articles and print what landed.
-run: install
+# Runs from `make run` and `make ui` share one Dagster instance, so the UI shows the CLI's runs too.
+$(DAGSTER_HOME)/dagster.yaml:
 	@mkdir -p $(DAGSTER_HOME)
+	@printf 'telemetry:\n  enabled: false\n' > $@
+
+# Materialize the whole asset graph on the bundled sample articles and print what landed.
+run: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/film-news run --input $(INPUT) --db $(DB)
 
 test: install
 	$(BIN)/python -m pytest -q
 
 # The Dagster UI and the daemon (so the nightly schedule and sensor run) on http://127.0.0.1:3000
-ui: install
-	@mkdir -p $(DAGSTER_HOME)
+ui: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 benchmark: install

@@ -1,0 +1,105 @@
+"""The command line a user (and ../shared/eval/evaluate.sh) runs: film-news run --input DIR --db PATH."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from .conftest import SHARED
+from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page, text_article, write
+
+FILM_NEWS = [sys.executable, "-m", "pipeline.cli"]
+
+
+def film_news(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*FILM_NEWS, *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+def count(db_path: Path, table: str) -> int:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_run_lands_the_folder_and_prints_what_landed(landing, db_path):
+    write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    write(landing, "brandt.txt", text_article("2026-10-05", HARBOR_LIGHTS_INTERVIEW))
+    (landing / "broken.html.gz").write_bytes(b"not gzip at all")
+    done = film_news("run", "--input", str(landing), "--db", str(db_path))
+    assert done.returncode == 0, done.stderr
+    assert "2 articles landed" in done.stdout
+    assert "1 rejected" in done.stdout
+    assert "Harbor Lights Sets March Start" in done.stdout
+    assert "not valid gzip" in done.stdout
+    assert count(db_path, "articles") == 2
+
+    again = film_news("run", "--input", str(landing), "--db", str(db_path))
+    assert again.returncode == 0
+    assert "0 of 3 files processed" in again.stdout
+    assert count(db_path, "articles") == 2 and count(db_path, "rejected_documents") == 1
+
+
+def test_settings_come_from_the_environment_when_flags_are_absent(landing, db_path):
+    write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    done = film_news("run", env={"FILM_NEWS_LANDING": str(landing), "FILM_NEWS_DB": str(db_path)})
+    assert done.returncode == 0, done.stderr
+    assert count(db_path, "articles") == 1
+
+
+def test_missing_input_folder_is_a_clear_error(tmp_path, db_path):
+    done = film_news("run", "--input", str(tmp_path / "nowhere"), "--db", str(db_path))
+    assert done.returncode == 2
+    assert "does not exist" in done.stderr
+    assert not db_path.exists()
+
+
+def test_a_run_killed_midway_leaves_the_previous_state(landing, db_path):
+    write(landing, "first.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    assert film_news("run", "--input", str(landing), "--db", str(db_path)).returncode == 0
+    for i in range(40):
+        write(landing, f"more/{i:03d}.txt", text_article("2026-10-07", [f"Story number {i}. " + p for p in HARBOR_LIGHTS_INTERVIEW]))
+    process = subprocess.Popen(
+        [*FILM_NEWS, "run", "--input", str(landing), "--db", str(db_path), "--batch-size", "2", "--log-level", "INFO"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    # Kill it as soon as it reports a written batch: the run's transaction is open, not committed.
+    deadline = time.monotonic() + 120
+    for line in process.stdout:
+        if "batch of 2 files written" in line or time.monotonic() > deadline:
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert count(db_path, "articles") == 1
+    assert count(db_path, "source_files") == 1
+
+    finished = film_news("run", "--input", str(landing), "--db", str(db_path))
+    assert finished.returncode == 0, finished.stderr
+    assert count(db_path, "articles") == 41
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "seed").is_dir(), reason="../shared/eval/seed is not beside the project")
+def test_seed_article_lands_with_its_date_and_language(tmp_path, db_path):
+    seed_input = tmp_path / "seed"
+    seed_input.mkdir()
+    for source in (SHARED / "eval" / "seed").glob("*.txt"):
+        (seed_input / source.name).write_bytes(source.read_bytes())
+    done = film_news("run", "--input", str(seed_input), "--db", str(db_path))
+    assert done.returncode == 0, done.stderr
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        (published, language, text), = con.execute("select published_date::varchar, language, text from articles").fetchall()
+    finally:
+        con.close()
+    assert (published, language) == ("2023-11-28", "en")
+    assert not text.lstrip().startswith("date")
