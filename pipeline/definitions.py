@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from dagster import Definitions
 
-from .assets.checks import INGEST_CHECKS
+from .assets.checks import ENTITY_CHECKS, INGEST_CHECKS
+from .assets.entities import extract_entities
 from .assets.ingest import ingest_articles
-from .resources import DuckDBWarehouse, LandingFolder, database_path_from_env, landing_path_from_env
+from .resources import (
+    DuckDBWarehouse,
+    LandingFolder,
+    NlpSettings,
+    database_path_from_env,
+    landing_path_from_env,
+    spacy_model_from_env,
+)
 from .schedules import film_news_job, landing_folder_sensor, nightly_schedule
 
-ALL_ASSETS = [ingest_articles]
-ALL_CHECKS = [*INGEST_CHECKS]
+ALL_ASSETS = [ingest_articles, extract_entities]
+ALL_CHECKS = [*INGEST_CHECKS, *ENTITY_CHECKS]
 
 
 def build_resources(database_path: str | None = None, landing_path: str | None = None) -> dict:
     return {
         "warehouse_db": DuckDBWarehouse(database_path=database_path or database_path_from_env()),
         "landing_folder": LandingFolder(path=landing_path or landing_path_from_env()),
+        "nlp": NlpSettings(model_name=spacy_model_from_env()),
     }
 
 

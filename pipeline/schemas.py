@@ -15,6 +15,8 @@ import polars as pl
 from pandera.engines import polars_engine
 
 ARTICLE_ID_PATTERN = r"^[0-9a-f]{16}$"
+ENTITY_ID_PATTERN = r"^[0-9a-f]{16}$"
+ENTITY_TYPES = ["PERSON", "TITLE", "ORG", "PLACE"]
 
 
 class ArticlesSchema(pa.DataFrameModel):
@@ -64,6 +66,40 @@ class RejectedDocumentsSchema(pa.DataFrameModel):
     reason: str = pa.Field(str_length={"min_value": 10}, description="A sentence a person can act on.")
     rejected_at: pl.Datetime = pa.Field(description="When (UTC).")
     file_sha256: Optional[str] = pa.Field(nullable=True, description="SHA-256 of the file as read, when it could be read.")
+
+    class Config:
+        strict = True
+
+
+class MentionsSchema(pa.DataFrameModel):
+    """One row per mention of an entity in an article (``mentions``)."""
+
+    article_id: str = pa.Field(str_matches=ARTICLE_ID_PATTERN, description="The article (→ articles).")
+    entity_id: str = pa.Field(str_matches=ENTITY_ID_PATTERN, description="The entity (→ entities).")
+    text: str = pa.Field(str_length={"min_value": 1}, description="The surface form as written in the article.")
+    start_char: pl.Int32 = pa.Field(ge=0, description="Where it starts in articles.text (character offset).")
+    end_char: pl.Int32 = pa.Field(gt=0, description="Where it ends in articles.text (exclusive).")
+    entity_type: str = pa.Field(isin=ENTITY_TYPES, description="PERSON, TITLE, ORG or PLACE.")
+    entity_name: str = pa.Field(str_length={"min_value": 1}, description="The canonical name this mention was resolved to in its article.")
+    method: str = pa.Field(description="Which recognizer found it: ner, quoted_title, italic_title, colon_title, sequel_title, known_title, known_person, corporate_name.")
+
+    @pa.dataframe_check(description="a mention's span is its text's length")
+    def span_matches_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("end_char") - pl.col("start_char")) == pl.col("text").str.len_chars())
+
+    class Config:
+        strict = True
+
+
+class EntitiesSchema(pa.DataFrameModel):
+    """One row per distinct real-world entity across the whole dataset (``entities``)."""
+
+    entity_id: str = pa.Field(unique=True, str_matches=ENTITY_ID_PATTERN,
+                              description="Stable id derived from the type and the folded canonical name.")
+    name: str = pa.Field(str_length={"min_value": 1}, description='Canonical name ("James Cameron", "Alita: Battle Angel").')
+    entity_type: str = pa.Field(isin=ENTITY_TYPES, description="PERSON, TITLE (film, series, franchise, book), ORG (company, studio, network, outlet) or PLACE.")
+    aliases: polars_engine.List = pa.Field(dtype_kwargs={"inner": pl.String}, description='Other surface forms seen ("Cameron", "Jim").')
+    article_count: pl.Int32 = pa.Field(gt=0, description="Articles that mention it.")
 
     class Config:
         strict = True

@@ -56,6 +56,30 @@ create table if not exists source_files (
     status        varchar not null,
     processed_at  timestamp not null
 );
+create table if not exists entities (
+    entity_id     varchar primary key,
+    name          varchar not null,
+    entity_type   varchar not null,
+    aliases       varchar[] not null,
+    article_count integer not null
+);
+create table if not exists mentions (
+    article_id  varchar not null,
+    entity_id   varchar not null,
+    text        varchar not null,
+    start_char  integer not null,
+    end_char    integer not null,
+    entity_type varchar not null,
+    entity_name varchar not null,
+    method      varchar not null
+);
+-- Which version of each article (content_hash) the entity stage last processed, and with which model.
+create table if not exists entity_extraction_state (
+    article_id   varchar primary key,
+    content_hash varchar not null,
+    model        varchar not null,
+    processed_at timestamp not null
+);
 -- LSH band hashes of each article's MinHash signature, for finding syndicated copies.
 create table if not exists article_lsh_bands (
     article_id varchar not null,
@@ -224,6 +248,99 @@ def upsert_source_files(con: duckdb.DuckDBPyConnection, records: pl.DataFrame) -
         con.execute("insert into source_files by name select * from incoming_files where status <> 'unchanged'")
     finally:
         con.unregister("incoming_files")
+
+
+ENTITY_TABLES = ("mentions", "entities", "entity_extraction_state")
+MENTION_COLUMNS = ["article_id", "entity_id", "text", "start_char", "end_char", "entity_type", "entity_name", "method"]
+
+
+def articles_needing_entities(con: duckdb.DuckDBPyConnection, model: str, languages: list[str]) -> list[str]:
+    """Articles never processed by the entity stage, changed since, or processed by another model."""
+    rows = con.execute(
+        """
+        select a.article_id from articles a
+        left join entity_extraction_state s using (article_id)
+        where (s.article_id is null or s.content_hash <> a.content_hash or s.model <> ?)
+          and a.language in (select unnest(?::varchar[]))
+        order by a.article_id
+        """,
+        [model, languages],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def replace_mentions(con: duckdb.DuckDBPyConnection, article_ids: list[str], mentions: pl.DataFrame) -> list[str]:
+    """Swap the batch's mentions for the new ones; return every entity_id whose totals may have changed."""
+    con.register("batch_articles", pl.DataFrame({"article_id": article_ids}, schema={"article_id": pl.String}))
+    con.register("incoming_mentions", mentions.select(MENTION_COLUMNS))
+    try:
+        affected = {r[0] for r in con.execute(
+            "select distinct entity_id from mentions where article_id in (select article_id from batch_articles)"
+        ).fetchall()}
+        affected |= set(mentions["entity_id"].to_list())
+        con.execute("delete from mentions where article_id in (select article_id from batch_articles)")
+        con.execute("insert into mentions by name select * from incoming_mentions")
+    finally:
+        con.unregister("batch_articles")
+        con.unregister("incoming_mentions")
+    return sorted(affected)
+
+
+def refresh_entities(con: duckdb.DuckDBPyConnection, entity_ids: list[str]) -> None:
+    """Recompute name, aliases and article_count of the given entities from their mentions.
+
+    Only entities touched by the batch are recomputed, so the cost follows
+    the new articles, not the size of the dataset. An entity left with no
+    mention is removed.
+    """
+    if not entity_ids:
+        return
+    con.register("affected_entities", pl.DataFrame({"entity_id": entity_ids}, schema={"entity_id": pl.String}))
+    try:
+        con.execute("delete from entities where entity_id in (select entity_id from affected_entities)")
+        con.execute(
+            """
+            insert into entities (entity_id, name, entity_type, aliases, article_count)
+            with named as (
+                -- the canonical name most articles used; ties go to the longer, then alphabetical, spelling
+                select entity_id, entity_name, any_value(entity_type) as entity_type,
+                       row_number() over (partition by entity_id
+                                          order by count(distinct article_id) desc, length(entity_name) desc, entity_name) as rank
+                from mentions
+                where entity_id in (select entity_id from affected_entities)
+                group by entity_id, entity_name
+            ),
+            totals as (
+                select entity_id, count(distinct article_id)::integer as article_count,
+                       list_sort(list_distinct(list(text) || list(entity_name))) as forms
+                from mentions
+                where entity_id in (select entity_id from affected_entities)
+                group by entity_id
+            )
+            select n.entity_id, n.entity_name, n.entity_type,
+                   list_filter(t.forms, lambda f: f <> n.entity_name), t.article_count
+            from named n join totals t using (entity_id)
+            where n.rank = 1
+            """
+        )
+    finally:
+        con.unregister("affected_entities")
+
+
+def mark_entities_processed(con: duckdb.DuckDBPyConnection, article_ids: list[str], model: str, processed_at) -> None:
+    con.register("processed_articles", pl.DataFrame({"article_id": article_ids}, schema={"article_id": pl.String}))
+    try:
+        con.execute("delete from entity_extraction_state where article_id in (select article_id from processed_articles)")
+        con.execute(
+            """
+            insert into entity_extraction_state
+            select a.article_id, a.content_hash, ?, ? from articles a
+            where a.article_id in (select article_id from processed_articles)
+            """,
+            [model, processed_at],
+        )
+    finally:
+        con.unregister("processed_articles")
 
 
 def newest_rows_markdown(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], order_by: str, limit: int = 5) -> str:

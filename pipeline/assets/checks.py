@@ -9,7 +9,7 @@ import pandera.polars as pa
 import polars as pl
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
-from ..schemas import ArticlesSchema, RejectedDocumentsSchema
+from ..schemas import ArticlesSchema, EntitiesSchema, RejectedDocumentsSchema
 from ..resources import DuckDBWarehouse
 from ..warehouse import frame_to_markdown, query_frame
 
@@ -108,3 +108,51 @@ def every_file_accounted_for(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
 
 
 INGEST_CHECKS = [articles_match_schema, rejected_documents_match_schema, articles_have_no_orphans, every_file_accounted_for]
+
+
+@asset_check(asset="mentions", description="Every mention's offsets slice articles.text to exactly its text.")
+def mention_offsets_slice_to_text(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
+    with warehouse_db.connect() as con:
+        bad = query_frame(
+            con,
+            """
+            select m.article_id, m.text, m.start_char, m.end_char,
+                   substring(a.text, m.start_char + 1, m.end_char - m.start_char) as in_article
+            from mentions m left join articles a using (article_id)
+            where a.article_id is null
+               or substring(a.text, m.start_char + 1, m.end_char - m.start_char) <> m.text
+            """,
+        )
+        total = query_frame(con, "select count(*) as n from mentions")["n"][0]
+    return AssetCheckResult(
+        passed=bad.is_empty(),
+        metadata={"mentions_checked": MetadataValue.int(int(total)), "mismatches": MetadataValue.int(bad.height),
+                  "sample": MetadataValue.md(frame_to_markdown(bad.head(10)))},
+    )
+
+
+@asset_check(asset="entities", description="Every mention's entity exists in entities, and every entity has a mention.")
+def mentions_reference_entities(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
+    with warehouse_db.connect() as con:
+        orphans = query_frame(
+            con,
+            """
+            select 'mention without entity' as problem, m.entity_id, m.text as detail
+            from mentions m left join entities e using (entity_id) where e.entity_id is null
+            union all
+            select 'entity without mention', e.entity_id, e.name
+            from entities e left join mentions m using (entity_id) where m.entity_id is null
+            """,
+        )
+    return AssetCheckResult(
+        passed=orphans.is_empty(),
+        metadata={"orphans": MetadataValue.int(orphans.height), "sample": MetadataValue.md(frame_to_markdown(orphans.head(10)))},
+    )
+
+
+@asset_check(asset="entities", description="Every row of entities passes the EntitiesSchema (Pandera).")
+def entities_match_schema(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
+    return _validate_table(warehouse_db, "entities", EntitiesSchema)
+
+
+ENTITY_CHECKS = [mention_offsets_slice_to_text, mentions_reference_entities, entities_match_schema]

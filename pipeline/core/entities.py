@@ -1,0 +1,541 @@
+"""People, titles, companies and places in an article, resolved to one name each.
+
+Statistical NER (spaCy) finds most people, companies and places but is weak
+on film titles: it splits "Alita: Battle Angel" at the colon and calls the
+halves people. So titles come first from what film news does with them
+(quote marks, italics, subtitles after a colon, sequel numbers), and every
+later occurrence of a known title, or its short form before the colon, is
+a title whatever NER said. People are then resolved within the article:
+surname, first name and nickname mentions go to the full name introduced
+in the article, and a misspelt surname goes there by fuzzy match.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .lexicon import (
+    NICKNAMES,
+    NOT_A_TITLE,
+    ORG_SUFFIXES,
+    OUTLET_CUES_AFTER,
+    OUTLET_CUES_BEFORE,
+    SECTION_LABELS,
+    SPEECH_VERBS,
+    TITLE_MINOR_WORDS,
+)
+
+ENTITY_TYPES = ("PERSON", "TITLE", "ORG", "PLACE")
+# spaCy's OntoNotes labels to ours. NORP, EVENT, PRODUCT, LAW and the numeric
+# labels are not entities of this dataset.
+NER_LABEL_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "WORK_OF_ART": "TITLE"}
+
+# Strength of the evidence behind a span; a stronger span wins an overlap.
+RULE_TITLE, KNOWN_TITLE, RULE_ORG, NER = 4, 3, 2, 1
+
+OPENING_MARKS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
+_WORD = r"[\w][\w'’.&-]*"
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    start: int
+    end: int
+    text: str
+    entity_type: str
+    name: str  # canonical name within the article
+    method: str  # which recognizer found it
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    entity_type: str
+    method: str
+    strength: int
+    ner_label: str | None = None
+    votes: list = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def entity_key(name: str) -> str:
+    """The folded form two spellings of one name share: accents, case, punctuation and a leading article dropped."""
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
+    folded = folded.replace("’", "'")
+    folded = re.sub(r"^(the|a|an)\s+", "", folded.strip())
+    return re.sub(r"[^0-9a-z]+", "", folded)
+
+
+def entity_id_for(entity_type: str, name: str) -> str:
+    """Derived, not numbered: the same entity gets the same id in every run."""
+    return hashlib.sha256(f"{entity_type}:{entity_key(name)}".encode("utf-8")).hexdigest()[:16]
+
+
+def is_title_case(phrase: str, max_words: int = 10) -> bool:
+    words = phrase.replace(":", " : ").split()
+    words = [w for w in words if w not in {":", "-", "–", "—", "&"}]
+    if not words or len(words) > max_words:
+        return False
+
+    def capital(word: str) -> bool:
+        stripped = word.lstrip("'’\"“(¿¡")
+        return bool(stripped) and (stripped[0].isupper() or stripped[0].isdigit())
+
+    if not capital(words[0]) or not capital(words[-1]):
+        return False
+    return all(capital(w) or w.casefold() in TITLE_MINOR_WORDS for w in words)
+
+
+def _strip_possessive(text: str, start: int, end: int) -> int:
+    for suffix in ("’s", "'s", "’", "'"):
+        if text[start:end].endswith(suffix) and end - len(suffix) > start:
+            if suffix in ("’", "'") and not text[start:end - 1].endswith("s"):
+                continue
+            return end - len(suffix)
+    return end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span past white space, punctuation and quote marks at its edges."""
+    edge = " \t\n,.;:!?\"'“”‘’()[]—–-"
+    while start < end and text[start] in edge:
+        start += 1
+    while end > start and text[end - 1] in edge:
+        end -= 1
+    # Keep a closing bracket or abbreviation dot that belongs to the name ("Inc.").
+    if end < len(text) and text[end] == "." and text[start:end].split()[-1:] in (["Inc"], ["Co"], ["Jr"], ["Sr"], ["Ltd"], ["Corp"]):
+        end += 1
+    return start, end
+
+
+def _followed_by_speech(text: str, end: int) -> bool:
+    """True when a closing quote mark is followed by an attribution ("…," she said)."""
+    after = text[end:end + 60]
+    match = re.match(r"\s*(?:[,.!?]\s*)?(?:[\w.'’-]+\s+){0,4}?([a-z]+)\b", after)
+    if not match:
+        return False
+    words = re.findall(r"[A-Za-z]+", after)[:6]
+    return any(w.casefold() in SPEECH_VERBS for w in words[:5])
+
+
+def _preceded_by_speech(text: str, start: int) -> bool:
+    before = text[max(0, start - 40):start]
+    return bool(re.search(r"\b(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\s*[,:]?\s*$", before))
+
+
+# ------------------------------------------------------------ recognizers
+
+
+def quoted_titles(text: str) -> list[_Span]:
+    """Title-cased words between quote marks that are not speech: ‘Alita’, "Winter Harvest,"."""
+    spans = []
+    for match in re.finditer(r"[“\"‘']", text):
+        open_at = match.start()
+        mark = match.group()
+        if mark in "'‘" and open_at > 0 and text[open_at - 1].isalnum():
+            continue  # an apostrophe inside a word
+        close = OPENING_MARKS[mark]
+        close_at = text.find(close, open_at + 1, open_at + 120)
+        if close_at < 0:
+            continue
+        if close in "'’" and close_at + 1 < len(text) and text[close_at + 1].isalpha():
+            # don’t, Cameron’s: an apostrophe, not the closing mark; look for the next one.
+            nxt = re.search(r"[’'](?![A-Za-z])", text[close_at + 1:open_at + 120])
+            if not nxt:
+                continue
+            close_at = close_at + 1 + nxt.start()
+        inner_start, inner_end = _trim(text, open_at + 1, close_at)
+        inner = text[inner_start:inner_end]
+        if not inner or "\n" in inner or inner.casefold() in NOT_A_TITLE or inner.casefold() in SECTION_LABELS:
+            continue
+        if re.search(r"[.!?;]\s", inner) or inner.count(",") > 0:
+            continue  # a sentence, so speech or a scare quote
+        if not is_title_case(inner, max_words=8):
+            continue
+        if _followed_by_speech(text, close_at + 1) or _preceded_by_speech(text, open_at):
+            continue
+        spans.append(_Span(inner_start, inner_end, "TITLE", "quoted_title", RULE_TITLE))
+    return spans
+
+
+def italic_titles(text: str, italic_spans: Iterable[Sequence[int]]) -> list[_Span]:
+    spans = []
+    for start, end in italic_spans or ():
+        start, end = _trim(text, int(start), int(end))
+        phrase = text[start:end]
+        if phrase and phrase.casefold() not in SECTION_LABELS and is_title_case(phrase, max_words=12) \
+                and not re.search(r"[.!?]\s", phrase):
+            spans.append(_Span(start, end, "TITLE", "italic_title", RULE_TITLE))
+    return spans
+
+
+# A word of a title: capitalized or a number, with inner apostrophes, dots or
+# hyphens ("J.J.", "Spider-Man", "Ocean's") but no trailing punctuation.
+_TITLE_WORD = re.compile(r"[\w]+(?:['’.&-][\w]+)*")
+
+
+def colon_titles(text: str) -> list[_Span]:
+    """Title: Subtitle, both title-cased, as franchise entries are written (“Avatar: The Way of Water”)."""
+    spans = []
+    for colon in re.finditer(r":\s+(?=[A-Z0-9])", text):
+        left = _title_words_before(text, colon.start())
+        right = _title_words_after(text, colon.end())
+        if not left or not right:
+            continue
+        start, end = left[0][0], right[-1][1]
+        head, tail = text[start:colon.start()], text[colon.end():end]
+        if head.casefold() in SECTION_LABELS or head.split()[0].casefold() in NOT_A_TITLE \
+                or tail.split()[0].casefold() in NOT_A_TITLE:
+            continue
+        spans.append(_Span(start, end, "TITLE", "colon_title", RULE_TITLE))
+    return spans
+
+
+def _capitalized(word: str) -> bool:
+    return word[0].isupper() or word[0].isdigit()
+
+
+def _title_words_before(text: str, colon_at: int, limit: int = 5) -> list[tuple[int, int]]:
+    words = list(_TITLE_WORD.finditer(text[max(0, colon_at - 80):colon_at]))
+    offset = max(0, colon_at - 80)
+    taken: list[tuple[int, int]] = []
+    expected_end = colon_at
+    for word in reversed(words):
+        start, end = word.start() + offset, word.end() + offset
+        gap = text[end:expected_end]
+        if gap.strip() or len(taken) >= limit:
+            break  # punctuation between words ends the title, as does a possessive owner ("Cameron’s")
+        token = word.group()
+        if token.endswith(("’s", "'s")) or not (_capitalized(token) or token.casefold() in TITLE_MINOR_WORDS):
+            break
+        taken.insert(0, (start, end))
+        expected_end = start
+    # A leading year is the sentence's ("the 2019 Alita: Battle Angel"), unless it is the whole head ("2001: …").
+    while taken and (not _capitalized(text[taken[0][0]:taken[0][1]])
+                     or (len(taken) > 1 and re.fullmatch(r"(?:19|20)\d\d", text[taken[0][0]:taken[0][1]]))):
+        taken.pop(0)
+    return taken
+
+
+def _title_words_after(text: str, start_at: int, limit: int = 7) -> list[tuple[int, int]]:
+    taken: list[tuple[int, int]] = []
+    position = start_at
+    for word in _TITLE_WORD.finditer(text, start_at, min(len(text), start_at + 100)):
+        if text[position:word.start()].strip() or len(taken) >= limit:
+            break
+        token = word.group()
+        if not (_capitalized(token) or token.casefold() in TITLE_MINOR_WORDS):
+            break
+        taken.append((word.start(), word.end()))
+        position = word.end()
+    while taken and not _capitalized(text[taken[-1][0]:taken[-1][1]]):
+        taken.pop()
+    return taken
+
+
+def corporate_orgs(text: str) -> list[_Span]:
+    """Capitalized names ending in a corporate word: Orbit Films, Marlow Pictures, Northlight Media."""
+    suffixes = "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w'’])((?:[A-Z][\w&'’.-]*\s+){{1,3}}(?:{suffixes}))(?![\w])")
+    spans = []
+    for match in pattern.finditer(text):
+        start, end = match.start(1), match.end(1)
+        words = text[start:end].split()
+        # A sentence-initial "The" is part of the name only in "The X Company"-style names; keep it out otherwise.
+        if words[0] in ("The", "A", "An") and len(words) > 2:
+            start += len(words[0]) + 1
+        if text[start:end].casefold() in SECTION_LABELS or f"the {text[start:end]}".casefold() in SECTION_LABELS:
+            continue
+        spans.append(_Span(start, end, "ORG", "corporate_name", RULE_ORG))
+    return spans
+
+
+def ner_spans(doc, text: str) -> list[_Span]:
+    spans = []
+    for ent in doc.ents:
+        entity_type = NER_LABEL_TYPES.get(ent.label_)
+        if entity_type is None:
+            continue
+        start, end = _trim(text, ent.start_char, ent.end_char)
+        if start >= end:
+            continue
+        # "Cameron’s Avatar: The Way of Water": the owner and the owned are two entities.
+        inner = text[start:end]
+        possessive = re.search(r"[’']s\s+", inner)
+        if possessive and entity_type in ("ORG", "TITLE", "PERSON"):
+            owner_end = start + possessive.start()
+            spans.append(_Span(start, owner_end, entity_type, "ner", NER, ent.label_))
+            start = start + possessive.end()
+        end = _strip_possessive(text, start, end)
+        start, end = _trim(text, start, end)
+        phrase = text[start:end]
+        if not phrase or not any(ch.isupper() for ch in phrase) or phrase.casefold() in SECTION_LABELS:
+            continue
+        if entity_type == "TITLE" and (not is_title_case(phrase, 8) or "," in phrase or phrase.casefold() in NOT_A_TITLE):
+            continue
+        if entity_type == "PERSON" and (len(phrase.split()) > 4 or any(ch.isdigit() for ch in phrase)):
+            continue
+        spans.append(_Span(start, end, entity_type, "ner", NER, ent.label_))
+    return spans
+
+
+def _find_all(text: str, phrase: str) -> Iterable[int]:
+    for match in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text):
+        yield match.start()
+
+
+def _short_forms(title: str) -> list[str]:
+    forms = []
+    if ":" in title:
+        head = title.split(":", 1)[0].strip()
+        if len(head) >= 3 and head.casefold() not in SECTION_LABELS and head.casefold() not in NOT_A_TITLE:
+            forms.append(head)
+    return forms
+
+
+def _sequels(text: str, title: str) -> list[_Span]:
+    return [
+        _Span(m.start(), m.end(), "TITLE", "sequel_title", RULE_TITLE)
+        for m in re.finditer(rf"(?<![\w]){re.escape(title)}\s+(?:\d{{1,2}}|II|III|IV|V|VI)(?![\w])", text)
+    ]
+
+
+# ------------------------------------------------------------- the stage
+
+
+def _accept(spans: list[_Span]) -> list[_Span]:
+    """Strongest, then longest, spans win; a weaker span that overlaps one is dropped."""
+    taken: list[_Span] = []
+    occupied: list[tuple[int, int]] = []
+    for span in sorted(spans, key=lambda s: (-s.strength, -(s.end - s.start), s.start)):
+        if any(span.start < e and s < span.end for s, e in occupied):
+            continue
+        taken.append(span)
+        occupied.append((span.start, span.end))
+    return sorted(taken, key=lambda s: s.start)
+
+
+def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headline: str | None = None) -> list[_Span]:
+    """Typed spans in ``text``: rule titles and organisations, then NER, overlaps settled by strength."""
+    rule_titles = quoted_titles(text) + italic_titles(text, italic_spans) + colon_titles(text)
+    known_titles = {text[s.start:s.end] for s in rule_titles}
+    if headline:
+        # ‘Alita’ in a headline names the title the body then writes bare.
+        known_titles |= {headline[s.start:s.end] for s in quoted_titles(headline) if s.end - s.start >= 3}
+    ner = ner_spans(doc, text)
+    # NER's own WORK_OF_ART spans that passed the title checks are known titles too.
+    known_titles |= {text[s.start:s.end] for s in ner if s.entity_type == "TITLE"}
+    spans = rule_titles + corporate_orgs(text) + ner
+    # People NER named in full once are often missed when named again: find
+    # the full name and the surname everywhere (the resolver links them).
+    for name in {text[s.start:s.end] for s in ner if s.entity_type == "PERSON" and len(text[s.start:s.end].split()) >= 2}:
+        for form in (name, name.split()[-1]):
+            for at in _find_all(text, form):
+                spans.append(_Span(at, at + len(form), "PERSON", "known_person", NER, "PERSON"))
+    for title in sorted(known_titles, key=len, reverse=True):
+        spans += _sequels(text, title)
+        for form in [title, *_short_forms(title)]:
+            for at in _find_all(text, form):
+                spans.append(_Span(at, at + len(form), "TITLE", "known_title", KNOWN_TITLE))
+    return _accept(spans)
+
+
+def _outlet_context(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 30):start].casefold().rstrip()
+    after = text[end:end + 20].casefold()
+    return before.endswith(OUTLET_CUES_BEFORE) or after.startswith(OUTLET_CUES_AFTER)
+
+
+def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
+    """Give every span its entity: one canonical name and one type per real entity in the article."""
+    surface = [text[s.start:s.end] for s in spans]
+
+    # People first named in full; the order of introduction settles ambiguity.
+    full_people: list[str] = []
+    for span, phrase in zip(spans, surface):
+        if span.entity_type == "PERSON" and len(phrase.split()) >= 2 and not _outlet_context(text, span.start, span.end):
+            name = _canonical_person(phrase)
+            if name not in full_people:
+                full_people.append(name)
+    # A longer form of the same person ("Jon Landau Jr.") absorbs the shorter one.
+    full_people = [p for p in full_people if not any(q != p and q.startswith(p + " ") for q in full_people)]
+
+    # Titles: short forms and variants grouped under their fullest spelling.
+    title_names = _group_titles([phrase for span, phrase in zip(spans, surface) if span.entity_type == "TITLE"])
+    org_names = _group_orgs([phrase for span, phrase in zip(spans, surface) if span.entity_type == "ORG"])
+
+    mentions = []
+    for span, phrase in zip(spans, surface):
+        entity_type, name = span.entity_type, None
+        if entity_type == "TITLE":
+            name = title_names.get(phrase, phrase)
+        elif entity_type in ("PERSON", "ORG") or (entity_type == "PLACE" and span.ner_label == "PERSON"):
+            person = _match_person(phrase, full_people, allow_first_name=entity_type == "PERSON")
+            if person and not (entity_type == "ORG" and span.method == "corporate_name"):
+                entity_type, name = "PERSON", person
+            elif _outlet_context(text, span.start, span.end) and span.method != "corporate_name" and entity_type == "PERSON":
+                entity_type, name = "ORG", org_names.get(phrase, phrase)
+            elif entity_type == "ORG":
+                name = org_names.get(phrase, phrase)
+            elif entity_type == "PERSON":
+                name = _canonical_person(phrase)
+        if name is None:
+            name = phrase
+        mentions.append(EntityMention(span.start, span.end, phrase, entity_type, name, span.method))
+
+    # One type per name: a name NER typed two ways takes its majority.
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for m in mentions:
+        votes[entity_key(m.name)][m.entity_type] += 3 if m.method != "ner" else 1
+    return [
+        m if votes[entity_key(m.name)].most_common(1)[0][0] == m.entity_type or m.method != "ner"
+        else EntityMention(m.start, m.end, m.text, votes[entity_key(m.name)].most_common(1)[0][0], m.name, m.method)
+        for m in mentions
+    ]
+
+
+_HONORIFICS = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.?\s+")
+
+
+def _canonical_person(phrase: str) -> str:
+    return _HONORIFICS.sub("", " ".join(phrase.split()))
+
+
+def _match_person(phrase: str, full_people: list[str], allow_first_name: bool) -> str | None:
+    words = _canonical_person(phrase).split()
+    if not full_people or not words:
+        return None
+    if len(words) >= 2:
+        name = " ".join(words)
+        return name if name in full_people else None
+    token = words[0]
+    folded = token.casefold()
+    by_surname = [p for p in full_people if p.split()[-1].casefold() == folded]
+    if by_surname:
+        return by_surname[-1]
+    if allow_first_name:
+        first = NICKNAMES.get(folded, folded)
+        by_first = [p for p in full_people if p.split()[0].casefold() in (folded, first)]
+        if len(by_first) == 1:
+            return by_first[0]
+        # Misspelt surnames ("Rodriquez"): close in spelling, same initial, long enough to be sure.
+        if len(token) >= 5:
+            close = [p for p in full_people if p.split()[-1][0].casefold() == folded[0]
+                     and fuzz.ratio(p.split()[-1].casefold(), folded) >= 80]
+            if len(close) == 1:
+                return close[0]
+    return None
+
+
+def _group_titles(phrases: list[str]) -> dict[str, str]:
+    """Each title spelling to the fullest spelling of the same title in the article."""
+    distinct = sorted(set(phrases), key=lambda p: (-len(p), p))
+    canonical: dict[str, str] = {}
+    for phrase in distinct:
+        key = entity_key(phrase)
+        for full in distinct:
+            if full == phrase or len(full) < len(phrase) or canonical.get(full, full) != full:
+                continue
+            full_key = entity_key(full)
+            if key == full_key or phrase in _short_forms(full) or (
+                full_key.startswith(key[:4]) and fuzz.ratio(key, full_key) >= 88
+            ):
+                canonical[phrase] = full
+                break
+        canonical.setdefault(phrase, phrase)
+    return canonical
+
+
+def _group_orgs(phrases: list[str]) -> dict[str, str]:
+    distinct = sorted(set(phrases), key=lambda p: (-len(p), p))
+    canonical: dict[str, str] = {}
+    for phrase in distinct:
+        key = entity_key(phrase)
+        for full in distinct:
+            if len(full) <= len(phrase) or canonical.get(full, full) != full:
+                continue
+            words = full.split()
+            # "Orbit" for "Orbit Films": the name without its corporate word.
+            if entity_key(full) == key or (words[-1] in ORG_SUFFIXES and entity_key(" ".join(words[:-1])) == key):
+                canonical[phrase] = full
+                break
+        canonical.setdefault(phrase, phrase)
+    return canonical
+
+
+# ---------------------------------------------------------------- spaCy
+
+
+@functools.lru_cache(maxsize=4)
+def load_nlp(model_name: str):
+    """The spaCy pipeline with only what entity recognition needs switched on."""
+    import spacy
+
+    nlp = spacy.load(model_name)
+    keep = {"tok2vec", "transformer", "ner"}
+    for name in nlp.pipe_names:
+        if name not in keep:
+            nlp.disable_pipe(name)
+    return nlp
+
+
+def extract_entity_mentions(
+    articles: Sequence[tuple[str, str, Sequence[Sequence[int]] | None, str | None]],
+    model_name: str,
+    batch_size: int = 32,
+    n_process: int = 1,
+) -> dict[str, list[EntityMention]]:
+    """Mentions per article for ``(article_id, text, italic_spans, headline)`` rows, streamed through nlp.pipe."""
+    nlp = load_nlp(model_name)
+    out: dict[str, list[EntityMention]] = {}
+    docs = nlp.pipe((text for _, text, _, _ in articles), batch_size=batch_size, n_process=n_process)
+    for (article_id, text, italic_spans, headline), doc in zip(articles, docs):
+        spans = recognize(text, doc, italic_spans or (), headline)
+        out[article_id] = resolve(text, spans)
+    return out
+
+
+MENTION_FRAME_SCHEMA = {
+    "article_id": "String",
+    "entity_id": "String",
+    "text": "String",
+    "start_char": "Int32",
+    "end_char": "Int32",
+    "entity_type": "String",
+    "entity_name": "String",
+    "method": "String",
+}
+
+
+def mentions_frame(mentions_by_article: dict[str, list[EntityMention]]):
+    """One row per mention, keyed to the entity its canonical name and type derive."""
+    import polars as pl
+
+    rows = [
+        {
+            "article_id": article_id,
+            "entity_id": entity_id_for(m.entity_type, m.name),
+            "text": m.text,
+            "start_char": m.start,
+            "end_char": m.end,
+            "entity_type": m.entity_type,
+            "entity_name": m.name,
+            "method": m.method,
+        }
+        for article_id, mentions in mentions_by_article.items()
+        for m in mentions
+    ]
+    schema = {name: getattr(pl, dtype) for name, dtype in MENTION_FRAME_SCHEMA.items()}
+    return pl.DataFrame(rows, schema=schema)

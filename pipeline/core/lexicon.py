@@ -1,0 +1,86 @@
+"""Domain knowledge as data: the words film news is written with.
+
+Each list says where it comes from. The recognizers in ``entities`` (and
+the quote stage after it) read these; nothing here names a real film or person.
+"""
+
+from __future__ import annotations
+
+# Words English title case leaves lower-case (Chicago Manual of Style, 8.159),
+# plus the articles and prepositions of the languages film titles borrow most.
+TITLE_MINOR_WORDS = frozenset(
+    """a an the and but or nor for so yet as at by in of off on per to up via vs vs. with from into onto over
+    de del la le les el los das der die und et du von van""".split()
+)
+
+# Headline furniture and section labels that sites put at the top of a story
+# or between sections; capitalized like names, but never entities.
+SECTION_LABELS = frozenset(
+    s.casefold()
+    for s in [
+        "The Big Picture", "Key Takeaways", "Summary", "Highlights", "Related", "Related Stories", "Read More",
+        "Read Next", "More", "Exclusive", "Breaking", "Breaking News", "Update", "Updated", "Trending", "Watch",
+        "Advertisement", "Newsletter", "Subscribe", "Sign Up", "Editor's Note", "Editor’s Note", "Spoiler Alert",
+        "Spoilers", "Opinion", "Analysis", "Review", "Interview", "Photos", "Video", "Podcast", "Live", "Recap",
+    ]
+)
+
+# Words that open a sentence in capitals and are never a title on their own,
+# even between quote marks: interjections and pronouns that start speech.
+NOT_A_TITLE = frozenset(
+    s.casefold()
+    for s in """I I'm I’m We We're We’re He She They It It's It’s This That There Yes No Oh Well Okay OK Thanks
+    Thank You Sure Absolutely Never Always Maybe Why What When Where Who How Look Listen Honestly""".split()
+)
+
+# Reporting verbs that attribute speech ("…," she said): a quoted span next
+# to one is speech, not a title. From news style guides' attribution lists.
+SPEECH_VERBS = frozenset(
+    """said says say told tells tell added adds explained explains noted notes recalled recalls remarked remarks
+    continued continues insisted insists admitted admits asked asks replied replies answered answers joked jokes
+    laughed laughs wrote writes writing stated states declared declares echoed echoes shared shares revealed reveals
+    teased teases confirmed confirms acknowledged acknowledges argued argues claimed claims conceded concedes
+    explained observed observes offered offers quipped quips stressed stresses suggested suggests warned warns
+    described describes called calls put puts saying adding explaining noting telling recalling""".split()
+)
+
+# Corporate words that make a capitalized name an organisation: studios,
+# distributors, networks and the companies around them.
+ORG_SUFFIXES = frozenset(
+    """Films Pictures Studios Entertainment Media Productions Releasing Distribution
+    Animation Network Networks Channel Television TV Records Music Group Inc Inc. LLC Ltd Ltd. Corp Corp. Co Co.
+    Company Partners Capital Ventures Holdings Features Cinema Cinemas Theatres Theaters Press Publishing Games
+    Agency Foundation Academy Guild Association Institute Society Festival Awards""".split()
+)
+
+# Phrases that put an outlet (an organisation) right after them: "in an
+# interview with X", "told X", "X's own <reporter>", "according to X".
+OUTLET_CUES_BEFORE = (
+    "interview with", "interview to", "speaking to", "speaking with", "talking to", "talking with", "told",
+    "according to", "via", "reported by", "published by", "a report from", "a report by", "writing for",
+    "wrote for", "writes for", "appearance on", "appeared on", "podcast",
+)
+OUTLET_CUES_AFTER = ("’s own", "'s own", " reported", " reports", " first reported", " has learned", " confirmed to")
+
+# English diminutives newsrooms print inside quotes ("Jim watched it"), to the
+# formal first name a byline or first mention uses. Common US/UK forms only.
+NICKNAMES = {
+    "jim": "james", "jimmy": "james", "jamie": "james", "bob": "robert", "bobby": "robert", "rob": "robert",
+    "robbie": "robert", "bill": "william", "billy": "william", "will": "william", "liam": "william",
+    "mike": "michael", "mikey": "michael", "tom": "thomas", "tommy": "thomas", "chris": "christopher",
+    "dan": "daniel", "danny": "daniel", "dave": "david", "steve": "steven", "joe": "joseph", "joey": "joseph",
+    "ben": "benjamin", "sam": "samuel", "alex": "alexander", "tony": "anthony", "nick": "nicholas",
+    "matt": "matthew", "pat": "patrick", "rick": "richard", "dick": "richard", "rich": "richard", "ed": "edward",
+    "eddie": "edward", "ted": "edward", "jon": "jonathan", "johnny": "john", "jack": "john", "greg": "gregory",
+    "jeff": "jeffrey", "ken": "kenneth", "larry": "lawrence", "andy": "andrew", "drew": "andrew", "tim": "timothy",
+    "pete": "peter", "phil": "philip", "ron": "ronald", "don": "donald", "doug": "douglas", "charlie": "charles",
+    "chuck": "charles", "fred": "frederick", "frank": "francis", "harry": "harold", "hank": "henry",
+    "liz": "elizabeth", "beth": "elizabeth", "betty": "elizabeth", "kate": "katherine", "katie": "katherine",
+    "kathy": "katherine", "cathy": "catherine", "jen": "jennifer", "jenny": "jennifer", "sue": "susan",
+    "suzy": "susan", "meg": "margaret", "maggie": "margaret", "peggy": "margaret", "becky": "rebecca",
+    "abby": "abigail", "vicky": "victoria", "tori": "victoria", "mandy": "amanda", "sandy": "sandra",
+    "debbie": "deborah", "patty": "patricia", "trish": "patricia", "nat": "natalie", "val": "valerie",
+}
+
+# Pronouns and role nouns used for people already named.
+PERSON_PRONOUNS = frozenset("he him his she her hers they them their".split())
