@@ -25,11 +25,13 @@ from rapidfuzz import fuzz
 from .lexicon import (
     NICKNAMES,
     NOT_A_TITLE,
+    ORG_CUES_AFTER,
     ORG_SUFFIXES,
     OUTLET_CUES_AFTER,
     OUTLET_CUES_BEFORE,
     SECTION_LABELS,
     SPEECH_VERBS,
+    TITLE_CUE_NOUNS,
     TITLE_MINOR_WORDS,
 )
 
@@ -39,7 +41,7 @@ ENTITY_TYPES = ("PERSON", "TITLE", "ORG", "PLACE")
 NER_LABEL_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "WORK_OF_ART": "TITLE"}
 
 # Strength of the evidence behind a span; a stronger span wins an overlap.
-RULE_TITLE, KNOWN_TITLE, RULE_ORG, NER = 4, 3, 2, 1
+RULE_TITLE, KNOWN_TITLE, RULE_ORG, KNOWN_PERSON, NER = 4, 3, 2, 2, 1
 
 OPENING_MARKS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
 _WORD = r"[\w][\w'’.&-]*"
@@ -245,6 +247,41 @@ def _title_words_after(text: str, start_at: int, limit: int = 7) -> list[tuple[i
     return taken
 
 
+# Minor words an unquoted title may contain; prepositions of place ("in", "at")
+# are left out because after a title they usually start the sentence's own phrase.
+_CUE_TITLE_MINOR = frozenset({"of", "the", "and", "a", "an", "to", "&"})
+
+
+def cue_titles(text: str) -> list[_Span]:
+    """Unquoted titles right after a genre noun: "the thriller Night Ferry", "her debut Glass Harbor"."""
+    spans = []
+    cue = re.compile(r"\b(?:" + "|".join(sorted(TITLE_CUE_NOUNS, key=len, reverse=True)) + r")\s+(?=[A-Z0-9])")
+    for match in cue.finditer(text):
+        taken: list[tuple[int, int]] = []
+        position = match.end()
+        for word in _TITLE_WORD.finditer(text, match.end(), min(len(text), match.end() + 80)):
+            token = word.group()
+            if text[position:word.start()].strip() or len(taken) >= 6:
+                break
+            if not (_capitalized(token) or token.casefold() in _CUE_TITLE_MINOR):
+                break
+            taken.append((word.start(), word.end()))
+            position = word.end()
+            if text[word.end():word.end() + 1] in ",.;:!?)’”\"":
+                break
+        while taken and not _capitalized(text[taken[-1][0]:taken[-1][1]]):
+            taken.pop()
+        if not taken:
+            continue
+        start, end = taken[0][0], taken[-1][1]
+        end = _strip_possessive(text, start, end)
+        phrase = text[start:end]
+        if phrase.casefold() in NOT_A_TITLE or phrase.casefold() in SECTION_LABELS or phrase.split()[0].casefold() in NOT_A_TITLE:
+            continue
+        spans.append(_Span(start, end, "TITLE", "cue_title", KNOWN_TITLE))
+    return spans
+
+
 def corporate_orgs(text: str) -> list[_Span]:
     """Capitalized names ending in a corporate word: Orbit Films, Marlow Pictures, Northlight Media."""
     suffixes = "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES, key=len, reverse=True))
@@ -330,26 +367,45 @@ def _accept(spans: list[_Span]) -> list[_Span]:
 def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headline: str | None = None) -> list[_Span]:
     """Typed spans in ``text``: rule titles and organisations, then NER, overlaps settled by strength."""
     rule_titles = quoted_titles(text) + italic_titles(text, italic_spans) + colon_titles(text)
-    known_titles = {text[s.start:s.end] for s in rule_titles}
+    cue = cue_titles(text)
+    known_titles = {text[s.start:s.end] for s in rule_titles + cue}
     if headline:
         # ‘Alita’ in a headline names the title the body then writes bare.
         known_titles |= {headline[s.start:s.end] for s in quoted_titles(headline) if s.end - s.start >= 3}
     ner = ner_spans(doc, text)
     # NER's own WORK_OF_ART spans that passed the title checks are known titles too.
     known_titles |= {text[s.start:s.end] for s in ner if s.entity_type == "TITLE"}
-    spans = rule_titles + corporate_orgs(text) + ner
-    # People NER named in full once are often missed when named again: find
-    # the full name and the surname everywhere (the resolver links them).
-    for name in {text[s.start:s.end] for s in ner if s.entity_type == "PERSON" and len(text[s.start:s.end].split()) >= 2}:
+    spans = rule_titles + cue + corporate_orgs(text) + ner
+    # People NER named in full once are often missed, or mistyped, when named
+    # again: find the full name and the surname everywhere (the resolver links them).
+    for name in _people_named_in_full(text, ner):
         for form in (name, name.split()[-1]):
             for at in _find_all(text, form):
-                spans.append(_Span(at, at + len(form), "PERSON", "known_person", NER, "PERSON"))
+                spans.append(_Span(at, at + len(form), "PERSON", "known_person", KNOWN_PERSON, "PERSON"))
     for title in sorted(known_titles, key=len, reverse=True):
         spans += _sequels(text, title)
         for form in [title, *_short_forms(title)]:
             for at in _find_all(text, form):
                 spans.append(_Span(at, at + len(form), "TITLE", "known_title", KNOWN_TITLE))
     return _accept(spans)
+
+
+def _people_named_in_full(text: str, ner: list[_Span]) -> set[str]:
+    """Full names NER typed PERSON, plus multi-word names it typed otherwise whose
+    first or last word it typed PERSON elsewhere ("Idris Mbeki" as a place, "Idris" as a person)."""
+    phrases = [(text[s.start:s.end], s) for s in ner]
+    single_people = {p for p, s in phrases if s.entity_type == "PERSON" and len(p.split()) == 1}
+    people = set()
+    for phrase, span in phrases:
+        words = phrase.split()
+        if len(words) < 2 or len(words) > 4 or _outlet_context(text, span.start, span.end):
+            continue
+        if span.entity_type == "PERSON" or (
+            span.entity_type in ("PLACE", "ORG") and words[-1] not in ORG_SUFFIXES
+            and (words[0] in single_people or words[-1] in single_people)
+        ):
+            people.add(_canonical_person(phrase))
+    return people
 
 
 def _outlet_context(text: str, start: int, end: int) -> bool:
@@ -377,33 +433,49 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
     org_names = _group_orgs([phrase for span, phrase in zip(spans, surface) if span.entity_type == "ORG"])
 
     mentions = []
+    org_context: set[str] = set()
     for span, phrase in zip(spans, surface):
         entity_type, name = span.entity_type, None
         if entity_type == "TITLE":
             name = title_names.get(phrase, phrase)
-        elif entity_type in ("PERSON", "ORG") or (entity_type == "PLACE" and span.ner_label == "PERSON"):
-            person = _match_person(phrase, full_people, allow_first_name=entity_type == "PERSON")
-            if person and not (entity_type == "ORG" and span.method == "corporate_name"):
+        else:
+            person = None
+            if span.method != "corporate_name":
+                # NER types a surname as a place or company as often as a person ("Feld", "Adeyemi").
+                person = _match_person(phrase, full_people, allow_first_name=span.ner_label == "PERSON")
+            if person:
                 entity_type, name = "PERSON", person
-            elif _outlet_context(text, span.start, span.end) and span.method != "corporate_name" and entity_type == "PERSON":
+            elif entity_type == "PERSON" and _outlet_context(text, span.start, span.end):
                 entity_type, name = "ORG", org_names.get(phrase, phrase)
             elif entity_type == "ORG":
                 name = org_names.get(phrase, phrase)
             elif entity_type == "PERSON":
                 name = _canonical_person(phrase)
+            if entity_type != "PERSON" and _org_context(text, span.end):
+                org_context.add(entity_key(phrase))
         if name is None:
             name = phrase
         mentions.append(EntityMention(span.start, span.end, phrase, entity_type, name, span.method))
 
-    # One type per name: a name NER typed two ways takes its majority.
+    # One type per name: rule-based mentions outvote NER, and a name used as a
+    # company anywhere in the article ("a Streamline spokesperson") is a company.
     votes: dict[str, Counter] = defaultdict(Counter)
     for m in mentions:
-        votes[entity_key(m.name)][m.entity_type] += 3 if m.method != "ner" else 1
-    return [
-        m if votes[entity_key(m.name)].most_common(1)[0][0] == m.entity_type or m.method != "ner"
-        else EntityMention(m.start, m.end, m.text, votes[entity_key(m.name)].most_common(1)[0][0], m.name, m.method)
-        for m in mentions
-    ]
+        votes[entity_key(m.name)][m.entity_type] += 1 if m.method in ("ner", "known_person") else 3
+    for key in org_context:
+        if votes[key] and "PERSON" not in votes[key] and "TITLE" not in votes[key]:
+            votes[key]["ORG"] += 5
+    out = []
+    for m in mentions:
+        winner = votes[entity_key(m.name)].most_common(1)[0][0]
+        if winner != m.entity_type and m.method in ("ner",) and m.entity_type != "PERSON":
+            m = EntityMention(m.start, m.end, m.text, winner, m.name, m.method)
+        out.append(m)
+    return out
+
+
+def _org_context(text: str, end: int) -> bool:
+    return text[end:end + 16].casefold().startswith(ORG_CUES_AFTER)
 
 
 _HONORIFICS = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.?\s+")
@@ -430,12 +502,12 @@ def _match_person(phrase: str, full_people: list[str], allow_first_name: bool) -
         by_first = [p for p in full_people if p.split()[0].casefold() in (folded, first)]
         if len(by_first) == 1:
             return by_first[0]
-        # Misspelt surnames ("Rodriquez"): close in spelling, same initial, long enough to be sure.
-        if len(token) >= 5:
-            close = [p for p in full_people if p.split()[-1][0].casefold() == folded[0]
-                     and fuzz.ratio(p.split()[-1].casefold(), folded) >= 80]
-            if len(close) == 1:
-                return close[0]
+    # Misspelt surnames ("Rodriquez"): close in spelling, same initial, long enough to be sure.
+    if len(token) >= 5:
+        close = [p for p in full_people if p.split()[-1][0].casefold() == folded[0]
+                 and fuzz.ratio(p.split()[-1].casefold(), folded) >= 80]
+        if len(close) == 1:
+            return close[0]
     return None
 
 

@@ -84,3 +84,19 @@ NICKNAMES = {
 
 # Pronouns and role nouns used for people already named.
 PERSON_PRONOUNS = frozenset("he him his she her hers they them their".split())
+
+# Words after a name that make it an organisation ("a Streamline spokesperson").
+ORG_CUES_AFTER = (
+    " spokesperson", " spokeswoman", " spokesman", " representative", " rep ", " executives", " executive",
+    " chief", " ceo", " chairman", " chairwoman", " president", " board", " shareholders", " stock", " shares",
+    " has renewed", " renewed", " announced", " greenlit", " greenlights", " acquired", " acquires",
+)
+
+# Nouns that introduce a title written without quotes or italics, as trade
+# copy does: "the thriller Night Ferry", "her debut Glass Harbor".
+TITLE_CUE_NOUNS = frozenset(
+    """film films movie movies series show shows drama dramas thriller thrillers comedy comedies documentary
+    documentaries feature features debut sequel prequel remake reboot novel book books franchise musical horror
+    western adaptation miniseries sitcom blockbuster caper epic romance spinoff spin-off anthology biopic
+    docuseries procedural podcast album""".split()
+)
