@@ -29,6 +29,7 @@ from .lexicon import (
     ORG_SUFFIXES,
     OUTLET_CUES_AFTER,
     OUTLET_CUES_BEFORE,
+    ROLE_NOUNS,
     SECTION_LABELS,
     SPEECH_VERBS,
     TITLE_CUE_NOUNS,
@@ -282,6 +283,68 @@ def cue_titles(text: str) -> list[_Span]:
     return spans
 
 
+def _title_case_run(text: str, start: int, limit: int = 6, minor=_CUE_TITLE_MINOR) -> tuple[int, int] | None:
+    """The run of capitalized words (and allowed minor words) starting at ``start``."""
+    taken: list[tuple[int, int]] = []
+    position = start
+    for word in _TITLE_WORD.finditer(text, start, min(len(text), start + 90)):
+        token = word.group()
+        if text[position:word.start()].strip() or len(taken) >= limit:
+            break
+        if not (_capitalized(token) or token.casefold() in minor):
+            break
+        # "Winter Orchard and the French co-production": a conjunction before an article joins two phrases.
+        if token.casefold() == "and" and re.match(r"\s+(?:the|a|an)\s", text[word.end():word.end() + 6], re.IGNORECASE):
+            break
+        taken.append((word.start(), word.end()))
+        position = word.end()
+        if text[word.end():word.end() + 1] in ",.;:!?)’”\"" and not text[word.end():word.end() + 2] in ("’s", "'s"):
+            break
+    while taken and not _capitalized(text[taken[-1][0]:taken[-1][1]]):
+        taken.pop()
+    if not taken:
+        return None
+    return taken[0][0], _strip_possessive(text, taken[0][0], taken[-1][1])
+
+
+def outlet_orgs(text: str) -> list[_Span]:
+    """The outlet named after "told", "in an interview with", "according to": "Marsh told Deadline"."""
+    spans = []
+    cues = "|".join(re.escape(c) for c in sorted(OUTLET_CUES_BEFORE, key=len, reverse=True))
+    for match in re.finditer(rf"\b(?:{cues})\s+(?=(?:the\s+)?[A-Z])", text, re.IGNORECASE):
+        start = match.end()
+        if text[start:start + 4] == "the ":
+            start += 4
+        run = _title_case_run(text, start, limit=4, minor=frozenset({"of", "the", "and", "&"}))
+        if run is None:
+            continue
+        phrase = text[run[0]:run[1]]
+        if phrase.casefold() in NOT_A_TITLE or phrase.split()[0].casefold() in NOT_A_TITLE:
+            continue
+        spans.append(_Span(run[0], run[1], "ORG", "outlet_cue", NER, "ORG"))
+    return spans
+
+
+def possessive_titles(text: str, owners: Iterable[_Span]) -> list[_Span]:
+    """A title-cased work after a person's possessive: "Hiroshi Tanabe’s Winter Orchard"."""
+    spans = []
+    for owner in owners:
+        after = text[owner.end:owner.end + 3]
+        if not after.startswith(("’s ", "'s ")):
+            continue
+        start = owner.end + 3
+        if text[start:start + 1] in "“\"‘'":
+            continue  # quoted: the quoted-title rule has it
+        run = _title_case_run(text, start)
+        if run is None:
+            continue
+        phrase = text[run[0]:run[1]]
+        if phrase.casefold() in NOT_A_TITLE or phrase.split()[0].casefold() in ROLE_NOUNS or phrase.isdigit():
+            continue
+        spans.append(_Span(run[0], run[1], "TITLE", "possessive_title", NER + 1))
+    return spans
+
+
 def corporate_orgs(text: str) -> list[_Span]:
     """Capitalized names ending in a corporate word: Orbit Films, Marlow Pictures, Northlight Media."""
     suffixes = "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES, key=len, reverse=True))
@@ -375,10 +438,20 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     ner = ner_spans(doc, text)
     # NER's own WORK_OF_ART spans that passed the title checks are known titles too.
     known_titles |= {text[s.start:s.end] for s in ner if s.entity_type == "TITLE"}
-    spans = rule_titles + cue + corporate_orgs(text) + ner
+    # A possessive work is a title only where NER does not see a person in it ("Disney’s Bob Iger").
+    ner_people = {(s.start, s.end) for s in ner if s.entity_type == "PERSON"}
+    owners = [s for s in ner if s.entity_type in ("PERSON", "ORG")] + corporate_orgs(text)
+    owned = [s for s in possessive_titles(text, owners) if (s.start, s.end) not in ner_people]
+    known_titles |= {text[s.start:s.end] for s in owned}
+    # Whoever owns a work by name ("Hiroshi Tanabe’s Winter Orchard") without a
+    # corporate word is its maker, a person, even when NER calls the name a company.
+    title_starts = {s.start for s in owned}
+    makers = [s for s in owners if s.end + 3 in title_starts and s.method == "ner"]
+    people = _people_named_in_full(text, ner, makers)
+    spans = rule_titles + cue + owned + corporate_orgs(text) + outlet_orgs(text) + ner
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
-    for name in _people_named_in_full(text, ner):
+    for name in people:
         for form in (name, name.split()[-1]):
             for at in _find_all(text, form):
                 spans.append(_Span(at, at + len(form), "PERSON", "known_person", KNOWN_PERSON, "PERSON"))
@@ -390,11 +463,12 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     return _accept(spans)
 
 
-def _people_named_in_full(text: str, ner: list[_Span]) -> set[str]:
+def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] = ()) -> set[str]:
     """Full names NER typed PERSON, plus multi-word names it typed otherwise whose
     first or last word it typed PERSON elsewhere ("Idris Mbeki" as a place, "Idris" as a person)."""
     phrases = [(text[s.start:s.end], s) for s in ner]
     single_people = {p for p, s in phrases if s.entity_type == "PERSON" and len(p.split()) == 1}
+    maker_spans = {(m.start, m.end) for m in makers}
     people = set()
     for phrase, span in phrases:
         words = phrase.split()
@@ -402,10 +476,17 @@ def _people_named_in_full(text: str, ner: list[_Span]) -> set[str]:
             continue
         if span.entity_type == "PERSON" or (
             span.entity_type in ("PLACE", "ORG") and words[-1] not in ORG_SUFFIXES
-            and (words[0] in single_people or words[-1] in single_people)
+            and (words[0] in single_people or words[-1] in single_people or _after_role_noun(text, span.start)
+                 or (span.start, span.end) in maker_spans)
         ):
             people.add(_canonical_person(phrase))
     return people
+
+
+def _after_role_noun(text: str, start: int) -> bool:
+    """"artistic director Paola Ricci", "stars Nadia Osei": a job title right before the name."""
+    before = re.findall(r"[\w-]+", text[max(0, start - 30):start])
+    return bool(before) and before[-1].casefold() in ROLE_NOUNS and text[start - 1:start] == " "
 
 
 def _outlet_context(text: str, start: int, end: int) -> bool:
@@ -442,7 +523,7 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
             person = None
             if span.method != "corporate_name":
                 # NER types a surname as a place or company as often as a person ("Feld", "Adeyemi").
-                person = _match_person(phrase, full_people, allow_first_name=span.ner_label == "PERSON")
+                person = _match_person(phrase, full_people, allow_first_name=span.ner_label == "PERSON" or span.method == "outlet_cue")
             if person:
                 entity_type, name = "PERSON", person
             elif entity_type == "PERSON" and _outlet_context(text, span.start, span.end):

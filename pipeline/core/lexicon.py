@@ -98,5 +98,17 @@ TITLE_CUE_NOUNS = frozenset(
     """film films movie movies series show shows drama dramas thriller thrillers comedy comedies documentary
     documentaries feature features debut sequel prequel remake reboot novel book books franchise musical horror
     western adaptation miniseries sitcom blockbuster caper epic romance spinoff spin-off anthology biopic
-    docuseries procedural podcast album""".split()
+    docuseries procedural podcast album co-production production entry installment instalment""".split()
+)
+
+# Jobs that stand before a person's name in film news ("artistic director
+# Paola Ricci", "producer Jon Landau"), and that later stand for that person
+# ("the producer said"). From trade-press style: credits, executives, press roles.
+ROLE_NOUNS = frozenset(
+    """director directors filmmaker filmmakers producer producers actor actors actress actresses star stars co-star
+    costar writer writers screenwriter screenwriters showrunner showrunners creator creators composer composers
+    editor cinematographer animator novelist author authors critic critics journalist reporter columnist analyst
+    analysts executive executives chief ceo chairman chairwoman chair president founder co-founder head spokesperson
+    spokeswoman spokesman publicist agent manager partner singer rapper musician comedian host presenter narrator
+    model designer choreographer lawyer attorney historian programmer curator juror juror jury topper exec""".split()
 )
