@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .lexicon import (
+    AWARD_NAMES,
+    HONORIFIC_WORDS,
     NICKNAMES,
     NOT_A_TITLE,
     ORG_CUES_AFTER,
@@ -175,11 +177,24 @@ def quoted_titles(text: str) -> list[_Span]:
 
 def italic_titles(text: str, italic_spans: Iterable[Sequence[int]]) -> list[_Span]:
     spans = []
+    outlets: set[str] = set()
     for start, end in italic_spans or ():
         start, end = _trim(text, int(start), int(end))
+        end = _strip_possessive(text, start, end)
+        context_start = start - 4 if text[max(0, start - 4):start] == "The " else start
+        if _outlet_context(text, context_start, end) or _outlet_context(text, start, end):
+            outlets.add(text[start:end])
+    for start, end in italic_spans or ():
+        start, end = _trim(text, int(start), int(end))
+        end = _strip_possessive(text, start, end)
         phrase = text[start:end]
-        if phrase and phrase.casefold() not in SECTION_LABELS and is_title_case(phrase, max_words=12) \
-                and not re.search(r"[.!?]\s", phrase):
+        if len(phrase) < 2 or phrase.casefold() in TITLE_MINOR_WORDS or phrase.casefold() in SECTION_LABELS:
+            continue
+        # Some sites italicize publications too ("according to <i>Deadline</i>", "The <i>Hollywood Reporter</i>").
+        context_start = start - 4 if text[max(0, start - 4):start] == "The " else start
+        if phrase in outlets:
+            continue  # named as a source somewhere in the article: an outlet wherever it is italicized
+        if is_title_case(phrase, max_words=12) and not re.search(r"[.!?]\s", phrase):
             spans.append(_Span(start, end, "TITLE", "italic_title", RULE_TITLE))
     return spans
 
@@ -339,7 +354,8 @@ def possessive_titles(text: str, owners: Iterable[_Span]) -> list[_Span]:
         if run is None:
             continue
         phrase = text[run[0]:run[1]]
-        if phrase.casefold() in NOT_A_TITLE or phrase.split()[0].casefold() in ROLE_NOUNS or phrase.isdigit():
+        first = phrase.split()[0].casefold().rstrip(".")
+        if phrase.casefold() in NOT_A_TITLE or first in ROLE_NOUNS or first in HONORIFIC_WORDS or phrase.isdigit():
             continue
         spans.append(_Span(run[0], run[1], "TITLE", "possessive_title", NER + 1))
     return spans
@@ -382,6 +398,8 @@ def ner_spans(doc, text: str) -> list[_Span]:
         start, end = _trim(text, start, end)
         phrase = text[start:end]
         if not phrase or not any(ch.isupper() for ch in phrase) or phrase.casefold() in SECTION_LABELS:
+            continue
+        if phrase.casefold() in AWARD_NAMES or phrase.casefold().removeprefix("the ") in AWARD_NAMES:
             continue
         if entity_type == "TITLE" and (not is_title_case(phrase, 8) or "," in phrase or phrase.casefold() in NOT_A_TITLE):
             continue
@@ -441,7 +459,8 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # A possessive work is a title only where NER does not see a person in it ("Disney’s Bob Iger").
     ner_people = {(s.start, s.end) for s in ner if s.entity_type == "PERSON"}
     owners = [s for s in ner if s.entity_type in ("PERSON", "ORG")] + corporate_orgs(text)
-    owned = [s for s in possessive_titles(text, owners) if (s.start, s.end) not in ner_people]
+    owned = [s for s in possessive_titles(text, owners)
+             if not any(s.start < pe and ps < s.end for ps, pe in ner_people)]
     known_titles |= {text[s.start:s.end] for s in owned}
     # Whoever owns a work by name ("Hiroshi Tanabe’s Winter Orchard") without a
     # corporate word is its maker, a person, even when NER calls the name a company.
@@ -572,7 +591,11 @@ def _match_person(phrase: str, full_people: list[str], allow_first_name: bool) -
         return None
     if len(words) >= 2:
         name = " ".join(words)
-        return name if name in full_people else None
+        if name in full_people:
+            return name
+        # "De Niro" for "Robert De Niro": the tail of exactly one full name.
+        tails = [p for p in full_people if p.endswith(" " + name)]
+        return tails[0] if len(tails) == 1 else None
     token = words[0]
     folded = token.casefold()
     by_surname = [p for p in full_people if p.split()[-1].casefold() == folded]

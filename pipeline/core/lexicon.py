@@ -56,7 +56,7 @@ ORG_SUFFIXES = frozenset(
 # Phrases that put an outlet (an organisation) right after them: "in an
 # interview with X", "told X", "X's own <reporter>", "according to X".
 OUTLET_CUES_BEFORE = (
-    "interview with", "interview to", "speaking to", "speaking with", "talking to", "talking with", "told",
+    "interview with", "interview to", "reports from", "report from", "reporting by", "reported in", "speaking to", "speaking with", "talking to", "talking with", "told",
     "according to", "via", "reported by", "published by", "a report from", "a report by", "writing for",
     "wrote for", "writes for", "appearance on", "appeared on", "podcast",
 )
@@ -112,3 +112,17 @@ ROLE_NOUNS = frozenset(
     spokeswoman spokesman publicist agent manager partner singer rapper musician comedian host presenter narrator
     model designer choreographer lawyer attorney historian programmer curator juror juror jury topper exec""".split()
 )
+
+# Awards and the ceremonies around them: named like people ("Oscar") or places,
+# but none of this dataset's four types. Tagged by NER often enough to list.
+AWARD_NAMES = frozenset(
+    s.casefold()
+    for s in [
+        "Oscar", "Oscars", "Academy Award", "Academy Awards", "Emmy", "Emmys", "Golden Globe", "Golden Globes",
+        "BAFTA", "BAFTAs", "Tony", "Tonys", "Grammy", "Grammys", "SAG", "SAG Award", "SAG Awards", "Palme d'Or",
+        "Palme d’Or", "Golden Lion", "Golden Bear", "Critics Choice", "Critics Choice Awards", "Independent Spirit Awards",
+    ]
+)
+
+# Forms of address that start a character's name, not a work's.
+HONORIFIC_WORDS = frozenset("mr mrs ms miss dr sir dame lord lady captain capt general gen king queen prince princess agent detective officer professor uncle aunt saint st".split())
