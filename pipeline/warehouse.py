@@ -269,6 +269,20 @@ def articles_needing_entities(con: duckdb.DuckDBPyConnection, model: str, langua
     return [r[0] for r in rows]
 
 
+# Recognizers whose titles are trusted beyond their own article.
+TITLE_RULE_METHODS = ["quoted_title", "italic_title", "colon_title", "cue_title", "appositive_title", "possessive_title"]
+
+
+def established_titles(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Multi-word titles the title rules found in landed articles (the cross-article gazetteer)."""
+    rows = con.execute(
+        "select distinct text from mentions where entity_type = 'TITLE' and method in (select unnest(?::varchar[])) "
+        "and text like '% %'",
+        [TITLE_RULE_METHODS],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
 def replace_mentions(con: duckdb.DuckDBPyConnection, article_ids: list[str], mentions: pl.DataFrame) -> list[str]:
     """Swap the batch's mentions for the new ones; return every entity_id whose totals may have changed."""
     con.register("batch_articles", pl.DataFrame({"article_id": article_ids}, schema={"article_id": pl.String}))

@@ -48,6 +48,7 @@ def extract_entities(context: AssetExecutionContext, config: EntityConfig, wareh
                 con.execute(f"delete from {table}")
         todo = warehouse.articles_needing_entities(con, nlp.model_name, nlp.languages)
         context.log.info(f"{len(todo)} articles need entity extraction")
+        titles = warehouse.established_titles(con) if todo else set()
         for offset in range(0, len(todo), max(1, config.batch_size)):
             batch_ids = todo[offset:offset + config.batch_size]
             batch = warehouse.query_frame(
@@ -56,7 +57,8 @@ def extract_entities(context: AssetExecutionContext, config: EntityConfig, wareh
                 [batch_ids],
             )
             by_article = extract_entity_mentions(
-                list(batch.iter_rows()), nlp.model_name, batch_size=nlp.batch_size, n_process=nlp.n_process
+                list(batch.iter_rows()), nlp.model_name, batch_size=nlp.batch_size, n_process=nlp.n_process,
+                dataset_titles=titles,
             )
             frame, failures = split_valid_rows(MentionsSchema, mentions_frame(by_article))
             if failures:

@@ -35,7 +35,7 @@ class ExtractionSettings:
     include_tables: bool = True
     # A headline repeated as the body's first line is furniture: articles.title holds it.
     drop_leading_headline: bool = True
-    # Fewer words than this is a teaser, an index page or a paywall stub, not an article.
+    # Fewer words than this in an HTML page is a teaser, an index page or a paywall stub, not an article.
     min_words: int = 20
 
 
@@ -108,12 +108,17 @@ def extract_article(document: SourceDocument, settings: ExtractionSettings = Ext
         article = extract_html_article(document.content, settings)
     else:
         article = parse_text_article(decode_text(document.content))
-    if count_words(article.text) < settings.min_words:
+    words = count_words(article.text)
+    # A short HTML extract is a teaser or an index page; a text file is what the
+    # newsroom exported, and a two-line brief is still an article.
+    if document.kind == "html" and words < settings.min_words:
         raise DocumentRejected(
             "extract",
-            f"only {count_words(article.text)} word(s) of article text were found (at least {settings.min_words} needed): "
+            f"only {words} word(s) of article text were found (at least {settings.min_words} needed): "
             "the page looks like an index, teaser, paywall or error page; save the full article page",
         )
+    if words == 0:
+        raise DocumentRejected("extract", "the text file has no words after its header; check the export")
     return article
 
 

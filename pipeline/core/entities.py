@@ -169,7 +169,10 @@ def quoted_titles(text: str) -> list[_Span]:
             continue  # a sentence, so speech or a scare quote
         if not is_title_case(inner, max_words=8):
             continue
-        if _followed_by_speech(text, close_at + 1) or _preceded_by_speech(text, open_at):
+        # Speech is punctuated inside the marks before its attribution ("…," she said);
+        # a title is not ("'Gravity Well' sequel confirmed").
+        punctuated = text[inner_end:close_at].strip() in (",", ".", "!", "?", "?!", "...", "…")
+        if (punctuated and _followed_by_speech(text, close_at + 1)) or _preceded_by_speech(text, open_at):
             continue
         spans.append(_Span(inner_start, inner_end, "TITLE", "quoted_title", RULE_TITLE))
     return spans
@@ -298,6 +301,24 @@ def cue_titles(text: str) -> list[_Span]:
     return spans
 
 
+def appositive_titles(text: str) -> list[_Span]:
+    """A title named and then described: "Harbor Lights, the long-gestating drama from …"."""
+    genre = "|".join(sorted(TITLE_CUE_NOUNS, key=len, reverse=True))
+    pattern = re.compile(rf",\s+(?:the|a|an|his|her|their|its)\s+(?:(?!of\b|for\b|from\b|with\b|in\b)[\w'’-]+\s+){{0,3}}(?:{genre})\b")
+    spans = []
+    for match in pattern.finditer(text):
+        words = _title_words_before(text, match.start(), limit=6)
+        if not words:
+            continue
+        start, end = words[0][0], words[-1][1]
+        phrase = text[start:end]
+        if phrase.casefold() in NOT_A_TITLE or phrase.split()[0].casefold() in NOT_A_TITLE | ROLE_NOUNS \
+                or phrase.split()[-1] in ORG_SUFFIXES:
+            continue
+        spans.append(_Span(start, end, "TITLE", "appositive_title", KNOWN_TITLE))
+    return spans
+
+
 def _title_case_run(text: str, start: int, limit: int = 6, minor=_CUE_TITLE_MINOR) -> tuple[int, int] | None:
     """The run of capitalized words (and allowed minor words) starting at ``start``."""
     taken: list[tuple[int, int]] = []
@@ -372,6 +393,13 @@ def corporate_orgs(text: str) -> list[_Span]:
         # A sentence-initial "The" is part of the name only in "The X Company"-style names; keep it out otherwise.
         if words[0] in ("The", "A", "An") and len(words) > 2:
             start += len(words[0]) + 1
+        # A section label run into the name ("The Big Picture Northgate Studios") is not part of it.
+        words = text[start:end].split()
+        for cut in range(len(words) - 1, 0, -1):
+            head = " ".join(words[:cut]).casefold()
+            if head in SECTION_LABELS or f"the {head}" in SECTION_LABELS:
+                start = text.index(words[cut], start)
+                break
         if text[start:end].casefold() in SECTION_LABELS or f"the {text[start:end]}".casefold() in SECTION_LABELS:
             continue
         spans.append(_Span(start, end, "ORG", "corporate_name", RULE_ORG))
@@ -396,16 +424,22 @@ def ner_spans(doc, text: str) -> list[_Span]:
             start = start + possessive.end()
         end = _strip_possessive(text, start, end)
         start, end = _trim(text, start, end)
+        # "Filmmaker Celia Brandt": a job title swallowed into the name says the rest is a person.
+        words = text[start:end].split()
+        if len(words) >= 2 and words[0].casefold() in ROLE_NOUNS and words[-1] not in ORG_SUFFIXES:
+            start = text.index(words[1], start + len(words[0]))
+            entity_type = "PERSON"
         phrase = text[start:end]
         if not phrase or not any(ch.isupper() for ch in phrase) or phrase.casefold() in SECTION_LABELS:
             continue
         if phrase.casefold() in AWARD_NAMES or phrase.casefold().removeprefix("the ") in AWARD_NAMES:
             continue
-        if entity_type == "TITLE" and (not is_title_case(phrase, 8) or "," in phrase or phrase.casefold() in NOT_A_TITLE):
+        if entity_type == "TITLE" and (not is_title_case(phrase, 8) or "," in phrase or phrase.casefold() in NOT_A_TITLE
+                                       or " and " in phrase and _outlet_context(text, start, end) or _outlet_context(text, start, end)):
             continue
         if entity_type == "PERSON" and (len(phrase.split()) > 4 or any(ch.isdigit() for ch in phrase)):
             continue
-        spans.append(_Span(start, end, entity_type, "ner", NER, ent.label_))
+        spans.append(_Span(start, end, entity_type, "ner", NER, "PERSON" if entity_type == "PERSON" else ent.label_))
     return spans
 
 
@@ -445,11 +479,32 @@ def _accept(spans: list[_Span]) -> list[_Span]:
     return sorted(taken, key=lambda s: s.start)
 
 
-def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headline: str | None = None) -> list[_Span]:
+def rule_titles_in(text: str, italic_spans: Iterable[Sequence[int]] = ()) -> tuple[list[_Span], list[_Span]]:
+    """Titles found by the film-news rules alone: (strong: marks, italics, subtitles; cued by a genre word)."""
+    strong = quoted_titles(text) + italic_titles(text, italic_spans) + colon_titles(text)
+    cued = cue_titles(text) + appositive_titles(text)
+    return strong, cued
+
+
+def shared_titles(articles: Iterable[tuple[str, Sequence[Sequence[int]] | None]]) -> set[str]:
+    """Titles the rules find in any article of a batch, worth recognizing in the others.
+
+    Only multi-word titles travel between articles: a one-word title ("Avatar")
+    is too likely to be an ordinary capitalized word somewhere else.
+    """
+    titles = set()
+    for text, italic_spans in articles:
+        strong, cued = rule_titles_in(text, italic_spans or ())
+        titles |= {text[s.start:s.end] for s in strong + cued if len(text[s.start:s.end].split()) >= 2}
+    return titles
+
+
+def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headline: str | None = None,
+              dataset_titles: Iterable[str] = ()) -> list[_Span]:
     """Typed spans in ``text``: rule titles and organisations, then NER, overlaps settled by strength."""
-    rule_titles = quoted_titles(text) + italic_titles(text, italic_spans) + colon_titles(text)
-    cue = cue_titles(text)
+    rule_titles, cue = rule_titles_in(text, italic_spans)
     known_titles = {text[s.start:s.end] for s in rule_titles + cue}
+    known_titles |= {t for t in dataset_titles if t in text}
     if headline:
         # ‘Alita’ in a headline names the title the body then writes bare.
         known_titles |= {headline[s.start:s.end] for s in quoted_titles(headline) if s.end - s.start >= 3}
@@ -474,12 +529,27 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
         for form in (name, name.split()[-1]):
             for at in _find_all(text, form):
                 spans.append(_Span(at, at + len(form), "PERSON", "known_person", KNOWN_PERSON, "PERSON"))
+    spans += _misspelt_surnames(text, people)
     for title in sorted(known_titles, key=len, reverse=True):
         spans += _sequels(text, title)
         for form in [title, *_short_forms(title)]:
             for at in _find_all(text, form):
                 spans.append(_Span(at, at + len(form), "TITLE", "known_title", KNOWN_TITLE))
     return _accept(spans)
+
+
+def _misspelt_surnames(text: str, people: set[str]) -> list[_Span]:
+    """Capitalized words that are a known surname misspelt ("Ortis" for Ortiz), which NER often skips."""
+    surnames = {p.split()[-1] for p in people if len(p.split()[-1]) >= 5}
+    spans = []
+    for match in re.finditer(r"(?<![\w'’])[A-Z][a-z]{4,}(?![\w])", text):
+        word = match.group()
+        if word in surnames:
+            continue
+        close = [s for s in surnames if s[0] == word[0] and fuzz.ratio(s.casefold(), word.casefold()) >= 80]
+        if len(close) == 1:
+            spans.append(_Span(match.start(), match.end(), "PERSON", "known_person", NER, "PERSON"))
+    return spans
 
 
 def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] = ()) -> set[str]:
@@ -625,6 +695,8 @@ def _group_titles(phrases: list[str]) -> dict[str, str]:
             if full == phrase or len(full) < len(phrase) or canonical.get(full, full) != full:
                 continue
             full_key = entity_key(full)
+            if re.fullmatch(re.escape(phrase) + r"\s+(?:\d{1,2}|II|III|IV|V|VI)", full):
+                continue  # "Gravity Well 2" is the sequel, not a longer spelling of "Gravity Well"
             if key == full_key or phrase in _short_forms(full) or (
                 full_key.startswith(key[:4]) and fuzz.ratio(key, full_key) >= 88
             ):
@@ -672,13 +744,21 @@ def extract_entity_mentions(
     model_name: str,
     batch_size: int = 32,
     n_process: int = 1,
+    dataset_titles: Iterable[str] = (),
 ) -> dict[str, list[EntityMention]]:
-    """Mentions per article for ``(article_id, text, italic_spans, headline)`` rows, streamed through nlp.pipe."""
+    """Mentions per article for ``(article_id, text, italic_spans, headline)`` rows, streamed through nlp.pipe.
+
+    ``dataset_titles`` are titles established in articles processed before;
+    together with the titles this batch establishes, they are recognized in
+    every article, so "Harbor Lights" quoted in one story is a title in the
+    next one that writes it bare.
+    """
     nlp = load_nlp(model_name)
+    titles = set(dataset_titles) | shared_titles((text, italic) for _, text, italic, _ in articles)
     out: dict[str, list[EntityMention]] = {}
     docs = nlp.pipe((text for _, text, _, _ in articles), batch_size=batch_size, n_process=n_process)
     for (article_id, text, italic_spans, headline), doc in zip(articles, docs):
-        spans = recognize(text, doc, italic_spans or (), headline)
+        spans = recognize(text, doc, italic_spans or (), headline, titles)
         out[article_id] = resolve(text, spans)
     return out
 

@@ -30,7 +30,9 @@ SECTION_LABELS = frozenset(
 NOT_A_TITLE = frozenset(
     s.casefold()
     for s in """I I'm I’m We We're We’re He She They It It's It’s This That There Yes No Oh Well Okay OK Thanks
-    Thank You Sure Absolutely Never Always Maybe Why What When Where Who How Look Listen Honestly""".split()
+    Thank You Sure Absolutely Never Always Maybe Why What When Where Who How Look Listen Honestly
+    Elsewhere Meanwhile However Still Also Later Instead Overall Separately Earlier Now Today Yesterday Tonight
+    Finally Ultimately Indeed Previously Currently Recently Additionally Besides Plus Then""".split()
 )
 
 # Reporting verbs that attribute speech ("…," she said): a quoted span next
@@ -98,7 +100,7 @@ TITLE_CUE_NOUNS = frozenset(
     """film films movie movies series show shows drama dramas thriller thrillers comedy comedies documentary
     documentaries feature features debut sequel prequel remake reboot novel book books franchise musical horror
     western adaptation miniseries sitcom blockbuster caper epic romance spinoff spin-off anthology biopic
-    docuseries procedural podcast album co-production production entry installment instalment""".split()
+    docuseries procedural podcast album co-production entry installment instalment""".split()
 )
 
 # Jobs that stand before a person's name in film news ("artistic director

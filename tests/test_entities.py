@@ -1,0 +1,116 @@
+"""Entities in invented film-news articles: what a reader would list, under one name each."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.core.entities import entity_id_for, entity_key, extract_entity_mentions
+from pipeline.resources import DEFAULT_SPACY_MODEL
+
+
+def entities_of(text: str, italic_spans=(), headline=None) -> dict[str, str]:
+    """{canonical name: type} for one article."""
+    mentions = extract_entity_mentions([("a", text, list(italic_spans), headline)], DEFAULT_SPACY_MODEL)["a"]
+    for m in mentions:
+        assert text[m.start:m.end] == m.text, "offsets slice the text to the mention"
+    out: dict[str, str] = {}
+    for m in mentions:
+        out[m.name] = m.entity_type
+    return out
+
+
+def aliases_of(text: str, name: str) -> set[str]:
+    mentions = extract_entity_mentions([("a", text, [], None)], DEFAULT_SPACY_MODEL)["a"]
+    return {m.text for m in mentions if m.name == name}
+
+
+def test_title_with_a_subtitle_is_one_title_and_its_short_form_resolves_to_it():
+    text = ("Producer Dana Whitlock says Marlow Pictures is close to a deal for Tidewater: The Drowned Coast, "
+            "the sequel to last year's hit. Whitlock said Tidewater fans would see the first footage in March.")
+    found = entities_of(text)
+    assert found["Tidewater: The Drowned Coast"] == "TITLE"
+    assert "Tidewater" not in found and "The Drowned Coast" not in found
+    assert "Tidewater" in aliases_of(text, "Tidewater: The Drowned Coast")
+
+
+def test_titles_in_quote_marks_are_titles_and_speech_in_quote_marks_is_not():
+    text = ('Orbit Films’ "Salt and Ember" opens Friday in 3,000 theaters. "We never expected this," '
+            'producer Owen Hale said. The studio is also readying ‘Lantern Fox’ for the summer.')
+    found = entities_of(text)
+    assert found["Salt and Ember"] == "TITLE"
+    assert found["Lantern Fox"] == "TITLE"
+    assert found["Orbit Films"] == "ORG"
+    assert found["Owen Hale"] == "PERSON"
+    assert not any(name.startswith("We never") for name in found)
+
+
+def test_surnames_first_names_nicknames_and_typos_resolve_to_the_full_name():
+    text = ("Director Robert Vance has cast Kathleen Ortiz in his next thriller. Vance called the casting "
+            "\"the easy part.\" Ortiz, who worked with Vance before, said Bob had sent her the script in May. "
+            "Ortis will begin filming in the fall.")
+    found = entities_of(text)
+    people = {name for name, kind in found.items() if kind == "PERSON"}
+    assert people == {"Robert Vance", "Kathleen Ortiz"}
+    assert {"Vance", "Bob"} <= aliases_of(text, "Robert Vance")
+    assert "Ortis" in aliases_of(text, "Kathleen Ortiz")
+
+
+def test_unquoted_titles_after_a_genre_word_and_a_possessive():
+    text = ("Greta Lund is currently filming the thriller Night Ferry in Glasgow. Her co-star in "
+            "Celia Brandt’s Quiet Water, Omar Feld, joins her next month.")
+    found = entities_of(text)
+    assert found["Night Ferry"] == "TITLE"
+    assert found["Quiet Water"] == "TITLE"
+    assert found["Glasgow"] == "PLACE"
+    assert found["Celia Brandt"] == "PERSON"
+
+
+def test_an_organisation_named_after_a_place_is_an_organisation_and_the_place_a_place():
+    text = ("Lisbon Studios has bought a backlot outside Atlanta. The company, which has no connection to "
+            "Lisbon itself, said the lot would host three productions a year.")
+    found = entities_of(text)
+    assert found["Lisbon Studios"] == "ORG"
+    assert found["Lisbon"] == "PLACE"
+    assert found["Atlanta"] == "PLACE"
+
+
+def test_outlets_named_as_sources_are_organisations():
+    text = ("Speaking to Reel Ledger in an interview last week, actor Tobias Quill said the sequel was "
+            "\"basically written.\" Quill told Screen Dispatch the same thing a day later.")
+    found = entities_of(text)
+    assert found["Reel Ledger"] == "ORG"
+    assert found["Screen Dispatch"] == "ORG"
+    assert found["Tobias Quill"] == "PERSON"
+
+
+def test_section_labels_and_sentence_initial_words_are_not_entities():
+    text = ("The Big Picture Northgate Studios sets a March start for its ferry drama. However, the studio has not "
+            "named a director. Meanwhile, casting continues. Still, insiders expect news soon.")
+    found = entities_of(text)
+    for furniture in ("The Big Picture", "Big Picture", "However", "Meanwhile", "Still"):
+        assert furniture not in found
+    assert found["Northgate Studios"] == "ORG"
+
+
+def test_italic_runs_from_the_html_are_titles_unless_they_are_the_source():
+    text = "Brandt’s Quiet Water grossed $64 million, according to Box Score, and Harbor Lights shoots in March."
+    italics = [(text.index("Harbor Lights"), text.index("Harbor Lights") + len("Harbor Lights")),
+               (text.index("Box Score"), text.index("Box Score") + len("Box Score"))]
+    found = entities_of(text, italics)
+    assert found["Harbor Lights"] == "TITLE"
+    assert found.get("Box Score") != "TITLE"
+
+
+def test_sequel_numbers_are_titles():
+    text = "Ashgrove confirmed that Gravity Well 2 will shoot in Morocco, with the cast of Gravity Well returning."
+    found = entities_of(text, headline="'Gravity Well' sequel confirmed")
+    assert found["Gravity Well 2"] == "TITLE"
+    assert found["Gravity Well"] == "TITLE"
+
+
+@pytest.mark.parametrize(("a", "b"), [("Alita: Battle Angel", "alita battle angel"), ("The Lantern Fox", "Lantern Fox"),
+                                      ("Renée Zellweger", "Renee Zellweger")])
+def test_entity_ids_are_derived_from_folded_names(a, b):
+    assert entity_key(a) == entity_key(b)
+    assert entity_id_for("TITLE", a) == entity_id_for("TITLE", b)
+    assert entity_id_for("TITLE", a) != entity_id_for("PERSON", a)
