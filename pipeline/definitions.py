@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dagster import Definitions
 
-from .assets.checks import ENTITY_CHECKS, INGEST_CHECKS
+from .assets.checks import ENTITY_CHECKS, INGEST_CHECKS, QUOTE_CHECKS
 from .assets.entities import extract_entities
 from .assets.ingest import ingest_articles
+from .assets.quotes import extract_quotes_asset
 from .resources import (
     DuckDBWarehouse,
     LandingFolder,
@@ -17,8 +18,8 @@ from .resources import (
 )
 from .schedules import film_news_job, landing_folder_sensor, nightly_schedule
 
-ALL_ASSETS = [ingest_articles, extract_entities]
-ALL_CHECKS = [*INGEST_CHECKS, *ENTITY_CHECKS]
+ALL_ASSETS = [ingest_articles, extract_entities, extract_quotes_asset]
+ALL_CHECKS = [*INGEST_CHECKS, *ENTITY_CHECKS, *QUOTE_CHECKS]
 
 
 def build_resources(database_path: str | None = None, landing_path: str | None = None) -> dict:

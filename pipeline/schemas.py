@@ -105,6 +105,47 @@ class EntitiesSchema(pa.DataFrameModel):
         strict = True
 
 
+class QuotesSchema(pa.DataFrameModel):
+    """One row per direct quotation (``quotes``)."""
+
+    quote_id: str = pa.Field(unique=True, str_matches=ENTITY_ID_PATTERN,
+                             description="Stable id: a hash of the article and where the quote stands in it.")
+    article_id: str = pa.Field(str_matches=ARTICLE_ID_PATTERN, description="The article (→ articles).")
+    text: str = pa.Field(str_length={"min_value": 1}, description="The quoted words, without the enclosing quote marks.")
+    start_char: pl.Int32 = pa.Field(ge=0, description="Where the quoted words start in articles.text.")
+    end_char: pl.Int32 = pa.Field(gt=0, description="Where they end (exclusive).")
+    speaker: Optional[str] = pa.Field(nullable=True, description="Canonical name of who said it: a person, or an organisation for a statement.")
+    speaker_entity_id: Optional[str] = pa.Field(nullable=True, str_matches=ENTITY_ID_PATTERN, description="The speaker's entity (→ entities).")
+    cue: Optional[str] = pa.Field(nullable=True, description='The attribution word ("said", "told", "writing", "according to").')
+    parent_quote_id: Optional[str] = pa.Field(nullable=True, description="For speech quoted inside another quote, the outer quote.")
+    is_partial: bool = pa.Field(description='A fragment woven into the writer\'s sentence (the studio is "in no hurry").')
+    attribution: Optional[str] = pa.Field(nullable=True, description="How the speaker was found: cue_after, cue_before, according_to, continues_previous_quote, named_in_previous_sentence, inside_quote.")
+
+    @pa.dataframe_check(description="a quote's span is its text's length")
+    def span_matches_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("end_char") - pl.col("start_char")) == pl.col("text").str.len_chars())
+
+    @pa.dataframe_check(description="a speaker name comes with its entity")
+    def speaker_has_entity(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("speaker").is_null() == pl.col("speaker_entity_id").is_null())
+
+    class Config:
+        strict = True
+
+
+class QuoteTitlesSchema(pa.DataFrameModel):
+    """Which titles each quote is about (``quote_titles``): "what did X say about Y" is one join."""
+
+    quote_id: str = pa.Field(str_matches=ENTITY_ID_PATTERN, description="The quote (→ quotes).")
+    article_id: str = pa.Field(str_matches=ARTICLE_ID_PATTERN, description="The article (→ articles).")
+    title_entity_id: str = pa.Field(str_matches=ENTITY_ID_PATTERN, description="A TITLE entity (→ entities).")
+    link: str = pa.Field(isin=["named_in_quote", "named_in_paragraph", "article_main_title"],
+                         description="Why: the title is named in the quote, in its paragraph, or is the article's main title.")
+
+    class Config:
+        strict = True
+
+
 def split_valid_rows(schema: type[pa.DataFrameModel], frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[int, str]]:
     """Validate ``frame``; return the rows that pass and, for each failing row, why.
 

@@ -80,6 +80,31 @@ create table if not exists entity_extraction_state (
     model        varchar not null,
     processed_at timestamp not null
 );
+create table if not exists quotes (
+    quote_id          varchar primary key,
+    article_id        varchar not null,
+    text              varchar not null,
+    start_char        integer not null,
+    end_char          integer not null,
+    speaker           varchar,
+    speaker_entity_id varchar,
+    cue               varchar,
+    parent_quote_id   varchar,
+    is_partial        boolean not null,
+    attribution       varchar
+);
+create table if not exists quote_titles (
+    quote_id        varchar not null,
+    article_id      varchar not null,
+    title_entity_id varchar not null,
+    link            varchar not null
+);
+-- Which version of each article, and of its entities, the quote stage last processed.
+create table if not exists quote_extraction_state (
+    article_id   varchar primary key,
+    content_hash varchar not null,
+    processed_at timestamp not null
+);
 -- LSH band hashes of each article's MinHash signature, for finding syndicated copies.
 create table if not exists article_lsh_bands (
     article_id varchar not null,
@@ -355,6 +380,42 @@ def mark_entities_processed(con: duckdb.DuckDBPyConnection, article_ids: list[st
         )
     finally:
         con.unregister("processed_articles")
+
+
+QUOTE_TABLES = ("quotes", "quote_titles", "quote_extraction_state")
+
+
+def articles_needing_quotes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Articles whose entities were (re)extracted since the quote stage last read them."""
+    rows = con.execute(
+        """
+        select e.article_id from entity_extraction_state e
+        left join quote_extraction_state q using (article_id)
+        where q.article_id is null or q.content_hash <> e.content_hash or q.processed_at < e.processed_at
+        order by e.article_id
+        """
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def replace_quotes(con: duckdb.DuckDBPyConnection, article_ids: list[str], quotes: pl.DataFrame, links: pl.DataFrame,
+                   processed_at) -> None:
+    con.register("batch_articles", pl.DataFrame({"article_id": article_ids}, schema={"article_id": pl.String}))
+    con.register("incoming_quotes", quotes)
+    con.register("incoming_links", links)
+    try:
+        for table in ("quote_titles", "quotes", "quote_extraction_state"):
+            con.execute(f"delete from {table} where article_id in (select article_id from batch_articles)")
+        con.execute("insert into quotes by name select * from incoming_quotes")
+        con.execute("insert into quote_titles by name select * from incoming_links")
+        con.execute(
+            "insert into quote_extraction_state select article_id, content_hash, ? from articles "
+            "where article_id in (select article_id from batch_articles)",
+            [processed_at],
+        )
+    finally:
+        for name in ("batch_articles", "incoming_quotes", "incoming_links"):
+            con.unregister(name)
 
 
 def newest_rows_markdown(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], order_by: str, limit: int = 5) -> str:

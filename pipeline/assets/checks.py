@@ -156,3 +156,45 @@ def entities_match_schema(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
 
 
 ENTITY_CHECKS = [mention_offsets_slice_to_text, mentions_reference_entities, entities_match_schema]
+
+
+@asset_check(asset="quotes", description="Every quote's offsets slice articles.text to its text, and a nested quote lies inside its parent.")
+def quote_offsets_and_nesting(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
+    with warehouse_db.connect() as con:
+        bad = query_frame(
+            con,
+            """
+            select q.quote_id, 'offsets do not slice the article to the quote' as problem
+            from quotes q left join articles a using (article_id)
+            where a.article_id is null or substring(a.text, q.start_char + 1, q.end_char - q.start_char) <> q.text
+            union all
+            select q.quote_id, 'nested quote outside its parent (or parent missing)'
+            from quotes q left join quotes p on p.quote_id = q.parent_quote_id
+            where q.parent_quote_id is not null
+              and (p.quote_id is null or q.start_char < p.start_char or q.end_char > p.end_char or p.article_id <> q.article_id)
+            """,
+        )
+    return AssetCheckResult(passed=bad.is_empty(), metadata={"problems": MetadataValue.int(bad.height),
+                                                             "sample": MetadataValue.md(frame_to_markdown(bad.head(10)))})
+
+
+@asset_check(asset="quotes", description="Every speaker_entity_id and quote_titles row points at an existing entity and quote.")
+def quote_references_exist(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
+    with warehouse_db.connect() as con:
+        bad = query_frame(
+            con,
+            """
+            select q.quote_id, 'speaker entity missing' as problem from quotes q
+            left join entities e on e.entity_id = q.speaker_entity_id
+            where q.speaker_entity_id is not null and e.entity_id is null
+            union all
+            select t.quote_id, 'quote_titles row without its quote or title' from quote_titles t
+            left join quotes q using (quote_id) left join entities e on e.entity_id = t.title_entity_id
+            where q.quote_id is null or e.entity_id is null or e.entity_type <> 'TITLE'
+            """,
+        )
+    return AssetCheckResult(passed=bad.is_empty(), metadata={"problems": MetadataValue.int(bad.height),
+                                                             "sample": MetadataValue.md(frame_to_markdown(bad.head(10)))})
+
+
+QUOTE_CHECKS = [quote_offsets_and_nesting, quote_references_exist]

@@ -128,3 +128,12 @@ AWARD_NAMES = frozenset(
 
 # Forms of address that start a character's name, not a work's.
 HONORIFIC_WORDS = frozenset("mr mrs ms miss dr sir dame lord lady captain capt general gen king queen prince princess agent detective officer professor uncle aunt saint st".split())
+
+# Nouns that stand for an organisation already named ("the studio said").
+ORG_ROLE_NOUNS = frozenset(
+    """studio company streamer network distributor broadcaster platform label agency firm chain exhibitor
+    festival organisers organizers producers""".split()
+)
+
+# Words for the people who speak for an organisation ("a Streamline spokesperson").
+SPOKESPERSON_NOUNS = frozenset("spokesperson spokeswoman spokesman representative rep spokespeople statement".split())

@@ -1,0 +1,555 @@
+"""Direct quotations and who said them.
+
+Quote marks are paired by where they stand (an opening mark follows a space
+or the start of a paragraph, a closing mark follows a word), so straight and
+curly marks can be mixed and a quote can hold another. A paragraph that opens
+a quote and never closes it continues into the next paragraph's opening
+mark, as news style writes long quotes.
+
+Speakers come from the attribution around the quote (after it: "…," said X /
+X said; before it: X said: "…" / saying, "…"), from the quote it continues,
+or from the sentence before a quote-only paragraph. Pronouns go to the last
+person named as a subject; role nouns ("the producer") to the person
+introduced with that role; a spokesperson or statement to its organisation.
+When none of this gives a named entity, the speaker stays empty: no speaker
+is better than a wrong one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .entities import is_title_case
+from .lexicon import (
+    NOT_A_TITLE,
+    ORG_ROLE_NOUNS,
+    ROLE_NOUNS,
+    SPEECH_VERBS,
+    SPOKESPERSON_NOUNS,
+)
+
+OPEN_DOUBLE, CLOSE_DOUBLE, STRAIGHT_DOUBLE = "“", "”", '"'
+OPEN_SINGLE, CLOSE_SINGLE, STRAIGHT_SINGLE = "‘", "’", "'"
+# «guillemets» are paired too: wire copy from European desks uses them.
+DOUBLE_MARKS = {"“", "”", '"', "«", "»"}
+SINGLE_MARKS = {"‘", "’", "'"}
+
+# Cues that attribute speech; "according to" is handled on its own.
+CUE_WORDS = SPEECH_VERBS | {"writing", "wrote", "tweeted", "posted", "according"}
+PREPOSITIONS = frozenset("with for to by from of about at in on into over like than via".split())
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "they": None}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity mention of the article, as the entity stage resolved it."""
+
+    start: int
+    end: int
+    text: str
+    entity_type: str
+    name: str
+    entity_id: str
+    method: str = "ner"
+
+
+@dataclass
+class Quote:
+    start: int  # of the quoted words, marks excluded
+    end: int
+    text: str
+    paragraph: int
+    closed: bool
+    level: int = 0  # 0 for a quote in the narrative, 1 for speech quoted inside a quote
+    parent: int | None = None  # index of the enclosing quote
+    speaker: str | None = None
+    speaker_entity_id: str | None = None
+    cue: str | None = None
+    attribution: str | None = None  # how the speaker was found
+    is_partial: bool = False
+    title_ids: list[str] = field(default_factory=list)
+
+
+def quote_id_for(article_id: str, start: int, end: int) -> str:
+    return hashlib.sha256(f"{article_id}:{start}:{end}".encode("utf-8")).hexdigest()[:16]
+
+
+# ------------------------------------------------------------------ marks
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in re.finditer(r"\n\s*\n", text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _is_opening(text: str, at: int, para_start: int) -> bool:
+    before = text[at - 1] if at > para_start else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–-/:;,\u2014" or before in DOUBLE_MARKS | SINGLE_MARKS) and not after.isspace()
+
+
+def _is_closing(text: str, at: int, para_end: int) -> bool:
+    before = text[at - 1] if at > 0 else " "
+    after = text[at + 1] if at + 1 < para_end else " "
+    return not before.isspace() and (after.isspace() or not after.isalnum())
+
+
+def find_quote_spans(text: str) -> list[Quote]:
+    """Every span between matching quote marks, nested ones included, with its paragraph."""
+    quotes: list[Quote] = []
+    paragraphs = _paragraphs(text)
+    carried_open = False
+    for index, (p_start, p_end) in enumerate(paragraphs):
+        stack: list[tuple[int, str]] = []  # (position of the opening mark, "double" | "single")
+        for at in range(p_start, p_end):
+            ch = text[at]
+            if ch in DOUBLE_MARKS:
+                opening = ch in "“«" or (ch == '"' and _is_opening(text, at, p_start))
+                closing = ch in "”»" or (ch == '"' and _is_closing(text, at, p_end))
+                open_doubles = [i for i, (_, kind) in enumerate(stack) if kind == "double"]
+                if closing and open_doubles and not (opening and not _is_closing(text, at, p_end)):
+                    level_index = open_doubles[-1]
+                    start, _ = stack[level_index]
+                    del stack[level_index:]
+                    quotes.append(Quote(start + 1, at, text[start + 1:at], index, True, level=len(open_doubles) - 1))
+                elif opening:
+                    stack.append((at, "double"))
+            elif ch in SINGLE_MARKS:
+                # Single marks count only inside a double-quoted span: elsewhere they
+                # are apostrophes or headline-style title marks.
+                if not any(kind == "double" for _, kind in stack):
+                    continue
+                prev_alnum = at > p_start and text[at - 1].isalnum()
+                next_alnum = at + 1 < p_end and text[at + 1].isalnum()
+                if prev_alnum and next_alnum:
+                    continue  # don't, Cameron's
+                if ch in "‘'" and not prev_alnum and next_alnum and _is_opening(text, at, p_start):
+                    stack.append((at, "single"))
+                elif ch in "’'" and stack and stack[-1][1] == "single" and _is_closing(text, at, p_end):
+                    start, _ = stack.pop()
+                    level = sum(1 for _, kind in stack if kind == "double")
+                    quotes.append(Quote(start + 1, at, text[start + 1:at], index, True, level=level))
+        # An opening double mark left open runs to the end of the paragraph (continued in the next one).
+        for start, kind in stack:
+            if kind == "double" and start == min(s for s, k in stack if k == "double"):
+                end = p_end
+                while end > start + 1 and text[end - 1].isspace():
+                    end -= 1
+                quotes.append(Quote(start + 1, end, text[start + 1:end], index, False, level=0))
+        carried_open = bool(stack)
+    del carried_open
+    quotes.sort(key=lambda q: (q.start, -q.end))
+    for i, quote in enumerate(quotes):
+        for j in range(i - 1, -1, -1):
+            outer = quotes[j]
+            if outer.start <= quote.start and quote.end <= outer.end and outer is not quote and outer.level < quote.level:
+                quote.parent = j
+                break
+    return quotes
+
+
+# ------------------------------------------------------------ what is speech
+
+
+def _trimmed(quote: Quote) -> str:
+    return quote.text.strip().rstrip(",.;:!?…").strip()
+
+
+def is_speech(quote: Quote, text: str) -> bool:
+    """Not a title, not a scare quote, not a single word."""
+    inner = _trimmed(quote)
+    words = re.findall(r"[\w'’-]+", inner)
+    if len(words) < 3:
+        return False
+    if is_title_case(inner, max_words=10) and not re.search(r"[.!?,]", inner) and inner.casefold() not in NOT_A_TITLE:
+        return False
+    return True
+
+
+def _is_partial(quote: Quote, text: str, paragraph_start: int) -> bool:
+    """A fragment woven into the writer's sentence: the studio is "in no hurry"."""
+    first = quote.text.lstrip()[:1]
+    before = text[paragraph_start:quote.start - 1].rstrip()
+    if not first or not first.islower():
+        return False
+    # After a cue and a comma or colon the quote is the whole utterance, even lower-cased.
+    return not re.search(r"(?:[,:]|\bsaid|\bsays)\s*$", before)
+
+
+# ------------------------------------------------------------- attribution
+
+
+_CUE_RE = "|".join(sorted((re.escape(c) for c in CUE_WORDS), key=len, reverse=True))
+_WHO = (
+    r"(?P<who>(?:he|she|they|He|She|They)"
+    r"|(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+"
+    r"|[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|van|von|da|del|la|le)){0,3})"
+)
+_AFTER_CUE_FIRST = re.compile(rf"^[\s,—–-]*(?P<cue>{_CUE_RE})\s+{_WHO}")
+_AFTER_WHO_FIRST = re.compile(rf"^[\s,—–-]*{_WHO}(?:,[^,]{{1,80}},)?\s+(?:\w+ly\s+|also\s+|later\s+|then\s+|has\s+|had\s+)?(?P<cue>{_CUE_RE})\b")
+_AFTER_ACCORDING = re.compile(rf"^[\s,—–-]*according\s+to\s+{_WHO}")
+_BEFORE_CUE = re.compile(
+    rf"(?P<cue>{_CUE_RE})\b(?:\s+(?!{_CUE_RE}\b)[\w’'.-]+){{0,6}}?\s*[,:]?\s*$"
+)
+
+
+class _Resolver:
+    """Turns the words that name a speaker into an entity of the article."""
+
+    def __init__(self, text: str, mentions: Sequence[Mention]):
+        self.text = text
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.roles = self._roles()
+
+    def mention_at(self, start: int, end: int) -> Mention | None:
+        for m in self.mentions:
+            if m.start < end and start < m.end:
+                return m
+        return None
+
+    def _roles(self) -> dict[str, list[Mention]]:
+        """Role noun -> people introduced with it ("producer Jon Landau", "Landau, the producer")."""
+        roles: dict[str, list[Mention]] = {}
+        for m in self.mentions:
+            if m.entity_type != "PERSON":
+                continue
+            before = re.findall(r"[\w-]+", self.text[max(0, m.start - 40):m.start])
+            for word in before[-3:]:
+                if word.casefold() in ROLE_NOUNS and self.text[m.start - 1:m.start] == " ":
+                    roles.setdefault(word.casefold(), []).append(m)
+            after = self.text[m.end:m.end + 60]
+            appositive = re.match(r",\s+(?:the|a|an|who is|its|their)\s+(?:[\w’'-]+\s+){0,3}?([\w-]+)\b", after)
+            if appositive and appositive.group(1).casefold() in ROLE_NOUNS:
+                roles.setdefault(appositive.group(1).casefold(), []).append(m)
+        return roles
+
+    def persons_before(self, position: int) -> list[Mention]:
+        return [m for m in self.mentions if m.entity_type == "PERSON" and m.end <= position]
+
+    def subject_before(self, position: int, window_start: int = 0) -> Mention | None:
+        """The last person named as a subject before ``position``: not after a preposition, not a possessive owner."""
+        for m in reversed(self.persons_before(position)):
+            if m.start < window_start:
+                break
+            before = re.findall(r"[\w’'-]+", self.text[max(0, m.start - 20):m.start])
+            after = self.text[m.end:m.end + 3]
+            if before and (before[-1].casefold() in PREPOSITIONS or before[-1].casefold() == "own"):
+                continue
+            if after.startswith(("’s", "'s")):
+                continue
+            if self._inside_quote(m.start):
+                continue
+            return m
+        return None
+
+    def _inside_quote(self, position: int) -> bool:
+        return any(q.start <= position < q.end for q in getattr(self, "quotes", ()))
+
+    def resolve(self, who: str, who_start: int, before_position: int, outer: "Quote | None" = None) -> Mention | None:
+        who_clean = who.strip()
+        lowered = who_clean.casefold()
+        if lowered in PRONOUNS:
+            if outer is not None:
+                # Inside a quote, "he said" points at the last person the speaker named.
+                inside = [m for m in self.persons_before(before_position) if m.start >= outer.start]
+                if inside:
+                    return inside[-1]
+            # A pronoun subject points back past its own sentence: "In an interview with
+            # Collider's own Perri Nemiroff, he said" is not Nemiroff speaking.
+            return self.subject_before(_sentence_start(self.text, who_start, 0))
+        words = re.findall(r"[\w’'-]+", who_clean)
+        if words and words[0].casefold() in {"the", "a", "an", "his", "her", "their", "its"}:
+            # "a Streamline spokesperson", "a spokesperson for Streamline"
+            if any(w.casefold() in SPOKESPERSON_NOUNS for w in words):
+                org = self.mention_at(who_start, who_start + len(who_clean))
+                if org is not None and org.entity_type == "ORG":
+                    return org
+                after = re.match(r"\s+(?:for|at)\s+", self.text[who_start + len(who_clean):who_start + len(who_clean) + 10])
+                if after:
+                    org = self.mention_at(who_start + len(who_clean) + after.end(), who_start + len(who_clean) + after.end() + 3)
+                    if org is not None and org.entity_type == "ORG":
+                        return org
+                return None
+            role = words[-1].casefold()
+            if role in ROLE_NOUNS:
+                people = [m for m in self.roles.get(role, []) if m.start < before_position] or self.roles.get(role, [])
+                names = {m.name for m in people}
+                if len(names) == 1:
+                    return people[-1]
+                if people:
+                    return max((m for m in people if m.start < before_position), key=lambda m: m.start, default=None)
+                return None
+            if role in ORG_ROLE_NOUNS:
+                orgs = [m for m in self.mentions if m.entity_type == "ORG" and m.end <= before_position
+                        and m.method not in ("outlet_cue",)]
+                return orgs[-1] if orgs else None
+            return None
+        mention = self.mention_at(who_start, who_start + len(who_clean))
+        if mention is not None and mention.entity_type in ("PERSON", "ORG"):
+            return mention
+        return None
+
+
+def _sentence_start(text: str, position: int, floor: int) -> int:
+    """Start of the sentence that holds ``position`` (not before ``floor``)."""
+    cut = floor
+    for match in re.finditer(r"[.!?…][”\"’']?\s+(?=[A-Z“\"‘])", text[floor:position]):
+        cut = floor + match.end()
+    return cut
+
+
+def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention]) -> None:
+    """Fill speaker, entity and cue of each speech quote, in reading order."""
+    resolver = _Resolver(text, mentions)
+    resolver.quotes = [q for q in quotes if q.level == 0]
+    paragraphs = _paragraphs(text)
+    previous: Quote | None = None
+    for quote in quotes:
+        if quote.level > 0:
+            continue
+        p_start, p_end = paragraphs[quote.paragraph]
+        close_at = quote.end + 1 if quote.closed else quote.end
+        found = _attribute_after(text, quote, close_at, p_end, resolver) or _attribute_before(text, quote, p_start, resolver)
+        if found:
+            mention, cue, how = found
+            _assign(quote, mention, cue, how)
+        elif previous is not None and previous.speaker and _continues(text, previous, quote, paragraphs):
+            quote.speaker, quote.speaker_entity_id = previous.speaker, previous.speaker_entity_id
+            quote.cue, quote.attribution = previous.cue, "continues_previous_quote"
+        else:
+            introduced = _introduced_before(text, quote, paragraphs, resolver)
+            if introduced:
+                _assign(quote, introduced[0], introduced[1], "named_in_previous_sentence")
+        previous = quote
+    for quote in quotes:
+        if quote.level == 0 or quote.parent is None:
+            continue
+        outer = quotes[quote.parent]
+        found = _attribute_nested(text, quote, outer, resolver)
+        if found:
+            _assign(quote, found[0], found[1], "inside_quote")
+
+
+def _assign(quote: Quote, mention: Mention | None, cue: str | None, how: str) -> None:
+    if mention is None:
+        quote.cue, quote.attribution = cue, how
+        return
+    quote.speaker, quote.speaker_entity_id, quote.cue, quote.attribution = mention.name, mention.entity_id, cue, how
+
+
+def _attribute_after(text, quote, close_at, p_end, resolver):
+    after_end = p_end
+    nxt = re.search(r"[“\"«]", text[close_at:p_end])
+    if nxt:
+        after_end = close_at + nxt.start()
+    after = text[close_at:min(after_end, close_at + 160)]
+    # The attribution must follow the quote's own punctuation ("…," she said), not a new sentence.
+    for pattern, how in ((_AFTER_ACCORDING, "according_to"), (_AFTER_CUE_FIRST, "cue_after"), (_AFTER_WHO_FIRST, "cue_after")):
+        match = pattern.match(after)
+        if not match:
+            continue
+        who = match.group("who")
+        cue = match.groupdict().get("cue") or "according to"
+        if how == "cue_after" and cue.casefold() == "according":
+            continue
+        if who.split()[0] in ("The", "A", "An") and quote.text.rstrip()[-1:] not in ",!?" and how != "according_to":
+            pass
+        mention = resolver.resolve(who, close_at + match.start("who"), quote.start)
+        if mention is None and who.casefold() not in ("he", "she", "they") and who.split()[0][:1].isupper() \
+                and who.split()[0].casefold() not in ("the", "a", "an", "his", "her", "their", "its"):
+            # A name NER did not mark: keep looking through the mentions by surname.
+            mention = _by_name(resolver, who)
+        return mention, cue.casefold(), how
+    return None
+
+
+def _by_name(resolver: _Resolver, who: str) -> Mention | None:
+    last = who.split()[-1].rstrip(",.").casefold()
+    for m in reversed(resolver.mentions):
+        if m.entity_type == "PERSON" and m.name.split()[-1].casefold() == last:
+            return m
+    return None
+
+
+def _attribute_before(text, quote, p_start, resolver):
+    open_at = quote.start - 1
+    sentence_start = _sentence_start(text, open_at, p_start)
+    before = text[sentence_start:open_at]
+    if not before.strip():
+        return None
+    # A full quote is introduced ("he said:", "saying,"); a partial one is woven into a
+    # sentence whose own verb attributes it ("told the Ledger Review that he hoped …").
+    if not quote.is_partial and not re.search(r"[,:]\s*$", before) and not re.search(rf"\b(?:{_CUE_RE})\s*$", before):
+        return None
+    match = None
+    for candidate in re.finditer(rf"\b(?P<cue>{_CUE_RE})\b", before):
+        match = candidate
+    if match is None:
+        statement = re.search(r"\bin\s+a\s+statement\b", before, re.IGNORECASE)
+        if statement is None:
+            return None
+        cue_start, cue = sentence_start + statement.start(), "statement"
+    else:
+        cue_start, cue = sentence_start + match.start(), match.group("cue").casefold()
+    # The speaker is the one just before the cue ("he said", "Hale said"), else the clause's subject.
+    left = text[sentence_start:cue_start]
+    near = re.search(rf"{_WHO}\s*(?:,[^,]{{1,80}},)?\s*(?:\w+ly\s+|also\s+|then\s+)?$", left)
+    if near:
+        mention = resolver.resolve(near.group("who"), sentence_start + near.start("who"), cue_start)
+        if mention is not None:
+            return mention, cue, "cue_before"
+    subject = resolver.subject_before(cue_start, window_start=sentence_start)
+    if subject is not None:
+        return subject, cue, "cue_before"
+    return None
+
+
+def _continues(text: str, previous: Quote, quote: Quote, paragraphs) -> bool:
+    """Same speaker: a paragraph continuing an unclosed quote, or the second half of a split quote."""
+    if not previous.closed and quote.paragraph == previous.paragraph + 1:
+        p_start, _ = paragraphs[quote.paragraph]
+        return text[p_start:quote.start - 1].strip() == ""
+    if quote.paragraph == previous.paragraph:
+        between = text[previous.end + 1:quote.start - 1]
+        return len(between) <= 120 and bool(re.search(rf"\b(?:{_CUE_RE})\b", between))
+    # A quote-only paragraph right after a paragraph that ends in the same speaker's quote.
+    p_start, p_end = paragraphs[quote.paragraph]
+    prev_start, prev_end = paragraphs[previous.paragraph]
+    only_quote = text[p_start:quote.start - 1].strip() == "" and len(text[quote.end:p_end].strip(" ”\"’'")) <= 2
+    return quote.paragraph == previous.paragraph + 1 and only_quote and len(text[previous.end:prev_end].strip()) < 80
+
+
+def _introduced_before(text, quote, paragraphs, resolver):
+    """A quote-only paragraph after a sentence that names who is about to speak."""
+    p_start, p_end = paragraphs[quote.paragraph]
+    if text[p_start:quote.start - 1].strip():
+        return None
+    if quote.paragraph == 0:
+        return None
+    prev_start, prev_end = paragraphs[quote.paragraph - 1]
+    last_sentence_start = _sentence_start(text, prev_end, prev_start)
+    sentence = text[last_sentence_start:prev_end]
+    cue = re.search(rf"\b(?P<cue>{_CUE_RE}|recalled|remembered|reflected|explained)\b", sentence)
+    if cue is None or not re.search(r"[:.]\s*$", sentence):
+        return None
+    cue_at = last_sentence_start + cue.start()
+    left = text[last_sentence_start:cue_at]
+    near = re.search(rf"{_WHO}\s*(?:,[^,]{{1,80}},)?\s*(?:\w+ly\s+|also\s+)?$", left)
+    mention = None
+    if near:
+        mention = resolver.resolve(near.group("who"), last_sentence_start + near.start("who"), cue_at)
+    if mention is None:
+        mention = resolver.subject_before(cue_at, window_start=last_sentence_start)
+    return (mention, cue.group("cue").casefold()) if mention else None
+
+
+def _attribute_nested(text, quote, outer, resolver):
+    before = text[outer.start:quote.start - 1]
+    cue = re.search(rf"{_WHO}\s+(?P<cue>{_CUE_RE})\s*[,:]?\s*$", before)
+    if cue is None:
+        return None
+    mention = resolver.resolve(cue.group("who"), outer.start + cue.start("who"), quote.start, outer=outer)
+    return (mention, cue.group("cue").casefold()) if mention else None
+
+
+# ------------------------------------------------------------------ titles
+
+
+def link_titles(text: str, quotes: list[Quote], mentions: Sequence[Mention]) -> dict[int, list[tuple[str, str]]]:
+    """For each quote, the TITLE entities it is about: named inside it, else in its paragraph, else the article's main title."""
+    titles = [m for m in mentions if m.entity_type == "TITLE"]
+    paragraphs = _paragraphs(text)
+    counts: dict[str, int] = {}
+    for m in titles:
+        counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
+    main = max(counts, key=counts.get) if counts else None
+    links: dict[int, list[tuple[str, str]]] = {}
+    for index, quote in enumerate(quotes):
+        inside = {m.entity_id for m in titles if quote.start <= m.start and m.end <= quote.end}
+        if inside:
+            links[index] = [(e, "named_in_quote") for e in sorted(inside)]
+            continue
+        p_start, p_end = paragraphs[quote.paragraph]
+        nearby = {m.entity_id for m in titles if p_start <= m.start and m.end <= p_end}
+        if nearby:
+            links[index] = [(e, "named_in_paragraph") for e in sorted(nearby)]
+        elif main is not None:
+            links[index] = [(main, "article_main_title")]
+    return links
+
+
+def extract_quotes(text: str, mentions: Sequence[Mention]) -> list[Quote]:
+    """The speech quotes of an article with their speakers; titles and scare quotes left out."""
+    spans = find_quote_spans(text)
+    paragraphs = _paragraphs(text)
+    kept: list[Quote] = []
+    for quote in spans:
+        if quote.parent is not None and spans[quote.parent].level == 0 and not is_speech(quote, text):
+            continue
+        if not is_speech(quote, text):
+            continue
+        kept.append(quote)
+    # Re-index parents among the kept quotes.
+    index_of = {id(q): i for i, q in enumerate(kept)}
+    for quote in kept:
+        if quote.parent is not None:
+            parent = spans[quote.parent]
+            quote.parent = index_of.get(id(parent))
+            if quote.parent is None:
+                quote.level = 0
+    for quote in kept:
+        quote.is_partial = quote.level == 0 and _is_partial(quote, text, paragraphs[quote.paragraph][0])
+    attribute(text, kept, mentions)
+    return kept
+
+
+QUOTE_FRAME_SCHEMA = {
+    "quote_id": "String",
+    "article_id": "String",
+    "text": "String",
+    "start_char": "Int32",
+    "end_char": "Int32",
+    "speaker": "String",
+    "speaker_entity_id": "String",
+    "cue": "String",
+    "parent_quote_id": "String",
+    "is_partial": "Boolean",
+    "attribution": "String",
+}
+QUOTE_TITLE_FRAME_SCHEMA = {"quote_id": "String", "article_id": "String", "title_entity_id": "String", "link": "String"}
+
+
+def quote_frames(quotes_by_article: dict[str, tuple[str, list[Quote], Sequence[Mention]]]):
+    """The ``quotes`` rows and the quote-to-title links of a batch of articles."""
+    import polars as pl
+
+    quote_rows, link_rows = [], []
+    for article_id, (text, quotes, mentions) in quotes_by_article.items():
+        ids = [quote_id_for(article_id, q.start, q.end) for q in quotes]
+        for quote, quote_id in zip(quotes, ids):
+            quote_rows.append({
+                "quote_id": quote_id,
+                "article_id": article_id,
+                "text": quote.text,
+                "start_char": quote.start,
+                "end_char": quote.end,
+                "speaker": quote.speaker,
+                "speaker_entity_id": quote.speaker_entity_id,
+                "cue": quote.cue,
+                "parent_quote_id": ids[quote.parent] if quote.parent is not None else None,
+                "is_partial": quote.is_partial,
+                "attribution": quote.attribution,
+            })
+        for index, links in link_titles(text, quotes, mentions).items():
+            for entity_id, how in links:
+                link_rows.append({"quote_id": ids[index], "article_id": article_id, "title_entity_id": entity_id, "link": how})
+    quotes_frame = pl.DataFrame(quote_rows, schema={k: getattr(pl, v) for k, v in QUOTE_FRAME_SCHEMA.items()})
+    links_frame = pl.DataFrame(link_rows, schema={k: getattr(pl, v) for k, v in QUOTE_TITLE_FRAME_SCHEMA.items()})
+    return quotes_frame, links_frame
