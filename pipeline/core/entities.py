@@ -530,6 +530,14 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
             for at in _find_all(text, form):
                 spans.append(_Span(at, at + len(form), "PERSON", "known_person", KNOWN_PERSON, "PERSON"))
     spans += _misspelt_surnames(text, people)
+    # "Brightwater" after "Brightwater Pictures": the company without its corporate word.
+    surnames = {p.split()[-1] for p in people}
+    for org in corporate_orgs(text):
+        words = text[org.start:org.end].split()
+        head = " ".join(words[:-1])
+        if len(head) >= 4 and head not in surnames and head.casefold() not in NOT_A_TITLE:
+            for at in _find_all(text, head):
+                spans.append(_Span(at, at + len(head), "ORG", "known_org", RULE_ORG - 1, "ORG"))
     for title in sorted(known_titles, key=len, reverse=True):
         spans += _sequels(text, title)
         for form in [title, *_short_forms(title)]:

@@ -41,6 +41,8 @@ SINGLE_MARKS = {"‘", "’", "'"}
 CUE_WORDS = SPEECH_VERBS | {"writing", "wrote", "tweeted", "posted", "according"}
 PREPOSITIONS = frozenset("with for to by from of about at in on into over like than via".split())
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "they": None}
+# First-person speech verbs inside a quote ("I said, ‘…’") report the quote's own speaker.
+FIRST_PERSON = {"i", "we"}
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,10 @@ def is_speech(quote: Quote, text: str) -> bool:
     inner = _trimmed(quote)
     words = re.findall(r"[\w'’-]+", inner)
     if len(words) < 3:
-        return False
+        # "The boots," he said: a short quote is speech only when attributed right after it.
+        after = text[quote.end + 1:quote.end + 40] if quote.closed else ""
+        punctuated = quote.text.rstrip()[-1:] in (",", "!", "?", ".")
+        return bool(words) and punctuated and bool(_AFTER_WHO_FIRST.match(after) or _AFTER_CUE_FIRST.match(after))
     if is_title_case(inner, max_words=10) and not re.search(r"[.!?,]", inner) and inner.casefold() not in NOT_A_TITLE:
         return False
     return True
@@ -188,7 +193,7 @@ def _is_partial(quote: Quote, text: str, paragraph_start: int) -> bool:
 
 _CUE_RE = "|".join(sorted((re.escape(c) for c in CUE_WORDS), key=len, reverse=True))
 _WHO = (
-    r"(?P<who>(?:he|she|they|He|She|They)"
+    r"(?P<who>(?:he|she|they|He|She|They|I|we|We)\b"
     r"|(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+"
     r"|[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|van|von|da|del|la|le)){0,3})"
 )
@@ -249,12 +254,27 @@ class _Resolver:
             return m
         return None
 
+    def _spokesperson_org(self, start: int, end: int) -> Mention | None:
+        """The organisation of "a Streamline spokesperson" or "a spokesperson for Streamline"."""
+        for m in reversed(self.mentions):
+            if m.entity_type == "ORG" and m.end <= start and start - m.end <= 2:
+                return m
+        after = re.match(r"\s+(?:for|at)\s+(?:the\s+)?", self.text[end:end + 14])
+        if after:
+            return self.mention_at(end + after.end(), end + after.end() + 2) if (
+                (m := self.mention_at(end + after.end(), end + after.end() + 2)) and m.entity_type == "ORG") else None
+        return None
+
     def _inside_quote(self, position: int) -> bool:
         return any(q.start <= position < q.end for q in getattr(self, "quotes", ()))
 
     def resolve(self, who: str, who_start: int, before_position: int, outer: "Quote | None" = None) -> Mention | None:
         who_clean = who.strip()
         lowered = who_clean.casefold()
+        if lowered in FIRST_PERSON:
+            if outer is not None and outer.speaker_entity_id:
+                return Mention(outer.start, outer.start, who_clean, "PERSON", outer.speaker, outer.speaker_entity_id)
+            return None
         if lowered in PRONOUNS:
             if outer is not None:
                 # Inside a quote, "he said" points at the last person the speaker named.
@@ -267,17 +287,21 @@ class _Resolver:
         words = re.findall(r"[\w’'-]+", who_clean)
         if words and words[0].casefold() in {"the", "a", "an", "his", "her", "their", "its"}:
             # "a Streamline spokesperson", "a spokesperson for Streamline"
-            if any(w.casefold() in SPOKESPERSON_NOUNS for w in words):
+            if any(w.casefold() in SPOKESPERSON_NOUNS for w in words[1:-1]) or (
+                    words[-1].casefold() in SPOKESPERSON_NOUNS and len(words) > 2):
                 org = self.mention_at(who_start, who_start + len(who_clean))
                 if org is not None and org.entity_type == "ORG":
                     return org
-                after = re.match(r"\s+(?:for|at)\s+", self.text[who_start + len(who_clean):who_start + len(who_clean) + 10])
-                if after:
-                    org = self.mention_at(who_start + len(who_clean) + after.end(), who_start + len(who_clean) + after.end() + 3)
-                    if org is not None and org.entity_type == "ORG":
+                end = who_start + len(who_clean)
+                return self._spokesperson_org(end, end)
+            role = words[-1].casefold()
+            if role in SPOKESPERSON_NOUNS:
+                # "the spokesperson said" after "A Brightwater spokesperson added …": the same organisation.
+                for match in reversed(list(re.finditer(rf"\b{re.escape(words[-1])}\b", self.text[:who_start]))):
+                    org = self._spokesperson_org(match.start(), match.end())
+                    if org is not None:
                         return org
                 return None
-            role = words[-1].casefold()
             if role in ROLE_NOUNS:
                 people = [m for m in self.roles.get(role, []) if m.start < before_position] or self.roles.get(role, [])
                 names = {m.name for m in people}
@@ -300,8 +324,10 @@ class _Resolver:
 def _sentence_start(text: str, position: int, floor: int) -> int:
     """Start of the sentence that holds ``position`` (not before ``floor``)."""
     cut = floor
-    for match in re.finditer(r"[.!?…][”\"’']?\s+(?=[A-Z“\"‘])", text[floor:position]):
-        cut = floor + match.end()
+    # One character past ``position`` so the look-ahead can see the capital that starts a sentence there.
+    for match in re.finditer(r"[.!?…][”\"’']?\s+(?=[A-Z“\"‘])", text[floor:position + 1]):
+        if floor + match.end() <= position:
+            cut = floor + match.end()
     return cut
 
 
