@@ -7,6 +7,7 @@ articles and, when ../shared is beside the project, the film pages there,
 cycled to --articles texts. Prints words/s and articles/s for:
   bare nlp.pipe      the model with the same components on, nothing else
   entity stage       extract_entity_mentions (NER + title rules + resolution)
+  quote stage        extract_quotes on the entity stage's mentions (rules only, no model)
 and the process's resident memory after each batch, which should stay flat.
 """
 
@@ -24,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.core.cleaning import count_words, extract_html_article, parse_text_article  # noqa: E402
-from pipeline.core.entities import extract_entity_mentions, load_nlp  # noqa: E402
+from pipeline.core.entities import entity_id_for, extract_entity_mentions, load_nlp  # noqa: E402
+from pipeline.core.quotes import Mention, extract_quotes  # noqa: E402
 from pipeline.core.errors import DocumentRejected  # noqa: E402
 from pipeline.resources import DEFAULT_SPACY_MODEL  # noqa: E402
 
@@ -84,14 +86,27 @@ def main() -> int:
 
     started = time.perf_counter()
     memory = []
+    quote_inputs = []
     for offset in range(0, len(articles), args.batch):
-        extract_entity_mentions(articles[offset:offset + args.batch], args.model, n_process=args.n_process)
+        batch = articles[offset:offset + args.batch]
+        found = extract_entity_mentions(batch, args.model, n_process=args.n_process)
         memory.append(rss_mb())
+        if offset < len(base) * 2:
+            quote_inputs += [(text, [Mention(m.start, m.end, m.text, m.entity_type, m.name,
+                                              entity_id_for(m.entity_type, m.name), m.method) for m in found[article_id]])
+                             for article_id, text, _, _ in batch]
     entity = time.perf_counter() - started
+
+    started = time.perf_counter()
+    quotes = sum(len(extract_quotes(text, mentions)) for text, mentions in quote_inputs)
+    quote_seconds = time.perf_counter() - started
+    quote_words = sum(count_words(text) for text, _ in quote_inputs)
 
     print(f"{'stage':18} {'seconds':>8} {'articles/s':>11} {'words/s':>9}")
     for label, seconds in (("bare nlp.pipe", bare), ("entity stage", entity)):
         print(f"{label:18} {seconds:8.2f} {len(articles) / seconds:11.1f} {words / seconds:9.0f}")
+    print(f"{'quote stage':18} {quote_seconds:8.2f} {len(quote_inputs) / quote_seconds:11.1f} {quote_words / quote_seconds:9.0f}"
+          f"   ({len(quote_inputs)} articles, {quotes} quotes)")
     print(f"\npeak RSS after each batch (MB): {', '.join(f'{m:.0f}' for m in memory)}")
     return 0
 

@@ -171,7 +171,7 @@ def is_speech(quote: Quote, text: str) -> bool:
     if len(words) < 3:
         # "The boots," he said: a short quote is speech only when attributed right after it.
         after = text[quote.end + 1:quote.end + 40] if quote.closed else ""
-        punctuated = quote.text.rstrip()[-1:] in (",", "!", "?", ".")
+        punctuated = quote.text.rstrip()[-1:] in (",", "!", "?")
         return bool(words) and punctuated and bool(_AFTER_WHO_FIRST.match(after) or _AFTER_CUE_FIRST.match(after))
     if is_title_case(inner, max_words=10) and not re.search(r"[.!?,]", inner) and inner.casefold() not in NOT_A_TITLE:
         return False
@@ -197,7 +197,8 @@ _WHO = (
     r"|(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+"
     r"|[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|van|von|da|del|la|le)){0,3})"
 )
-_AFTER_CUE_FIRST = re.compile(rf"^[\s,—–-]*(?P<cue>{_CUE_RE})\s+{_WHO}")
+# "said Dana Whitlock", "said producer Owen Hale", "said the studio's longtime producer, Owen Hale"
+_AFTER_CUE_FIRST = re.compile(rf"^[\s,—–-]*(?P<cue>{_CUE_RE})\s+(?:[a-z][\w’'-]*,?\s+){{0,3}}?{_WHO}")
 _AFTER_WHO_FIRST = re.compile(rf"^[\s,—–-]*{_WHO}(?:,[^,]{{1,80}},)?\s+(?:\w+ly\s+|also\s+|later\s+|then\s+|has\s+|had\s+)?(?P<cue>{_CUE_RE})\b")
 _AFTER_ACCORDING = re.compile(rf"^[\s,—–-]*according\s+to\s+{_WHO}")
 _BEFORE_CUE = re.compile(
@@ -376,7 +377,10 @@ def _attribute_after(text, quote, close_at, p_end, resolver):
     if nxt:
         after_end = close_at + nxt.start()
     after = text[close_at:min(after_end, close_at + 160)]
-    # The attribution must follow the quote's own punctuation ("…," she said), not a new sentence.
+    # The attribution must follow the quote's own punctuation ("…," she said), not a new
+    # sentence: after a full stop, only a lower-case "said X" / "she said" continues it.
+    if quote.text.rstrip().endswith((".", "…")) and not re.match(r"^\s*[a-z]", after):
+        return None
     for pattern, how in ((_AFTER_ACCORDING, "according_to"), (_AFTER_CUE_FIRST, "cue_after"), (_AFTER_WHO_FIRST, "cue_after")):
         match = pattern.match(after)
         if not match:

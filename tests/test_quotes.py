@@ -1,0 +1,111 @@
+"""Quotes and their speakers in invented articles, one news shape per test."""
+
+from __future__ import annotations
+
+from pipeline.core.entities import entity_id_for, extract_entity_mentions
+from pipeline.core.quotes import Mention, extract_quotes, find_quote_spans
+from pipeline.resources import DEFAULT_SPACY_MODEL
+
+
+def quotes_of(text: str) -> list[tuple[str, str | None]]:
+    """(quoted words, speaker) in reading order, with offsets checked against the text."""
+    found = extract_entity_mentions([("a", text, [], None)], DEFAULT_SPACY_MODEL)["a"]
+    mentions = [Mention(m.start, m.end, m.text, m.entity_type, m.name, entity_id_for(m.entity_type, m.name), m.method)
+                for m in found]
+    quotes = extract_quotes(text, mentions)
+    for q in quotes:
+        assert text[q.start:q.end] == q.text
+    return [(q.text, q.speaker) for q in quotes]
+
+
+def test_speaker_after_the_quote_with_a_role_apposition():
+    text = ('"We saw it coming in the tracking," said Dana Whitlock, head of distribution at Orbit Films. '
+            "The film opened to $12 million.")
+    assert quotes_of(text) == [("We saw it coming in the tracking,", "Dana Whitlock")]
+
+
+def test_speaker_before_the_quote_with_a_colon():
+    text = 'Orbit Films confirmed the date on Monday. In a statement, producer Owen Hale said: "The film is finished and we love it."'
+    assert quotes_of(text) == [("The film is finished and we love it.", "Owen Hale")]
+
+
+def test_quote_split_around_its_attribution_keeps_one_speaker():
+    text = ('Director Ama Boateng has finished the edit. "It\'s the hardest thing we\'ve made," she said. '
+            '"But it\'s also the best thing we\'ve made."')
+    assert quotes_of(text) == [("It's the hardest thing we've made,", "Ama Boateng"),
+                               ("But it's also the best thing we've made.", "Ama Boateng")]
+
+
+def test_a_quote_continued_into_the_next_paragraph():
+    text = ("Producer Owen Hale told the story at the premiere.\n\n"
+            "“We shot the storm scene four times. Every time the tank flooded, somebody laughed.\n\n"
+            "“By the fourth time, nobody was laughing,” Hale said.")
+    assert quotes_of(text) == [
+        ("We shot the storm scene four times. Every time the tank flooded, somebody laughed.", "Owen Hale"),
+        ("By the fourth time, nobody was laughing,", "Owen Hale"),
+    ]
+
+
+def test_quote_only_paragraph_after_a_sentence_naming_the_speaker():
+    text = ("Director Ama Boateng first pitched the film in 2019. At a festival panel, the director recalled how it began.\n\n"
+            "“I saw a fox under a streetlight, and it looked at me like it owned the street.”")
+    assert quotes_of(text) == [("I saw a fox under a streetlight, and it looked at me like it owned the street.", "Ama Boateng")]
+
+
+def test_pronoun_goes_to_the_subject_not_to_a_name_in_a_prepositional_phrase():
+    text = ("Producer Mara Quint remains upbeat about a sequel. In an interview with Reel Ledger's own Tom Avery, "
+            "she said, “We want to do it, and we will do it right.”")
+    assert quotes_of(text) == [("We want to do it, and we will do it right.", "Mara Quint")]
+
+
+def test_role_noun_resolves_to_the_person_introduced_with_it():
+    text = ('Producer Jonas Reeve has been in talks for a year. "We are close, closer than ever," the producer said.')
+    assert quotes_of(text) == [("We are close, closer than ever,", "Jonas Reeve")]
+
+
+def test_spokesperson_and_statement_go_to_the_organisation():
+    text = ('Brightwater Pictures moved the release to March. A Brightwater spokesperson said the delay was creative. '
+            '"Our slate is fully funded through 2029," the spokesperson said.')
+    assert quotes_of(text) == [("Our slate is fully funded through 2029,", "Brightwater Pictures")]
+
+
+def test_cues_beyond_said():
+    text = ("Director Paolo Brandt has started shooting. Brandt told reporters the schedule was tight. "
+            "“We have forty days and not one more,” Brandt added.\n\n"
+            "Actor Greta Lund, writing on Instagram: “Day one. Cold, wet and wonderful.”\n\n"
+            "Lund’s co-star Omar Feld echoed her, saying, “I have never been this cold in my life.”")
+    assert quotes_of(text) == [
+        ("We have forty days and not one more,", "Paolo Brandt"),
+        ("Day one. Cold, wet and wonderful.", "Greta Lund"),
+        ("I have never been this cold in my life.", "Omar Feld"),
+    ]
+
+
+def test_nested_quote_has_its_own_speaker_and_parent():
+    text = ('Producer Jonas Reeve smiled at the memory. "Celia watched the cut and called me. She said, '
+            '"Jonas, this is the one." And it was," Reeve said.')
+    spans = find_quote_spans(text)
+    outer = next(q for q in spans if q.level == 0)
+    inner = next(q for q in spans if q.level == 1)
+    assert outer.start < inner.start and inner.end < outer.end
+    found = quotes_of(text)
+    assert ("Jonas, this is the one.", "Celia") in found or ("Jonas, this is the one.", None) in found
+    assert found[0][1] == "Jonas Reeve"
+
+
+def test_titles_scare_quotes_and_single_words_are_not_quotes():
+    text = ('Orbit Films released "Salt and Ember" in September. Critics called it "raw." '
+            'Producer Owen Hale said the studio is "in no hurry" to make a sequel.')
+    found = quotes_of(text)
+    assert [q for q, _ in found] == ["in no hurry"]
+    assert found[0][1] == "Owen Hale"
+
+
+def test_straight_and_curly_marks_mixed_in_one_article():
+    text = ('"It works," said producer Owen Hale. Director Ama Boateng agreed. “It really does,” Boateng said.')
+    assert quotes_of(text) == [("It works,", "Owen Hale"), ("It really does,", "Ama Boateng")]
+
+
+def test_no_speaker_rather_than_a_wrong_one():
+    text = 'The poster carries one line: "Nothing stays buried in this town forever." It arrives in theaters in May.'
+    assert quotes_of(text) == [("Nothing stays buried in this town forever.", None)]
