@@ -86,6 +86,18 @@ def _print_summary(con, database: Path, result, failed_checks) -> None:
             frame = frame.with_columns(frame["source_path"].map_elements(lambda p: Path(p).name, return_dtype=str))
         if frame.height:
             print(warehouse.frame_to_markdown(frame, max_width=70))
+    entity_count = warehouse.scalar(con, "select count(*) from entities")
+    mention_count = warehouse.scalar(con, "select count(*) from mentions")
+    print(f"\nentities: {entity_count} rows ({mention_count} mentions); most mentioned:")
+    print(warehouse.frame_to_markdown(warehouse.query_frame(
+        con, "select name, entity_type as type, article_count as articles, aliases from entities "
+             "order by article_count desc, name limit 10")))
+    quote_count = warehouse.scalar(con, "select count(*) from quotes")
+    print(f"\nquotes: {quote_count} rows; newest:")
+    print(warehouse.frame_to_markdown(warehouse.query_frame(
+        con, "select coalesce(q.speaker, '(unattributed)') as speaker, a.published_date, q.text from quotes q "
+             "join articles a using (article_id) where q.parent_quote_id is null "
+             "order by a.published_date desc nulls last, q.article_id, q.start_char limit 8"), max_width=90))
     if failed_checks:
         print("\nFailed checks:")
         for check in failed_checks:
