@@ -8,6 +8,7 @@ from .assets.checks import ENTITY_CHECKS, INGEST_CHECKS, QUOTE_CHECKS
 from .assets.entities import extract_entities
 from .assets.ingest import ingest_articles
 from .assets.quotes import extract_quotes_asset
+from .assets.sql_models import build_model_definitions
 from .resources import (
     DuckDBWarehouse,
     LandingFolder,
@@ -18,8 +19,9 @@ from .resources import (
 )
 from .schedules import film_news_job, landing_folder_sensor, nightly_schedule
 
-ALL_ASSETS = [ingest_articles, extract_entities, extract_quotes_asset]
-ALL_CHECKS = [*INGEST_CHECKS, *ENTITY_CHECKS, *QUOTE_CHECKS]
+SQL_MODELS, MODEL_ASSETS, MODEL_CHECKS = build_model_definitions()
+ALL_ASSETS = [ingest_articles, extract_entities, extract_quotes_asset, *MODEL_ASSETS]
+ALL_CHECKS = [*INGEST_CHECKS, *ENTITY_CHECKS, *QUOTE_CHECKS, *MODEL_CHECKS]
 
 
 def build_resources(database_path: str | None = None, landing_path: str | None = None) -> dict:

@@ -1,0 +1,73 @@
+"""One Dagster asset per SQL model in dbt_like_sql/, its tests as asset checks."""
+
+from pathlib import Path
+
+from dagster import AssetCheckResult, AssetExecutionContext, MaterializeResult, MetadataValue, asset, asset_check
+
+from .. import warehouse
+from ..core.sql_models import SqlModel, load_models
+from ..resources import PROJECT_ROOT, DuckDBWarehouse
+
+MODELS_FOLDER = PROJECT_ROOT / "dbt_like_sql"
+ANALYTICS_GROUP = "analytics"
+# The tables the Python assets land, each under its own asset key.
+PIPELINE_TABLES = {"articles", "rejected_documents", "entities", "mentions", "quotes", "quote_titles"}
+
+
+def model_asset(model: SqlModel):
+    @asset(
+        name=model.name,
+        deps=model.upstream,
+        group_name=ANALYTICS_GROUP,
+        kinds={"duckdb", "sql"},
+        description=model_description(model),
+        metadata={"sql_file": MetadataValue.path(str(model.path.relative_to(PROJECT_ROOT)))},
+    )
+    def _materialize(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse) -> MaterializeResult:
+        with warehouse_db.connect() as con, warehouse.transaction(con):
+            for statement in model.create_statement().split(";"):
+                if statement.strip():
+                    con.execute(statement)
+            rows = warehouse.scalar(con, f"select count(*) from {model.name}")
+            preview = warehouse.query_frame(con, f"select * from {model.name} limit 10")
+        return MaterializeResult(metadata={
+            "dagster/row_count": MetadataValue.int(rows),
+            "preview": MetadataValue.md(warehouse.frame_to_markdown(preview)),
+            "sql": MetadataValue.md(f"```sql\n{model.sql}\n```"),
+        })
+
+    return _materialize
+
+
+def model_checks(model: SqlModel):
+    return [_test_check(model, test) for test in model.tests]
+
+
+def _test_check(model: SqlModel, test):
+    @asset_check(asset=model.name, name=test.name, description=test.description)
+    def _check(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
+        with warehouse_db.connect() as con:
+            failing = warehouse.query_frame(con, f"select * from ({test.failing_rows_sql}) limit 10")
+            count = warehouse.scalar(con, f"select count(*) from ({test.failing_rows_sql})")
+        return AssetCheckResult(
+            passed=count == 0,
+            metadata={"failing_rows": MetadataValue.int(int(count)),
+                      "sample": MetadataValue.md(warehouse.frame_to_markdown(failing)),
+                      "query": MetadataValue.md(f"```sql\n{test.failing_rows_sql}\n```")},
+        )
+
+    return _check
+
+
+def model_description(model: SqlModel) -> str:
+    lines = [model.description, "", "| column | meaning |", "|---|---|"]
+    for column, spec in model.columns.items():
+        lines.append(f"| {column} | {(spec or {}).get('description', '')} |")
+    return "\n".join(lines)
+
+
+def build_model_definitions(folder: Path = MODELS_FOLDER):
+    models = load_models(folder, PIPELINE_TABLES)
+    assets = [model_asset(m) for m in models]
+    checks = [check for m in models for check in model_checks(m)]
+    return models, assets, checks
