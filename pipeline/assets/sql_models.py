@@ -25,9 +25,11 @@ def model_asset(model: SqlModel):
     )
     def _materialize(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse) -> MaterializeResult:
         with warehouse_db.connect() as con, warehouse.transaction(con):
-            for statement in model.create_statement().split(";"):
-                if statement.strip():
-                    con.execute(statement)
+            existing = con.execute(
+                "select case table_type when 'VIEW' then 'view' else 'table' end from information_schema.tables "
+                "where table_name = ?", [model.name]).fetchall()
+            for statement in model.create_statements(existing[0][0] if existing else None):
+                con.execute(statement)
             rows = warehouse.scalar(con, f"select count(*) from {model.name}")
             preview = warehouse.query_frame(con, f"select * from {model.name} limit 10")
         return MaterializeResult(metadata={

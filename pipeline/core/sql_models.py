@@ -54,11 +54,15 @@ class SqlModel:
     upstream: list[str] = field(default_factory=list)
     tests: list[ModelTest] = field(default_factory=list)
 
-    def create_statement(self) -> str:
+    def create_statements(self, existing_kind: str | None) -> list[str]:
+        """SQL that (re)builds the model; ``existing_kind`` is 'view', 'table' or None."""
         kind = "table" if self.materialized == "table" else "view"
-        # A view and a table of the same name cannot replace each other: drop the other kind first.
-        other = "view" if kind == "table" else "table"
-        return f"drop {other} if exists {self.name}; create or replace {kind} {self.name} as\n{self.sql}"
+        statements = []
+        if existing_kind and existing_kind != kind:
+            # A view and a table of one name cannot replace each other: drop the other kind first.
+            statements.append(f"drop {existing_kind} {self.name}")
+        statements.append(f"create or replace {kind} {self.name} as\n{self.sql}")
+        return statements
 
 
 def tables_read(sql: str, path: Path | str = "<sql>") -> set[str]:
