@@ -7,7 +7,7 @@ DB ?= data/film_news.duckdb
 INPUT ?= data/raw
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install run test ui benchmark clean
+.PHONY: install run test ui benchmark docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Runs from `make run` and `make ui` share one Dagster instance, so the UI shows the CLI's runs too.
-$(DAGSTER_HOME)/dagster.yaml:
+# One run at a time: DuckDB has one writer, so queued runs wait for each other instead of failing.
+$(DAGSTER_HOME)/dagster.yaml: Makefile
 	@mkdir -p $(DAGSTER_HOME)
-	@printf 'telemetry:\n  enabled: false\n' > $@
+	@printf 'telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n' > $@
 
 # Materialize the whole asset graph on the bundled sample articles and print what landed.
 run: install $(DAGSTER_HOME)/dagster.yaml
@@ -36,6 +37,11 @@ ui: install $(DAGSTER_HOME)/dagster.yaml
 
 benchmark: install
 	$(BIN)/python benchmarks/extraction_benchmark.py
+	$(BIN)/python benchmarks/nlp_benchmark.py
+
+# Rewrite docs/DATA_DICTIONARY.md from the Pandera schemas and the SQL models.
+docs: install
+	$(BIN)/film-news docs
 
 clean:
 	rm -rf $(VENV) $(DAGSTER_HOME) $(DB) $(DB).wal

@@ -1,6 +1,8 @@
 """``film-news``: run the asset graph from a shell, the same assets the UI materializes.
 
     film-news run --input DIR --db PATH [--full-refresh] [--batch-size N]
+    film-news sql "select …"      query the published read snapshot, print a table
+    film-news sql                 an interactive SQL prompt on the snapshot
 
 Defaults come from FILM_NEWS_LANDING and FILM_NEWS_DB, else data/raw and
 data/film_news.duckdb in the project. With DAGSTER_HOME set, the run is
@@ -104,6 +106,63 @@ def _print_summary(con, database: Path, result, failed_checks) -> None:
             print(f"  {check.asset_key.to_user_string()}: {check.check_name}")
 
 
+def _sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from . import warehouse
+
+    snapshot = warehouse.snapshot_path_for(Path(args.db).resolve())
+    if not snapshot.exists():
+        print(f"film-news: no published data at {snapshot}; run `film-news run` first", file=sys.stderr)
+        return 2
+    if args.query:
+        return _run_query(snapshot, " ".join(args.query), args.max_rows)
+    print(f"Connected read-only to {snapshot} (the data of the last finished run).")
+    print("End statements with ';'. Tables: .tables   Quit: .quit or Ctrl-D")
+    buffer = ""
+    while True:
+        try:
+            line = input("film-news> " if not buffer else "      ...> ")
+        except EOFError:
+            print()
+            return 0
+        if not buffer and line.strip() in (".quit", ".exit", "\\q"):
+            return 0
+        if not buffer and line.strip() == ".tables":
+            line = "select table_name, table_type from information_schema.tables order by 1;"
+        buffer += line + "\n"
+        if buffer.strip().endswith(";"):
+            _run_query(snapshot, buffer, args.max_rows)
+            buffer = ""
+
+
+def _run_query(snapshot: Path, query: str, max_rows: int) -> int:
+    import shutil
+
+    import duckdb
+
+    # A fresh connection per statement: each one sees the newest published run.
+    try:
+        con = duckdb.connect(str(snapshot), read_only=True)
+    except duckdb.Error as error:
+        print(f"film-news: cannot open {snapshot}: {error}", file=sys.stderr)
+        return 1
+    try:
+        relation = con.sql(query)
+        if relation is None:
+            return 0
+        relation.show(max_rows=max_rows, max_width=shutil.get_terminal_size((160, 40)).columns)
+        return 0
+    except duckdb.Error as error:
+        message = str(error).splitlines()[0]
+        if "read-only" in message.casefold():
+            message += " (the published data is read-only: it is rebuilt by `film-news run`)"
+        print(f"film-news: {message}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     from .resources import database_path_from_env, landing_path_from_env
 
@@ -115,9 +174,25 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--full-refresh", action="store_true", help="forget what was ingested and rebuild from every file")
     run.add_argument("--batch-size", type=int, default=200, help="files per batch (bounds memory)")
     run.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="Dagster log level")
+    sql = commands.add_parser("sql", help="query the published read snapshot (interactive without a query)")
+    sql.add_argument("query", nargs="*", help="a SQL statement; leave out for an interactive prompt")
+    sql.add_argument("--db", default=database_path_from_env(), help="the warehouse whose snapshot to read (FILM_NEWS_DB)")
+    sql.add_argument("--max-rows", type=int, default=40)
+    docs = commands.add_parser("docs", help="write the data dictionary (docs/DATA_DICTIONARY.md)")
+    docs.add_argument("--output", default=None, help="where to write it (default: docs/DATA_DICTIONARY.md in the project)")
     args = parser.parse_args(argv)
+    if args.command == "docs":
+        from .definitions import SQL_MODELS
+        from .dictionary import write_data_dictionary
+        from .resources import PROJECT_ROOT
+
+        target = write_data_dictionary(SQL_MODELS, Path(args.output) if args.output else PROJECT_ROOT / "docs" / "DATA_DICTIONARY.md")
+        print(f"wrote {target}")
+        return 0
     if args.command == "run":
         return _run(args)
+    if args.command == "sql":
+        return _sql(args)
     return 2
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dagster import Definitions
+from dagster import Definitions, in_process_executor
 
 from .assets.checks import ENTITY_CHECKS, INGEST_CHECKS, QUOTE_CHECKS
 from .assets.entities import extract_entities
 from .assets.ingest import ingest_articles
+from .assets.publish import build_snapshot_asset
 from .assets.quotes import extract_quotes_asset
 from .assets.sql_models import build_model_definitions
 from .resources import (
@@ -20,7 +21,10 @@ from .resources import (
 from .schedules import film_news_job, landing_folder_sensor, nightly_schedule
 
 SQL_MODELS, MODEL_ASSETS, MODEL_CHECKS = build_model_definitions()
-ALL_ASSETS = [ingest_articles, extract_entities, extract_quotes_asset, *MODEL_ASSETS]
+PIPELINE_ASSETS = [ingest_articles, extract_entities, extract_quotes_asset, *MODEL_ASSETS]
+# Published last: it depends on every table and model, so it copies a finished run.
+SNAPSHOT_ASSET = build_snapshot_asset([key.to_user_string() for a in PIPELINE_ASSETS for key in a.keys])
+ALL_ASSETS = [*PIPELINE_ASSETS, SNAPSHOT_ASSET]
 ALL_CHECKS = [*INGEST_CHECKS, *ENTITY_CHECKS, *QUOTE_CHECKS, *MODEL_CHECKS]
 
 
@@ -39,4 +43,6 @@ defs = Definitions(
     schedules=[nightly_schedule],
     sensors=[landing_folder_sensor],
     resources=build_resources(),
+    # One process per run: DuckDB allows one writer, so steps of a run must not write in parallel.
+    executor=in_process_executor,
 )

@@ -45,6 +45,10 @@ class DuckDBWarehouse(ConfigurableResource):
 
     database_path: str
 
+    @property
+    def snapshot_path(self) -> Path:
+        return warehouse.snapshot_path_for(self.database_path)
+
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         con = warehouse.connect(self.database_path)

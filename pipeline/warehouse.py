@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
+import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,14 +126,61 @@ SOURCE_FILE_COLUMNS = ["relative_path", "source_path", "size", "mtime_ns", "file
 INGEST_TABLES = ("articles", "rejected_documents", "source_files", "article_lsh_bands")
 
 
-def connect(database_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(database_path: str | Path, read_only: bool = False, lock_timeout: float = 120.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting up to ``lock_timeout`` seconds while another run holds its lock.
+
+    DuckDB lets one process write a file at a time (and no other process even
+    read it meanwhile); runs queue behind each other here instead of failing,
+    and readers use the published snapshot (see ``publish_snapshot``).
+    """
     path = Path(database_path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    deadline = time.monotonic() + lock_timeout
+    delay = 0.2
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as error:
+            if "lock" not in str(error).casefold() or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
     if not read_only:
         con.execute(DDL)
     return con
+
+
+def snapshot_path_for(database_path: str | Path) -> Path:
+    """Where readers find the published copy: ``film_news.duckdb`` -> ``film_news.read.duckdb``."""
+    path = Path(database_path)
+    return path.with_name(f"{path.stem}.read{path.suffix or '.duckdb'}")
+
+
+def publish_snapshot(database_path: str | Path) -> Path:
+    """Copy the warehouse to the read-only snapshot, atomically.
+
+    The writer checkpoints (so the file holds every committed row and no WAL is
+    needed), the file is copied beside the snapshot and renamed over it. A
+    rename is atomic: a reader opening the snapshot gets the old file or the
+    new one, never a half-written one, and a reader already connected keeps
+    reading the old file until it reconnects.
+    """
+    source = Path(database_path)
+    target = snapshot_path_for(source)
+    con = connect(source)
+    try:
+        con.execute("checkpoint")
+        staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        # Copied while the connection (and so the write lock) is held: no run can change the file meanwhile.
+        shutil.copyfile(source, staging)
+    finally:
+        con.close()
+    with open(staging, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(staging, target)
+    return target
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@ from dagster import AssetExecutionContext, AssetSpec, Config, MaterializeResult,
 
 from .. import warehouse
 from ..core.entities import extract_entity_mentions, mentions_frame
+from ..dictionary import schema_markdown
 from ..resources import DuckDBWarehouse, NlpSettings
 from ..schemas import EntitiesSchema, MentionsSchema, split_valid_rows
 
@@ -25,7 +26,7 @@ class EntityConfig(Config):
             deps=["articles"],
             group_name=ENTITIES_GROUP,
             kinds={"duckdb", "spacy", "polars"},
-            description=MentionsSchema.__doc__ + (
+            description=schema_markdown(MentionsSchema) + "\n\n" + (
                 " spaCy NER plus film-news title rules (quote marks, italics, subtitles after a colon, sequels), "
                 "with surnames, first names, nicknames and misspellings resolved to the full name in the article."
             ),
@@ -35,7 +36,7 @@ class EntityConfig(Config):
             deps=["mentions"],
             group_name=ENTITIES_GROUP,
             kinds={"duckdb", "polars"},
-            description=EntitiesSchema.__doc__ + " entity_id is derived from the type and folded name, so it is stable across runs.",
+            description=schema_markdown(EntitiesSchema),
         ),
     ],
 )

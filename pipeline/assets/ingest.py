@@ -10,6 +10,7 @@ from .. import warehouse
 from ..core.articles import REJECTION_FRAME_SCHEMA, article_bands, clean_source_files, mark_duplicates
 from ..core.cleaning import ExtractionSettings
 from ..core.reading import SourceFile
+from ..dictionary import schema_markdown
 from ..resources import DuckDBWarehouse, LandingFolder
 from ..schemas import ArticlesSchema, RejectedDocumentsSchema, split_valid_rows
 
@@ -32,7 +33,7 @@ class IngestConfig(Config):
             "articles",
             group_name=INGEST_GROUP,
             kinds={"duckdb", "polars", "python"},
-            description=ArticlesSchema.__doc__ + (
+            description=schema_markdown(ArticlesSchema) + "\n\n" + (
                 " Cleaned body text and metadata (trafilatura for HTML, the 'date YYYY-MM-DD' header for text), "
                 "language, word count, content hash and duplicate_of for syndicated copies. Only new or changed "
                 "files are processed; run with full_refresh for a rebuild."
@@ -42,7 +43,7 @@ class IngestConfig(Config):
             "rejected_documents",
             group_name=INGEST_GROUP,
             kinds={"duckdb", "polars"},
-            description=RejectedDocumentsSchema.__doc__ + " One row per file, with the stage and an actionable reason.",
+            description=schema_markdown(RejectedDocumentsSchema),
         ),
     ],
 )

@@ -4,6 +4,7 @@ from dagster import AssetExecutionContext, AssetSpec, Config, MaterializeResult,
 
 from .. import warehouse
 from ..core.quotes import Mention, extract_quotes, quote_frames
+from ..dictionary import schema_markdown
 from ..resources import DuckDBWarehouse
 from ..schemas import QuotesSchema, QuoteTitlesSchema, split_valid_rows
 
@@ -25,7 +26,7 @@ class QuoteConfig(Config):
             deps=["articles", "mentions", "entities"],
             group_name=QUOTES_GROUP,
             kinds={"duckdb", "polars", "python"},
-            description=QuotesSchema.__doc__ + (
+            description=schema_markdown(QuotesSchema) + "\n\n" + (
                 " Quote marks paired by position (straight and curly mixed, nested quotes, paragraphs continued); "
                 "speakers from the attribution, pronouns, role nouns and spokespeople, resolved to entities."
             ),
@@ -35,7 +36,7 @@ class QuoteConfig(Config):
             deps=["quotes", "entities"],
             group_name=QUOTES_GROUP,
             kinds={"duckdb", "polars"},
-            description=QuoteTitlesSchema.__doc__,
+            description=schema_markdown(QuoteTitlesSchema),
         ),
     ],
 )

@@ -6,6 +6,7 @@ from dagster import AssetCheckResult, AssetExecutionContext, MaterializeResult, 
 
 from .. import warehouse
 from ..core.sql_models import SqlModel, load_models
+from ..dictionary import model_markdown
 from ..resources import PROJECT_ROOT, DuckDBWarehouse
 
 MODELS_FOLDER = PROJECT_ROOT / "dbt_like_sql"
@@ -20,8 +21,8 @@ def model_asset(model: SqlModel):
         deps=model.upstream,
         group_name=ANALYTICS_GROUP,
         kinds={"duckdb", "sql"},
-        description=model_description(model),
-        metadata={"sql_file": MetadataValue.path(str(model.path.relative_to(PROJECT_ROOT)))},
+        description=model_markdown(model),
+        metadata={"sql_file": MetadataValue.path(str(model.path))},
     )
     def _materialize(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse) -> MaterializeResult:
         with warehouse_db.connect() as con, warehouse.transaction(con):
@@ -59,13 +60,6 @@ def _test_check(model: SqlModel, test):
         )
 
     return _check
-
-
-def model_description(model: SqlModel) -> str:
-    lines = [model.description, "", "| column | meaning |", "|---|---|"]
-    for column, spec in model.columns.items():
-        lines.append(f"| {column} | {(spec or {}).get('description', '')} |")
-    return "\n".join(lines)
 
 
 def build_model_definitions(folder: Path = MODELS_FOLDER):
