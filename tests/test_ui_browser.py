@@ -1,0 +1,190 @@
+"""The Dagster UI as a person uses it: webserver and daemon on 127.0.0.1, the asset graph in headless
+Chromium, a materialization launched and carried out by the daemon, the tables checked, a screenshot kept."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.warehouse import snapshot_path_for
+
+from .newsroom import HARBOR_LIGHTS, news_page, write
+
+PROJECT = Path(__file__).resolve().parents[1]
+ARTIFACTS = PROJECT / "artifacts" / "ui"
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+if not (CHROMIUM and CHROMEDRIVER):
+    # CI installs Debian's chromium and chromium-driver (.ci/run): there a missing browser is a failure.
+    if os.environ.get("CI"):
+        raise RuntimeError("the browser test needs Debian's chromium and chromium-driver; .ci/run installs them")
+    pytest.skip("Debian's chromium and chromium-driver are not installed", allow_module_level=True)
+
+LAUNCH_RUN = """
+mutation Launch($params: ExecutionParams!) {
+  launchRun(executionParams: $params) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+    ... on RunConfigValidationInvalid { errors { message } }
+  }
+}"""
+RUN_STATUS = "query Status($id: ID!) { runOrError(runId: $id) { __typename ... on Run { status } } }"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def graphql(port: int, query: str, variables: dict) -> dict:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query, "variables": variables}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())["data"]
+
+
+def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
+    # Its own session: a server started from a script ignores SIGINT, so it is stopped by process group.
+    return subprocess.Popen(command, cwd=PROJECT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=20)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture
+def dagster_ui(tmp_path):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n")
+    landing = tmp_path / "landing"
+    write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    db = tmp_path / "warehouse" / "film_news.duckdb"
+    env = {**os.environ, "DAGSTER_HOME": str(home), "FILM_NEWS_DB": str(db), "FILM_NEWS_LANDING": str(landing)}
+    port = free_port()
+    bin_dir = Path(sys.executable).parent
+    webserver = start([str(bin_dir / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+                      env, tmp_path / "webserver.log")
+    daemon = start([str(bin_dir / "dagster-daemon"), "run", "-w", "workspace.yaml"], env, tmp_path / "daemon.log")
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or webserver.poll() is not None:
+                    raise RuntimeError("webserver did not start:\n" + (tmp_path / "webserver.log").read_text()[-3000:])
+                time.sleep(1)
+        yield port, db, tmp_path
+    finally:
+        stop(daemon)
+        stop(webserver)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1600,1000", f"--user-data-dir={tmp_path / 'chrome'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def dismiss_dialogs(driver) -> None:
+    """The first visit shows a "Join the Dagster community" dialog that blocks clicks."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    for label in ("Skip", "Dismiss", "No thanks", "Not now", "Close", "Got it"):
+        for button in driver.find_elements(By.XPATH, f"//button[normalize-space()='{label}']"):
+            if button.is_displayed():
+                button.click()
+                time.sleep(0.5)
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+
+
+def wait_for_text(driver, text: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in driver.page_source:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} never appeared on {driver.current_url}")
+        time.sleep(1)
+
+
+def test_materialize_from_the_ui_with_the_daemon(dagster_ui, browser):
+    port, db, tmp_path = dagster_ui
+    base = f"http://127.0.0.1:{port}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    browser.get(f"{base}/asset-groups")
+    time.sleep(2)
+    dismiss_dialogs(browser)
+    browser.get(f"{base}/locations/film_news/asset-groups/ingest")
+    wait_for_text(browser, "articles")
+    dismiss_dialogs(browser)
+    wait_for_text(browser, "rejected_documents")
+    browser.save_screenshot(str(ARTIFACTS / "asset_graph.png"))
+
+    launched = graphql(port, LAUNCH_RUN, {"params": {
+        "selector": {"repositoryLocationName": "film_news", "repositoryName": "__repository__", "jobName": "film_news_job"},
+        "runConfigData": {},
+    }})["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    run_id = launched["run"]["runId"]
+
+    deadline, status = time.monotonic() + 300, None
+    while time.monotonic() < deadline:
+        status = graphql(port, RUN_STATUS, {"id": run_id})["runOrError"]["status"]
+        if status in ("SUCCESS", "FAILURE", "CANCELED"):
+            break
+        time.sleep(2)
+    assert status == "SUCCESS", f"run ended {status}; daemon log:\n{(tmp_path / 'daemon.log').read_text()[-3000:]}"
+
+    browser.get(f"{base}/runs/{run_id}")
+    wait_for_text(browser, "Success")
+    dismiss_dialogs(browser)
+    browser.save_screenshot(str(ARTIFACTS / "run_success.png"))
+
+    con = duckdb.connect(str(snapshot_path_for(db)), read_only=True)
+    try:
+        assert con.execute("select title from articles").fetchall() == [("Harbor Lights Sets March Start",)]
+        assert con.execute("select count(*) from entities where name = 'Celia Brandt'").fetchall() == [(1,)]
+        assert con.execute("select count(*) from title_mentions_daily").fetchall()[0][0] >= 1
+    finally:
+        con.close()
