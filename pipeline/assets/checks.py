@@ -42,6 +42,18 @@ def _validate_table(warehouse_db: DuckDBWarehouse, table: str, schema: type[pa.D
     )
 
 
+def rows_must_be_absent(warehouse_db: DuckDBWarehouse, problems_sql: str) -> AssetCheckResult:
+    """Pass when ``problems_sql`` returns no row; report the count and a sample otherwise."""
+    with warehouse_db.connect() as con:
+        count = query_frame(con, f"select count(*) as n from ({problems_sql})")["n"][0]
+        sample = query_frame(con, f"select * from ({problems_sql}) limit 10")
+    return AssetCheckResult(
+        passed=int(count) == 0,
+        metadata={"problem_rows": MetadataValue.int(int(count)), "sample": MetadataValue.md(frame_to_markdown(sample)),
+                  "query": MetadataValue.md(f"```sql\n{problems_sql.strip()}\n```")},
+    )
+
+
 @asset_check(asset="articles", description="Every row of articles passes the ArticlesSchema (Pandera).")
 def articles_match_schema(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
     return _validate_table(warehouse_db, "articles", ArticlesSchema)
@@ -58,10 +70,9 @@ def rejected_documents_match_schema(warehouse_db: DuckDBWarehouse) -> AssetCheck
     "and every landed file record points at an existing article.",
 )
 def articles_have_no_orphans(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
-    with warehouse_db.connect() as con:
-        dangling = query_frame(
-            con,
-            """
+    return rows_must_be_absent(
+        warehouse_db,
+        """
             select a.article_id, a.duplicate_of, 'duplicate_of names a missing article or a copy' as problem
             from articles a left join articles o on o.article_id = a.duplicate_of
             where a.duplicate_of is not null and (o.article_id is null or o.duplicate_of is not null)
@@ -70,10 +81,6 @@ def articles_have_no_orphans(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
             from source_files s left join articles a using (article_id)
             where s.status = 'landed' and a.article_id is null
             """,
-        )
-    return AssetCheckResult(
-        passed=dangling.is_empty(),
-        metadata={"orphans": MetadataValue.int(dangling.height), "sample": MetadataValue.md(frame_to_markdown(dangling.head(10)))},
     )
 
 
@@ -112,41 +119,29 @@ INGEST_CHECKS = [articles_match_schema, rejected_documents_match_schema, article
 
 @asset_check(asset="mentions", description="Every mention's offsets slice articles.text to exactly its text.")
 def mention_offsets_slice_to_text(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
-    with warehouse_db.connect() as con:
-        bad = query_frame(
-            con,
-            """
+    return rows_must_be_absent(
+        warehouse_db,
+        """
             select m.article_id, m.text, m.start_char, m.end_char,
                    substring(a.text, m.start_char + 1, m.end_char - m.start_char) as in_article
             from mentions m left join articles a using (article_id)
             where a.article_id is null
                or substring(a.text, m.start_char + 1, m.end_char - m.start_char) <> m.text
             """,
-        )
-        total = query_frame(con, "select count(*) as n from mentions")["n"][0]
-    return AssetCheckResult(
-        passed=bad.is_empty(),
-        metadata={"mentions_checked": MetadataValue.int(int(total)), "mismatches": MetadataValue.int(bad.height),
-                  "sample": MetadataValue.md(frame_to_markdown(bad.head(10)))},
     )
 
 
 @asset_check(asset="entities", description="Every mention's entity exists in entities, and every entity has a mention.")
 def mentions_reference_entities(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
-    with warehouse_db.connect() as con:
-        orphans = query_frame(
-            con,
-            """
+    return rows_must_be_absent(
+        warehouse_db,
+        """
             select 'mention without entity' as problem, m.entity_id, m.text as detail
             from mentions m left join entities e using (entity_id) where e.entity_id is null
             union all
             select 'entity without mention', e.entity_id, e.name
             from entities e left join mentions m using (entity_id) where m.entity_id is null
             """,
-        )
-    return AssetCheckResult(
-        passed=orphans.is_empty(),
-        metadata={"orphans": MetadataValue.int(orphans.height), "sample": MetadataValue.md(frame_to_markdown(orphans.head(10)))},
     )
 
 
@@ -160,10 +155,9 @@ ENTITY_CHECKS = [mention_offsets_slice_to_text, mentions_reference_entities, ent
 
 @asset_check(asset="quotes", description="Every quote's offsets slice articles.text to its text, and a nested quote lies inside its parent.")
 def quote_offsets_and_nesting(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
-    with warehouse_db.connect() as con:
-        bad = query_frame(
-            con,
-            """
+    return rows_must_be_absent(
+        warehouse_db,
+        """
             select q.quote_id, 'offsets do not slice the article to the quote' as problem
             from quotes q left join articles a using (article_id)
             where a.article_id is null or substring(a.text, q.start_char + 1, q.end_char - q.start_char) <> q.text
@@ -173,17 +167,14 @@ def quote_offsets_and_nesting(warehouse_db: DuckDBWarehouse) -> AssetCheckResult
             where q.parent_quote_id is not null
               and (p.quote_id is null or q.start_char < p.start_char or q.end_char > p.end_char or p.article_id <> q.article_id)
             """,
-        )
-    return AssetCheckResult(passed=bad.is_empty(), metadata={"problems": MetadataValue.int(bad.height),
-                                                             "sample": MetadataValue.md(frame_to_markdown(bad.head(10)))})
+    )
 
 
 @asset_check(asset="quotes", description="Every speaker_entity_id and quote_titles row points at an existing entity and quote.")
 def quote_references_exist(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
-    with warehouse_db.connect() as con:
-        bad = query_frame(
-            con,
-            """
+    return rows_must_be_absent(
+        warehouse_db,
+        """
             select q.quote_id, 'speaker entity missing' as problem from quotes q
             left join entities e on e.entity_id = q.speaker_entity_id
             where q.speaker_entity_id is not null and e.entity_id is null
@@ -192,9 +183,7 @@ def quote_references_exist(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
             left join quotes q using (quote_id) left join entities e on e.entity_id = t.title_entity_id
             where q.quote_id is null or e.entity_id is null or e.entity_type <> 'TITLE'
             """,
-        )
-    return AssetCheckResult(passed=bad.is_empty(), metadata={"problems": MetadataValue.int(bad.height),
-                                                             "sample": MetadataValue.md(frame_to_markdown(bad.head(10)))})
+    )
 
 
 QUOTE_CHECKS = [quote_offsets_and_nesting, quote_references_exist]

@@ -5,6 +5,7 @@ from pathlib import Path
 from dagster import AssetCheckResult, AssetExecutionContext, MaterializeResult, MetadataValue, asset, asset_check
 
 from .. import warehouse
+from .checks import rows_must_be_absent
 from ..core.sql_models import SqlModel, load_models
 from ..dictionary import model_markdown
 from ..resources import PROJECT_ROOT, DuckDBWarehouse
@@ -49,15 +50,7 @@ def model_checks(model: SqlModel):
 def _test_check(model: SqlModel, test):
     @asset_check(asset=model.name, name=test.name, description=test.description)
     def _check(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
-        with warehouse_db.connect() as con:
-            failing = warehouse.query_frame(con, f"select * from ({test.failing_rows_sql}) limit 10")
-            count = warehouse.scalar(con, f"select count(*) from ({test.failing_rows_sql})")
-        return AssetCheckResult(
-            passed=count == 0,
-            metadata={"failing_rows": MetadataValue.int(int(count)),
-                      "sample": MetadataValue.md(warehouse.frame_to_markdown(failing)),
-                      "query": MetadataValue.md(f"```sql\n{test.failing_rows_sql}\n```")},
-        )
+        return rows_must_be_absent(warehouse_db, test.failing_rows_sql)
 
     return _check
 
