@@ -537,13 +537,20 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
         head = " ".join(words[:-1])
         if len(head) >= 4 and head not in surnames and head.casefold() not in NOT_A_TITLE:
             for at in _find_all(text, head):
-                spans.append(_Span(at, at + len(head), "ORG", "known_org", RULE_ORG - 1, "ORG"))
+                # "the city of Lisbon" after "Lisbon Studios": after a preposition of place, the place.
+                before = re.findall(r"[\w]+", text[max(0, at - 12):at])
+                if before and before[-1].casefold() in _PLACE_PREPOSITIONS:
+                    continue
+                spans.append(_Span(at, at + len(head), "ORG", "known_org", RULE_ORG, "ORG"))
     for title in sorted(known_titles, key=len, reverse=True):
         spans += _sequels(text, title)
         for form in [title, *_short_forms(title)]:
             for at in _find_all(text, form):
                 spans.append(_Span(at, at + len(form), "TITLE", "known_title", KNOWN_TITLE))
     return _accept(spans)
+
+
+_PLACE_PREPOSITIONS = frozenset("in of from to near outside at across around into".split())
 
 
 def _misspelt_surnames(text: str, people: set[str]) -> list[_Span]:

@@ -112,7 +112,12 @@ ROLE_NOUNS = frozenset(
     editor cinematographer animator novelist author authors critic critics journalist reporter columnist analyst
     analysts executive executives chief ceo chairman chairwoman chair president founder co-founder head spokesperson
     spokeswoman spokesman publicist agent manager partner singer rapper musician comedian host presenter narrator
-    model designer choreographer lawyer attorney historian programmer curator juror juror jury topper exec""".split()
+    model designer choreographer lawyer attorney historian programmer curator juror jury topper exec
+    superintendent governor gov mayor senator sen congressman congresswoman councilman councilwoman councillor
+    councilor commissioner secretary minister premier chancellor ambassador officer sheriff judge justice
+    professor prof doctor dr coach principal teacher forecaster meteorologist researcher scientist economist
+    spokesman trustee treasurer organizer organiser activist resident owner farmer nurse detective sergeant
+    lieutenant colonel admiral pastor reverend rev bishop""".split()
 )
 
 # Awards and the ceremonies around them: named like people ("Oscar") or places,

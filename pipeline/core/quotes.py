@@ -39,6 +39,9 @@ SINGLE_MARKS = {"‘", "’", "'"}
 
 # Cues that attribute speech; "according to" is handled on its own.
 CUE_WORDS = SPEECH_VERBS | {"writing", "wrote", "tweeted", "posted", "according"}
+# "directed by X" introduces X as the director, and so on.
+_CREDIT_ROLES = {"directed": "director", "produced": "producer", "written": "writer", "created": "creator",
+                 "starring": "star", "hosted": "host", "narrated": "narrator"}
 PREPOSITIONS = frozenset("with for to by from of about at in on into over like than via".split())
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "they": None}
 # First-person speech verbs inside a quote ("I said, ‘…’") report the quote's own speaker.
@@ -230,6 +233,11 @@ class _Resolver:
             for word in before[-3:]:
                 if word.casefold() in ROLE_NOUNS and self.text[m.start - 1:m.start] == " ":
                     roles.setdefault(word.casefold(), []).append(m)
+            credit = re.search(r"\b(directed|produced|written|created|starring|hosted|narrated)\s+by\s+$|\bstarring\s+$",
+                               self.text[max(0, m.start - 30):m.start])
+            if credit:
+                verb = credit.group(1) or "starring"
+                roles.setdefault(_CREDIT_ROLES.get(verb, verb), []).append(m)
             after = self.text[m.end:m.end + 60]
             appositive = re.match(r",\s+(?:the|a|an|who is|its|their)\s+(?:[\w’'-]+\s+){0,3}?([\w-]+)\b", after)
             if appositive and appositive.group(1).casefold() in ROLE_NOUNS:
@@ -310,6 +318,12 @@ class _Resolver:
                     return people[-1]
                 if people:
                     return max((m for m in people if m.start < before_position), key=lambda m: m.start, default=None)
+                # Nobody was introduced with this role: news style then means the person the
+                # previous sentence is about ("Aaltonen laughed. '…,' the director said"),
+                # unless that person was introduced with another role.
+                subject = self.subject_before(_sentence_start(self.text, who_start, 0))
+                if subject is not None and not any(subject.name in {m.name for m in ms} for ms in self.roles.values()):
+                    return subject
                 return None
             if role in ORG_ROLE_NOUNS:
                 orgs = [m for m in self.mentions if m.entity_type == "ORG" and m.end <= before_position
