@@ -1,0 +1,104 @@
+"""A news outlet on 127.0.0.1 for the fetching tests: feed, sitemap, robots.txt, pages and hostile answers."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class FakeOutlet:
+    """Serves ``routes``: path -> (status, headers, body) or a callable(handler) for special behaviour."""
+
+    def __init__(self):
+        self.routes: dict[str, object] = {}
+        self.hits: list[tuple[str, dict]] = []
+        outlet = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                outlet.hits.append((self.path, dict(self.headers)))
+                route = outlet.routes.get(self.path)
+                if route is None:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if callable(route):
+                    route(self)
+                    return
+                status, headers, body = route
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def page(self, path: str, html: str, etag: str | None = None):
+        headers = {"Content-Type": "text/html; charset=utf-8"}
+        if etag:
+            headers["ETag"] = etag
+
+            def conditional(handler, body=html.encode("utf-8")):
+                if handler.headers.get("If-None-Match") == etag:
+                    handler.send_response(304)
+                    handler.end_headers()
+                    return
+                handler.send_response(200)
+                for key, value in headers.items():
+                    handler.send_header(key, value)
+                handler.send_header("Content-Length", str(len(body)))
+                handler.end_headers()
+                handler.wfile.write(body)
+
+            self.routes[path] = conditional
+        else:
+            self.routes[path] = (200, headers, html.encode("utf-8"))
+
+    def xml(self, path: str, xml: str):
+        self.routes[path] = (200, {"Content-Type": "application/xml"}, xml.encode("utf-8"))
+
+
+def slow_drip(handler, seconds: float = 5.0):
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.end_headers()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            handler.wfile.write(b"<p>")
+            handler.wfile.flush()
+        except OSError:
+            return
+        time.sleep(0.2)
+
+
+def gzip_bomb(handler, size: int = 50 * 1024 * 1024):
+    body = gzip.compress(b"\0" * size)
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Encoding", "gzip")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
