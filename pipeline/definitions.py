@@ -9,22 +9,28 @@ from .assets.entities import extract_entities
 from .assets.ingest import ingest_articles
 from .assets.publish import build_snapshot_asset
 from .assets.quotes import extract_quotes_asset
+from .assets.sources import archive_pages, fetched_pages
 from .assets.sql_models import build_model_definitions
 from .resources import (
     DuckDBWarehouse,
     LandingFolder,
+    NewsSources,
     NlpSettings,
     database_path_from_env,
     landing_path_from_env,
+    sources_config_from_env,
     spacy_model_from_env,
+    warc_folder_from_env,
 )
-from .schedules import film_news_job, landing_folder_sensor, nightly_schedule
+from .schedules import film_news_job, landing_folder_sensor, nightly_schedule, nightly_sources_schedule, sources_job
 
 SQL_MODELS, MODEL_ASSETS, MODEL_CHECKS = build_model_definitions()
 PIPELINE_ASSETS = [ingest_articles, extract_entities, extract_quotes_asset, *MODEL_ASSETS]
 # Published last: it depends on every table and model, so it copies a finished run.
 SNAPSHOT_ASSET = build_snapshot_asset([key.to_user_string() for a in PIPELINE_ASSETS for key in a.keys])
 ALL_ASSETS = [*PIPELINE_ASSETS, SNAPSHOT_ASSET]
+# Gathering runs by day, before the nightly run of everything else (see schedules.py).
+SOURCE_ASSETS = [fetched_pages, archive_pages]
 ALL_CHECKS = [*INGEST_CHECKS, *ENTITY_CHECKS, *QUOTE_CHECKS, *MODEL_CHECKS]
 
 
@@ -33,14 +39,15 @@ def build_resources(database_path: str | None = None, landing_path: str | None =
         "warehouse_db": DuckDBWarehouse(database_path=database_path or database_path_from_env()),
         "landing_folder": LandingFolder(path=landing_path or landing_path_from_env()),
         "nlp": NlpSettings(model_name=spacy_model_from_env()),
+        "news_sources": NewsSources(outlets_path=sources_config_from_env(), warc_folder=warc_folder_from_env()),
     }
 
 
 defs = Definitions(
-    assets=ALL_ASSETS,
+    assets=[*SOURCE_ASSETS, *ALL_ASSETS],
     asset_checks=ALL_CHECKS,
-    jobs=[film_news_job],
-    schedules=[nightly_schedule],
+    jobs=[film_news_job, sources_job],
+    schedules=[nightly_sources_schedule, nightly_schedule],
     sensors=[landing_folder_sensor],
     resources=build_resources(),
     # One process per run: DuckDB allows one writer, so steps of a run must not write in parallel.

@@ -87,3 +87,20 @@ class NlpSettings(ConfigurableResource):
     # The English model reads English text only; other languages are landed
     # but not passed through it (their entities would be noise).
     languages: list[str] = ["en"]
+
+
+def sources_config_from_env() -> str:
+    return os.environ.get("FILM_NEWS_OUTLETS") or str(PROJECT_ROOT / "outlets.yaml")
+
+
+def warc_folder_from_env() -> str:
+    return os.environ.get("FILM_NEWS_WARC") or str(PROJECT_ROOT / "data" / "warc")
+
+
+class NewsSources(ConfigurableResource):
+    """Where news comes from: the outlets file (feeds, sitemaps) and the folder of WARC archives."""
+
+    outlets_path: str
+    warc_folder: str
+    # Only tests against a server on 127.0.0.1 set this; private addresses are refused regardless.
+    allow_loopback: bool = False

@@ -11,16 +11,19 @@ from dagster import (
     ScheduleDefinition,
     SensorEvaluationContext,
     SkipReason,
+    build_schedule_from_partitioned_job,
     define_asset_job,
     sensor,
 )
 
 from .resources import LandingFolder
 
-# Every asset and its checks: the nightly run is the same graph the UI materializes.
+from .assets.sources import SOURCES_GROUP, daily_partitions
+
+# Every asset but the daily-partitioned gathering, with their checks: the same graph the UI materializes.
 film_news_job = define_asset_job(
     "film_news_job",
-    selection=AssetSelection.all(),
+    selection=AssetSelection.all() - AssetSelection.groups(SOURCES_GROUP),
     description="Ingest new and changed files from the landing folder and rebuild everything downstream.",
 )
 
@@ -34,6 +37,21 @@ nightly_schedule = ScheduleDefinition(
     execution_timezone="UTC",
     default_status=DefaultScheduleStatus.RUNNING,
     description="Nightly run of the whole film-news graph on the landing folder.",
+)
+
+
+# Gathering one day: outlet feeds and sitemaps (a daily partition) and new WARC archives.
+sources_job = define_asset_job(
+    "sources_job",
+    selection=AssetSelection.groups(SOURCES_GROUP),
+    partitions_def=daily_partitions,
+    description="Fetch one day of new articles from the configured outlets, and read new WARC archives.",
+)
+
+# 02:00 UTC, an hour before the nightly run, for the day that just ended; on by default like the nightly run.
+nightly_sources_schedule = build_schedule_from_partitioned_job(
+    sources_job, hour_of_day=2, minute_of_hour=0, default_status=DefaultScheduleStatus.RUNNING,
+    name="nightly_sources",
 )
 
 

@@ -108,6 +108,27 @@ create table if not exists quote_extraction_state (
     content_hash varchar not null,
     processed_at timestamp not null
 );
+-- Every URL the sources stage met, with its outcome and the relevance decision.
+create table if not exists fetched_pages (
+    url               varchar primary key,
+    day               date not null,
+    source            varchar not null,
+    status            varchar not null,
+    reason            varchar,
+    relevant          boolean,
+    relevance_score   double,
+    relevance_reasons varchar,
+    relative_path     varchar,
+    recorded_at       timestamp not null
+);
+create table if not exists processed_archives (
+    path         varchar primary key,
+    size         bigint not null,
+    mtime_ns     bigint not null,
+    pages_kept   integer not null,
+    pages_seen   integer not null,
+    processed_at timestamp not null
+);
 -- LSH band hashes of each article's MinHash signature, for finding syndicated copies.
 create table if not exists article_lsh_bands (
     article_id varchar not null,
@@ -466,6 +487,37 @@ def replace_quotes(con: duckdb.DuckDBPyConnection, article_ids: list[str], quote
     finally:
         for name in ("batch_articles", "incoming_quotes", "incoming_links"):
             con.unregister(name)
+
+
+def url_already_gathered(con: duckdb.DuckDBPyConnection, url: str) -> bool:
+    """Landed or filtered out before; rejected URLs are tried again (the failure may have passed)."""
+    return bool(scalar(con, "select count(*) from fetched_pages where url = ? and status in ('landed', 'filtered_out')", [url]))
+
+
+def record_fetched_pages(con: duckdb.DuckDBPyConnection, records: list, recorded_at) -> None:
+    if not records:
+        return
+    frame = pl.DataFrame(
+        [{**r.__dict__, "recorded_at": recorded_at} for r in records],
+        schema={"url": pl.String, "day": pl.Date, "source": pl.String, "status": pl.String, "reason": pl.String,
+                "relevant": pl.Boolean, "relevance_score": pl.Float64, "relevance_reasons": pl.String,
+                "relative_path": pl.String, "recorded_at": pl.Datetime("us")},
+    ).unique(subset=["url"], keep="last")
+    con.register("incoming_pages", frame)
+    try:
+        con.execute("delete from fetched_pages where url in (select url from incoming_pages)")
+        con.execute("insert into fetched_pages by name select * from incoming_pages")
+    finally:
+        con.unregister("incoming_pages")
+
+
+def fetched_urls_for(con: duckdb.DuckDBPyConnection, relative_paths: list[str]) -> dict[str, str]:
+    """The URL each fetched page file was gathered from, for files in the landing folder."""
+    rows = con.execute(
+        "select relative_path, url from fetched_pages where relative_path in (select unnest(?::varchar[]))",
+        [relative_paths],
+    ).fetchall()
+    return dict(rows)
 
 
 def newest_rows_markdown(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], order_by: str, limit: int = 5) -> str:

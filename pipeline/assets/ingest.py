@@ -31,6 +31,8 @@ class IngestConfig(Config):
     specs=[
         AssetSpec(
             "articles",
+            # Gathered pages land in the same folder; the edges show where articles come from.
+            deps=["fetched_pages", "archive_pages"],
             group_name=INGEST_GROUP,
             kinds={"duckdb", "polars", "python"},
             description=schema_markdown(ArticlesSchema) + "\n\n" + (
@@ -65,7 +67,8 @@ def ingest_articles(
         for offset in range(0, todo.height, max(1, config.batch_size)):
             chunk = todo.slice(offset, config.batch_size)
             batch = [(sources[path], known) for path, known in chunk.select("relative_path", "known_sha256").iter_rows()]
-            _ingest_batch(con, batch, ingested_at, settings, totals)
+            urls = warehouse.fetched_urls_for(con, [source.relative_path for source, _ in batch])
+            _ingest_batch(con, batch, ingested_at, settings, totals, urls)
             context.log.info(f"batch of {len(batch)} files written (up to {offset + len(batch)} of {todo.height})")
         article_rows = warehouse.scalar(con, "select count(*) from articles")
         rejected_rows = warehouse.scalar(con, "select count(*) from rejected_documents")
@@ -94,8 +97,9 @@ def ingest_articles(
     )
 
 
-def _ingest_batch(con, batch: list[tuple[SourceFile, str | None]], ingested_at, settings: ExtractionSettings, totals: dict) -> None:
-    cleaned = clean_source_files(batch, ingested_at, settings)
+def _ingest_batch(con, batch: list[tuple[SourceFile, str | None]], ingested_at, settings: ExtractionSettings, totals: dict,
+                  source_urls: dict[str, str]) -> None:
+    cleaned = clean_source_files(batch, ingested_at, settings, source_urls)
     valid, failures = split_valid_rows(ArticlesSchema, cleaned.articles)
     rejections = cleaned.rejections
     source_files = cleaned.source_files

@@ -50,6 +50,11 @@ SOURCE_FILE_FRAME_SCHEMA = {
 BAND_FRAME_SCHEMA = {"article_id": pl.String, "band": pl.Int16, "band_hash": pl.Int64}
 
 
+def article_id_for_url(url: str) -> str:
+    """A fetched page is identified by its URL: fetched again on another day, it is the same article."""
+    return hashlib.sha256(f"url:{url}".encode("utf-8")).hexdigest()[:16]
+
+
 def article_id_for(relative_path: str) -> str:
     """Stable id of a document: the same file ingested again gets the same id.
 
@@ -70,6 +75,7 @@ def clean_source_files(
     files: Sequence[tuple[SourceFile, str | None]],
     ingested_at: dt.datetime,
     settings: ExtractionSettings = ExtractionSettings(),
+    source_urls: dict[str, str] | None = None,
 ) -> CleanedBatch:
     """Read and clean each ``(file, sha256 recorded last time or None)``.
 
@@ -78,8 +84,10 @@ def clean_source_files(
     recorded as unchanged and not cleaned again.
     """
     articles, rejections, records = [], [], []
+    source_urls = source_urls or {}
     for source, known_sha256 in files:
-        article_id = article_id_for(source.relative_path)
+        url = source_urls.get(source.relative_path)
+        article_id = article_id_for_url(url) if url else article_id_for(source.relative_path)
         record = {
             "relative_path": source.relative_path,
             "source_path": str(source.path),
@@ -111,7 +119,7 @@ def clean_source_files(
         articles.append(
             {
                 "article_id": article_id,
-                "source_path": str(source.path),
+                "source_path": url or str(source.path),
                 "url": article.url,
                 "site": article.site,
                 "title": article.title,
@@ -128,7 +136,8 @@ def clean_source_files(
         )
         records.append(record | {"status": "landed", "article_id": article_id})
     return CleanedBatch(
-        articles=pl.DataFrame(articles, schema=ARTICLE_FRAME_SCHEMA),
+        # The same URL stored on two days in one batch: the later file (sorted last) is the article.
+        articles=pl.DataFrame(articles, schema=ARTICLE_FRAME_SCHEMA).unique(subset=["article_id"], keep="last", maintain_order=True),
         rejections=pl.DataFrame(rejections, schema=REJECTION_FRAME_SCHEMA),
         source_files=pl.DataFrame(records, schema=SOURCE_FILE_FRAME_SCHEMA),
     )

@@ -1,0 +1,112 @@
+"""Gathering news: outlet feeds and sitemaps by day, and WARC archives, into the landing folder."""
+
+import datetime as dt
+from pathlib import Path
+
+from dagster import (
+    AssetExecutionContext,
+    DailyPartitionsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from .. import warehouse
+from ..core.fetching import FetchSettings
+from ..core.sources import gather_archive, gather_day, load_sources_config
+from ..resources import DuckDBWarehouse, LandingFolder, NewsSources
+
+SOURCES_GROUP = "sources"
+# Days are UTC calendar days; backfills of earlier days run from the UI.
+daily_partitions = DailyPartitionsDefinition(start_date="2026-01-01", timezone="UTC")
+
+
+def _summary(records) -> dict:
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record.status] = counts.get(record.status, 0) + 1
+    return counts
+
+
+@asset(
+    name="fetched_pages",
+    partitions_def=daily_partitions,
+    group_name=SOURCES_GROUP,
+    kinds={"python", "duckdb"},
+    description=(
+        "One day of new article URLs from the outlets in outlets.yaml (feeds and sitemaps), fetched politely "
+        "(robots.txt, per-host spacing, retries with backoff, size and time limits), scored for film/TV relevance "
+        "and, when relevant, stored immutably under <landing>/<day>/<host>/. Every URL's outcome, relevance "
+        "decision and score is a row of the fetched_pages table. Re-running a day fetches nothing already landed."
+    ),
+)
+def fetched_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse, landing_folder: LandingFolder,
+                  news_sources: NewsSources) -> MaterializeResult:
+    day = dt.date.fromisoformat(context.partition_key)
+    config = load_sources_config(Path(news_sources.outlets_path))
+    if not config.outlets:
+        context.log.info(f"no outlets configured in {news_sources.outlets_path}; nothing to fetch")
+    today = dt.datetime.now(dt.timezone.utc).date()
+    recorded_at = warehouse.utc_now()
+    with warehouse_db.connect() as con:
+        result = gather_day(
+            config, day, Path(landing_folder.path),
+            already_seen=lambda url: warehouse.url_already_gathered(con, url),
+            # Undated links belong to the day they are discovered: only the newest partition takes them.
+            is_current_day=day >= today - dt.timedelta(days=1),
+            settings=FetchSettings(allow_loopback=news_sources.allow_loopback),
+        )
+        with warehouse.transaction(con):
+            warehouse.record_fetched_pages(con, result.records, recorded_at)
+    for error in result.feed_errors:
+        context.log.warning(error)
+    counts = _summary(result.records)
+    return MaterializeResult(metadata={
+        **{f"pages_{status}": MetadataValue.int(n) for status, n in counts.items()},
+        "requests": MetadataValue.int(result.requests),
+        "feed_errors": MetadataValue.md("\n".join(f"- {e}" for e in result.feed_errors) or "_none_"),
+    })
+
+
+@asset(
+    name="archive_pages",
+    group_name=SOURCES_GROUP,
+    kinds={"python", "duckdb"},
+    description=(
+        "Relevant HTML pages from the WARC archives (e.g. CC-NEWS) in the archive folder, streamed record by record "
+        "with bounded memory, filtered for film/TV before any expensive stage, and stored like fetched pages. "
+        "Each archive is read once (a changed file is read again)."
+    ),
+)
+def archive_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse, landing_folder: LandingFolder,
+                  news_sources: NewsSources) -> MaterializeResult:
+    folder = Path(news_sources.warc_folder)
+    archives = sorted(folder.glob("*.warc.gz")) + sorted(folder.glob("*.warc")) if folder.is_dir() else []
+    totals = {"archives_read": 0, "pages_kept": 0, "pages_seen": 0}
+    with warehouse_db.connect() as con:
+        for archive in archives:
+            stat = archive.stat()
+            done = con.execute("select count(*) from processed_archives where path = ? and size = ? and mtime_ns = ?",
+                               [str(archive), stat.st_size, stat.st_mtime_ns]).fetchall()[0][0]
+            if done:
+                continue
+            records, batch = [], []
+            recorded_at = warehouse.utc_now()
+            with warehouse.transaction(con):
+                for record in gather_archive(archive, Path(landing_folder.path),
+                                             lambda url: warehouse.url_already_gathered(con, url)):
+                    records.append(record.status)
+                    batch.append(record)
+                    if len(batch) >= 500:  # bounded memory: write as the archive streams by
+                        warehouse.record_fetched_pages(con, batch, recorded_at)
+                        batch = []
+                warehouse.record_fetched_pages(con, batch, recorded_at)
+                kept = records.count("landed")
+                con.execute("delete from processed_archives where path = ?", [str(archive)])
+                con.execute("insert into processed_archives values (?, ?, ?, ?, ?, ?)",
+                            [str(archive), stat.st_size, stat.st_mtime_ns, kept, len(records), recorded_at])
+            totals["archives_read"] += 1
+            totals["pages_kept"] += kept
+            totals["pages_seen"] += len(records)
+            context.log.info(f"{archive.name}: kept {kept} of {len(records)} HTML pages")
+    return MaterializeResult(metadata={k: MetadataValue.int(v) for k, v in totals.items()})

@@ -1,0 +1,109 @@
+"""Gathering news from outlets (a local server on 127.0.0.1) and WARC archives, by daily partition."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from dagster import materialize
+
+from pipeline.assets.sources import archive_pages, fetched_pages
+from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
+from pipeline.resources import NewsSources
+
+from .fake_outlet import FakeOutlet, gzip_bomb
+from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page
+from .test_assets import rows
+from .warc_writer import http_response, warc_record, write_warc
+
+POLITICS = ["Senators postponed the budget vote on Tuesday as lawmakers argued over taxes and the governor "
+            "threatened to veto the legislation. " * 3,
+            "The election campaign has focused on the economy, inflation and interest rates, and voters say "
+            "the ballot will turn on tax policy. " * 3]
+
+
+def resources(db_path: Path, landing: Path, outlets: Path, warc: Path) -> dict:
+    res = build_resources(str(db_path), str(landing))
+    res["news_sources"] = NewsSources(outlets_path=str(outlets), warc_folder=str(warc), allow_loopback=True)
+    return res
+
+
+def test_a_daily_partition_fetches_filters_and_lands_then_skips_what_it_has(tmp_path, landing, db_path):
+    # The nightly schedule gathers the day that just ended.
+    day = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
+    rfc822 = day.strftime("%a, %d %b %Y 10:00:00 GMT")
+    with FakeOutlet() as outlet:
+        outlet.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n")
+        items = ["/film/harbor-lights", "/film/brandt-interview", "/politics/budget", "/private/draft", "/film/gone",
+                 "/film/bomb", "/film/huge", "/film/poster", "/film/loop"]
+        feed = "<rss version='2.0'><channel>" + "".join(
+            f"<item><link>{outlet.base}{path}?utm_source=rss</link><pubDate>{rfc822}</pubDate></item>" for path in items
+        ) + f"<item><link>http://10.0.0.9/film/intranet</link><pubDate>{rfc822}</pubDate></item></channel></rss>"
+        outlet.routes["/feed/"] = (200, {"Content-Type": "application/rss+xml"}, feed.encode())
+        outlet.page("/film/harbor-lights", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS, site="Reel Ledger"))
+        outlet.page("/film/brandt-interview", news_page("Celia Brandt Won't Talk About Harbor Lights", HARBOR_LIGHTS_INTERVIEW))
+        outlet.page("/politics/budget", news_page("Senate Delays Budget Vote", POLITICS))
+        outlet.page("/private/draft", news_page("Draft", HARBOR_LIGHTS))
+        outlet.routes["/film/bomb"] = gzip_bomb
+        outlet.routes["/film/huge"] = (200, {"Content-Type": "text/html"}, b"<p>" + b"x" * (6 * 1024 * 1024))
+        outlet.routes["/film/poster"] = (200, {"Content-Type": "image/jpeg"}, b"\xff\xd8\xff")
+        outlet.routes["/film/loop"] = (302, {"Location": "/film/loop"}, b"")
+        outlets = tmp_path / "outlets.yaml"
+        outlets.write_text(
+            f"min_interval_seconds: 0\noutlets:\n  - name: Reel Ledger\n    hosts: ['127.0.0.1']\n"
+            f"    feeds: ['{outlet.base}/feed/']\n    film_only: true\n"
+        )
+        res = resources(db_path, landing, outlets, tmp_path / "warc")
+        first = materialize([fetched_pages], partition_key=day.isoformat(), resources=res)
+        assert first.success
+        outcome = dict(rows(db_path, "select regexp_extract(url, '/[a-z-]+/[a-z-]+$'), status from fetched_pages"))
+        assert outcome == {
+            "/film/harbor-lights": "landed", "/film/brandt-interview": "landed", "/politics/budget": "filtered_out",
+            "/private/draft": "rejected", "/film/gone": "rejected", "/film/bomb": "rejected", "/film/huge": "rejected",
+            "/film/poster": "rejected", "/film/loop": "rejected", "/film/intranet": "rejected",
+        }
+        reasons = dict(rows(db_path, "select regexp_extract(url, '/[a-z-]+$'), reason from fetched_pages where status = 'rejected'"))
+        assert "robots.txt" in reasons["/draft"] and "compression bomb" in reasons["/bomb"]
+        assert "HTTP 404" in reasons["/gone"] and "redirect loop" in reasons["/loop"]
+        assert "not a configured outlet host" in reasons["/intranet"]
+        score = rows(db_path, "select relevance_score, relevance_reasons from fetched_pages where url like '%/politics/budget'")
+        assert score[0][0] < 0.5 and "other-topic words" in score[0][1]
+        stored = sorted(p.relative_to(landing).as_posix().split("/")[0] for p in landing.rglob("*.html"))
+        assert stored == [day.isoformat(), day.isoformat()]
+
+        hits_before = len(outlet.hits)
+        again = materialize([fetched_pages], partition_key=day.isoformat(), resources=res)
+        assert again.success
+        refetched = [path for path, _ in outlet.hits[hits_before:] if path in ("/film/harbor-lights", "/film/brandt-interview")]
+        assert refetched == [], "pages already landed are not fetched again"
+
+    # The landed pages go through the same ingest as local files, keyed by their URL.
+    assert materialize([*ALL_ASSETS, *ALL_CHECKS], resources=res).success
+    sources = sorted(r[0] for r in rows(db_path, "select source_path from articles"))
+    assert all(s.startswith("http://127.0.0.1:") for s in sources) and len(sources) == 2
+    assert rows(db_path, "select count(*) from entities where name = 'Celia Brandt'") == [(1,)]
+
+
+def test_warc_archives_are_streamed_filtered_and_read_once(tmp_path, landing, db_path):
+    warc = tmp_path / "warc"
+    warc.mkdir()
+    records = []
+    for i in range(300):
+        if i % 3 == 0:
+            body = news_page(f"Harbor Lights Casting Update {i}", [f"Update {i}. " + p for p in HARBOR_LIGHTS])
+            records.append(warc_record(f"https://reelledger.example/film/update-{i}", http_response(body.encode())))
+        elif i % 3 == 1:
+            body = news_page(f"Budget Vote {i}", [f"Item {i}. " + p for p in POLITICS])
+            records.append(warc_record(f"https://dailyplanet.example/politics/vote-{i}", http_response(body.encode())))
+        else:
+            records.append(warc_record(f"https://dailyplanet.example/img/{i}.png", http_response(b"\x89PNG", "image/png")))
+    write_warc(warc / "cc-news-test.warc.gz", records)
+    res = resources(db_path, landing, tmp_path / "no-outlets.yaml", warc)
+    assert materialize([archive_pages], resources=res).success
+    kept = rows(db_path, "select status, count(*) from fetched_pages group by 1 order by 1")
+    assert kept == [("filtered_out", 100), ("landed", 100)]
+    assert len(list(landing.rglob("*.html"))) == 100
+    assert rows(db_path, "select pages_kept, pages_seen from processed_archives") == [(100, 200)]
+
+    assert materialize([archive_pages], resources=res).success
+    assert rows(db_path, "select count(*) from fetched_pages") == [(200,)]
