@@ -38,6 +38,7 @@ ui: install $(DAGSTER_HOME)/dagster.yaml
 benchmark: install
 	$(BIN)/python benchmarks/extraction_benchmark.py
 	$(BIN)/python benchmarks/nlp_benchmark.py
+	$(BIN)/python benchmarks/sources_benchmark.py
 
 # Rewrite docs/DATA_DICTIONARY.md from the Pandera schemas and the SQL models.
 docs: install

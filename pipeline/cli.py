@@ -3,6 +3,7 @@
     film-news run --input DIR --db PATH [--full-refresh] [--batch-size N]
     film-news sql "select …"      query the published read snapshot, print a table
     film-news sql                 an interactive SQL prompt on the snapshot
+    film-news fetch [--day DATE]  gather a day from the outlets in outlets.yaml and new WARC archives
 
 Defaults come from FILM_NEWS_LANDING and FILM_NEWS_DB, else data/raw and
 data/film_news.duckdb in the project. With DAGSTER_HOME set, the run is
@@ -106,6 +107,31 @@ def _print_summary(con, database: Path, result, failed_checks) -> None:
             print(f"  {check.asset_key.to_user_string()}: {check.check_name}")
 
 
+def _fetch(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from dagster import DagsterInstance, materialize
+
+    from .definitions import SOURCE_ASSETS, build_resources
+
+    day = args.day or (dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)).isoformat()
+    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    result = materialize(
+        SOURCE_ASSETS, partition_key=day, resources=build_resources(str(Path(args.db).resolve()), str(Path(args.input).resolve())),
+        instance=instance, raise_on_error=False, tags={"film_news/trigger": "cli"},
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+    )
+    for event in result.get_asset_materialization_events():
+        materialization = event.step_materialization_data.materialization
+        counts = {k: v.value for k, v in materialization.metadata.items() if isinstance(v.value, int)}
+        print(f"{materialization.asset_key.to_user_string()} {day}: {counts}")
+    if not result.success:
+        print("film-news: gathering failed; see the errors above", file=sys.stderr)
+        return 1
+    print("Run `film-news run` to ingest what landed.")
+    return 0
+
+
 def _sql(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -178,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     sql.add_argument("query", nargs="*", help="a SQL statement; leave out for an interactive prompt")
     sql.add_argument("--db", default=database_path_from_env(), help="the warehouse whose snapshot to read (FILM_NEWS_DB)")
     sql.add_argument("--max-rows", type=int, default=40)
+    fetch = commands.add_parser("fetch", help="gather one day (default: yesterday, UTC) from outlets and WARC archives")
+    fetch.add_argument("--day", help="YYYY-MM-DD, a daily partition")
+    fetch.add_argument("--input", default=landing_path_from_env(), help="landing folder the pages are stored in")
+    fetch.add_argument("--db", default=database_path_from_env(), help="DuckDB file (FILM_NEWS_DB)")
     docs = commands.add_parser("docs", help="write the data dictionary (docs/DATA_DICTIONARY.md)")
     docs.add_argument("--output", default=None, help="where to write it (default: docs/DATA_DICTIONARY.md in the project)")
     args = parser.parse_args(argv)
@@ -193,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     if args.command == "sql":
         return _sql(args)
+    if args.command == "fetch":
+        return _fetch(args)
     return 2
 
 
