@@ -29,3 +29,16 @@ def test_nightly_tick_requests_the_job_and_the_run_lands_everything(landing, db_
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert {"articles", "entities", "quotes", "title_mentions_daily", "read_snapshot"} <= materialized
     assert rows(db_path, "select count(*) from articles") == [(1,)]
+
+
+def test_nightly_sources_schedule_gathers_the_day_that_just_ended():
+    from dagster import DefaultScheduleStatus
+
+    from pipeline.schedules import nightly_sources_schedule
+
+    assert nightly_sources_schedule.default_status == DefaultScheduleStatus.RUNNING
+    with DagsterInstance.ephemeral() as instance:
+        tick_time = dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.timezone.utc)
+        context = build_schedule_context(instance=instance, scheduled_execution_time=tick_time)
+        tick = nightly_sources_schedule.evaluate_tick(context)
+    assert [r.partition_key for r in tick.run_requests] == ["2026-11-24"]
