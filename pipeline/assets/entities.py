@@ -1,21 +1,16 @@
 """The ``mentions`` and ``entities`` assets: who and what each article names, resolved across the dataset."""
 
-from dagster import AssetExecutionContext, AssetSpec, Config, MaterializeResult, MetadataValue, multi_asset
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from .. import warehouse
 from ..core.entities import extract_entity_mentions, mentions_frame
 from ..dictionary import schema_markdown
+from .config import StageConfig
 from ..resources import DuckDBWarehouse, NlpSettings
 from ..schemas import EntitiesSchema, MentionsSchema, split_valid_rows
 
 ENTITIES_GROUP = "entities"
 
-
-class EntityConfig(Config):
-    full_refresh: bool = False
-    """Forget every mention and entity and re-read all articles (after changing the model or the rules)."""
-    batch_size: int = 100
-    """Articles read from DuckDB and written back per batch."""
 
 
 @multi_asset(
@@ -40,7 +35,7 @@ class EntityConfig(Config):
         ),
     ],
 )
-def extract_entities(context: AssetExecutionContext, config: EntityConfig, warehouse_db: DuckDBWarehouse, nlp: NlpSettings):
+def extract_entities(context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse, nlp: NlpSettings):
     processed_at = warehouse.utc_now()
     totals = {"articles_processed": 0, "mentions_written": 0, "mentions_dropped_invalid": 0, "entities_refreshed": 0}
     with warehouse_db.connect() as con, warehouse.transaction(con):

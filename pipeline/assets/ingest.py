@@ -4,26 +4,19 @@
 from functools import partial
 
 import polars as pl
-from dagster import AssetExecutionContext, AssetSpec, Config, MaterializeResult, MetadataValue, multi_asset
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from .. import warehouse
 from ..core.articles import REJECTION_FRAME_SCHEMA, article_bands, clean_source_files, mark_duplicates
 from ..core.cleaning import ExtractionSettings
 from ..core.reading import SourceFile
 from ..dictionary import schema_markdown
+from .config import StageConfig
 from ..resources import DuckDBWarehouse, LandingFolder
 from ..schemas import ArticlesSchema, RejectedDocumentsSchema, split_valid_rows
 
 INGEST_GROUP = "ingest"
 
-
-class IngestConfig(Config):
-    """Run options for ingesting the landing folder."""
-
-    full_refresh: bool = False
-    """Forget what was ingested and process every file again (an explicit full rebuild)."""
-    batch_size: int = 200
-    """Files read, cleaned and written per batch: memory is bounded by this, not by the corpus."""
 
 
 @multi_asset(
@@ -50,7 +43,7 @@ class IngestConfig(Config):
     ],
 )
 def ingest_articles(
-    context: AssetExecutionContext, config: IngestConfig, warehouse_db: DuckDBWarehouse, landing_folder: LandingFolder
+    context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse, landing_folder: LandingFolder
 ):
     settings = ExtractionSettings()
     listing = landing_folder.listing_frame()

@@ -1,21 +1,16 @@
 """The ``quotes`` and ``quote_titles`` assets: who said what, and about which title."""
 
-from dagster import AssetExecutionContext, AssetSpec, Config, MaterializeResult, MetadataValue, multi_asset
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from .. import warehouse
 from ..core.quotes import Mention, extract_quotes, quote_frames
 from ..dictionary import schema_markdown
+from .config import StageConfig
 from ..resources import DuckDBWarehouse
 from ..schemas import QuotesSchema, QuoteTitlesSchema, split_valid_rows
 
 QUOTES_GROUP = "quotes"
 
-
-class QuoteConfig(Config):
-    full_refresh: bool = False
-    """Forget every quote and re-read all articles."""
-    batch_size: int = 200
-    """Articles read from DuckDB and written back per batch."""
 
 
 @multi_asset(
@@ -40,7 +35,7 @@ class QuoteConfig(Config):
         ),
     ],
 )
-def extract_quotes_asset(context: AssetExecutionContext, config: QuoteConfig, warehouse_db: DuckDBWarehouse):
+def extract_quotes_asset(context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse):
     processed_at = warehouse.utc_now()
     totals = {"articles_processed": 0, "quotes_written": 0, "quotes_with_speaker": 0, "quotes_dropped_invalid": 0}
     with warehouse_db.connect() as con, warehouse.transaction(con):
