@@ -121,6 +121,13 @@ create table if not exists fetched_pages (
     relative_path     varchar,
     recorded_at       timestamp not null
 );
+-- Validators of each feed and sitemap as last fetched, for conditional requests.
+create table if not exists feed_validators (
+    url           varchar primary key,
+    etag          varchar,
+    last_modified varchar,
+    fetched_at    timestamp not null
+);
 create table if not exists processed_archives (
     path         varchar primary key,
     size         bigint not null,
@@ -509,6 +516,17 @@ def record_fetched_pages(con: duckdb.DuckDBPyConnection, records: list, recorded
         con.execute("insert into fetched_pages by name select * from incoming_pages")
     finally:
         con.unregister("incoming_pages")
+
+
+def feed_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
+    return {url: (etag, modified) for url, etag, modified in con.execute(
+        "select url, etag, last_modified from feed_validators").fetchall()}
+
+
+def record_feed_validators(con: duckdb.DuckDBPyConnection, validators: dict, fetched_at) -> None:
+    for url, (etag, modified) in validators.items():
+        con.execute("delete from feed_validators where url = ?", [url])
+        con.execute("insert into feed_validators values (?, ?, ?, ?)", [url, etag, modified, fetched_at])
 
 
 def fetched_urls_for(con: duckdb.DuckDBPyConnection, relative_paths: list[str]) -> dict[str, str]:

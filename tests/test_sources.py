@@ -39,7 +39,19 @@ def test_a_daily_partition_fetches_filters_and_lands_then_skips_what_it_has(tmp_
         feed = "<rss version='2.0'><channel>" + "".join(
             f"<item><link>{outlet.base}{path}?utm_source=rss</link><pubDate>{rfc822}</pubDate></item>" for path in items
         ) + f"<item><link>http://10.0.0.9/film/intranet</link><pubDate>{rfc822}</pubDate></item></channel></rss>"
-        outlet.routes["/feed/"] = (200, {"Content-Type": "application/rss+xml"}, feed.encode())
+        def feed_with_etag(handler, body=feed.encode()):
+            if handler.headers.get("If-None-Match") == '"feed-v1"':
+                handler.send_response(304)
+                handler.end_headers()
+                return
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/rss+xml")
+            handler.send_header("ETag", '"feed-v1"')
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            handler.wfile.write(body)
+
+        outlet.routes["/feed/"] = feed_with_etag
         outlet.page("/film/harbor-lights", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS, site="Reel Ledger"))
         outlet.page("/film/brandt-interview", news_page("Celia Brandt Won't Talk About Harbor Lights", HARBOR_LIGHTS_INTERVIEW))
         outlet.page("/politics/budget", news_page("Senate Delays Budget Vote", POLITICS))
@@ -76,6 +88,10 @@ def test_a_daily_partition_fetches_filters_and_lands_then_skips_what_it_has(tmp_
         assert again.success
         refetched = [path for path, _ in outlet.hits[hits_before:] if path in ("/film/harbor-lights", "/film/brandt-interview")]
         assert refetched == [], "pages already landed are not fetched again"
+        feed_requests = [headers for path, headers in outlet.hits[hits_before:] if path == "/feed/"]
+        assert [h.get("If-None-Match") for h in feed_requests] == ['"feed-v1"'], "the feed is asked for conditionally"
+        metadata = again.get_asset_materialization_events()[0].step_materialization_data.materialization.metadata
+        assert metadata["feeds_not_modified"].value == 1
 
     # The landed pages go through the same ingest as local files, keyed by their URL.
     assert materialize([*ALL_ASSETS, *ALL_CHECKS], resources=res).success

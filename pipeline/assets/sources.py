@@ -55,15 +55,18 @@ def fetched_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse,
             # Undated links belong to the day they are discovered: only the newest partition takes them.
             is_current_day=day >= today - dt.timedelta(days=1),
             settings=FetchSettings(allow_loopback=news_sources.allow_loopback),
+            validators=warehouse.feed_validators(con),
         )
         with warehouse.transaction(con):
             warehouse.record_fetched_pages(con, result.records, recorded_at)
+            warehouse.record_feed_validators(con, result.validators, recorded_at)
     for error in result.feed_errors:
         context.log.warning(error)
     counts = _summary(result.records)
     return MaterializeResult(metadata={
         **{f"pages_{status}": MetadataValue.int(n) for status, n in counts.items()},
         "requests": MetadataValue.int(result.requests),
+        "feeds_not_modified": MetadataValue.int(result.feeds_not_modified),
         "feed_errors": MetadataValue.md("\n".join(f"- {e}" for e in result.feed_errors) or "_none_"),
     })
 

@@ -106,6 +106,9 @@ class DayResult:
     records: list[PageRecord] = field(default_factory=list)
     feed_errors: list[str] = field(default_factory=list)
     requests: int = 0
+    # Validators of each feed and sitemap as last fetched: url -> (etag, last_modified).
+    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    feeds_not_modified: int = 0
 
 
 def gather_day(
@@ -116,6 +119,7 @@ def gather_day(
     is_current_day: bool,
     settings: FetchSettings | None = None,
     fetcher_factory: Callable[[list[str], FetchSettings], PoliteFetcher] = lambda hosts, s: PoliteFetcher(hosts, s),
+    validators: dict[str, tuple[str | None, str | None]] | None = None,
 ) -> DayResult:
     """Discover and fetch one day's new article URLs from every outlet.
 
@@ -124,6 +128,7 @@ def gather_day(
     (a backfill of a past day takes dated links only).
     """
     result = DayResult()
+    validators = validators or {}
     for outlet in config.outlets:
         base = settings or FetchSettings()
         outlet_settings = FetchSettings(**{**base.__dict__, "min_interval": config.min_interval_seconds,
@@ -133,7 +138,14 @@ def gather_day(
         pending = [(u, False) for u in outlet.feeds] + [(u, True) for u in outlet.sitemaps]
         while pending:
             source_url, _is_sitemap = pending.pop(0)
-            fetched = fetcher.fetch(source_url, accept=FEED_TYPES)
+            # Feeds are read every day: ask conditionally, so an unchanged feed costs a 304.
+            etag, last_modified = validators.get(source_url, (None, None))
+            fetched = fetcher.fetch(source_url, accept=FEED_TYPES, etag=etag, last_modified=last_modified)
+            if fetched.status == "not_modified":
+                result.feeds_not_modified += 1
+                continue
+            if fetched.status == "fetched":
+                result.validators[source_url] = (fetched.etag, fetched.last_modified)
             if fetched.status != "fetched":
                 result.feed_errors.append(f"{outlet.name}: {source_url}: {fetched.reason or fetched.status}")
                 continue
