@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from .lexicon import (
     AWARD_NAMES,
@@ -304,7 +305,10 @@ def cue_titles(text: str) -> list[_Span]:
 def appositive_titles(text: str) -> list[_Span]:
     """A title named and then described: "Harbor Lights, the long-gestating drama from …"."""
     genre = "|".join(sorted(TITLE_CUE_NOUNS, key=len, reverse=True))
-    pattern = re.compile(rf",\s+(?:the|a|an|his|her|their|its)\s+(?:(?!of\b|for\b|from\b|with\b|in\b)[\w'’-]+\s+){{0,3}}(?:{genre})\b")
+    # Up to two modifiers between the article and the genre word ("the long-gestating drama"), none of
+    # them a preposition or a verb: "X, the opening exhibition will feature" is not an apposition.
+    not_modifier = r"(?!(?:of|for|from|with|in|will|would|can|could|has|have|had|is|was|are|were|to|that|who)\b)"
+    pattern = re.compile(rf",\s+(?:the|a|an|his|her|their|its)\s+(?:{not_modifier}[\w'’-]+\s+){{0,2}}(?:{genre})\b(?!\s+school)")
     spans = []
     for match in pattern.finditer(text):
         words = _title_words_before(text, match.start(), limit=6)
@@ -521,7 +525,12 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # corporate word is its maker, a person, even when NER calls the name a company.
     title_starts = {s.start for s in owned}
     makers = [s for s in owners if s.end + 3 in title_starts and s.method == "ner"]
-    people = _people_named_in_full(text, ner, makers)
+    people = _people_named_in_full(text, ner, makers, known_titles)
+    # A genre word next to a person's name describes the person ("Quartey, a drama school graduate").
+    # Only one-word titles are doubted this way: a two-word title NER calls a person ("Glass Harbor") stays a title.
+    person_words = {w for p in people for w in p.split()}
+    cue = [s for s in cue if " " in text[s.start:s.end] or text[s.start:s.end] not in person_words]
+    known_titles -= person_words
     spans = rule_titles + cue + owned + corporate_orgs(text) + outlet_orgs(text) + ner
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
@@ -550,6 +559,10 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     return _accept(spans)
 
 
+_CALENDAR_WORDS = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August "
+    "September October November December".split()
+)
 _PLACE_PREPOSITIONS = frozenset("in of from to near outside at across around into".split())
 
 
@@ -567,13 +580,28 @@ def _misspelt_surnames(text: str, people: set[str]) -> list[_Span]:
     return spans
 
 
-def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] = ()) -> set[str]:
+def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] = (), titles: Iterable[str] = ()) -> set[str]:
     """Full names NER typed PERSON, plus multi-word names it typed otherwise whose
     first or last word it typed PERSON elsewhere ("Idris Mbeki" as a place, "Idris" as a person)."""
     phrases = [(text[s.start:s.end], s) for s in ner]
     single_people = {p for p, s in phrases if s.entity_type == "PERSON" and len(p.split()) == 1}
     maker_spans = {(m.start, m.end) for m in makers}
     people = set()
+    # "Ines Farrow has found …" missed by NER while "Farrow" alone is tagged: a capitalized word right
+    # before a tagged single name, elsewhere in the text, is the first name of a person.
+    singles = {p for p, s in phrases if len(p.split()) == 1 and s.entity_type in ("PERSON", "ORG") and len(p) >= 3
+               and p not in ORG_SUFFIXES and p[:1].isupper()}
+    for single in singles:
+        for match in re.finditer(rf"(?<![\w'’])([A-Z][a-z]+)\s+{re.escape(single)}(?![\w])", text):
+            first = match.group(1)
+            bigram = f"{first} {single}"
+            if first.casefold() in STOP_WORDS or any(bigram in title for title in titles):
+                continue  # "Both Cameron", or a title such as "Glass Harbor"
+            if first.casefold() in NOT_A_TITLE or first.casefold() in TITLE_MINOR_WORDS or first.casefold() in ROLE_NOUNS \
+                    or first in _CALENDAR_WORDS or first in ORG_SUFFIXES or first.casefold() in SECTION_LABELS:
+                continue
+            if not re.search(rf"\b{re.escape(first)}\b", " ".join(p for p, s in phrases if s.entity_type in ("ORG", "PLACE", "TITLE"))):
+                people.add(f"{first} {single}")
     for phrase, span in phrases:
         words = phrase.split()
         if len(words) < 2 or len(words) > 4 or _outlet_context(text, span.start, span.end):
@@ -610,8 +638,9 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
             name = _canonical_person(phrase)
             if name not in full_people:
                 full_people.append(name)
-    # A longer form of the same person ("Jon Landau Jr.") absorbs the shorter one.
-    full_people = [p for p in full_people if not any(q != p and q.startswith(p + " ") for q in full_people)]
+    # A longer form of the same person ("Jon Landau Jr.", "Robert De Niro") absorbs the shorter one.
+    full_people = [p for p in full_people
+                   if not any(q != p and (q.startswith(p + " ") or q.endswith(" " + p)) for q in full_people)]
 
     # Titles: short forms and variants grouped under their fullest spelling.
     title_names = _group_titles([phrase for span, phrase in zip(spans, surface) if span.entity_type == "TITLE"])

@@ -58,7 +58,7 @@ ORG_SUFFIXES = frozenset(
 # Phrases that put an outlet (an organisation) right after them: "in an
 # interview with X", "told X", "X's own <reporter>", "according to X".
 OUTLET_CUES_BEFORE = (
-    "interview with", "interview to", "reports from", "report from", "reporting by", "reported in", "speaking to", "speaking with", "talking to", "talking with", "told",
+    "interview with", "interview to", "sources tell", "sources told", "tells", "tell", "reports from", "report from", "reporting by", "reported in", "speaking to", "speaking with", "talking to", "talking with", "told",
     "according to", "via", "reported by", "published by", "a report from", "a report by", "writing for",
     "wrote for", "writes for", "appearance on", "appeared on", "podcast",
 )
