@@ -248,19 +248,30 @@ class _Resolver:
         return [m for m in self.mentions if m.entity_type == "PERSON" and m.end <= position]
 
     def subject_before(self, position: int, window_start: int = 0) -> Mention | None:
-        """The last person named as a subject before ``position``: not after a preposition, not a possessive owner."""
-        for m in reversed(self.persons_before(position)):
-            if m.start < window_start:
-                break
-            before = re.findall(r"[\w’'-]+", self.text[max(0, m.start - 20):m.start])
-            after = self.text[m.end:m.end + 3]
-            if before and (before[-1].casefold() in PREPOSITIONS or before[-1].casefold() == "own"):
-                continue
-            if after.startswith(("’s", "'s")):
-                continue
-            if self._inside_quote(m.start):
-                continue
-            return m
+        """The subject of the nearest sentence before ``position`` that names a person.
+
+        Sentence by sentence backwards, the first person named in a sentence is
+        taken (news sentences open with their subject: "Accepting the prize,
+        Castellano thanked director Lena Marsh" is about Castellano), skipping
+        names after a preposition or as a possessive owner, and names inside quotes.
+        """
+        end = position
+        for _ in range(8):
+            if end <= window_start:
+                return None
+            start = _sentence_start(self.text, max(window_start, end - 1), window_start)
+            for m in self.persons_before(end):
+                if m.start < start:
+                    continue
+                before = re.findall(r"[\w’'-]+", self.text[max(0, m.start - 20):m.start])
+                if before and (before[-1].casefold() in PREPOSITIONS or before[-1].casefold() == "own"):
+                    continue
+                if self.text[m.end:m.end + 3].startswith(("’s", "'s")) or self._inside_quote(m.start):
+                    continue
+                return m
+            if start <= window_start:
+                return None
+            end = start
         return None
 
     def _spokesperson_org(self, start: int, end: int) -> Mention | None:
@@ -444,7 +455,7 @@ def _attribute_before(text, quote, p_start, resolver):
         cue_start, cue = sentence_start + match.start(), match.group("cue").casefold()
     # The speaker is the one just before the cue ("he said", "Hale said"), else the clause's subject.
     left = text[sentence_start:cue_start]
-    near = re.search(rf"{_WHO}\s*(?:,[^,]{{1,80}},)?\s*(?:\w+ly\s+|also\s+|then\s+)?$", left)
+    near = _who_before_cue(left)
     if near:
         mention = resolver.resolve(near.group("who"), sentence_start + near.start("who"), cue_start)
         if mention is not None:
@@ -453,6 +464,15 @@ def _attribute_before(text, quote, p_start, resolver):
     if subject is not None:
         return subject, cue, "cue_before"
     return None
+
+
+_PRONOUN_BEFORE_CUE = re.compile(r"\b(?P<who>he|she|they|He|She|They)\s+(?:\w+ly\s+|also\s+|then\s+)?$")
+_WHO_BEFORE_CUE = re.compile(rf"{_WHO}\s*(?:,[^,]{{1,80}},)?\s*(?:\w+ly\s+|also\s+|then\s+)?$")
+
+
+def _who_before_cue(left: str):
+    """The words naming the speaker right before a cue: a pronoun there wins ("Her voice broke as she added")."""
+    return _PRONOUN_BEFORE_CUE.search(left) or _WHO_BEFORE_CUE.search(left)
 
 
 def _continues(text: str, previous: Quote, quote: Quote, paragraphs) -> bool:
@@ -485,7 +505,7 @@ def _introduced_before(text, quote, paragraphs, resolver):
         return None
     cue_at = last_sentence_start + cue.start()
     left = text[last_sentence_start:cue_at]
-    near = re.search(rf"{_WHO}\s*(?:,[^,]{{1,80}},)?\s*(?:\w+ly\s+|also\s+)?$", left)
+    near = _who_before_cue(left)
     mention = None
     if near:
         mention = resolver.resolve(near.group("who"), last_sentence_start + near.start("who"), cue_at)
