@@ -66,8 +66,9 @@ class LandingFolder(ConfigurableResource):
     def list_files(self) -> list[SourceFile]:
         return discover_source_files(Path(self.path))
 
-    def listing_frame(self) -> pl.DataFrame:
-        files = self.list_files()
+    @staticmethod
+    def listing_frame(files: list[SourceFile]) -> pl.DataFrame:
+        """Path, size and modification time of already-listed files (the folder is walked once per run)."""
         return pl.DataFrame(
             {
                 "relative_path": [f.relative_path for f in files],

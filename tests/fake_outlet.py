@@ -56,25 +56,27 @@ class FakeOutlet:
         self.server.server_close()
 
     def page(self, path: str, html: str, etag: str | None = None):
-        headers = {"Content-Type": "text/html; charset=utf-8"}
         if etag:
-            headers["ETag"] = etag
-
-            def conditional(handler, body=html.encode("utf-8")):
-                if handler.headers.get("If-None-Match") == etag:
-                    handler.send_response(304)
-                    handler.end_headers()
-                    return
-                handler.send_response(200)
-                for key, value in headers.items():
-                    handler.send_header(key, value)
-                handler.send_header("Content-Length", str(len(body)))
-                handler.end_headers()
-                handler.wfile.write(body)
-
-            self.routes[path] = conditional
+            self.conditional(path, html.encode("utf-8"), "text/html; charset=utf-8", etag)
         else:
-            self.routes[path] = (200, headers, html.encode("utf-8"))
+            self.routes[path] = (200, {"Content-Type": "text/html; charset=utf-8"}, html.encode("utf-8"))
+
+    def conditional(self, path: str, body: bytes, content_type: str, etag: str):
+        """Serve ``body`` with an ETag, and 304 Not Modified to a request that sends it back."""
+
+        def respond(handler):
+            if handler.headers.get("If-None-Match") == etag:
+                handler.send_response(304)
+                handler.end_headers()
+                return
+            handler.send_response(200)
+            handler.send_header("Content-Type", content_type)
+            handler.send_header("ETag", etag)
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            handler.wfile.write(body)
+
+        self.routes[path] = respond
 
     def xml(self, path: str, xml: str):
         self.routes[path] = (200, {"Content-Type": "application/xml"}, xml.encode("utf-8"))

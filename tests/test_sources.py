@@ -39,19 +39,7 @@ def test_a_daily_partition_fetches_filters_and_lands_then_skips_what_it_has(tmp_
         feed = "<rss version='2.0'><channel>" + "".join(
             f"<item><link>{outlet.base}{path}?utm_source=rss</link><pubDate>{rfc822}</pubDate></item>" for path in items
         ) + f"<item><link>http://10.0.0.9/film/intranet</link><pubDate>{rfc822}</pubDate></item></channel></rss>"
-        def feed_with_etag(handler, body=feed.encode()):
-            if handler.headers.get("If-None-Match") == '"feed-v1"':
-                handler.send_response(304)
-                handler.end_headers()
-                return
-            handler.send_response(200)
-            handler.send_header("Content-Type", "application/rss+xml")
-            handler.send_header("ETag", '"feed-v1"')
-            handler.send_header("Content-Length", str(len(body)))
-            handler.end_headers()
-            handler.wfile.write(body)
-
-        outlet.routes["/feed/"] = feed_with_etag
+        outlet.conditional("/feed/", feed.encode(), "application/rss+xml", '"feed-v1"')
         outlet.page("/film/harbor-lights", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS, site="Reel Ledger"))
         outlet.page("/film/brandt-interview", news_page("Celia Brandt Won't Talk About Harbor Lights", HARBOR_LIGHTS_INTERVIEW))
         outlet.page("/politics/budget", news_page("Senate Delays Budget Vote", POLITICS))

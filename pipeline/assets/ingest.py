@@ -46,8 +46,9 @@ def ingest_articles(
     context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse, landing_folder: LandingFolder
 ):
     settings = ExtractionSettings()
-    listing = landing_folder.listing_frame()
-    sources = {f.relative_path: f for f in landing_folder.list_files()}
+    files = landing_folder.list_files()
+    listing = landing_folder.listing_frame(files)
+    sources = {f.relative_path: f for f in files}
     ingested_at = warehouse.utc_now()
     totals = {"files_in_landing_folder": listing.height, "files_processed": 0, "articles_landed": 0,
               "documents_rejected": 0, "duplicates_found": 0, "unchanged_files": 0}

@@ -517,7 +517,8 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     known_titles |= {text[s.start:s.end] for s in ner if s.entity_type == "TITLE"}
     # A possessive work is a title only where NER does not see a person in it ("Disney’s Bob Iger").
     ner_people = {(s.start, s.end) for s in ner if s.entity_type == "PERSON"}
-    owners = [s for s in ner if s.entity_type in ("PERSON", "ORG")] + corporate_orgs(text)
+    corporate = corporate_orgs(text)
+    owners = [s for s in ner if s.entity_type in ("PERSON", "ORG")] + corporate
     owned = [s for s in possessive_titles(text, owners)
              if not any(s.start < pe and ps < s.end for ps, pe in ner_people)]
     known_titles |= {text[s.start:s.end] for s in owned}
@@ -531,7 +532,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     person_words = {w for p in people for w in p.split()}
     cue = [s for s in cue if " " in text[s.start:s.end] or text[s.start:s.end] not in person_words]
     known_titles -= person_words
-    spans = rule_titles + cue + owned + corporate_orgs(text) + outlet_orgs(text) + ner
+    spans = rule_titles + cue + owned + corporate + outlet_orgs(text) + ner
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
     for name in people:
@@ -541,7 +542,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     spans += _misspelt_surnames(text, people)
     # "Brightwater" after "Brightwater Pictures": the company without its corporate word.
     surnames = {p.split()[-1] for p in people}
-    for org in corporate_orgs(text):
+    for org in corporate:
         words = text[org.start:org.end].split()
         head = " ".join(words[:-1])
         if len(head) >= 4 and head not in surnames and head.casefold() not in NOT_A_TITLE:
