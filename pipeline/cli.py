@@ -18,8 +18,23 @@ import sys
 from pathlib import Path
 
 
+def _dagster_instance():
+    """The instance named by DAGSTER_HOME (so runs show in the UI), else a throwaway one.
+
+    Dagster refuses a DAGSTER_HOME that does not exist yet; a fresh checkout
+    has none, so the folder is created rather than failing the run over it.
+    """
+    from dagster import DagsterInstance
+
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        return DagsterInstance.ephemeral()
+    Path(home).mkdir(parents=True, exist_ok=True)
+    return DagsterInstance.get()
+
+
 def _run(args: argparse.Namespace) -> int:
-    from dagster import DagsterInstance, materialize
+    from dagster import materialize
 
     from . import warehouse
     from .definitions import ALL_ASSETS, ALL_CHECKS, build_resources
@@ -29,7 +44,7 @@ def _run(args: argparse.Namespace) -> int:
     if not landing.is_dir():
         print(f"film-news: the input folder {landing} does not exist; create it or pass --input DIR", file=sys.stderr)
         return 2
-    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    instance = _dagster_instance()
     run_config = {
         "ops": {"ingest_articles": {"config": {"full_refresh": args.full_refresh, "batch_size": args.batch_size}}},
         # Step-by-step debug events belong in the UI; the shell gets warnings and the summary.
@@ -110,12 +125,12 @@ def _print_summary(con, database: Path, result, failed_checks) -> None:
 def _fetch(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from dagster import DagsterInstance, materialize
+    from dagster import materialize
 
     from .definitions import SOURCE_ASSETS, build_resources
 
     day = args.day or (dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)).isoformat()
-    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    instance = _dagster_instance()
     result = materialize(
         SOURCE_ASSETS, partition_key=day, resources=build_resources(str(Path(args.db).resolve()), str(Path(args.input).resolve())),
         instance=instance, raise_on_error=False, tags={"film_news/trigger": "cli"},

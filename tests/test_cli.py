@@ -56,6 +56,20 @@ def test_settings_come_from_the_environment_when_flags_are_absent(landing, db_pa
     assert count(db_path, "articles") == 1
 
 
+def test_a_dagster_home_that_does_not_exist_yet_is_created_and_records_the_run(landing, db_path, tmp_path):
+    # A fresh checkout: `make` points DAGSTER_HOME at .dagster_home before anything made it.
+    home = tmp_path / "fresh" / ".dagster_home"
+    write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    done = film_news("run", "--input", str(landing), "--db", str(db_path), env={"DAGSTER_HOME": str(home)})
+    assert done.returncode == 0, done.stderr
+    assert home.is_dir()
+    check = subprocess.run(
+        [sys.executable, "-c", "from dagster import DagsterInstance; i = DagsterInstance.get(); "
+                               "print([r.tags.get('film_news/trigger') for r in i.get_runs()])"],
+        capture_output=True, text=True, env={**os.environ, "DAGSTER_HOME": str(home)}, timeout=120)
+    assert check.stdout.strip() == "['cli']", check.stderr
+
+
 def test_missing_input_folder_is_a_clear_error(tmp_path, db_path):
     done = film_news("run", "--input", str(tmp_path / "nowhere"), "--db", str(db_path))
     assert done.returncode == 2
