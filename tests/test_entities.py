@@ -114,3 +114,36 @@ def test_entity_ids_are_derived_from_folded_names(a, b):
     assert entity_key(a) == entity_key(b)
     assert entity_id_for("TITLE", a) == entity_id_for("TITLE", b)
     assert entity_id_for("TITLE", a) != entity_id_for("PERSON", a)
+
+
+def test_names_that_open_with_a_given_name_are_people_even_when_ner_says_place_or_date():
+    # The small English model reads "June Okafor" as a place and "June Adeyemi" as a day in June.
+    text = ("Petra Holm and June Okafor played the sisters in the first film. Okafor is now shooting a series in Wales, "
+            "and the crew stayed at the Lakeview Hotel in Santa Monica. June Adeyemi, who wrote the novel, "
+            "visited the set. Adeyemi said little.")
+    found = entities_of(text)
+    assert found["June Okafor"] == "PERSON"
+    assert found["June Adeyemi"] == "PERSON"
+    assert found.get("Santa Monica") == "PLACE"
+    assert "Okafor" in aliases_of(text, "June Okafor")
+
+
+def test_a_name_paired_with_a_person_is_a_person():
+    text = "The lineup includes new films by Paolo Brenner and Ama Kyerewaa, both first-time competitors."
+    assert entities_of(text)["Ama Kyerewaa"] == "PERSON"
+
+
+def test_prizes_are_not_places_and_a_name_before_a_coast_is_a_place():
+    text = ("Tove Aalto's Dry Docks won the Silver Gull at the Northport Film Festival. "
+            "The drama follows a family of fishermen on the Vesterland coast.")
+    found = entities_of(text)
+    assert "Silver Gull" not in found and "the Silver Gull" not in found
+    assert found.get("Vesterland") == "PLACE"
+
+
+def test_a_work_named_in_so_many_words_is_a_title_but_a_town_is_not():
+    text = ("Harriet Vogel says the sequel, which she is calling Winter Tenants for now, starts a year later. "
+            "She grew up in a town called Marlow.")
+    found = entities_of(text)
+    assert found["Winter Tenants"] == "TITLE"
+    assert found.get("Marlow") != "TITLE"

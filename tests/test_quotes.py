@@ -109,3 +109,16 @@ def test_straight_and_curly_marks_mixed_in_one_article():
 def test_no_speaker_rather_than_a_wrong_one():
     text = 'The poster carries one line: "Nothing stays buried in this town forever." It arrives in theaters in May.'
     assert quotes_of(text) == [("Nothing stays buried in this town forever.", None)]
+
+
+def test_the_person_at_the_head_of_a_title_speaks_not_the_party_before_it():
+    text = ('Asked whether the government would step in, Labour Minister Keiko Tanabe told reporters: '
+            '"It is my job to get them back in a room."')
+    assert quotes_of(text) == [("It is my job to get them back in a room.", "Keiko Tanabe")]
+
+
+def test_she_goes_to_the_woman_named_last_not_the_man():
+    text = ("Marisol Ortega leads the union. Port chief Graham Whitby rejected the offer on Tuesday.\n\n"
+            "Ortega was unmoved.\n\n"
+            "Asked about Whitby, she said: \"We will be out here as long as it takes.\"")
+    assert quotes_of(text) == [("We will be out here as long as it takes.", "Marisol Ortega")]

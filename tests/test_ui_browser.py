@@ -40,6 +40,9 @@ mutation Launch($params: ExecutionParams!) {
     ... on RunConfigValidationInvalid { errors { message } }
   }
 }"""
+LOCATION_STATUS = """
+query { workspaceOrError { __typename ... on Workspace { locationEntries { name loadStatus
+  locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
 RUN_STATUS = "query Status($id: ID!) { runOrError(runId: $id) { __typename ... on Run { status } } }"
 
 
@@ -101,6 +104,7 @@ def dagster_ui(tmp_path):
                 if time.monotonic() > deadline or webserver.poll() is not None:
                     raise RuntimeError("webserver did not start:\n" + (tmp_path / "webserver.log").read_text()[-3000:])
                 time.sleep(1)
+        wait_for_code_location(port, tmp_path / "webserver.log")
         yield port, db, tmp_path
     finally:
         stop(daemon)
@@ -126,6 +130,23 @@ def browser(tmp_path):
         driver.quit()
 
 
+def wait_for_code_location(port: int, log: Path, timeout: float = 300) -> None:
+    """The webserver answers before its code server has imported the project (spaCy and all):
+    on a busy machine that takes a while, so the page is opened only once the location is loaded."""
+    deadline = time.monotonic() + timeout
+    while True:
+        entries = graphql(port, LOCATION_STATUS, {})["workspaceOrError"].get("locationEntries", [])
+        entry = next((e for e in entries if e["name"] == "film_news"), None)
+        if entry and entry["loadStatus"] == "LOADED":
+            error = entry["locationOrLoadError"]
+            if error and error["__typename"] == "PythonError":
+                raise RuntimeError(f"the code location failed to load: {error['message']}")
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the code location did not load in {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+        time.sleep(2)
+
+
 def dismiss_dialogs(driver) -> None:
     """The first visit shows a "Join the Dagster community" dialog that blocks clicks."""
     from selenium.webdriver.common.by import By
@@ -139,11 +160,13 @@ def dismiss_dialogs(driver) -> None:
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
 
 
-def wait_for_text(driver, text: str, timeout: float = 90) -> None:
+def wait_for_text(driver, text: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while text not in driver.page_source:
         if time.monotonic() > deadline:
-            raise AssertionError(f"{text!r} never appeared on {driver.current_url}")
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            driver.save_screenshot(str(ARTIFACTS / "failure.png"))
+            raise AssertionError(f"{text!r} never appeared on {driver.current_url} (screenshot: artifacts/ui/failure.png)")
         time.sleep(1)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from .given_names import given_name_gender
 from .lexicon import (
     AWARD_NAMES,
     HONORIFIC_WORDS,
@@ -302,6 +303,35 @@ def cue_titles(text: str) -> list[_Span]:
     return spans
 
 
+def named_titles(text: str) -> list[_Span]:
+    """A work given its name in so many words: "the sequel, which she is calling Orchard Season",
+    "a project titled Blue Hour". The sentence must be about a work (a genre noun or
+    "project" before the naming verb), so "a town called Marlow" stays out."""
+    genre = "|".join(sorted(TITLE_CUE_NOUNS | {"project", "title", "script", "screenplay", "pilot"}, key=len, reverse=True))
+    pattern = re.compile(r"\b(?:titled|entitled|called|calling|dubbed|named|working title(?:\s+of|\s+is)?)\s+(?=[A-Z0-9])")
+    spans = []
+    for match in pattern.finditer(text):
+        sentence = text[_sentence_floor(text, match.start()):match.start()]
+        if not re.search(rf"\b(?:{genre})\b", sentence, re.IGNORECASE):
+            continue
+        run = _title_case_run(text, match.end())
+        if run is None:
+            continue
+        phrase = text[run[0]:run[1]]
+        if phrase.casefold() in NOT_A_TITLE or phrase.split()[0].casefold() in NOT_A_TITLE | ROLE_NOUNS:
+            continue
+        spans.append(_Span(run[0], run[1], "TITLE", "cue_title", KNOWN_TITLE))
+    return spans
+
+
+def _sentence_floor(text: str, position: int) -> int:
+    """Where the sentence holding ``position`` starts (a full stop and a space, or a paragraph break)."""
+    cut = 0
+    for match in re.finditer(r"[.!?][”\"’']?\s+|\n\n", text[max(0, position - 300):position]):
+        cut = max(0, position - 300) + match.end()
+    return cut
+
+
 def appositive_titles(text: str) -> list[_Span]:
     """A title named and then described: "Harbor Lights, the long-gestating drama from …"."""
     genre = "|".join(sorted(TITLE_CUE_NOUNS, key=len, reverse=True))
@@ -410,10 +440,23 @@ def corporate_orgs(text: str) -> list[_Span]:
     return spans
 
 
+_WON_BEFORE = re.compile(r"\b(?:won|wins|win|winning|took|takes|took\s+home|awarded|received|accepted)\s+(?:the\s+)?$")
+_GEOGRAPHY_AFTER = re.compile(r"\s+(?:coast|coastline|region|valley|peninsula|mountains|highlands|countryside|shore|islands|delta|plains|desert)\b")
+
+
+def _month_named_person(phrase: str) -> bool:
+    """A "date" of two capitalized words whose first is a month used as a given name and whose second is no date word."""
+    words = phrase.split()
+    return (len(words) == 2 and words[0] in ("April", "May", "June", "August") and words[1].isalpha()
+            and words[1][:1].isupper() and words[1] not in _CALENDAR_WORDS and words[1].casefold() not in STOP_WORDS)
+
+
 def ner_spans(doc, text: str) -> list[_Span]:
     spans = []
     for ent in doc.ents:
         entity_type = NER_LABEL_TYPES.get(ent.label_)
+        if ent.label_ == "DATE" and _month_named_person(ent.text):
+            entity_type = "PERSON"  # "June Adeyemi" read as a day in June
         if entity_type is None:
             continue
         start, end = _trim(text, ent.start_char, ent.end_char)
@@ -438,6 +481,12 @@ def ner_spans(doc, text: str) -> list[_Span]:
             continue
         if phrase.casefold() in AWARD_NAMES or phrase.casefold().removeprefix("the ") in AWARD_NAMES:
             continue
+        # "won the Golden Lantern", "took home the Silver Shell": what is won is a prize, none of our types.
+        if entity_type != "ORG" and _WON_BEFORE.search(text[max(0, start - 24):start]):
+            continue
+        # "on the Westfjords coast": a name before a word of geography is a place, whatever NER says.
+        if entity_type in ("ORG", "PERSON") and _GEOGRAPHY_AFTER.match(text, end) and text[max(0, start - 4):start] == "the ":
+            entity_type = "PLACE"
         if entity_type == "TITLE" and (not is_title_case(phrase, 8) or "," in phrase or phrase.casefold() in NOT_A_TITLE
                                        or " and " in phrase and _outlet_context(text, start, end) or _outlet_context(text, start, end)):
             continue
@@ -486,7 +535,7 @@ def _accept(spans: list[_Span]) -> list[_Span]:
 def rule_titles_in(text: str, italic_spans: Iterable[Sequence[int]] = ()) -> tuple[list[_Span], list[_Span]]:
     """Titles found by the film-news rules alone: (strong: marks, italics, subtitles; cued by a genre word)."""
     strong = quoted_titles(text) + italic_titles(text, italic_spans) + colon_titles(text)
-    cued = cue_titles(text) + appositive_titles(text)
+    cued = cue_titles(text) + named_titles(text) + appositive_titles(text)
     return strong, cued
 
 
@@ -610,10 +659,44 @@ def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] =
         if span.entity_type == "PERSON" or (
             span.entity_type in ("PLACE", "ORG") and words[-1] not in ORG_SUFFIXES
             and (words[0] in single_people or words[-1] in single_people or _after_role_noun(text, span.start)
-                 or (span.start, span.end) in maker_spans)
+                 or (span.start, span.end) in maker_spans or _looks_like_a_person(text, span, phrases))
         ):
             people.add(_canonical_person(phrase))
     return people
+
+
+# Last words that make a name a place or a body, whatever its first word ("Victoria Station", "Austin City Council").
+_PLACE_HEADS = frozenset(
+    "station street road avenue square park hall house center centre city county valley lake river island islands "
+    "bay beach harbor harbour heights hills mountain mountains coast port bridge airport hospital university college "
+    "school church cathedral museum theater theatre stadium arena festival council court office gardens palace".split()
+)
+
+
+def _looks_like_a_person(text: str, span: _Span, phrases: list[tuple[str, _Span]]) -> bool:
+    """A name NER typed as a place or company that reads as a person's.
+
+    It opens with a given name ("June Okafor", "Carla Mendes") and ends in no
+    place or company word, or it is paired by "and" with a tagged person
+    ("films by Paolo Renzi and Ama Owusu"). After "in", "from" and the like it
+    stays a place ("in Santa Monica").
+    """
+    words = text[span.start:span.end].split()
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.replace("-", "").replace("’", "").isalpha() for w in words):
+        return False
+    if words[-1].casefold() in _PLACE_HEADS or any(w in ORG_SUFFIXES for w in words):
+        return False
+    before = re.findall(r"[\w]+", text[max(0, span.start - 12):span.start])
+    if before and before[-1].casefold() in _PLACE_PREPOSITIONS | {"the"}:
+        return False
+    if given_name_gender(words[0]) in ("male", "female"):
+        return True
+    people = [s for _, s in phrases if s.entity_type == "PERSON" and len(text[s.start:s.end].split()) >= 2]
+    for person in people:
+        between = text[person.end:span.start] if person.end <= span.start else text[span.end:person.start]
+        if between in (" and ", ", "):
+            return True
+    return False
 
 
 def _after_role_noun(text: str, start: int) -> bool:

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .entities import is_title_case
+from .given_names import may_refer_to
 from .lexicon import (
     NOT_A_TITLE,
     ORG_ROLE_NOUNS,
@@ -247,7 +248,7 @@ class _Resolver:
     def persons_before(self, position: int) -> list[Mention]:
         return [m for m in self.mentions if m.entity_type == "PERSON" and m.end <= position]
 
-    def subject_before(self, position: int, window_start: int = 0) -> Mention | None:
+    def subject_before(self, position: int, window_start: int = 0, pronoun: str | None = None) -> Mention | None:
         """The subject of the nearest sentence before ``position`` that names a person.
 
         Sentence by sentence backwards, the first person named in a sentence is
@@ -268,6 +269,8 @@ class _Resolver:
                     continue
                 if self.text[m.end:m.end + 3].startswith(("’s", "'s")) or self._inside_quote(m.start):
                     continue
+                if pronoun is not None and not may_refer_to(pronoun, m.name):
+                    continue  # "she" is not the man named last
                 return m
             if start <= window_start:
                 return None
@@ -289,7 +292,7 @@ class _Resolver:
         return any(q.start <= position < q.end for q in getattr(self, "quotes", ()))
 
     def resolve(self, who: str, who_start: int, before_position: int, outer: "Quote | None" = None) -> Mention | None:
-        who_clean = who.strip()
+        who_clean = _first_sentence_of(who.strip())
         lowered = who_clean.casefold()
         if lowered in FIRST_PERSON:
             if outer is not None and outer.speaker_entity_id:
@@ -298,12 +301,13 @@ class _Resolver:
         if lowered in PRONOUNS:
             if outer is not None:
                 # Inside a quote, "he said" points at the last person the speaker named.
-                inside = [m for m in self.persons_before(before_position) if m.start >= outer.start]
+                inside = [m for m in self.persons_before(before_position) if m.start >= outer.start
+                          and may_refer_to(lowered, m.name)]
                 if inside:
                     return inside[-1]
             # A pronoun subject points back past its own sentence: "In an interview with
             # Collider's own Perri Nemiroff, he said" is not Nemiroff speaking.
-            return self.subject_before(_sentence_start(self.text, who_start, 0))
+            return self.subject_before(_sentence_start(self.text, who_start, 0), pronoun=lowered)
         words = re.findall(r"[\w’'-]+", who_clean)
         if words and words[0].casefold() in {"the", "a", "an", "his", "her", "their", "its"}:
             # "a Streamline spokesperson", "a spokesperson for Streamline"
@@ -341,10 +345,23 @@ class _Resolver:
                         and m.method not in ("outlet_cue",)]
                 return orgs[-1] if orgs else None
             return None
-        mention = self.mention_at(who_start, who_start + len(who_clean))
-        if mention is not None and mention.entity_type in ("PERSON", "ORG"):
-            return mention
-        return None
+        # "Labour Minister Keiko Tanaka": the person at the head of the phrase speaks, not the party before.
+        inside = [m for m in self.mentions if m.start < who_start + len(who_clean) and who_start < m.end
+                  and m.entity_type in ("PERSON", "ORG")]
+        people = [m for m in inside if m.entity_type == "PERSON"]
+        return (people or inside or [None])[-1]
+
+
+_ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr prof gen sen rep gov lt col capt mt ft no vs inc corp co ltd".split())
+
+
+def _first_sentence_of(phrase: str) -> str:
+    """"producer Owen Hale. Director Ama Boateng" -> "producer Owen Hale": a name never runs past a full stop
+    (an abbreviation's or an initial's full stop is not one: "Mr. Whitby", "J. J. Abrams")."""
+    for match in re.finditer(r"([A-Za-z]+)\.\s+", phrase):
+        if len(match.group(1)) > 1 and match.group(1).casefold() not in _ABBREVIATIONS:
+            return phrase[:match.start() + len(match.group(1))]
+    return phrase
 
 
 def _sentence_start(text: str, position: int, floor: int) -> int:

@@ -1,0 +1,49 @@
+"""Given names and the gender they usually carry, from the gender-guesser package.
+
+Two uses: a capitalized pair that NER typed as a place or company but opens
+with a given name ("June Okafor", "Carla Mendes") is a person, and a pronoun
+("she said") goes to the nearest person it can refer to. A name the list does
+not know, or gives to both sexes alike, decides nothing.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    import gender_guesser.detector
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=65536)
+def given_name_gender(word: str) -> str | None:
+    """"male", "female", "either" (a known given name used for both), or None (not a known given name)."""
+    if not word[:1].isupper() or not word.isalpha():
+        return None
+    guess = _detector().get_gender(word)
+    if guess in ("male", "mostly_male"):
+        return "male"
+    if guess in ("female", "mostly_female"):
+        return "female"
+    if guess == "andy":
+        return "either"
+    return None
+
+
+def is_given_name(word: str) -> bool:
+    return given_name_gender(word) is not None
+
+
+PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
+
+
+def may_refer_to(pronoun: str, full_name: str) -> bool:
+    """Whether "he"/"she" can point at this person: only a given name of the other gender rules it out."""
+    wanted = PRONOUN_GENDER.get(pronoun.casefold())
+    if wanted is None:
+        return True
+    gender = given_name_gender(full_name.split()[0]) if full_name.split() else None
+    return gender in (None, "either", wanted)
