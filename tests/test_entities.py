@@ -147,3 +147,22 @@ def test_a_work_named_in_so_many_words_is_a_title_but_a_town_is_not():
     found = entities_of(text)
     assert found["Winter Tenants"] == "TITLE"
     assert found.get("Marlow") != "TITLE"
+
+
+def test_a_given_name_and_the_word_after_it_are_a_person_ner_missed():
+    text = ("The cast brought the hall to its feet. Star Imogen Talbot said she had learned to fence. "
+            "Newcomer Felix Arden plays a pirate. The crew stayed near Victoria Station.")
+    found = entities_of(text)
+    assert found["Imogen Talbot"] == "PERSON"
+    assert found["Felix Arden"] == "PERSON"
+    assert "Newcomer Felix" not in found and "Star Imogen" not in found
+    assert found.get("Victoria Station") != "PERSON"
+
+
+def test_bodies_named_by_what_they_are_of_and_streamers_with_a_plus():
+    text = ("The Guild of Film Editors honored Mara Quint on Sunday. The series returns on Lumen+ in October, "
+            "the Ministry of Culture said.")
+    found = entities_of(text)
+    assert found["Guild of Film Editors"] == "ORG"
+    assert found["Ministry of Culture"] == "ORG"
+    assert found["Lumen+"] == "ORG"

@@ -122,3 +122,42 @@ def test_she_goes_to_the_woman_named_last_not_the_man():
             "Ortega was unmoved.\n\n"
             "Asked about Whitby, she said: \"We will be out here as long as it takes.\"")
     assert quotes_of(text) == [("We will be out here as long as it takes.", "Marisol Ortega")]
+
+
+def test_the_name_after_a_job_description_speaks():
+    text = ('"It was a hard year, and we will not pretend otherwise," said the company\'s chief financial officer, '
+            "Ruth Amberley, on a call with analysts.")
+    assert quotes_of(text) == [("It was a hard year, and we will not pretend otherwise,", "Ruth Amberley")]
+
+
+def test_lower_case_job_words_before_the_name_after_the_quote():
+    text = ('The union called the strike on Thursday. "Our members are exhausted," federation president '
+            "Orla Keane told a news conference.")
+    assert quotes_of(text) == [("Our members are exhausted,", "Orla Keane")]
+
+
+def test_a_short_second_half_of_a_split_quote_is_kept():
+    text = ('Director Ama Boateng was blunt. "We asked for more time, twice," she said. "Nothing changed."')
+    assert quotes_of(text) == [("We asked for more time, twice,", "Ama Boateng"), ("Nothing changed.", "Ama Boateng")]
+
+
+def test_a_quote_after_a_sentence_about_someone_in_the_same_paragraph_is_theirs():
+    text = ("Finance chief Ruth Amberley said two plants would close this year. "
+            "“We have more capacity than we need, and we have to act on it.”")
+    assert quotes_of(text) == [("We have more capacity than we need, and we have to act on it.", "Ruth Amberley")]
+
+
+def test_a_public_body_speaks_by_its_noun_and_an_age_by_the_person_before():
+    text = ("The Ministry of Transport said in a statement that the bridge would reopen in May. "
+            '"Repairs are on schedule," the ministry said.\n\n'
+            "Newcomer Felix Arden, who joins the cast as a pirate captain, grew up on the books.\n\n"
+            '"I read them under the covers with a torch," the 23-year-old said.')
+    assert quotes_of(text) == [("Repairs are on schedule,", "Ministry of Transport"),
+                               ("I read them under the covers with a torch,", "Felix Arden")]
+
+
+def test_a_job_word_matches_the_part_the_person_was_introduced_with():
+    # Introduced as the "star", spoken of as "the actress": the same part, and a woman.
+    text = ("Star Imogen Talbot, who plays the exiled queen Seraphine, learned to fence for the part.\n\n"
+            "Asked whether Seraphine dies in the finale, the actress smiled. “I can't tell you that.”")
+    assert quotes_of(text) == [("I can't tell you that.", "Imogen Talbot")]

@@ -437,7 +437,25 @@ def corporate_orgs(text: str) -> list[_Span]:
         if text[start:end].casefold() in SECTION_LABELS or f"the {text[start:end]}".casefold() in SECTION_LABELS:
             continue
         spans.append(_Span(start, end, "ORG", "corporate_name", RULE_ORG))
+    # "the American Society of Cinematographers", "the Ministry of Health": a body named by what it is "of".
+    for match in _BODY_OF.finditer(text):
+        start = match.start()
+        if text[start:start + 4] == "The ":
+            start += 4
+        spans.append(_Span(start, match.end(), "ORG", "corporate_name", RULE_ORG))
+    # "Disney+", "Apple TV+": a streamer's name ends in a plus.
+    for match in re.finditer(r"(?<![\w'’])[A-Z][\w]*(?:\s+[A-Z][\w]*)?\+(?![\w+])", text):
+        spans.append(_Span(match.start(), match.end(), "ORG", "corporate_name", RULE_ORG))
     return spans
+
+
+_BODY_WORDS = ("Society", "Academy", "Association", "Institute", "Guild", "Federation", "Ministry", "Department",
+               "University", "Museum", "Council", "Union", "Bank", "Bureau", "Board", "College", "School", "Office",
+               "League", "Alliance", "Federation", "Church", "Order", "Commission", "Court", "Library", "Archive")
+_BODY_OF = re.compile(
+    rf"(?<![\w'’])(?:[A-Z][\w'’.-]*\s+){{0,3}}(?:{'|'.join(_BODY_WORDS)})\s+of\s+(?:the\s+)?"
+    r"[A-Z][\w'’-]*(?:\s+(?:and\s+|&\s+)?[A-Z][\w'’-]*){0,3}(?![\w])"
+)
 
 
 _WON_BEFORE = re.compile(r"\b(?:won|wins|win|winning|took|takes|took\s+home|awarded|received|accepted)\s+(?:the\s+)?$")
@@ -474,6 +492,11 @@ def ner_spans(doc, text: str) -> list[_Span]:
         # "Filmmaker Celia Brandt": a job title swallowed into the name says the rest is a person.
         words = text[start:end].split()
         if len(words) >= 2 and words[0].casefold() in ROLE_NOUNS and words[-1] not in ORG_SUFFIXES:
+            start = text.index(words[1], start + len(words[0]))
+            entity_type = "PERSON"
+        elif len(words) >= 3 and words[-1] not in ORG_SUFFIXES and given_name_gender(words[1]) in ("male", "female") \
+                and given_name_gender(words[0]) is None and words[0] not in ORG_SUFFIXES:
+            # "Newcomer Felix Arden": a describing word before a given name is not part of the name.
             start = text.index(words[1], start + len(words[0]))
             entity_type = "PERSON"
         phrase = text[start:end]
@@ -647,11 +670,14 @@ def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] =
             bigram = f"{first} {single}"
             if first.casefold() in STOP_WORDS or any(bigram in title for title in titles):
                 continue  # "Both Cameron", or a title such as "Glass Harbor"
+            if given_name_gender(single) in ("male", "female") and given_name_gender(first) is None:
+                continue  # "Newcomer Felix": the tagged word is the first name, the word before is not a name
             if first.casefold() in NOT_A_TITLE or first.casefold() in TITLE_MINOR_WORDS or first.casefold() in ROLE_NOUNS \
                     or first in _CALENDAR_WORDS or first in ORG_SUFFIXES or first.casefold() in SECTION_LABELS:
                 continue
             if not re.search(rf"\b{re.escape(first)}\b", " ".join(p for p, s in phrases if s.entity_type in ("ORG", "PLACE", "TITLE"))):
                 people.add(f"{first} {single}")
+    people |= _given_name_pairs(text, [s for _, s in phrases], titles)
     for phrase, span in phrases:
         words = phrase.split()
         if len(words) < 2 or len(words) > 4 or _outlet_context(text, span.start, span.end):
@@ -663,6 +689,41 @@ def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] =
         ):
             people.add(_canonical_person(phrase))
     return people
+
+
+# A look-ahead, so that "Star Imogen Tallis" yields "Imogen Tallis" after rejecting "Star Imogen".
+_NAME_PAIR = re.compile(r"(?<![\w'’.-])(?=([A-Z][a-z]+)\s+((?:Mc|Mac|O’|O'|De|Di|Le|La)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'’+-]))")
+
+
+def _given_name_pairs(text: str, ner: Sequence[_Span], titles: Iterable[str]) -> set[str]:
+    """"Star Imogen Tallis", "newcomer Felix Ambrose": a given name and a capitalized word after it,
+    which NER missed, is a person's full name.
+
+    A sentence's first word is left out (a given name there is as often a common
+    word: "Will", "Grace"), and so is a pair that runs into a place or company word
+    ("Victoria Station", "Jordan Valley Films") or lies inside a title or a tagged name of another type.
+    """
+    found = set()
+    taken = [(s.start, s.end) for s in ner if s.entity_type != "PERSON"]
+    title_text = " | ".join(titles)
+    for match in _NAME_PAIR.finditer(text):
+        first, last = match.group(1), match.group(2)
+        end = match.start(2) + len(last)
+        if given_name_gender(first) not in ("male", "female") or first in _CALENDAR_WORDS:
+            continue
+        if last.casefold() in STOP_WORDS or last in _CALENDAR_WORDS or last in ORG_SUFFIXES or last.casefold() in _PLACE_HEADS \
+                or last.casefold() in ROLE_NOUNS or last.casefold() in TITLE_MINOR_WORDS:
+            continue
+        if re.match(r"\s+(?:[A-Z][\w'’-]*\s+)?(?:" + "|".join(ORG_SUFFIXES) + r")\b", text[end:end + 40]):
+            continue
+        if re.search(r"(?:^|[.!?:;\n]|[.!?][”\"’'])\s*[“\"‘]?$", text[max(0, match.start() - 4):match.start()]):
+            continue  # the first word of a sentence
+        if re.search(r"\b(?:the|a|an)\s+$", text[max(0, match.start() - 5):match.start()], re.IGNORECASE):
+            continue  # "the Silver Gull", "a Grace Kelly type": a thing named, not a person introduced
+        if any(s < end and match.start() < e for s, e in taken) or f"{first} {last}" in title_text:
+            continue
+        found.add(f"{first} {last}")
+    return found
 
 
 # Last words that make a name a place or a body, whatever its first word ("Victoria Station", "Austin City Council").

@@ -37,7 +37,10 @@ def is_given_name(word: str) -> bool:
     return given_name_gender(word) is not None
 
 
-PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
+# Pronouns and the few job words that say the person's sex ("the actress said").
+PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female",
+                  "actress": "female", "spokeswoman": "female", "chairwoman": "female", "congresswoman": "female",
+                  "councilwoman": "female", "spokesman": "male", "congressman": "male", "councilman": "male"}
 
 
 def may_refer_to(pronoun: str, full_name: str) -> bool:

@@ -52,7 +52,7 @@ ORG_SUFFIXES = frozenset(
     """Films Pictures Studios Entertainment Media Productions Releasing Distribution
     Animation Network Networks Channel Television TV Records Music Group Inc Inc. LLC Ltd Ltd. Corp Corp. Co Co.
     Company Partners Capital Ventures Holdings Features Cinema Cinemas Theatres Theaters Press Publishing Games
-    Agency Foundation Academy Guild Association Institute Society Festival Awards""".split()
+    Agency Foundation Academy Guild Association Institute Society Festival Awards Expo Convention Summit""".split()
 )
 
 # Phrases that put an outlet (an organisation) right after them: "in an
@@ -120,6 +120,23 @@ ROLE_NOUNS = frozenset(
     lieutenant colonel admiral pastor reverend rev bishop""".split()
 )
 
+# Job words that name the same part: someone introduced as the "star" is "the actress" later.
+_ROLE_FAMILIES = (
+    "actor actors actress actresses star stars co-star costar lead",
+    "director directors filmmaker filmmakers helmer",
+    "writer writers screenwriter screenwriters author authors novelist scribe",
+    "producer producers exec executive executives chief ceo chairman chairwoman chair president head topper",
+    "spokesperson spokeswoman spokesman representative rep",
+)
+_FAMILY_OF = {word: i for i, family in enumerate(_ROLE_FAMILIES) for word in family.split()}
+
+
+def role_family(role: str) -> str:
+    """The part a job word names, so "star" and "actress" match and "director" and "producer" do not."""
+    role = role.casefold()
+    return f"family{_FAMILY_OF[role]}" if role in _FAMILY_OF else role
+
+
 # Awards and the ceremonies around them: named like people ("Oscar") or places,
 # but none of this dataset's four types. Tagged by NER often enough to list.
 AWARD_NAMES = frozenset(
@@ -138,6 +155,13 @@ HONORIFIC_WORDS = frozenset("mr mrs ms miss dr sir dame lord lady captain capt g
 ORG_ROLE_NOUNS = frozenset(
     """studio company streamer network distributor broadcaster platform label agency firm chain exhibitor
     festival organisers organizers producers""".split()
+)
+
+# Public bodies a story names in full once and then by their noun ("the Ministry of
+# Health" ... "the ministry said"): only the body whose name holds the noun speaks.
+PUBLIC_BODY_NOUNS = frozenset(
+    """ministry department government council commission authority police union federation board university
+    hospital school museum court committee party office bureau agency regulator league club team""".split()
 )
 
 # Words for the people who speak for an organisation ("a Streamline spokesperson").

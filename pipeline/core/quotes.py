@@ -27,6 +27,8 @@ from .given_names import may_refer_to
 from .lexicon import (
     NOT_A_TITLE,
     ORG_ROLE_NOUNS,
+    PUBLIC_BODY_NOUNS,
+    role_family,
     ROLE_NOUNS,
     SPEECH_VERBS,
     SPOKESPERSON_NOUNS,
@@ -176,7 +178,12 @@ def is_speech(quote: Quote, text: str) -> bool:
         # "The boots," he said: a short quote is speech only when attributed right after it.
         after = text[quote.end + 1:quote.end + 40] if quote.closed else ""
         punctuated = quote.text.rstrip()[-1:] in (",", "!", "?")
-        return bool(words) and punctuated and bool(_AFTER_WHO_FIRST.match(after) or _AFTER_CUE_FIRST.match(after))
+        if bool(words) and punctuated and bool(_AFTER_WHO_FIRST.match(after) or _AFTER_CUE_FIRST.match(after)):
+            return True
+        # "…," she said. "Nothing changed.": the second half of a split quote, a sentence of its own.
+        before = text[max(0, quote.start - 80):max(0, quote.start - 1)]
+        sentence = inner[:1].isupper() and quote.text.rstrip()[-1:] in (".", "!", "?")
+        return bool(words) and sentence and bool(re.search(rf"[”\"’'][^“”\"]*\b(?:{_CUE_RE})\b[^“”\".]*[.,]\s*$", before))
     if is_title_case(inner, max_words=10) and not re.search(r"[.!?,]", inner) and inner.casefold() not in NOT_A_TITLE:
         return False
     return True
@@ -203,7 +210,7 @@ _WHO = (
 )
 # "said Dana Whitlock", "said producer Owen Hale", "said the studio's longtime producer, Owen Hale"
 _AFTER_CUE_FIRST = re.compile(rf"^[\s,—–-]*(?P<cue>{_CUE_RE})\s+(?:[a-z][\w’'-]*,?\s+){{0,3}}?{_WHO}")
-_AFTER_WHO_FIRST = re.compile(rf"^[\s,—–-]*{_WHO}(?:,[^,]{{1,80}},)?\s+(?:\w+ly\s+|also\s+|later\s+|then\s+|has\s+|had\s+)?(?P<cue>{_CUE_RE})\b")
+_AFTER_WHO_FIRST = re.compile(rf"^[\s,—–-]*(?:(?!(?:he|she|they|it|we|i|and|but|or|then)\b)[a-z][\w’'-]*\s+){{0,3}}?{_WHO}(?:,[^,]{{1,80}},)?\s+(?:\w+ly\s+|also\s+|later\s+|then\s+|has\s+|had\s+)?(?P<cue>{_CUE_RE})\b")
 _AFTER_ACCORDING = re.compile(rf"^[\s,—–-]*according\s+to\s+{_WHO}")
 _BEFORE_CUE = re.compile(
     rf"(?P<cue>{_CUE_RE})\b(?:\s+(?!{_CUE_RE}\b)[\w’'.-]+){{0,6}}?\s*[,:]?\s*$"
@@ -327,7 +334,10 @@ class _Resolver:
                         return org
                 return None
             if role in ROLE_NOUNS:
-                people = [m for m in self.roles.get(role, []) if m.start < before_position] or self.roles.get(role, [])
+                family = role_family(role)
+                introduced = [m for r, ms in self.roles.items() if role_family(r) == family for m in ms
+                              if may_refer_to(role, m.name)]
+                people = sorted([m for m in introduced if m.start < before_position] or introduced, key=lambda m: m.start)
                 names = {m.name for m in people}
                 if len(names) == 1:
                     return people[-1]
@@ -335,15 +345,23 @@ class _Resolver:
                     return max((m for m in people if m.start < before_position), key=lambda m: m.start, default=None)
                 # Nobody was introduced with this role: news style then means the person the
                 # previous sentence is about ("Aaltonen laughed. '…,' the director said"),
-                # unless that person was introduced with another role.
-                subject = self.subject_before(_sentence_start(self.text, who_start, 0))
-                if subject is not None and not any(subject.name in {m.name for m in ms} for ms in self.roles.values()):
+                # unless that person was introduced with another kind of role.
+                subject = self.subject_before(_sentence_start(self.text, who_start, 0), pronoun=role)
+                if subject is not None and not any(subject.name in {m.name for m in ms}
+                                                   for r, ms in self.roles.items() if role_family(r) != family):
                     return subject
                 return None
-            if role in ORG_ROLE_NOUNS:
+            if role in ORG_ROLE_NOUNS or role in PUBLIC_BODY_NOUNS:
                 orgs = [m for m in self.mentions if m.entity_type == "ORG" and m.end <= before_position
                         and m.method not in ("outlet_cue",)]
-                return orgs[-1] if orgs else None
+                # "the ministry said" after "the Ministry of Health": the body whose name holds the noun.
+                named = [m for m in orgs if re.search(rf"\b{re.escape(role)}\b", m.name, re.IGNORECASE)]
+                if named:
+                    return named[-1]
+                return orgs[-1] if orgs and role in ORG_ROLE_NOUNS else None
+            if re.fullmatch(r"\d+-year-old", role):
+                # "the 23-year-old said": the person the sentence before is about.
+                return self.subject_before(_sentence_start(self.text, who_start, 0))
             return None
         # "Labour Minister Keiko Tanaka": the person at the head of the phrase speaks, not the party before.
         inside = [m for m in self.mentions if m.start < who_start + len(who_clean) and who_start < m.end
@@ -396,6 +414,8 @@ def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention]) -> No
             introduced = _introduced_before(text, quote, paragraphs, resolver)
             if introduced:
                 _assign(quote, introduced[0], introduced[1], "named_in_previous_sentence")
+            elif (beat := _after_sentence_about_someone(text, quote, p_start, resolver)) is not None:
+                _assign(quote, beat, None, "subject_of_previous_sentence")
         previous = quote
     for quote in quotes:
         if quote.level == 0 or quote.parent is None:
@@ -433,6 +453,13 @@ def _attribute_after(text, quote, close_at, p_end, resolver):
             continue
         if who.split()[0] in ("The", "A", "An") and quote.text.rstrip()[-1:] not in ",!?" and how != "according_to":
             pass
+        named_after = re.match(r"(?:\s+[a-z][\w’'-]*){0,4}\s*,\s*", after[match.end("who"):])
+        described = who.split()[0].casefold() in ("the", "a", "an", "his", "her", "their", "its")
+        appositive = resolver.mention_at(close_at + match.end("who") + named_after.end(),
+                                         close_at + match.end("who") + named_after.end() + 1) if named_after and described else None
+        if appositive is not None and appositive.entity_type == "PERSON":
+            # "said the company's chief financial officer, Ruth Anand": the name after the job speaks.
+            return appositive, cue.casefold(), how
         mention = resolver.resolve(who, close_at + match.start("who"), quote.start)
         if mention is None and who.casefold() not in ("he", "she", "they") and who.split()[0][:1].isupper() \
                 and who.split()[0].casefold() not in ("the", "a", "an", "his", "her", "their", "its"):
@@ -529,6 +556,41 @@ def _introduced_before(text, quote, paragraphs, resolver):
     if mention is None:
         mention = resolver.subject_before(cue_at, window_start=last_sentence_start)
     return (mention, cue.group("cue").casefold()) if mention else None
+
+
+# A clause that opens a sentence before its subject: "Asked about the ending, the actress smiled."
+_LEADING_CLAUSE = re.compile(
+    r"^(?:[A-Z][a-z]+(?:ed|ing)|In|At|On|During|After|Before|When|While|Later|Earlier|Outside|Inside|Back|Since|As)\b[^,]{0,120},\s+")
+
+
+def _after_sentence_about_someone(text, quote, p_start, resolver):
+    """A quote that starts a sentence right after one about a person, in the same paragraph, is theirs:
+    "Anand said the plants would close. “We have more capacity than we need.”" and
+    "Asked about the theory, the actress smiled. “I can't tell you that.”"."""
+    if quote.level > 0 or quote.is_partial:
+        return None
+    before = text[p_start:quote.start - 1]
+    if not before.strip() or not re.search(r"[.!?][”\"’']?\s+$", before):
+        return None
+    sentence_start = _sentence_start(text, quote.start - 2, p_start)
+    sentence = text[sentence_start:quote.start - 1]
+    if re.search(r"[“”\"]", sentence):
+        return None  # the sentence before is itself a quote, or holds one: its speaker was settled there
+    lead = _LEADING_CLAUSE.match(sentence)
+    rest_start = sentence_start + (lead.end() if lead else 0)
+    rest = text[rest_start:quote.start - 1]
+    opening = re.match(r"(?:(?P<pronoun>he|she|He|She)\b|(?P<described>(?:[Tt]he|[Aa]n?)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]+)\s+(?=[a-z]))", rest)
+    if opening and opening.group("pronoun"):
+        return resolver.resolve(opening.group("pronoun"), rest_start, rest_start)
+    if opening and opening.group("described"):
+        words = opening.group("described").split()
+        if words[-1].casefold() in ROLE_NOUNS or re.fullmatch(r"\d+-year-old", words[-1]):
+            return resolver.resolve(opening.group("described"), rest_start, rest_start)
+        return None
+    subject = resolver.subject_before(quote.start - 1, window_start=rest_start)
+    if subject is not None and subject.start - rest_start <= 40:
+        return subject
+    return None
 
 
 def _attribute_nested(text, quote, outer, resolver):
