@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
+from .places import gazetteer_places
 from .lexicon import (
     AWARD_NAMES,
     HONORIFIC_WORDS,
@@ -46,7 +47,7 @@ ENTITY_TYPES = ("PERSON", "TITLE", "ORG", "PLACE")
 NER_LABEL_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "WORK_OF_ART": "TITLE"}
 
 # Strength of the evidence behind a span; a stronger span wins an overlap.
-RULE_TITLE, KNOWN_TITLE, RULE_ORG, KNOWN_PERSON, NER = 4, 3, 2, 2, 1
+RULE_TITLE, KNOWN_TITLE, RULE_ORG, KNOWN_PERSON, NER, GAZETTEER = 4, 3, 2, 2, 1, 0
 
 OPENING_MARKS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
 _WORD = r"[\w][\w'’.&-]*"
@@ -624,6 +625,8 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
                 if before and before[-1].casefold() in _PLACE_PREPOSITIONS:
                     continue
                 spans.append(_Span(at, at + len(head), "ORG", "known_org", RULE_ORG, "ORG"))
+    # Places the model skipped, from the gazetteer; every other span wins an overlap.
+    spans += [_Span(start, end, "PLACE", "gazetteer", GAZETTEER, "GPE") for start, end in gazetteer_places(text)]
     for title in sorted(known_titles, key=len, reverse=True):
         spans += _sequels(text, title)
         for form in [title, *_short_forms(title)]:
@@ -820,7 +823,7 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
     # company anywhere in the article ("a Streamline spokesperson") is a company.
     votes: dict[str, Counter] = defaultdict(Counter)
     for m in mentions:
-        votes[entity_key(m.name)][m.entity_type] += 1 if m.method in ("ner", "known_person") else 3
+        votes[entity_key(m.name)][m.entity_type] += 1 if m.method in ("ner", "known_person", "gazetteer") else 3
     for key in org_context:
         if votes[key] and "PERSON" not in votes[key] and "TITLE" not in votes[key]:
             votes[key]["ORG"] += 5
