@@ -170,7 +170,7 @@ def test_bodies_named_by_what_they_are_of_and_streamers_with_a_plus():
 
 def test_places_the_model_skips_come_from_the_gazetteer_in_a_place_position():
     text = ("The crew shot for six weeks in Tromsø before the premiere. In Florence Pugh's new film, "
-            "a courier flies in from Accra.")
+            "a courier grew up in Accra.")
     found = entities_of(text)
     assert found.get("Tromsø") == "PLACE"
     assert found.get("Accra") == "PLACE"

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
-from .places import gazetteer_places
+from .places import gazetteer_places, place_names
 from .lexicon import (
     AWARD_NAMES,
     HONORIFIC_WORDS,
@@ -510,6 +510,12 @@ def ner_spans(doc, text: str) -> list[_Span]:
             continue
         # "on the Westfjords coast": a name before a word of geography is a place, whatever NER says.
         if entity_type in ("ORG", "PERSON") and _GEOGRAPHY_AFTER.match(text, end) and text[max(0, start - 4):start] == "the ":
+            entity_type = "PLACE"
+        # "she grew up in Accra": a one-word "company" right after "in" that the gazetteer knows is a place.
+        # Not after "from" or "at": studios share names with cities ("a film from Paramount").
+        if entity_type == "ORG" and " " not in text[start:end] and text[max(0, start - 3):start] == "in " \
+                and text[start:end] in place_names() and not re.match(r"\s+[A-Z]|[’']s\b", text[end:end + 3]) \
+                and not re.search(rf"\b{re.escape(text[start:end])}\s+(?:{'|'.join(ORG_SUFFIXES)})\b", text):
             entity_type = "PLACE"
         if entity_type == "TITLE" and (not is_title_case(phrase, 8) or "," in phrase or phrase.casefold() in NOT_A_TITLE
                                        or " and " in phrase and _outlet_context(text, start, end) or _outlet_context(text, start, end)):
