@@ -176,3 +176,11 @@ def test_places_the_model_skips_come_from_the_gazetteer_in_a_place_position():
     assert found.get("Accra") == "PLACE"
     assert "Florence" not in found
     assert found.get("Florence Pugh") == "PERSON"
+
+
+def test_a_name_after_a_kind_of_company_is_that_company():
+    text = ("Director Ravi Menon is making the limited series Sable Reach for streamer Corvid, "
+            "the company confirmed. \"Beatrix was the first person we thought of,\" Menon said of Beatrix Hollis.")
+    found = entities_of(text)
+    assert found["Corvid"] == "ORG"
+    assert "Beatrix" not in found

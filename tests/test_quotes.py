@@ -161,3 +161,15 @@ def test_a_job_word_matches_the_part_the_person_was_introduced_with():
     text = ("Star Imogen Talbot, who plays the exiled queen Seraphine, learned to fence for the part.\n\n"
             "Asked whether Seraphine dies in the finale, the actress smiled. “I can't tell you that.”")
     assert quotes_of(text) == [("I can't tell you that.", "Imogen Talbot")]
+
+
+def test_the_person_after_an_employer_and_a_job_speaks_not_the_employer():
+    text = ("Halden Pictures opened the film on Friday. "
+            "“Nobody had this number,” said Halden distribution chief Renata Solvik.")
+    assert quotes_of(text) == [("Nobody had this number,", "Renata Solvik")]
+
+
+def test_a_long_title_before_the_name():
+    text = ('The treasurer pleaded not guilty. "This was a plan, carried out over years," '
+            "Assistant District Attorney Yvonne Castellano told the judge.")
+    assert quotes_of(text) == [("This was a plan, carried out over years,", "Yvonne Castellano")]

@@ -31,6 +31,7 @@ from .lexicon import (
     NICKNAMES,
     NOT_A_TITLE,
     ORG_CUES_AFTER,
+    ORG_KIND_NOUNS,
     ORG_SUFFIXES,
     OUTLET_CUES_AFTER,
     OUTLET_CUES_BEFORE,
@@ -511,6 +512,10 @@ def ner_spans(doc, text: str) -> list[_Span]:
         # "on the Westfjords coast": a name before a word of geography is a place, whatever NER says.
         if entity_type in ("ORG", "PERSON") and _GEOGRAPHY_AFTER.match(text, end) and text[max(0, start - 4):start] == "the ":
             entity_type = "PLACE"
+        # "streamer Corvid", "the distributor Halden": a name right after a kind of company is that company.
+        if entity_type in ("PERSON", "PLACE") and re.search(
+                rf"\b(?:{'|'.join(ORG_KIND_NOUNS)})\s+$", text[max(0, start - 14):start], re.IGNORECASE):
+            entity_type = "ORG"
         # "she grew up in Accra": a one-word "company" right after "in" that the gazetteer knows is a place.
         # Not after "from" or "at": studios share names with cities ("a film from Paramount").
         if entity_type == "ORG" and " " not in text[start:end] and text[max(0, start - 3):start] == "in " \
@@ -611,6 +616,10 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     person_words = {w for p in people for w in p.split()}
     cue = [s for s in cue if " " in text[s.start:s.end] or text[s.start:s.end] not in person_words]
     known_titles -= person_words
+    # "Beatrix was the first person we thought of": a lone word NER calls a work that is a
+    # known person's first or last name is that person.
+    ner = [_Span(s.start, s.end, "PERSON", s.method, s.strength, "PERSON")
+           if s.entity_type == "TITLE" and s.method == "ner" and text[s.start:s.end] in person_words else s for s in ner]
     spans = rule_titles + cue + owned + corporate + outlet_orgs(text) + ner
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).

@@ -157,6 +157,12 @@ ORG_ROLE_NOUNS = frozenset(
     festival organisers organizers producers""".split()
 )
 
+# Kinds of company that stand before a company's name ("streamer Corvid", "distributor Halden").
+ORG_KIND_NOUNS = frozenset(
+    "studio streamer network distributor broadcaster label publisher exhibitor chain firm company platform "
+    "outlet newspaper magazine agency banner shingle".split()
+)
+
 # Public bodies a story names in full once and then by their noun ("the Ministry of
 # Health" ... "the ministry said"): only the body whose name holds the noun speaks.
 PUBLIC_BODY_NOUNS = frozenset(

@@ -206,7 +206,7 @@ _CUE_RE = "|".join(sorted((re.escape(c) for c in CUE_WORDS), key=len, reverse=Tr
 _WHO = (
     r"(?P<who>(?:he|she|they|He|She|They|I|we|We)\b"
     r"|(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+"
-    r"|[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|van|von|da|del|la|le)){0,3})"
+    r"|[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|van|von|da|del|la|le)){0,5})"
 )
 # "said Dana Whitlock", "said producer Owen Hale", "said the studio's longtime producer, Owen Hale"
 _AFTER_CUE_FIRST = re.compile(rf"^[\s,—–-]*(?P<cue>{_CUE_RE})\s+(?:[a-z][\w’'-]*,?\s+){{0,3}}?{_WHO}")
@@ -453,13 +453,21 @@ def _attribute_after(text, quote, close_at, p_end, resolver):
             continue
         if who.split()[0] in ("The", "A", "An") and quote.text.rstrip()[-1:] not in ",!?" and how != "according_to":
             pass
-        named_after = re.match(r"(?:\s+[a-z][\w’'-]*){0,4}\s*,\s*", after[match.end("who"):])
         described = who.split()[0].casefold() in ("the", "a", "an", "his", "her", "their", "its")
-        appositive = resolver.mention_at(close_at + match.end("who") + named_after.end(),
-                                         close_at + match.end("who") + named_after.end() + 1) if named_after and described else None
-        if appositive is not None and appositive.entity_type == "PERSON":
-            # "said the company's chief financial officer, Ruth Anand": the name after the job speaks.
-            return appositive, cue.casefold(), how
+        employer = resolver.mention_at(close_at + match.start("who"), close_at + match.end("who"))
+        employer = employer if employer is not None and employer.entity_type == "ORG" else None
+        # "said the company's chief financial officer, Ruth Anand" and "said Halcyon distribution chief
+        # Renata Solberg": the person named after the job speaks, not the company before it.
+        named_after = None
+        if described and how == "cue_after":
+            named_after = re.match(r"(?:\s+[a-z][\w’'-]*){0,4}\s*,\s*", after[match.end("who"):])
+        elif employer is not None and how == "cue_after" and match.re is _AFTER_CUE_FIRST:
+            named_after = re.match(r"(?:\s+[a-z][\w’'-]*){1,4}\s+(?=[A-Z])", after[match.end("who"):])
+        if named_after:
+            at = close_at + match.end("who") + named_after.end()
+            appositive = resolver.mention_at(at, at + 1)
+            if appositive is not None and appositive.entity_type == "PERSON":
+                return appositive, cue.casefold(), how
         mention = resolver.resolve(who, close_at + match.start("who"), quote.start)
         if mention is None and who.casefold() not in ("he", "she", "they") and who.split()[0][:1].isupper() \
                 and who.split()[0].casefold() not in ("the", "a", "an", "his", "her", "their", "its"):
