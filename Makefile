@@ -20,9 +20,11 @@ install: $(STAMP)
 
 # Runs from `make run` and `make ui` share one Dagster instance, so the UI shows the CLI's runs too.
 # One run at a time: DuckDB has one writer, so queued runs wait for each other instead of failing.
-$(DAGSTER_HOME)/dagster.yaml: Makefile
+# The storage is created here, once: `dagster dev` otherwise starts three processes that race to create it.
+$(DAGSTER_HOME)/dagster.yaml: Makefile $(STAMP)
 	@mkdir -p $(DAGSTER_HOME)
 	@printf 'telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n' > $@
+	@$(BIN)/python -c "from dagster import DagsterInstance; DagsterInstance.get().get_runs(limit=1)"
 
 # Materialize the whole asset graph on the bundled sample articles and print what landed.
 run: install $(DAGSTER_HOME)/dagster.yaml

@@ -150,6 +150,7 @@ def main() -> int:
         "ours, favor_recall": run_ours(dataclasses.replace(default_settings, favor_precision=False, favor_recall=True)),
         "ours, no tables": run_ours(dataclasses.replace(default_settings, include_tables=False)),
         "ours, headline kept": run_ours(dataclasses.replace(default_settings, drop_leading_headline=False)),
+        "ours, no date after today": run_ours(dataclasses.replace(default_settings, max_date_ahead_days=0)),
     }
     body_pages = [page for page in pages if page.body is not None]
     print(f"{len(body_pages)} pages with full-body gold; metadata gold: "

@@ -184,3 +184,10 @@ def test_a_name_after_a_kind_of_company_is_that_company():
     found = entities_of(text)
     assert found["Corvid"] == "ORG"
     assert "Beatrix" not in found
+
+
+def test_a_hit_is_a_title_cue_only_as_a_noun():
+    text = "Joel Parkes made last year's hit Bone Orchard. The thriller hit Lumen+ in May."
+    found = entities_of(text)
+    assert found["Bone Orchard"] == "TITLE"
+    assert found.get("Lumen+") == "ORG"

@@ -173,3 +173,19 @@ def test_a_long_title_before_the_name():
     text = ('The treasurer pleaded not guilty. "This was a plan, carried out over years," '
             "Assistant District Attorney Yvonne Castellano told the judge.")
     assert quotes_of(text) == [("This was a plan, carried out over years,", "Yvonne Castellano")]
+
+
+def test_british_single_marks_with_double_marks_inside():
+    text = ("Director Nia Pryce heard the news on Thursday.\n\n"
+            "‘I keep checking my phone to make sure it’s real,’ Pryce said. ‘My mother said \"frame it\", so I will.’\n\n"
+            "Her producer, Owain Hale, said the team had remortgaged his flat. ‘Worth every penny,’ he said.")
+    quotes = quotes_of(text)
+    assert ("I keep checking my phone to make sure it’s real,", "Nia Pryce") in quotes
+    assert ("My mother said \"frame it\", so I will.", "Nia Pryce") in quotes
+    assert ("Worth every penny,", "Owain Hale") in quotes
+
+
+def test_two_people_who_share_a_surname_are_told_apart():
+    text = ("The film was written by the late Alan Crosse in 2019.\n\n"
+            "Crosse's widow, Marian Crosse, sided with the producer. \"Alan trusted her,\" she said.")
+    assert quotes_of(text) == [("Alan trusted her,", "Marian Crosse")]

@@ -91,6 +91,10 @@ def dagster_ui(tmp_path):
     env = {**os.environ, "DAGSTER_HOME": str(home), "FILM_NEWS_DB": str(db), "FILM_NEWS_LANDING": str(landing)}
     port = free_port()
     bin_dir = Path(sys.executable).parent
+    # Create the instance's storage once, before three processes (webserver, its code server, the
+    # daemon) race to create it in an empty DAGSTER_HOME and stamp its schema version twice.
+    subprocess.run([sys.executable, "-c", "from dagster import DagsterInstance; DagsterInstance.get().get_runs(limit=1)"],
+                   env=env, check=True, timeout=120)
     webserver = start([str(bin_dir / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
                       env, tmp_path / "webserver.log")
     daemon = start([str(bin_dir / "dagster-daemon"), "run", "-w", "workspace.yaml"], env, tmp_path / "daemon.log")

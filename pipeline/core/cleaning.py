@@ -37,6 +37,10 @@ class ExtractionSettings:
     drop_leading_headline: bool = True
     # Fewer words than this in an HTML page is a teaser, an index page or a paywall stub, not an article.
     min_words: int = 20
+    # Latest publication date believed, in days after today. htmldate rejects dates after today, so a
+    # page stamped ahead of the machine's clock (time zones, scheduled posts, embargoes) got a guess
+    # such as January 1st from a bare year instead of its own meta date.
+    max_date_ahead_days: int = 31
 
 
 @dataclass
@@ -133,6 +137,11 @@ def extract_html_article(html: bytes | str, settings: ExtractionSettings = Extra
             favor_precision=settings.favor_precision,
             favor_recall=settings.favor_recall,
             deduplicate=False,
+            date_extraction_params={
+                "extensive_search": True,
+                "original_date": True,
+                "max_date": (dt.date.today() + dt.timedelta(days=settings.max_date_ahead_days)).isoformat(),
+            },
         )
     except (ValueError, TypeError, etree.ParserError) as exc:
         raise DocumentRejected("extract", f"the HTML could not be parsed ({exc}); check the file is a saved web page") from None

@@ -278,7 +278,9 @@ _CUE_TITLE_MINOR = frozenset({"of", "the", "and", "a", "an", "to", "&"})
 def cue_titles(text: str) -> list[_Span]:
     """Unquoted titles right after a genre noun: "the thriller Night Ferry", "her debut Glass Harbor"."""
     spans = []
-    cue = re.compile(r"\b(?:" + "|".join(sorted(TITLE_CUE_NOUNS, key=len, reverse=True)) + r")\s+(?=[A-Z0-9])")
+    # "hit" is a noun only after an owner or a kind ("last year's hit", "the sleeper hit"), not in "hit Netflix".
+    cue = re.compile(r"(?:\b(?:" + "|".join(sorted(TITLE_CUE_NOUNS, key=len, reverse=True)) + r")"
+                     r"|(?:[’']s|\bthe|\ba|\bsurprise|\bsleeper|\bsmash|\bbreakout|\bbox-office|\bcult)\s+hit)\s+(?=[A-Z0-9])")
     for match in cue.finditer(text):
         taken: list[tuple[int, int]] = []
         position = match.end()
@@ -796,11 +798,13 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
 
     # People first named in full; the order of introduction settles ambiguity.
     full_people: list[str] = []
+    introduced_at: dict[str, int] = {}
     for span, phrase in zip(spans, surface):
         if span.entity_type == "PERSON" and len(phrase.split()) >= 2 and not _outlet_context(text, span.start, span.end):
             name = _canonical_person(phrase)
             if name not in full_people:
                 full_people.append(name)
+                introduced_at[name] = span.start
     # A longer form of the same person ("Jon Landau Jr.", "Robert De Niro") absorbs the shorter one.
     full_people = [p for p in full_people
                    if not any(q != p and (q.startswith(p + " ") or q.endswith(" " + p)) for q in full_people)]
@@ -819,7 +823,8 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
             person = None
             if span.method != "corporate_name":
                 # NER types a surname as a place or company as often as a person ("Feld", "Adeyemi").
-                person = _match_person(phrase, full_people, allow_first_name=span.ner_label == "PERSON" or span.method == "outlet_cue")
+                person = _match_person(phrase, full_people, allow_first_name=span.ner_label == "PERSON" or span.method == "outlet_cue",
+                                       position=span.start, introduced_at=introduced_at)
             if person:
                 entity_type, name = "PERSON", person
             elif entity_type == "PERSON" and _outlet_context(text, span.start, span.end):
@@ -862,7 +867,8 @@ def _canonical_person(phrase: str) -> str:
     return _HONORIFICS.sub("", " ".join(phrase.split()))
 
 
-def _match_person(phrase: str, full_people: list[str], allow_first_name: bool) -> str | None:
+def _match_person(phrase: str, full_people: list[str], allow_first_name: bool, position: int = 0,
+                  introduced_at: dict[str, int] | None = None) -> str | None:
     words = _canonical_person(phrase).split()
     if not full_people or not words:
         return None
@@ -877,7 +883,13 @@ def _match_person(phrase: str, full_people: list[str], allow_first_name: bool) -
     folded = token.casefold()
     by_surname = [p for p in full_people if p.split()[-1].casefold() == folded]
     if by_surname:
-        return by_surname[-1]
+        # Two people share the surname ("Cross's widow, Marian Cross" after "Alan Cross"): the one named
+        # most recently before this mention, else the first named after it.
+        introduced_at = introduced_at or {}
+        before = [p for p in by_surname if introduced_at.get(p, 0) < position]
+        if before:
+            return max(before, key=lambda p: introduced_at.get(p, 0))
+        return min(by_surname, key=lambda p: introduced_at.get(p, 0))
     if allow_first_name:
         first = NICKNAMES.get(folded, folded)
         by_first = [p for p in full_people if p.split()[0].casefold() in (folded, first)]

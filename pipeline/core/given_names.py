@@ -23,7 +23,16 @@ def given_name_gender(word: str) -> str | None:
     """"male", "female", "either" (a known given name used for both), or None (not a known given name)."""
     if not word[:1].isupper() or not word.isalpha():
         return None
-    guess = _detector().get_gender(word)
+    # English-language news: the name's use in the US and Britain first ("Marian" is a woman there,
+    # a man in Poland), the whole list only for names those two do not know.
+    detector = _detector()
+    # (a country lookup answers "andy" for a name that country's list lacks: that decides nothing)
+    local = {detector.get_gender(word, country) for country in ("usa", "great_britain")} - {"unknown", "andy"}
+    local = {g.removeprefix("mostly_") for g in local}
+    if local:
+        guess = local.pop() if len(local) == 1 else "andy"
+    else:
+        guess = detector.get_gender(word)
     if guess in ("male", "mostly_male"):
         return "male"
     if guess in ("female", "mostly_female"):

@@ -636,8 +636,47 @@ def link_titles(text: str, quotes: list[Quote], mentions: Sequence[Mention]) -> 
     return links
 
 
+def single_marks_are_primary(text: str) -> bool:
+    """British style: speech in ‘single’ marks, "double" ones only inside them.
+
+    Told by the marks themselves: hardly any double marks, and several single
+    closing marks right after a comma or full stop (‘…,’ she said), which an
+    apostrophe or a quoted title never has.
+    """
+    doubles = sum(text.count(mark) for mark in DOUBLE_MARKS)
+    closings = len(re.findall(r"[,.!?…][’'](?=\s|$)", text))
+    return closings >= 2 and doubles < closings
+
+
+def _swap_mark_levels(text: str) -> str:
+    """The text with single and double marks traded, apostrophes left alone; same length, same offsets."""
+    out = []
+    for at, ch in enumerate(text):
+        before = text[at - 1] if at else " "
+        after = text[at + 1] if at + 1 < len(text) else " "
+        if ch in "‘’'" and before.isalnum() and after.isalnum():
+            out.append(ch)  # it’s, O’Neill
+        elif ch in "’'" and before.isalnum() and not after.isalnum() and before.casefold() == "s" and not after in ",.!?;:":
+            out.append(ch)  # the studios’ deal
+        elif ch in "‘'" and after.isdigit():
+            out.append(ch)  # the ’90s
+        else:
+            out.append({"‘": "“", "’": "”", "'": '"', "“": "‘", "”": "’", '"': "'"}.get(ch, ch))
+    return "".join(out)
+
+
 def extract_quotes(text: str, mentions: Sequence[Mention]) -> list[Quote]:
     """The speech quotes of an article with their speakers; titles and scare quotes left out."""
+    if single_marks_are_primary(text):
+        # Work on a copy with the levels traded; offsets are unchanged, so the quotes point into ``text``.
+        quotes = _extract_quotes(_swap_mark_levels(text), mentions)
+        for quote in quotes:
+            quote.text = text[quote.start:quote.end]
+        return quotes
+    return _extract_quotes(text, mentions)
+
+
+def _extract_quotes(text: str, mentions: Sequence[Mention]) -> list[Quote]:
     spans = find_quote_spans(text)
     paragraphs = _paragraphs(text)
     kept: list[Quote] = []
