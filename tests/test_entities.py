@@ -191,3 +191,22 @@ def test_a_hit_is_a_title_cue_only_as_a_noun():
     found = entities_of(text)
     assert found["Bone Orchard"] == "TITLE"
     assert found.get("Lumen+") == "ORG"
+
+
+def test_a_name_with_a_job_description_is_a_person_and_a_series_is_not():
+    text = ("Streaming service Lumaflix will co-produce Midnight Ferry Busan, a thriller from writer-director "
+            "Park Ji-woo. \"Now they want to be partners,\" said Min-ji Cho, a media analyst at Arirang Securities.")
+    found = entities_of(text)
+    assert found["Min-ji Cho"] == "PERSON"
+    assert found["Lumaflix"] == "ORG"
+    assert found["Midnight Ferry Busan"] == "TITLE"
+    assert "Busan" not in found or found["Busan"] != "PERSON"
+
+
+def test_clauses_are_not_names_and_a_first_name_is_its_person():
+    text = ("Ellie Brandt laughed. “I’m Switzerland,” she said. Director Hamish Doyle praised Nadia Ferrante. "
+            "“Nadia has this stillness,” Doyle said.")
+    found = entities_of(text)
+    assert "I’m Switzerland" not in found
+    assert "Nadia" not in found
+    assert "Nadia" in aliases_of(text, "Nadia Ferrante")

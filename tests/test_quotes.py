@@ -189,3 +189,9 @@ def test_two_people_who_share_a_surname_are_told_apart():
     text = ("The film was written by the late Alan Crosse in 2019.\n\n"
             "Crosse's widow, Marian Crosse, sided with the producer. \"Alan trusted her,\" she said.")
     assert quotes_of(text) == [("Alan trusted her,", "Marian Crosse")]
+
+
+def test_an_employer_and_job_words_before_the_name_that_speaks():
+    text = ("Lumaflix signed the deal on Wednesday. \"We want to be the home for it,\" Lumaflix chief content "
+            "officer Diane Mercier said at a press event.")
+    assert quotes_of(text) == [("We want to be the home for it,", "Diane Mercier")]

@@ -506,6 +506,8 @@ def ner_spans(doc, text: str) -> list[_Span]:
         phrase = text[start:end]
         if not phrase or not any(ch.isupper() for ch in phrase) or phrase.casefold() in SECTION_LABELS:
             continue
+        if re.match(r"(?:I|We|You|They|He|She|It|That|There)[’'](?:m|re|s|ll|ve|d)\b", phrase):
+            continue  # "I’m Switzerland": a clause, not a name
         if phrase.casefold() in AWARD_NAMES or phrase.casefold().removeprefix("the ") in AWARD_NAMES:
             continue
         # "won the Golden Lantern", "took home the Silver Shell": what is won is a prize, none of our types.
@@ -698,10 +700,14 @@ def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] =
             if not re.search(rf"\b{re.escape(first)}\b", " ".join(p for p, s in phrases if s.entity_type in ("ORG", "PLACE", "TITLE"))):
                 people.add(f"{first} {single}")
     people |= _given_name_pairs(text, [s for _, s in phrases], titles)
+    titles = set(titles)
+    people |= _described_people(text, ner, titles)
     for phrase, span in phrases:
         words = phrase.split()
         if len(words) < 2 or len(words) > 4 or _outlet_context(text, span.start, span.end):
             continue
+        if phrase in titles or any(phrase in title for title in titles):
+            continue  # "Midnight Ferry Seoul", a series NER took for a person
         if span.entity_type == "PERSON" or (
             span.entity_type in ("PLACE", "ORG") and words[-1] not in ORG_SUFFIXES
             and (words[0] in single_people or words[-1] in single_people or _after_role_noun(text, span.start)
@@ -709,6 +715,30 @@ def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] =
         ):
             people.add(_canonical_person(phrase))
     return people
+
+
+_DESCRIBED = re.compile(
+    r"(?<![\w'’-])([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+(?:a|an|the|who\s+is|who\s+was)\s+"
+    r"((?:[\w'’-]+\s+){0,3}[\w-]+)\b")
+
+
+def _described_people(text: str, ner: Sequence[_Span], titles: set[str]) -> set[str]:
+    """"Min-ji Cho, a media analyst at …": a name followed by a job description is a person's,
+    whatever NER made of it (companies are described too, so the job must be a person's)."""
+    found = set()
+    taken = [(s.start, s.end) for s in ner if s.entity_type in ("ORG", "TITLE")]
+    for match in _DESCRIBED.finditer(text):
+        name, description = match.group(1), match.group(2).casefold().split()
+        if not any(word in ROLE_NOUNS for word in description) or name.split()[0] in ("The", "A", "An"):
+            continue
+        if {"whose", "that", "which", "behind", "where"} & set(description):
+            continue  # "Warner Bros, the studio whose head …" describes a company
+        if any(w in ORG_SUFFIXES for w in name.split()) or name in titles:
+            continue
+        if any(s < match.end(1) and match.start(1) < e for s, e in taken):
+            continue
+        found.add(name)
+    return found
 
 
 # A look-ahead, so that "Star Imogen Tallis" yields "Imogen Tallis" after rejecting "Star Imogen".
@@ -823,7 +853,8 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
             person = None
             if span.method != "corporate_name":
                 # NER types a surname as a place or company as often as a person ("Feld", "Adeyemi").
-                person = _match_person(phrase, full_people, allow_first_name=span.ner_label == "PERSON" or span.method == "outlet_cue",
+                person = _match_person(phrase, full_people, allow_first_name=span.ner_label == "PERSON" or span.method == "outlet_cue"
+                                       or given_name_gender(phrase) in ("male", "female"),
                                        position=span.start, introduced_at=introduced_at)
             if person:
                 entity_type, name = "PERSON", person

@@ -160,7 +160,7 @@ ORG_ROLE_NOUNS = frozenset(
 # Kinds of company that stand before a company's name ("streamer Corvid", "distributor Halden").
 ORG_KIND_NOUNS = frozenset(
     "studio streamer network distributor broadcaster label publisher exhibitor chain firm company platform "
-    "outlet newspaper magazine agency banner shingle".split()
+    "outlet newspaper magazine agency banner shingle service streamer".split()
 )
 
 # Public bodies a story names in full once and then by their noun ("the Ministry of

@@ -210,7 +210,8 @@ _WHO = (
 )
 # "said Dana Whitlock", "said producer Owen Hale", "said the studio's longtime producer, Owen Hale"
 _AFTER_CUE_FIRST = re.compile(rf"^[\s,—–-]*(?P<cue>{_CUE_RE})\s+(?:[a-z][\w’'-]*,?\s+){{0,3}}?{_WHO}")
-_AFTER_WHO_FIRST = re.compile(rf"^[\s,—–-]*(?:(?!(?:he|she|they|it|we|i|and|but|or|then)\b)[a-z][\w’'-]*\s+){{0,3}}?{_WHO}(?:,[^,]{{1,80}},)?\s+(?:\w+ly\s+|also\s+|later\s+|then\s+|has\s+|had\s+)?(?P<cue>{_CUE_RE})\b")
+# "…," federation president Orla Dunne told …; "…," Lumaflix chief content officer Diane Mercer said
+_AFTER_WHO_FIRST = re.compile(rf"^[\s,—–-]*(?:[A-Z][\w’'.+-]*\s+(?=[a-z]))?(?:(?!(?:he|she|they|it|we|i|and|but|or|then|said|says|told)\b)[a-z][\w’'-]*\s+){{0,4}}?{_WHO}(?:,[^,]{{1,80}},)?\s+(?:\w+ly\s+|also\s+|later\s+|then\s+|has\s+|had\s+)?(?P<cue>{_CUE_RE})\b")
 _AFTER_ACCORDING = re.compile(rf"^[\s,—–-]*according\s+to\s+{_WHO}")
 _BEFORE_CUE = re.compile(
     rf"(?P<cue>{_CUE_RE})\b(?:\s+(?!{_CUE_RE}\b)[\w’'.-]+){{0,6}}?\s*[,:]?\s*$"
