@@ -210,3 +210,13 @@ def test_clauses_are_not_names_and_a_first_name_is_its_person():
     assert "I’m Switzerland" not in found
     assert "Nadia" not in found
     assert "Nadia" in aliases_of(text, "Nadia Ferrante")
+
+
+def test_a_franchise_and_its_colon_titles_are_separate_titles():
+    text = ("Tidewell Studios is betting on its Starfall franchise. Starfall: Requiem opens in July; director "
+            "Marisol Vegas also made Starfall: Ascension and Starfall: Eclipse. Tidewell is adapting the manga "
+            "Crimson Tide Academy, to be shot off the coast of Kent.")
+    found = entities_of(text)
+    for title in ("Starfall", "Starfall: Requiem", "Starfall: Ascension", "Starfall: Eclipse", "Crimson Tide Academy"):
+        assert found.get(title) == "TITLE", title
+    assert found.get("Kent") == "PLACE"

@@ -245,6 +245,9 @@ def _title_words_before(text: str, colon_at: int, limit: int = 5) -> list[tuple[
         token = word.group()
         if token.endswith(("’s", "'s")) or not (_capitalized(token) or token.casefold() in TITLE_MINOR_WORDS):
             break
+        # "Starfall: Ascension and Starfall: Eclipse": "and" after another colon title ends this one.
+        if token.casefold() in ("and", "or", "&") and ":" in text[max(0, start - 40):start]:
+            break
         taken.insert(0, (start, end))
         expected_end = start
     # A leading year is the sentence's ("the 2019 Alita: Battle Angel"), unless it is the whole head ("2001: …").
@@ -262,6 +265,9 @@ def _title_words_after(text: str, start_at: int, limit: int = 7) -> list[tuple[i
             break
         token = word.group()
         if not (_capitalized(token) or token.casefold() in TITLE_MINOR_WORDS):
+            break
+        # "Starfall: Ascension and Starfall: Eclipse": two titles, not one.
+        if token.casefold() in ("and", "or", "&") and re.match(r"\s+(?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*:", text[word.end():word.end() + 60]):
             break
         taken.append((word.start(), word.end()))
         position = word.end()
@@ -303,6 +309,20 @@ def cue_titles(text: str) -> list[_Span]:
         phrase = text[start:end]
         if phrase.casefold() in NOT_A_TITLE or phrase.casefold() in SECTION_LABELS or phrase.split()[0].casefold() in NOT_A_TITLE:
             continue
+        spans.append(_Span(start, end, "TITLE", "cue_title", KNOWN_TITLE))
+    return spans
+
+
+def franchise_titles(text: str) -> list[_Span]:
+    """"its Starfall franchise", "the Ember Crown saga": a name before franchise, saga or trilogy.
+    (Not before "series" or "film": "the Netflix series" names a company.)"""
+    spans = []
+    for match in re.finditer(r"\b(?:its|the|their|his|her|a|an|this|that)\s+((?:[A-Z][\w'’-]*\s+){1,4}?)(?:franchise|saga|trilogy|universe|films|movies)\b", text):
+        start, end = match.start(1), match.start(1) + len(match.group(1).rstrip())
+        phrase = text[start:end]
+        if phrase.split()[-1] in ORG_SUFFIXES or phrase.casefold() in NOT_A_TITLE or given_name_gender(phrase.split()[0]) \
+                and len(phrase.split()) == 2:
+            continue  # "the Jane Campion films" are a person's
         spans.append(_Span(start, end, "TITLE", "cue_title", KNOWN_TITLE))
     return spans
 
@@ -520,6 +540,11 @@ def ner_spans(doc, text: str) -> list[_Span]:
         if entity_type in ("PERSON", "PLACE") and re.search(
                 rf"\b(?:{'|'.join(ORG_KIND_NOUNS)})\s+$", text[max(0, start - 14):start], re.IGNORECASE):
             entity_type = "ORG"
+        # "off the coast of Kent", "the city of Marlow": what a place noun is "of" is a place.
+        if entity_type in ("PERSON", "ORG") and re.search(
+                r"\b(?:coast|city|county|state|town|village|region|province|shores|outskirts|streets|island|port)\s+of\s+$",
+                text[max(0, start - 16):start], re.IGNORECASE):
+            entity_type = "PLACE"
         # "she grew up in Accra": a one-word "company" right after "in" that the gazetteer knows is a place.
         # Not after "from" or "at": studios share names with cities ("a film from Paramount").
         if entity_type == "ORG" and " " not in text[start:end] and text[max(0, start - 3):start] == "in " \
@@ -574,7 +599,7 @@ def _accept(spans: list[_Span]) -> list[_Span]:
 def rule_titles_in(text: str, italic_spans: Iterable[Sequence[int]] = ()) -> tuple[list[_Span], list[_Span]]:
     """Titles found by the film-news rules alone: (strong: marks, italics, subtitles; cued by a genre word)."""
     strong = quoted_titles(text) + italic_titles(text, italic_spans) + colon_titles(text)
-    cued = cue_titles(text) + named_titles(text) + appositive_titles(text)
+    cued = cue_titles(text) + named_titles(text) + franchise_titles(text) + appositive_titles(text)
     return strong, cued
 
 
@@ -947,6 +972,8 @@ def _group_titles(phrases: list[str]) -> dict[str, str]:
             full_key = entity_key(full)
             if re.fullmatch(re.escape(phrase) + r"\s+(?:\d{1,2}|II|III|IV|V|VI)", full):
                 continue  # "Gravity Well 2" is the sequel, not a longer spelling of "Gravity Well"
+            if ":" not in phrase and sum(1 for other in distinct if other.startswith(phrase + ":")) >= 2:
+                continue  # "Starfall" beside "Starfall: Requiem" and "Starfall: Eclipse" is the franchise
             if key == full_key or phrase in _short_forms(full) or (
                 full_key.startswith(key[:4]) and fuzz.ratio(key, full_key) >= 88
             ):

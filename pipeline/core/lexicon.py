@@ -100,7 +100,8 @@ TITLE_CUE_NOUNS = frozenset(
     """film films movie movies series show shows drama dramas thriller thrillers comedy comedies documentary
     documentaries feature features debut sequel prequel remake reboot novel book books franchise musical horror
     western adaptation miniseries sitcom blockbuster caper epic romance spinoff spin-off anthology biopic
-    docuseries procedural podcast album co-production entry installment instalment""".split()
+    docuseries procedural podcast album co-production entry installment instalment manga anime memoir comic
+    graphic-novel play opera telenovela videogame""".split()
 )
 
 # Jobs that stand before a person's name in film news ("artistic director
