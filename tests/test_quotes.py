@@ -195,3 +195,8 @@ def test_an_employer_and_job_words_before_the_name_that_speaks():
     text = ("Lumaflix signed the deal on Wednesday. \"We want to be the home for it,\" Lumaflix chief content "
             "officer Diane Mercier said at a press event.")
     assert quotes_of(text) == [("We want to be the home for it,", "Diane Mercier")]
+
+
+def test_more_speech_verbs_and_a_split_quote_after_one():
+    text = ('Council leader Brian Oakes toured the damage. "We\'ll rebuild," vowed Oakes. "We always do."')
+    assert quotes_of(text) == [("We'll rebuild,", "Brian Oakes"), ("We always do.", "Brian Oakes")]

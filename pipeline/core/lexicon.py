@@ -43,7 +43,11 @@ SPEECH_VERBS = frozenset(
     laughed laughs wrote writes writing stated states declared declares echoed echoes shared shares revealed reveals
     teased teases confirmed confirms acknowledged acknowledges argued argues claimed claims conceded concedes
     explained observed observes offered offers quipped quips stressed stresses suggested suggests warned warns
-    described describes called calls put puts saying adding explaining noting telling recalling""".split()
+    described describes called calls put puts saying adding explaining noting telling recalling
+    shouted shouts yelled yells whispered whispers cried cries exclaimed exclaims wondered wonders pleaded pleads
+    urged urges predicted predicts boasted boasts cautioned cautions countered counters responded responds
+    recounted recounts mused muses sighed sighs protested protests vowed vows announced announces agreed agrees
+    promised promises insisting warning asking""".split()
 )
 
 # Corporate words that make a capitalized name an organisation: studios,
