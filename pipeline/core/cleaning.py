@@ -9,6 +9,7 @@ extraction and every offset downstream refer to this text.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -127,6 +128,17 @@ def extract_article(document: SourceDocument, settings: ExtractionSettings = Ext
 
 
 def extract_html_article(html: bytes | str, settings: ExtractionSettings = ExtractionSettings()) -> CleanArticle:
+    try:
+        return _extract_html_article(html, settings)
+    except DocumentRejected:
+        if not settings.favor_precision:
+            raise
+        # favor_precision prunes harder and, on a few layouts, prunes the whole body away
+        # (one of the 17 gold pages): the balanced settings get a second try before rejecting.
+        return _extract_html_article(html, dataclasses.replace(settings, favor_precision=False))
+
+
+def _extract_html_article(html: bytes | str, settings: ExtractionSettings) -> CleanArticle:
     try:
         document = trafilatura.bare_extraction(
             html,
