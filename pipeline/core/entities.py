@@ -687,6 +687,13 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
                 if before and before[-1].casefold() in _PLACE_PREPOSITIONS:
                     continue
                 spans.append(_Span(at, at + len(head), "ORG", "known_org", RULE_ORG, "ORG"))
+    # A company NER tagged once is the same company where it tagged it otherwise or not at all
+    # ("Lumaflix" as a product the second time): found again, losing any tie to other spans.
+    tagged_orgs = {text[s.start:s.end] for s in ner if s.entity_type == "ORG"}
+    for name in sorted(tagged_orgs):
+        if len(name) < 3 or name in person_words or name in surnames or name.casefold() in NOT_A_TITLE:
+            continue
+        spans += [_Span(at, at + len(name), "ORG", "known_org_ner", NER, "ORG") for at in _find_all(text, name)]
     # Places the model skipped, from the gazetteer; every other span wins an overlap.
     spans += [_Span(start, end, "PLACE", "gazetteer", GAZETTEER, "GPE") for start, end in gazetteer_places(text)]
     for title in sorted(known_titles, key=len, reverse=True):
@@ -917,7 +924,7 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
     # company anywhere in the article ("a Streamline spokesperson") is a company.
     votes: dict[str, Counter] = defaultdict(Counter)
     for m in mentions:
-        votes[entity_key(m.name)][m.entity_type] += 1 if m.method in ("ner", "known_person", "gazetteer") else 3
+        votes[entity_key(m.name)][m.entity_type] += 1 if m.method in ("ner", "known_person", "gazetteer", "known_org_ner") else 3
     for key in org_context:
         if votes[key] and "PERSON" not in votes[key] and "TITLE" not in votes[key]:
             votes[key]["ORG"] += 5
