@@ -220,3 +220,11 @@ def test_a_franchise_and_its_colon_titles_are_separate_titles():
     for title in ("Starfall", "Starfall: Requiem", "Starfall: Ascension", "Starfall: Eclipse", "Crimson Tide Academy"):
         assert found.get(title) == "TITLE", title
     assert found.get("Kent") == "PLACE"
+
+
+def test_what_a_sequel_follows_is_a_title_but_an_authors_possessive_is_not():
+    text = ("Lorna Kask says a sequel to Steel Orchid is still alive. The film is an adaptation of "
+            "Kenji Arato's manga of the same name.")
+    found = entities_of(text)
+    assert found["Steel Orchid"] == "TITLE"
+    assert found.get("Kenji Arato") == "PERSON"

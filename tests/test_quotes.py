@@ -200,3 +200,12 @@ def test_an_employer_and_job_words_before_the_name_that_speaks():
 def test_more_speech_verbs_and_a_split_quote_after_one():
     text = ('Council leader Brian Oakes toured the damage. "We\'ll rebuild," vowed Oakes. "We always do."')
     assert quotes_of(text) == [("We'll rebuild,", "Brian Oakes"), ("We always do.", "Brian Oakes")]
+
+
+def test_quotes_inside_a_quote_go_to_the_clause_subject_and_to_i():
+    text = ("Director Lorna Kask has read the sequel script by Kenji Arato.\n\n"
+            "She added, \"Kenji calls me every month and says, 'Lorna, have you fixed the budget yet?' "
+            "And I say, 'Kenji, I'm working on it.'\"")
+    quotes = dict(quotes_of(text))
+    assert quotes["Lorna, have you fixed the budget yet?"] == "Kenji Arato"
+    assert quotes["Kenji, I'm working on it."] == "Lorna Kask"

@@ -285,8 +285,11 @@ def cue_titles(text: str) -> list[_Span]:
     """Unquoted titles right after a genre noun: "the thriller Night Ferry", "her debut Glass Harbor"."""
     spans = []
     # "hit" is a noun only after an owner or a kind ("last year's hit", "the sleeper hit"), not in "hit Netflix".
+    # "a sequel to Steel Orchid", "the remake of Night Tide": what a work follows or remakes is a work.
     cue = re.compile(r"(?:\b(?:" + "|".join(sorted(TITLE_CUE_NOUNS, key=len, reverse=True)) + r")"
-                     r"|(?:[’']s|\bthe|\ba|\bsurprise|\bsleeper|\bsmash|\bbreakout|\bbox-office|\bcult)\s+hit)\s+(?=[A-Z0-9])")
+                     r"|(?:[’']s|\bthe|\ba|\bsurprise|\bsleeper|\bsmash|\bbreakout|\bbox-office|\bcult)\s+hit"
+                     r"|\b(?:sequel|prequel|follow-up|followup|remake|reboot|spinoff|spin-off|adaptation|continuation)\s+(?:to|of))"
+                     r"\s+(?=[A-Z0-9])")
     for match in cue.finditer(text):
         taken: list[tuple[int, int]] = []
         position = match.end()
@@ -305,7 +308,10 @@ def cue_titles(text: str) -> list[_Span]:
         if not taken:
             continue
         start, end = taken[0][0], taken[-1][1]
-        end = _strip_possessive(text, start, end)
+        owned = _strip_possessive(text, start, end)
+        if owned != end and match.group().rstrip().endswith((" to", " of")):
+            continue  # "an adaptation of Gideon Ashby’s novel": the owner is the author, not the work
+        end = owned
         phrase = text[start:end]
         if phrase.casefold() in NOT_A_TITLE or phrase.casefold() in SECTION_LABELS or phrase.split()[0].casefold() in NOT_A_TITLE:
             continue
@@ -849,7 +855,9 @@ def _looks_like_a_person(text: str, span: _Span, phrases: list[tuple[str, _Span]
         return False
     before = re.findall(r"[\w]+", text[max(0, span.start - 12):span.start])
     if before and before[-1].casefold() in _PLACE_PREPOSITIONS | {"the"}:
-        return False
+        # ("in Santa Monica"), unless the name owns something: "an adaptation of Kenji Arato's manga"
+        if text[span.end:span.end + 2] not in ("’s", "'s"):
+            return False
     if given_name_gender(words[0]) in ("male", "female"):
         return True
     people = [s for _, s in phrases if s.entity_type == "PERSON" and len(text[s.start:s.end].split()) >= 2]

@@ -300,7 +300,12 @@ class _Resolver:
         return any(q.start <= position < q.end for q in getattr(self, "quotes", ()))
 
     def resolve(self, who: str, who_start: int, before_position: int, outer: "Quote | None" = None) -> Mention | None:
+        # A name never runs past a full stop, and "And I say" is "I" speaking.
+        who_start += len(who) - len(who.lstrip())
         who_clean = _first_sentence_of(who.strip())
+        conjunction = re.match(r"(?:And|But|So|Then|Or)\s+(?=\S)", who_clean)
+        if conjunction:
+            who_clean, who_start = who_clean[conjunction.end():], who_start + conjunction.end()
         lowered = who_clean.casefold()
         if lowered in FIRST_PERSON:
             if outer is not None and outer.speaker_entity_id:
@@ -605,10 +610,23 @@ def _after_sentence_about_someone(text, quote, p_start, resolver):
 def _attribute_nested(text, quote, outer, resolver):
     before = text[outer.start:quote.start - 1]
     cue = re.search(rf"{_WHO}\s+(?P<cue>{_CUE_RE})\s*[,:]?\s*$", before)
-    if cue is None:
+    if cue is not None:
+        mention = resolver.resolve(cue.group("who"), outer.start + cue.start("who"), quote.start, outer=outer)
+        if mention is not None:
+            return mention, cue.group("cue").casefold()
+    # "Kenji calls me every month and says, ‘…’": the cue's subject opens the clause.
+    bare = re.search(rf"\b(?P<cue>{_CUE_RE})\s*[,:]?\s*$", before)
+    if bare is None:
         return None
-    mention = resolver.resolve(cue.group("who"), outer.start + cue.start("who"), quote.start, outer=outer)
-    return (mention, cue.group("cue").casefold()) if mention else None
+    cue_at = outer.start + bare.start("cue")
+    clause_start = _sentence_start(text, cue_at, outer.start)
+    opening = re.match(r"\s*(?:And\s+|But\s+|So\s+|Then\s+)?(?P<who>I|We|He|She|he|she)\b", text[clause_start:cue_at])
+    if opening:
+        mention = resolver.resolve(opening.group("who"), clause_start + opening.start("who"), quote.start, outer=outer)
+    else:
+        people = [m for m in resolver.mentions if m.entity_type == "PERSON" and clause_start <= m.start < cue_at]
+        mention = people[0] if people and people[0].start - clause_start <= 12 else None
+    return (mention, bare.group("cue").casefold()) if mention else None
 
 
 # ------------------------------------------------------------------ titles
