@@ -149,3 +149,15 @@ def test_a_page_dated_a_little_ahead_of_the_clock_keeps_its_own_date():
             + "<p>The preservation fund raised $6.5 million at its annual gala on Sunday night, money that will go "
               "toward restoring forty films from the silent era.</p>" * 3 + "</article></body></html>")
     assert extract_html_article(html).published_date.isoformat() == ahead
+
+
+def test_related_and_read_more_link_paragraphs_are_not_article_text():
+    body = ("<p>Granite Peak Pictures has released the first trailer for its disaster epic, shot over three months "
+            "near an active volcano in the south of Chile.</p>"
+            "<p><strong>Related:</strong> <a href='/x'>The 25 best disaster movies of all time, ranked</a></p>"
+            "<p>The director said the crew used real ash in several scenes, and the actors did not enjoy it.</p>"
+            "<p><strong>READ MORE:</strong> <a href='/y'>Every volcano movie, ranked</a></p>")
+    html = f"<html><head><title>Trailer</title></head><body><article><h1>Trailer</h1>{body}</article></body></html>"
+    text = extract_html_article(html).text
+    assert "Related" not in text and "READ MORE" not in text and "ranked" not in text
+    assert "real ash" in text

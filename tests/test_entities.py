@@ -228,3 +228,13 @@ def test_what_a_sequel_follows_is_a_title_but_an_authors_possessive_is_not():
     found = entities_of(text)
     assert found["Steel Orchid"] == "TITLE"
     assert found.get("Kenji Arato") == "PERSON"
+
+
+def test_no_company_across_paragraphs_or_from_a_hashtag_and_a_place_after_near():
+    text = ("The crew shot on location near Pucón for three months.\n\n"
+            "Three months in the ash. Worth it. #AshMeridian\n\n"
+            "Co-star Dario Ruiz plays a helicopter pilot.")
+    found = entities_of(text)
+    assert not any("\n" in name or "AshMeridian" in name for name in found)
+    assert found.get("Pucón") == "PLACE"
+    assert found.get("Dario Ruiz") == "PERSON"

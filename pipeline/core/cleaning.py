@@ -245,8 +245,22 @@ def _body_blocks(body: etree._Element) -> list[str]:
     for element in body:
         if element.tag == "graphic":
             continue
-        blocks.extend(_collect(element))
+        blocks.extend(block for block in _collect(element) if not _is_link_furniture(block))
     return blocks
+
+
+# Paragraphs a CMS puts between the article's own: "Related: The 25 best …", "READ MORE: …".
+_LINK_FURNITURE = re.compile(
+    r"^\s*(?:related(?:\s+(?:stories|coverage|articles?|content|reading))?|read\s+(?:more|also|next)|also\s+read|"
+    r"see\s+also|more\s+(?:on\s+this|from\s+\w+)|recommended|trending|watch|listen|sign\s+up|subscribe|"
+    r"don[’']t\s+miss|you\s+may\s+also\s+like)\s*[:|»›>—–-]",
+    re.IGNORECASE,
+)
+
+
+def _is_link_furniture(block: str) -> bool:
+    plain = block.replace(_ITALIC_OPEN, "").replace(_ITALIC_CLOSE, "")
+    return bool(_LINK_FURNITURE.match(plain)) and len(plain.split()) <= 25
 
 
 def _strip_italic_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:

@@ -449,7 +449,8 @@ def possessive_titles(text: str, owners: Iterable[_Span]) -> list[_Span]:
 def corporate_orgs(text: str) -> list[_Span]:
     """Capitalized names ending in a corporate word: Orbit Films, Marlow Pictures, Northlight Media."""
     suffixes = "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w'’])((?:[A-Z][\w&'’.-]*\s+){{1,3}}(?:{suffixes}))(?![\w])")
+    # Words of one name stand on one line, and "Co-star" is no company.
+    pattern = re.compile(rf"(?<![\w'’#@])((?:[A-Z][\w&'’.-]*[ \t]+){{1,3}}(?:{suffixes}))(?![\w-])")
     spans = []
     for match in pattern.finditer(text):
         start, end = match.start(1), match.end(1)
@@ -483,8 +484,8 @@ _BODY_WORDS = ("Society", "Academy", "Association", "Institute", "Guild", "Feder
                "University", "Museum", "Council", "Union", "Bank", "Bureau", "Board", "College", "School", "Office",
                "League", "Alliance", "Federation", "Church", "Order", "Commission", "Court", "Library", "Archive")
 _BODY_OF = re.compile(
-    rf"(?<![\w'’])(?:[A-Z][\w'’.-]*\s+){{0,3}}(?:{'|'.join(_BODY_WORDS)})\s+of\s+(?:the\s+)?"
-    r"[A-Z][\w'’-]*(?:\s+(?:and\s+|&\s+)?[A-Z][\w'’-]*){0,3}(?![\w])"
+    rf"(?<![\w'’#@])(?:[A-Z][\w'’.-]*[ \t]+){{0,3}}(?:{'|'.join(_BODY_WORDS)})[ \t]+of[ \t]+(?:the[ \t]+)?"
+    r"[A-Z][\w'’-]*(?:[ \t]+(?:and[ \t]+|&[ \t]+)?[A-Z][\w'’-]*){0,3}(?![\w])"
 )
 
 
@@ -538,6 +539,8 @@ def ner_spans(doc, text: str) -> list[_Span]:
             continue
         if re.match(r"(?:I|We|You|They|He|She|It|That|There)[’'](?:m|re|s|ll|ve|d)\b", phrase):
             continue  # "I’m Switzerland": a clause, not a name
+        if "\n" in phrase or text[start - 1:start] in ("#", "@"):
+            continue  # a span across paragraphs, or a hashtag or handle
         if phrase.casefold() in AWARD_NAMES or phrase.casefold().removeprefix("the ") in AWARD_NAMES:
             continue
         # "won the Golden Lantern", "took home the Silver Shell": what is won is a prize, none of our types.
@@ -554,6 +557,12 @@ def ner_spans(doc, text: str) -> list[_Span]:
         if entity_type in ("PERSON", "ORG") and re.search(
                 r"\b(?:coast|city|county|state|town|village|region|province|shores|outskirts|streets|island|port)\s+of\s+$",
                 text[max(0, start - 16):start], re.IGNORECASE):
+            entity_type = "PLACE"
+        # "on location near Pucón": a one-word "person" after a preposition of place that the
+        # gazetteer knows and that is no given name is the place.
+        if entity_type == "PERSON" and " " not in text[start:end] and text[start:end] in place_names() \
+                and given_name_gender(text[start:end]) is None \
+                and re.search(r"\b(?:in|near|outside|from|to)\s+$", text[max(0, start - 8):start]):
             entity_type = "PLACE"
         # "she grew up in Accra": a one-word "company" right after "in" that the gazetteer knows is a place.
         # Not after "from" or "at": studios share names with cities ("a film from Paramount").
