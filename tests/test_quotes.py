@@ -209,3 +209,12 @@ def test_quotes_inside_a_quote_go_to_the_clause_subject_and_to_i():
     quotes = dict(quotes_of(text))
     assert quotes["Lorna, have you fixed the budget yet?"] == "Kenji Arato"
     assert quotes["Kenji, I'm working on it."] == "Lorna Kask"
+
+
+def test_they_is_a_group_unless_the_sentence_before_opens_with_a_person():
+    group = ("Port director Graham Whitby left early. Officials at the port met the union on Monday. "
+             '"We are disappointed," they said.')
+    assert quotes_of(group) == [("We are disappointed,", None)]
+    person = ("Robin Ashe, who uses they/them pronouns, plays the lead. "
+              '"I wanted the part the moment I read it," they said.')
+    assert quotes_of(person) == [("I wanted the part the moment I read it,", "Robin Ashe")]

@@ -320,7 +320,15 @@ class _Resolver:
                     return inside[-1]
             # A pronoun subject points back past its own sentence: "In an interview with
             # Collider's own Perri Nemiroff, he said" is not Nemiroff speaking.
-            return self.subject_before(_sentence_start(self.text, who_start, 0), pronoun=lowered)
+            sentence_start = _sentence_start(self.text, who_start, 0)
+            if lowered == "they":
+                # "they" is a group more often than one person ("Officials … ‘…,’ they said"): only a
+                # sentence right before that opens with a person's name gives it a speaker.
+                previous = _sentence_start(self.text, max(0, sentence_start - 2), 0)
+                subject = self.subject_before(sentence_start, window_start=previous)
+                opens = subject is not None and not self.text[previous:subject.start].strip(" \n“”\"‘’'")
+                return subject if opens else None
+            return self.subject_before(sentence_start, pronoun=lowered)
         words = re.findall(r"[\w’'-]+", who_clean)
         if words and words[0].casefold() in {"the", "a", "an", "his", "her", "their", "its"}:
             # "a Streamline spokesperson", "a spokesperson for Streamline"
