@@ -238,3 +238,12 @@ def test_no_company_across_paragraphs_or_from_a_hashtag_and_a_place_after_near()
     assert not any("\n" in name or "AshMeridian" in name for name in found)
     assert found.get("Pucón") == "PLACE"
     assert found.get("Dario Ruiz") == "PERSON"
+
+
+def test_a_surname_before_jr_is_the_surname():
+    text = ("Transit chair Margaret J. McAllister Jr. spoke on Thursday. McAllister said fares would rise. "
+            "At the Q&A, nobody asked about it.")
+    found = entities_of(text)
+    assert "McAllister" in aliases_of(text, "Margaret J. McAllister Jr.")
+    assert "McAllister" not in found and "Jr." not in found
+    assert "Q&A" not in found

@@ -489,6 +489,8 @@ _BODY_OF = re.compile(
 )
 
 
+# Capitalized film-news words the model takes for companies: formats and crafts, not names.
+_NOT_NAMES = frozenset({"q&a", "q & a", "faq", "vfx", "cgi", "imax", "3d", "4k", "hdr", "ama", "bts"})
 _SUFFIXES_RE = "|".join(re.escape(suffix) for suffix in sorted(ORG_SUFFIXES, key=len, reverse=True))
 _ORG_SUFFIX_AFTER = re.compile(rf"\s+(?:{_SUFFIXES_RE})(?![\w])")
 _ORG_SUFFIX_SOON_AFTER = re.compile(rf"\s+(?:[A-Z][\w'’-]*\s+)?(?:{_SUFFIXES_RE})(?![\w])")
@@ -539,6 +541,8 @@ def ner_spans(doc, text: str) -> list[_Span]:
             continue
         if re.match(r"(?:I|We|You|They|He|She|It|That|There)[’'](?:m|re|s|ll|ve|d)\b", phrase):
             continue  # "I’m Switzerland": a clause, not a name
+        if phrase.casefold() in _NOT_NAMES:
+            continue
         if "\n" in phrase or text[start - 1:start] in ("#", "@"):
             continue  # a span across paragraphs, or a hashtag or handle
         if phrase.casefold() in AWARD_NAMES or phrase.casefold().removeprefix("the ") in AWARD_NAMES:
@@ -686,12 +690,12 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
     for name in people:
-        for form in (name, name.split()[-1]):
+        for form in (name, surname_of(name)):
             for at in _find_all(text, form):
                 spans.append(_Span(at, at + len(form), "PERSON", "known_person", KNOWN_PERSON, "PERSON"))
     spans += _misspelt_surnames(text, people)
     # "Brightwater" after "Brightwater Pictures": the company without its corporate word.
-    surnames = {p.split()[-1] for p in people}
+    surnames = {surname_of(p) for p in people}
     for org in corporate:
         words = text[org.start:org.end].split()
         head = " ".join(words[:-1])
@@ -728,7 +732,7 @@ _PLACE_PREPOSITIONS = frozenset("in of from to near outside at across around int
 
 def _misspelt_surnames(text: str, people: set[str]) -> list[_Span]:
     """Capitalized words that are a known surname misspelt ("Ortis" for Ortiz), which NER often skips."""
-    surnames = {p.split()[-1] for p in people if len(p.split()[-1]) >= 5}
+    surnames = {surname_of(p) for p in people if len(surname_of(p)) >= 5}
     spans = []
     for match in re.finditer(r"(?<![\w'’])[A-Z][a-z]{4,}(?![\w])", text):
         word = match.group()
@@ -961,6 +965,17 @@ def _org_context(text: str, end: int) -> bool:
 _HONORIFICS = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.?\s+")
 
 
+_GENERATIONAL = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def surname_of(name: str) -> str:
+    """The family name: the last word, before any "Jr." or "III" ("Margaret J. McAllister Jr." -> McAllister)."""
+    words = name.replace(",", " ").split()
+    while len(words) > 1 and words[-1].casefold() in _GENERATIONAL:
+        words.pop()
+    return words[-1] if words else name
+
+
 def _canonical_person(phrase: str) -> str:
     return _HONORIFICS.sub("", " ".join(phrase.split()))
 
@@ -979,7 +994,7 @@ def _match_person(phrase: str, full_people: list[str], allow_first_name: bool, p
         return tails[0] if len(tails) == 1 else None
     token = words[0]
     folded = token.casefold()
-    by_surname = [p for p in full_people if p.split()[-1].casefold() == folded]
+    by_surname = [p for p in full_people if surname_of(p).casefold() == folded]
     if by_surname:
         # Two people share the surname ("Cross's widow, Marian Cross" after "Alan Cross"): the one named
         # most recently before this mention, else the first named after it.
@@ -995,8 +1010,8 @@ def _match_person(phrase: str, full_people: list[str], allow_first_name: bool, p
             return by_first[0]
     # Misspelt surnames ("Rodriquez"): close in spelling, same initial, long enough to be sure.
     if len(token) >= 5:
-        close = [p for p in full_people if p.split()[-1][0].casefold() == folded[0]
-                 and fuzz.ratio(p.split()[-1].casefold(), folded) >= 80]
+        close = [p for p in full_people if surname_of(p)[0].casefold() == folded[0]
+                 and fuzz.ratio(surname_of(p).casefold(), folded) >= 80]
         if len(close) == 1:
             return close[0]
     return None

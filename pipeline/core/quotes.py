@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .entities import is_title_case
+from .entities import is_title_case, surname_of
 from .given_names import may_refer_to
 from .lexicon import (
     NOT_A_TITLE,
@@ -492,9 +492,9 @@ def _attribute_after(text, quote, close_at, p_end, resolver):
 
 
 def _by_name(resolver: _Resolver, who: str) -> Mention | None:
-    last = who.split()[-1].rstrip(",.").casefold()
+    last = surname_of(who.rstrip(",.")).rstrip(",.").casefold()
     for m in reversed(resolver.mentions):
-        if m.entity_type == "PERSON" and m.name.split()[-1].casefold() == last:
+        if m.entity_type == "PERSON" and surname_of(m.name).casefold() == last:
             return m
     return None
 
