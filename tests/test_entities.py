@@ -247,3 +247,9 @@ def test_a_surname_before_jr_is_the_surname():
     assert "McAllister" in aliases_of(text, "Margaret J. McAllister Jr.")
     assert "McAllister" not in found and "Jr." not in found
     assert "Q&A" not in found
+
+
+def test_prizes_named_like_people_are_not_people():
+    text = "Eighteen films will compete for the festival's top prize, the Aurora Award, in Bergen."
+    found = entities_of(text)
+    assert "Aurora Award" not in found and "the Aurora Award" not in found

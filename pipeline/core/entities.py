@@ -489,6 +489,7 @@ _BODY_OF = re.compile(
 )
 
 
+_PRIZE_WORDS = frozenset({"award", "awards", "prize", "prizes", "medal", "trophy", "cup", "globe", "globes", "lion", "bear"})
 # Capitalized film-news words the model takes for companies: formats and crafts, not names.
 _NOT_NAMES = frozenset({"q&a", "q & a", "faq", "vfx", "cgi", "imax", "3d", "4k", "hdr", "ama", "bts"})
 _SUFFIXES_RE = "|".join(re.escape(suffix) for suffix in sorted(ORG_SUFFIXES, key=len, reverse=True))
@@ -543,6 +544,8 @@ def ner_spans(doc, text: str) -> list[_Span]:
             continue  # "I’m Switzerland": a clause, not a name
         if phrase.casefold() in _NOT_NAMES:
             continue
+        if phrase.split()[-1].casefold() in _PRIZE_WORDS and entity_type != "ORG":
+            continue  # "the Aurora Award", "the Golden Gull Prize": a prize, none of our types
         if "\n" in phrase or text[start - 1:start] in ("#", "@"):
             continue  # a span across paragraphs, or a hashtag or handle
         if phrase.casefold() in AWARD_NAMES or phrase.casefold().removeprefix("the ") in AWARD_NAMES:
@@ -831,6 +834,7 @@ def _given_name_pairs(text: str, ner: Sequence[_Span], titles: Iterable[str]) ->
         if given_name_gender(first) not in ("male", "female") or first in _CALENDAR_WORDS:
             continue
         if last.casefold() in STOP_WORDS or last in _CALENDAR_WORDS or last in ORG_SUFFIXES or last.casefold() in _PLACE_HEADS \
+                or last.casefold() in _PRIZE_WORDS \
                 or last.casefold() in ROLE_NOUNS or last.casefold() in TITLE_MINOR_WORDS:
             continue
         if _ORG_SUFFIX_SOON_AFTER.match(text, end):
