@@ -218,3 +218,18 @@ def test_they_is_a_group_unless_the_sentence_before_opens_with_a_person():
     person = ("Robin Ashe, who uses they/them pronouns, plays the lead. "
               '"I wanted the part the moment I read it," they said.')
     assert quotes_of(person) == [("I wanted the part the moment I read it,", "Robin Ashe")]
+
+
+def test_a_job_introducing_a_quote_paragraph_an_inverted_said_and_a_statement_that_reads():
+    text = ("Education Minister Farah Qadir announced the closures on Wednesday.\n\n"
+            "The minister was unrepentant when she was asked about the closures:\n\n"
+            "\"I was not elected to protect buildings.\"\n\n"
+            "Said Colm Brady, head teacher at one of the schools: \"She has never set foot in this school.\"\n\n"
+            "The National Teachers' Union said in a statement that the plan was wrong. "
+            "\"This is a budget decision dressed up as an education policy,\" the statement read.")
+    found = [(quote, (speaker or "").removeprefix("The ")) for quote, speaker in quotes_of(text)]
+    assert found == [
+        ("I was not elected to protect buildings.", "Farah Qadir"),
+        ("She has never set foot in this school.", "Colm Brady"),
+        ("This is a budget decision dressed up as an education policy,", "National Teachers' Union"),
+    ]

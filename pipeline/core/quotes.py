@@ -41,7 +41,7 @@ DOUBLE_MARKS = {"“", "”", '"', "«", "»"}
 SINGLE_MARKS = {"‘", "’", "'"}
 
 # Cues that attribute speech; "according to" is handled on its own.
-CUE_WORDS = SPEECH_VERBS | {"writing", "wrote", "tweeted", "posted", "according"}
+CUE_WORDS = SPEECH_VERBS | {"writing", "wrote", "tweeted", "posted", "according", "read", "reads"}
 # "directed by X" introduces X as the director, and so on.
 _CREDIT_ROLES = {"directed": "director", "produced": "producer", "written": "writer", "created": "creator",
                  "starring": "star", "hosted": "host", "narrated": "narrator"}
@@ -341,9 +341,14 @@ class _Resolver:
                 return self._spokesperson_org(end, end)
             role = words[-1].casefold()
             if role in SPOKESPERSON_NOUNS:
-                # "the spokesperson said" after "A Brightwater spokesperson added …": the same organisation.
+                # "the spokesperson said" after "A Brightwater spokesperson added …": the same organisation;
+                # "the statement read" after "The union said in a statement …": the one that issued it.
                 for match in reversed(list(re.finditer(rf"\b{re.escape(words[-1])}\b", self.text[:who_start]))):
                     org = self._spokesperson_org(match.start(), match.end())
+                    if org is None and role == "statement":
+                        opening = _sentence_start(self.text, match.start(), 0)
+                        org = next((m for m in self.mentions if m.entity_type == "ORG" and opening <= m.start < match.start()
+                                    and not self.text[opening:m.start].strip(" “\"‘'").casefold().removeprefix("the").strip()), None)
                     if org is not None:
                         return org
                 return None
@@ -509,6 +514,12 @@ def _attribute_before(text, quote, p_start, resolver):
     # sentence whose own verb attributes it ("told the Ledger Review that he hoped …").
     if not quote.is_partial and not re.search(r"[,:]\s*$", before) and not re.search(rf"\b(?:{_CUE_RE})\s*$", before):
         return None
+    # "Said Colm Brady, head teacher at the school: “…”": the cue opens the sentence and the speaker follows it.
+    inverted = re.match(rf"\s*(?P<cue>Said|Says|Added|Wrote|Explained)\s+(?P<who>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){{0,3}})", before)
+    if inverted:
+        mention = resolver.resolve(inverted.group("who"), sentence_start + inverted.start("who"), quote.start)
+        if mention is not None:
+            return mention, inverted.group("cue").casefold(), "cue_before"
     match = None
     for candidate in re.finditer(rf"\b(?P<cue>{_CUE_RE})\b", before):
         match = candidate
@@ -576,7 +587,8 @@ def _introduced_before(text, quote, paragraphs, resolver):
     if near:
         mention = resolver.resolve(near.group("who"), last_sentence_start + near.start("who"), cue_at)
     if mention is None:
-        mention = resolver.subject_before(cue_at, window_start=last_sentence_start)
+        mention = _sentence_subject(text, last_sentence_start, cue_at, resolver) \
+            or resolver.subject_before(cue_at, window_start=last_sentence_start)
     return (mention, cue.group("cue").casefold()) if mention else None
 
 
@@ -598,9 +610,17 @@ def _after_sentence_about_someone(text, quote, p_start, resolver):
     sentence = text[sentence_start:quote.start - 1]
     if re.search(r"[“”\"]", sentence):
         return None  # the sentence before is itself a quote, or holds one: its speaker was settled there
+    return _sentence_subject(text, sentence_start, quote.start - 1, resolver)
+
+
+def _sentence_subject(text, sentence_start, end, resolver):
+    """Who the sentence from ``sentence_start`` to ``end`` is about: its opening pronoun, its
+    "the producer"-style job, or the first person it names near its start (after any leading
+    "Asked about …," clause)."""
+    sentence = text[sentence_start:end]
     lead = _LEADING_CLAUSE.match(sentence)
     rest_start = sentence_start + (lead.end() if lead else 0)
-    rest = text[rest_start:quote.start - 1]
+    rest = text[rest_start:end]
     opening = re.match(r"(?:(?P<pronoun>he|she|He|She)\b|(?P<described>(?:[Tt]he|[Aa]n?)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]+)\s+(?=[a-z]))", rest)
     if opening and opening.group("pronoun"):
         return resolver.resolve(opening.group("pronoun"), rest_start, rest_start)
@@ -609,7 +629,7 @@ def _after_sentence_about_someone(text, quote, p_start, resolver):
         if words[-1].casefold() in ROLE_NOUNS or re.fullmatch(r"\d+-year-old", words[-1]):
             return resolver.resolve(opening.group("described"), rest_start, rest_start)
         return None
-    subject = resolver.subject_before(quote.start - 1, window_start=rest_start)
+    subject = resolver.subject_before(end, window_start=rest_start)
     if subject is not None and subject.start - rest_start <= 40:
         return subject
     return None
