@@ -253,3 +253,17 @@ def test_prizes_named_like_people_are_not_people():
     text = "Eighteen films will compete for the festival's top prize, the Aurora Award, in Bergen."
     found = entities_of(text)
     assert "Aurora Award" not in found and "the Aurora Award" not in found
+
+
+def test_surname_particles_and_the_main_person_of_a_shared_surname():
+    text = ("Lantern Road acquired Luca van der Berg's drama for $9 million. Van der Berg wrote the script with his "
+            "sister, Eva van der Berg. Rival distributor Greyhound 9 picked up a documentary. "
+            "Lantern Road co-president Ada Nwosu confirmed the deal.")
+    mentions = extract_entity_mentions([("a", text, [], None)], DEFAULT_SPACY_MODEL)["a"]
+    found = {m.name: m.entity_type for m in mentions}
+    assert found["Luca van der Berg"] == "PERSON" and found["Eva van der Berg"] == "PERSON"
+    assert "van der Berg" not in found and "Van der Berg" not in found
+    bare = [m.name for m in mentions if m.text == "Van der Berg"]
+    assert bare == ["Luca van der Berg"]
+    assert found["Greyhound 9"] == "ORG"
+    assert found["Lantern Road"] == "ORG"

@@ -474,12 +474,21 @@ def corporate_orgs(text: str) -> list[_Span]:
         if text[start:start + 4] == "The ":
             start += 4
         spans.append(_Span(start, match.end(), "ORG", "corporate_name", RULE_ORG))
+    # "rival distributor Greyhound 9", "streamer Corvid": a name right after a kind of company.
+    for match in _KIND_NAMED.finditer(text):
+        start, end = match.start(1), _strip_possessive(text, match.start(1), match.end(1))
+        if text[start:end] not in _CALENDAR_WORDS and not text[start:end].startswith(("The ", "A ")):
+            spans.append(_Span(start, end, "ORG", "corporate_name", RULE_ORG))
     # "Disney+", "Apple TV+": a streamer's name ends in a plus.
     for match in re.finditer(r"(?<![\w'’])[A-Z][\w]*(?:\s+[A-Z][\w]*)?\+(?![\w+])", text):
         spans.append(_Span(match.start(), match.end(), "ORG", "corporate_name", RULE_ORG))
     return spans
 
 
+_KIND_NAMED = re.compile(
+    r"\b(?:distributor|studio|streamer|network|broadcaster|banner|exhibitor|outfit|shingle|production\s+company|sales\s+company)"
+    r"[ \t]+([A-Z][\w&'’.+-]*(?:[ \t]+(?:[A-Z][\w&'’.+-]*|\d+)){0,3})"
+)
 _BODY_WORDS = ("Society", "Academy", "Association", "Institute", "Guild", "Federation", "Ministry", "Department",
                "University", "Museum", "Council", "Union", "Bank", "Bureau", "Board", "College", "School", "Office",
                "League", "Alliance", "Federation", "Church", "Order", "Commission", "Court", "Library", "Archive")
@@ -693,7 +702,8 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
     for name in people:
-        for form in (name, surname_of(name)):
+        family = surname_of(name)
+        for form in {name, family, family[:1].upper() + family[1:]}:
             for at in _find_all(text, form):
                 spans.append(_Span(at, at + len(form), "PERSON", "known_person", KNOWN_PERSON, "PERSON"))
     spans += _misspelt_surnames(text, people)
@@ -911,8 +921,9 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
                 full_people.append(name)
                 introduced_at[name] = span.start
     # A longer form of the same person ("Jon Landau Jr.", "Robert De Niro") absorbs the shorter one.
+    # ("Van der Berg" opening a sentence is the tail of "Luca van der Berg" too.)
     full_people = [p for p in full_people
-                   if not any(q != p and (q.startswith(p + " ") or q.endswith(" " + p)) for q in full_people)]
+                   if not any(q != p and (q.startswith(p + " ") or q.casefold().endswith(" " + p.casefold())) for q in full_people)]
 
     # Titles: short forms and variants grouped under their fullest spelling.
     title_names = _group_titles([phrase for span, phrase in zip(spans, surface) if span.entity_type == "TITLE"])
@@ -972,16 +983,37 @@ _HONORIFICS = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.?\s+")
 _GENERATIONAL = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "la", "le", "bin", "al", "ter"})
+
+
 def surname_of(name: str) -> str:
-    """The family name: the last word, before any "Jr." or "III" ("Margaret J. McAllister Jr." -> McAllister)."""
+    """The family name: the last word with its particles, before any "Jr." or "III"
+    ("Margaret J. McAllister Jr." -> McAllister, "Luca van der Berg" -> van der Berg)."""
     words = name.replace(",", " ").split()
     while len(words) > 1 and words[-1].casefold() in _GENERATIONAL:
         words.pop()
-    return words[-1] if words else name
+    if not words:
+        return name
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in _PARTICLES:
+        start -= 1
+    return " ".join(words[start:])
 
 
 def _canonical_person(phrase: str) -> str:
     return _HONORIFICS.sub("", " ".join(phrase.split()))
+
+
+def _first_named_before(candidates: list[str], position: int, introduced_at: dict[str, int]) -> str | None:
+    """Of people who share a surname, the one a bare surname means: the first named before it.
+    News style calls the story's main person by surname and the relative it brings in by full
+    name ("Luca van der Berg … his sister, Eva van der Berg … van der Berg said" is Luca), and a
+    surname before the second person is introduced can only mean the first ("Cross's widow,
+    Marian Cross" after "Alan Cross"). With nobody named before, the first named after."""
+    if not candidates:
+        return None
+    before = [p for p in candidates if introduced_at.get(p, 0) < position]
+    return min(before or candidates, key=lambda p: introduced_at.get(p, 0))
 
 
 def _match_person(phrase: str, full_people: list[str], allow_first_name: bool, position: int = 0,
@@ -989,24 +1021,20 @@ def _match_person(phrase: str, full_people: list[str], allow_first_name: bool, p
     words = _canonical_person(phrase).split()
     if not full_people or not words:
         return None
+    introduced_at = introduced_at or {}
     if len(words) >= 2:
         name = " ".join(words)
         if name in full_people:
             return name
-        # "De Niro" for "Robert De Niro": the tail of exactly one full name.
-        tails = [p for p in full_people if p.endswith(" " + name)]
-        return tails[0] if len(tails) == 1 else None
+        # "De Niro" for "Robert De Niro", "Van der Berg" for "Luca van der Berg": the tail of a full
+        # name; of several, chosen as for a bare surname below.
+        tails = [p for p in full_people if p.casefold().endswith(" " + name.casefold())]
+        return _first_named_before(tails, position, introduced_at)
     token = words[0]
     folded = token.casefold()
-    by_surname = [p for p in full_people if surname_of(p).casefold() == folded]
+    by_surname = [p for p in full_people if folded in (surname_of(p).casefold(), p.split()[-1].casefold())]
     if by_surname:
-        # Two people share the surname ("Cross's widow, Marian Cross" after "Alan Cross"): the one named
-        # most recently before this mention, else the first named after it.
-        introduced_at = introduced_at or {}
-        before = [p for p in by_surname if introduced_at.get(p, 0) < position]
-        if before:
-            return max(before, key=lambda p: introduced_at.get(p, 0))
-        return min(by_surname, key=lambda p: introduced_at.get(p, 0))
+        return _first_named_before(by_surname, position, introduced_at)
     if allow_first_name:
         first = NICKNAMES.get(folded, folded)
         by_first = [p for p in full_people if p.split()[0].casefold() in (folded, first)]

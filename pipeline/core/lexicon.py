@@ -96,6 +96,8 @@ ORG_CUES_AFTER = (
     " spokesperson", " spokeswoman", " spokesman", " representative", " rep ", " executives", " executive",
     " chief", " ceo", " chairman", " chairwoman", " president", " board", " shareholders", " stock", " shares",
     " has renewed", " renewed", " announced", " greenlit", " greenlights", " acquired", " acquires",
+    " co-president", " co-presidents", " co-chair", " co-founder", " founder", " co-ceo", " acquiring", " bought",
+    " picked up", " landed world rights", " landed rights",
 )
 
 # Nouns that introduce a title written without quotes or italics, as trade
