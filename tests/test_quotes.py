@@ -233,3 +233,9 @@ def test_a_job_introducing_a_quote_paragraph_an_inverted_said_and_a_statement_th
         ("She has never set foot in this school.", "Colm Brady"),
         ("This is a budget decision dressed up as an education policy,", "National Teachers' Union"),
     ]
+
+
+def test_a_sentence_about_someone_that_hands_over_with_a_colon():
+    text = ("Local favorite Tomás Ibarrola finished second. Ibarrola was gracious: "
+            "“He was better today. I’ll see him next year.”")
+    assert quotes_of(text) == [("He was better today. I’ll see him next year.", "Tomás Ibarrola")]

@@ -526,6 +526,10 @@ def _attribute_before(text, quote, p_start, resolver):
     if match is None:
         statement = re.search(r"\bin\s+a\s+statement\b", before, re.IGNORECASE)
         if statement is None:
+            if re.search(r":\s*$", before) and not quote.is_partial:
+                # "Ibarra was gracious: “…”": a sentence about someone that hands over with a colon.
+                subject = _sentence_subject(text, sentence_start, open_at, resolver)
+                return (subject, None, "cue_before") if subject is not None else None
             return None
         cue_start, cue = sentence_start + statement.start(), "statement"
     else:
