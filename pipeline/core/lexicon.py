@@ -56,7 +56,8 @@ ORG_SUFFIXES = frozenset(
     """Films Pictures Studios Entertainment Media Productions Releasing Distribution
     Animation Network Networks Channel Television TV Records Music Group Inc Inc. LLC Ltd Ltd. Corp Corp. Co Co.
     Company Partners Capital Ventures Holdings Features Cinema Cinemas Theatres Theaters Press Publishing Games
-    Agency Foundation Academy Guild Association Institute Society Festival Awards Expo Convention Summit""".split()
+    Agency Foundation Academy Guild Association Institute Society Festival Awards Expo Convention Summit
+    Research Securities Analytics Consulting Labs Insights Advisors Associates""".split()
 )
 
 # Phrases that put an outlet (an organisation) right after them: "in an
