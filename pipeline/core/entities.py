@@ -760,8 +760,11 @@ def _misspelt_surnames(text: str, people: set[str]) -> list[_Span]:
 def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] = (), titles: Iterable[str] = ()) -> set[str]:
     """Full names NER typed PERSON, plus multi-word names it typed otherwise whose
     first or last word it typed PERSON elsewhere ("Idris Mbeki" as a place, "Idris" as a person)."""
+    titles = set(titles)
     phrases = [(text[s.start:s.end], s) for s in ner]
     single_people = {p for p, s in phrases if s.entity_type == "PERSON" and len(p.split()) == 1}
+    full_people = [s for p, s in phrases if s.entity_type == "PERSON" and len(p.split()) >= 2]
+    other_typed = " ".join(p for p, s in phrases if s.entity_type in ("ORG", "PLACE", "TITLE"))
     maker_spans = {(m.start, m.end) for m in makers}
     people = set()
     # "Ines Farrow has found …" missed by NER while "Farrow" alone is tagged: a capitalized word right
@@ -779,10 +782,9 @@ def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] =
             if first.casefold() in NOT_A_TITLE or first.casefold() in TITLE_MINOR_WORDS or first.casefold() in ROLE_NOUNS \
                     or first in _CALENDAR_WORDS or first in ORG_SUFFIXES or first.casefold() in SECTION_LABELS:
                 continue
-            if not re.search(rf"\b{re.escape(first)}\b", " ".join(p for p, s in phrases if s.entity_type in ("ORG", "PLACE", "TITLE"))):
+            if not re.search(rf"\b{re.escape(first)}\b", other_typed):
                 people.add(f"{first} {single}")
     people |= _given_name_pairs(text, [s for _, s in phrases], titles)
-    titles = set(titles)
     people |= _described_people(text, ner, titles)
     for phrase, span in phrases:
         words = phrase.split()
@@ -793,7 +795,7 @@ def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] =
         if span.entity_type == "PERSON" or (
             span.entity_type in ("PLACE", "ORG") and words[-1] not in ORG_SUFFIXES
             and (words[0] in single_people or words[-1] in single_people or _after_role_noun(text, span.start)
-                 or (span.start, span.end) in maker_spans or _looks_like_a_person(text, span, phrases))
+                 or (span.start, span.end) in maker_spans or _looks_like_a_person(text, span, full_people))
         ):
             people.add(_canonical_person(phrase))
     return people
@@ -867,7 +869,7 @@ _PLACE_HEADS = frozenset(
 )
 
 
-def _looks_like_a_person(text: str, span: _Span, phrases: list[tuple[str, _Span]]) -> bool:
+def _looks_like_a_person(text: str, span: _Span, full_people: Sequence[_Span]) -> bool:
     """A name NER typed as a place or company that reads as a person's.
 
     It opens with a given name ("June Okafor", "Carla Mendes") and ends in no
@@ -887,8 +889,7 @@ def _looks_like_a_person(text: str, span: _Span, phrases: list[tuple[str, _Span]
             return False
     if given_name_gender(words[0]) in ("male", "female"):
         return True
-    people = [s for _, s in phrases if s.entity_type == "PERSON" and len(text[s.start:s.end].split()) >= 2]
-    for person in people:
+    for person in full_people:
         between = text[person.end:span.start] if person.end <= span.start else text[span.end:person.start]
         if between in (" and ", ", "):
             return True
