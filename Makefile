@@ -7,7 +7,7 @@ DB ?= data/film_news.duckdb
 INPUT ?= data/raw
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install run test ui benchmark docs clean
+.PHONY: install browser run test ui benchmark docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,17 @@ $(DAGSTER_HOME)/dagster.yaml: Makefile $(STAMP)
 run: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/film-news run --input $(INPUT) --db $(DB)
 
-test: install
+# Debian's chromium and chromium-driver drive the browser test of the Dagster UI (no browser
+# download: the test uses the system's). Installed here so `make test` works on a fresh machine.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  sudo_cmd=""; [ "$$(id -u)" -ne 0 ] && sudo_cmd="sudo"; \
+	  echo "installing Debian's chromium and chromium-driver for the UI test"; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -q --no-install-recommends chromium chromium-driver; \
+	fi
+
+test: install browser
 	$(BIN)/python -m pytest -q
 
 # The Dagster UI and the daemon (so the nightly schedule and sensor run) on http://127.0.0.1:3000

@@ -66,7 +66,7 @@ def _run(args: argparse.Namespace) -> int:
                 cause = error.cause.message.strip() if error and error.cause else (error.message.strip() if error else "")
                 print(f"  {event.step_key}: {cause}", file=sys.stderr)
         return 1
-    failed_checks = [e.asset_check_evaluation_data for e in result.get_asset_check_evaluations() if not e.passed]
+    failed_checks = [evaluation for evaluation in result.get_asset_check_evaluations() if not evaluation.passed]
 
     con = warehouse.connect(database, read_only=True)
     try:
@@ -117,9 +117,31 @@ def _print_summary(con, database: Path, result, failed_checks) -> None:
              "join articles a using (article_id) where q.parent_quote_id is null "
              "order by a.published_date desc nulls last, q.article_id, q.start_char limit 8"), max_width=90))
     if failed_checks:
-        print("\nFailed checks:")
-        for check in failed_checks:
-            print(f"  {check.asset_key.to_user_string()}: {check.check_name}")
+        print(describe_failed_checks(failed_checks), file=sys.stderr)
+
+
+# Metadata keys the checks use for "how many rows are wrong", most specific first.
+_PROBLEM_COUNT_KEYS = ("problem_rows", "failures", "files_unaccounted", "rejected_without_reason")
+
+
+def describe_failed_checks(failed_checks) -> str:
+    """The failed asset checks as a list a person can act on: check, asset, how many rows, a sample.
+
+    Reads only the fields every ``AssetCheckEvaluation`` has (asset key, check name,
+    description, metadata), so a check of any shape is reported, never a traceback.
+    """
+    lines = [f"\nfilm-news: {len(failed_checks)} asset check(s) failed; the rows are landed, look at these problems:"]
+    for check in sorted(failed_checks, key=lambda c: (c.asset_key.to_user_string(), c.check_name)):
+        metadata = {key: getattr(value, "value", value) for key, value in (check.metadata or {}).items()}
+        count = next((metadata[key] for key in _PROBLEM_COUNT_KEYS if isinstance(metadata.get(key), int) and metadata[key]), None)
+        problem = f"{count} problem row(s)" if count is not None else "failed"
+        lines.append(f"  - {check.check_name} on {check.asset_key.to_user_string()}: {problem}")
+        if check.description:
+            lines.append(f"      {check.description}")
+        sample = metadata.get("sample") or metadata.get("failure_sample")
+        if isinstance(sample, str) and sample.strip():
+            lines.extend(f"      {row}" for row in sample.strip().splitlines()[:7])
+    return "\n".join(lines)
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -182,9 +204,12 @@ def _run_query(snapshot: Path, query: str, max_rows: int) -> int:
 
     import duckdb
 
+    from . import warehouse
+
     # A fresh connection per statement: each one sees the newest published run.
+    # It is sealed: no statement can write, attach, export or read another file.
     try:
-        con = duckdb.connect(str(snapshot), read_only=True)
+        con = warehouse.connect(snapshot, read_only=True, lock_timeout=0)
     except duckdb.Error as error:
         print(f"film-news: cannot open {snapshot}: {error}", file=sys.stderr)
         return 1
@@ -196,8 +221,9 @@ def _run_query(snapshot: Path, query: str, max_rows: int) -> int:
         return 0
     except duckdb.Error as error:
         message = str(error).splitlines()[0]
-        if "read-only" in message.casefold():
-            message += " (the published data is read-only: it is rebuilt by `film-news run`)"
+        if "read-only" in message.casefold() or isinstance(error, duckdb.PermissionException) \
+                or "cannot change configuration" in message.casefold():
+            message += " (the published data is read-only and this prompt reads nothing else: it is rebuilt by `film-news run`)"
         print(f"film-news: {message}", file=sys.stderr)
         return 1
     finally:

@@ -154,12 +154,27 @@ SOURCE_FILE_COLUMNS = ["relative_path", "source_path", "size", "mtime_ns", "file
 INGEST_TABLES = ("articles", "rejected_documents", "source_files", "article_lsh_bands")
 
 
+# A read-only connection must not be a way to write: DuckDB's read_only flag
+# protects only the opened file, while ATTACH … (READ_WRITE), COPY … TO,
+# EXPORT DATABASE, read_text() and INSTALL/LOAD reach any file the user can.
+# With external access off nothing outside the opened file is touched, and the
+# locked configuration stops a later SET from switching it back on.
+READ_ONLY_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
 def connect(database_path: str | Path, read_only: bool = False, lock_timeout: float = 120.0) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, waiting up to ``lock_timeout`` seconds while another run holds its lock.
 
     DuckDB lets one process write a file at a time (and no other process even
     read it meanwhile); runs queue behind each other here instead of failing,
-    and readers use the published snapshot (see ``publish_snapshot``).
+    and readers use the published snapshot (see ``publish_snapshot``). A
+    read-only connection is sealed (``READ_ONLY_CONFIG``): it can read the
+    opened database and nothing else.
     """
     path = Path(database_path)
     if not read_only:
@@ -168,7 +183,7 @@ def connect(database_path: str | Path, read_only: bool = False, lock_timeout: fl
     delay = 0.2
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=True, config=READ_ONLY_CONFIG) if read_only else duckdb.connect(str(path))
             break
         except duckdb.IOException as error:
             if "lock" not in str(error).casefold() or time.monotonic() > deadline:

@@ -117,3 +117,69 @@ def test_seed_article_lands_with_its_date_and_language(tmp_path, db_path):
         con.close()
     assert (published, language) == ("2023-11-28", "en")
     assert not text.lstrip().startswith("date")
+
+
+def test_a_failed_check_is_listed_with_its_problem_rows_and_exit_code_1(landing, db_path):
+    write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    assert film_news("run", "--input", str(landing), "--db", str(db_path)).returncode == 0
+    # Damage done outside the pipeline: a copy pointing at an article that does not exist.
+    con = duckdb.connect(str(db_path))
+    con.execute("update articles set duplicate_of = 'no-such-article'")
+    con.close()
+    done = film_news("run", "--input", str(landing), "--db", str(db_path))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "asset check(s) failed" in done.stderr
+    assert "articles_have_no_orphans on articles: 1 problem row(s)" in done.stderr
+    assert "duplicate_of names a missing article" in done.stderr
+
+
+SQL_ESCAPES = [
+    "ATTACH '{main}' AS w (READ_WRITE); DELETE FROM w.articles",
+    "COPY (SELECT 42 AS x) TO '{main}' (FORMAT csv)",
+    "COPY articles TO '{outside}' (FORMAT csv)",
+    "EXPORT DATABASE '{outside}'",
+    "INSTALL fts",
+    "LOAD fts",
+    "select * from read_text('/etc/passwd')",
+    "select * from read_csv('{main}')",
+    "SET enable_external_access = true; ATTACH '{main}' AS w (READ_WRITE); DELETE FROM w.articles",
+    "RESET enable_external_access; COPY (SELECT 42 AS x) TO '{main}' (FORMAT csv)",
+    "SET lock_configuration = false",
+    "DELETE FROM articles",
+    "DROP TABLE articles",
+]
+
+
+@pytest.fixture(scope="module")
+def published_warehouse(tmp_path_factory):
+    """One landed article and its published read copy, shared by the SQL-command tests."""
+    root = tmp_path_factory.mktemp("published")
+    landing, db_path = root / "landing", root / "warehouse" / "film_news.duckdb"
+    write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    done = film_news("run", "--input", str(landing), "--db", str(db_path))
+    assert done.returncode == 0, done.stderr
+    return db_path
+
+
+@pytest.mark.parametrize("statement", SQL_ESCAPES)
+def test_the_sql_command_cannot_change_any_file_or_read_outside_the_dataset(published_warehouse, tmp_path, statement):
+    from pipeline.warehouse import snapshot_path_for
+
+    db_path = published_warehouse
+    snapshot = snapshot_path_for(db_path)
+    before = {path: path.read_bytes() for path in (db_path, snapshot)}
+    outside = tmp_path / "exported"
+    done = film_news("sql", "--db", str(db_path), statement.format(main=db_path, outside=outside))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "root:" not in done.stdout
+    assert {path: path.read_bytes() for path in before} == before
+    assert not outside.exists()
+    assert count(snapshot, "articles") == 1
+
+
+def test_the_sql_command_still_answers_queries(published_warehouse):
+    done = film_news("sql", "--db", str(published_warehouse), "select count(*) as n from articles")
+    assert done.returncode == 0, done.stderr
+    assert "1" in done.stdout

@@ -26,9 +26,9 @@ ARTIFACTS = PROJECT / "artifacts" / "ui"
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
 if not (CHROMIUM and CHROMEDRIVER):
-    # CI installs Debian's chromium and chromium-driver (.ci/run): there a missing browser is a failure.
+    # `make test` installs Debian's chromium and chromium-driver: under CI a missing browser is a failure.
     if os.environ.get("CI"):
-        raise RuntimeError("the browser test needs Debian's chromium and chromium-driver; .ci/run installs them")
+        raise RuntimeError("the browser test needs Debian's chromium and chromium-driver; `make test` installs them")
     pytest.skip("Debian's chromium and chromium-driver are not installed", allow_module_level=True)
 
 LAUNCH_RUN = """
