@@ -15,7 +15,7 @@ titles as (
     group by m.article_id
 ),
 quote_counts as (
-    select article_id, count(*) as quotes from quotes group by article_id
+    select article_id, count(*) as quotes from quotes where kind = 'direct' group by article_id
 )
 select
     p.site,

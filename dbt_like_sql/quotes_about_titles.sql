@@ -6,6 +6,7 @@ select
     q.speaker,
     q.speaker_entity_id,
     q.text                as quote,
+    q.kind,
     q.is_partial,
     qt.link               as how_linked,
     a.published_date,

@@ -81,7 +81,7 @@ class MentionsSchema(pa.DataFrameModel):
     end_char: pl.Int32 = pa.Field(gt=0, description="Where it ends in articles.text (exclusive).")
     entity_type: str = pa.Field(isin=ENTITY_TYPES, description="PERSON, TITLE, ORG or PLACE.")
     entity_name: str = pa.Field(str_length={"min_value": 1}, description="The canonical name this mention was resolved to in its article.")
-    method: str = pa.Field(description="Which recognizer found it: ner (the statistical model); quoted_title, italic_title, colon_title, cue_title, appositive_title, possessive_title, sequel_title (title rules); corporate_name, outlet_cue (company rules); known_title, known_person, known_org, known_org_ner (a name established elsewhere in the article, found again); gazetteer (a place from GeoNames).")
+    method: str = pa.Field(description="Which recognizer found it: ner (the statistical model); quoted_title, italic_title, colon_title, cue_title, appositive_title, possessive_title, sequel_title (title rules); corporate_name, outlet_cue (company rules); known_title, known_person (a name established elsewhere in the article, found again); gazetteer (a place from GeoNames).")
 
     @pa.dataframe_check(description="a mention's span is its text's length")
     def span_matches_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -106,12 +106,12 @@ class EntitiesSchema(pa.DataFrameModel):
 
 
 class QuotesSchema(pa.DataFrameModel):
-    """One row per direct quotation (``quotes``)."""
+    """One row per quotation (``quotes``): direct speech in quote marks, and reported speech."""
 
     quote_id: str = pa.Field(unique=True, str_matches=ENTITY_ID_PATTERN,
                              description="Stable id: a hash of the article and where the quote stands in it.")
     article_id: str = pa.Field(str_matches=ARTICLE_ID_PATTERN, description="The article (→ articles).")
-    text: str = pa.Field(str_length={"min_value": 1}, description="The quoted words, without the enclosing quote marks.")
+    text: str = pa.Field(str_length={"min_value": 1}, description="Direct: the quoted words, without the enclosing quote marks. Indirect: the reported content as written, without the cue and the speaker.")
     start_char: pl.Int32 = pa.Field(ge=0, description="Where the quoted words start in articles.text.")
     end_char: pl.Int32 = pa.Field(gt=0, description="Where they end (exclusive).")
     speaker: Optional[str] = pa.Field(nullable=True, description="Canonical name of who said it: a person, or an organisation for a statement.")
@@ -119,7 +119,8 @@ class QuotesSchema(pa.DataFrameModel):
     cue: Optional[str] = pa.Field(nullable=True, description='The attribution word ("said", "told", "writing", "according to").')
     parent_quote_id: Optional[str] = pa.Field(nullable=True, description="For speech quoted inside another quote, the outer quote.")
     is_partial: bool = pa.Field(description='A fragment woven into the writer\'s sentence (the studio is "in no hurry").')
-    attribution: Optional[str] = pa.Field(nullable=True, description="How the speaker was found: cue_after, cue_before, according_to, continues_previous_quote, named_in_previous_sentence, inside_quote.")
+    attribution: Optional[str] = pa.Field(nullable=True, description="How the speaker was found: syntax (the cue's subject in the dependency parse), cue_after, cue_before, according_to, continues_previous_quote, named_in_previous_sentence, inside_quote, reported_speech.")
+    kind: str = pa.Field(isin=["direct", "indirect"], description="direct: words in quote marks; indirect: reported speech (\"X said that …\", \"according to X, …\").")
 
     @pa.dataframe_check(description="a quote's span is its text's length")
     def span_matches_text(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -94,7 +94,8 @@ create table if not exists quotes (
     cue               varchar,
     parent_quote_id   varchar,
     is_partial        boolean not null,
-    attribution       varchar
+    attribution       varchar,
+    kind              varchar not null default 'direct'
 );
 create table if not exists quote_titles (
     quote_id        varchar not null,
@@ -104,10 +105,14 @@ create table if not exists quote_titles (
 );
 -- Which version of each article, and of its entities, the quote stage last processed.
 create table if not exists quote_extraction_state (
-    article_id   varchar primary key,
-    content_hash varchar not null,
-    processed_at timestamp not null
+    article_id    varchar primary key,
+    content_hash  varchar not null,
+    processed_at  timestamp not null,
+    rules_version varchar
 );
+-- Columns added after the first release: a database of the older layout gains them in place.
+alter table quotes add column if not exists kind varchar default 'direct';
+alter table quote_extraction_state add column if not exists rules_version varchar;
 -- Every URL the sources stage met, with its outcome and the relevance decision.
 create table if not exists fetched_pages (
     url               varchar primary key,
@@ -387,20 +392,6 @@ def articles_needing_entities(con: duckdb.DuckDBPyConnection, model: str, langua
     return [r[0] for r in rows]
 
 
-# Recognizers whose titles are trusted beyond their own article.
-TITLE_RULE_METHODS = ["quoted_title", "italic_title", "colon_title", "cue_title", "appositive_title", "possessive_title"]
-
-
-def established_titles(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Multi-word titles the title rules found in landed articles (the cross-article gazetteer)."""
-    rows = con.execute(
-        "select distinct text from mentions where entity_type = 'TITLE' and method in (select unnest(?::varchar[])) "
-        "and text like '% %'",
-        [TITLE_RULE_METHODS],
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
 def replace_mentions(con: duckdb.DuckDBPyConnection, article_ids: list[str], mentions: pl.DataFrame) -> list[str]:
     """Swap the batch's mentions for the new ones; return every entity_id whose totals may have changed."""
     con.register("batch_articles", pl.DataFrame({"article_id": article_ids}, schema={"article_id": pl.String}))
@@ -478,21 +469,24 @@ def mark_entities_processed(con: duckdb.DuckDBPyConnection, article_ids: list[st
 QUOTE_TABLES = ("quotes", "quote_titles", "quote_extraction_state")
 
 
-def articles_needing_quotes(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Articles whose entities were (re)extracted since the quote stage last read them."""
+def articles_needing_quotes(con: duckdb.DuckDBPyConnection, rules_version: str) -> list[str]:
+    """Articles whose entities were (re)extracted since the quote stage last read them,
+    or that were read under other quote rules (``rules_version``)."""
     rows = con.execute(
         """
         select e.article_id from entity_extraction_state e
         left join quote_extraction_state q using (article_id)
         where q.article_id is null or q.content_hash <> e.content_hash or q.processed_at < e.processed_at
+           or q.rules_version is distinct from ?
         order by e.article_id
-        """
+        """,
+        [rules_version],
     ).fetchall()
     return [r[0] for r in rows]
 
 
 def replace_quotes(con: duckdb.DuckDBPyConnection, article_ids: list[str], quotes: pl.DataFrame, links: pl.DataFrame,
-                   processed_at) -> None:
+                   processed_at, rules_version: str) -> None:
     con.register("batch_articles", pl.DataFrame({"article_id": article_ids}, schema={"article_id": pl.String}))
     con.register("incoming_quotes", quotes)
     con.register("incoming_links", links)
@@ -502,9 +496,9 @@ def replace_quotes(con: duckdb.DuckDBPyConnection, article_ids: list[str], quote
         con.execute("insert into quotes by name select * from incoming_quotes")
         con.execute("insert into quote_titles by name select * from incoming_links")
         con.execute(
-            "insert into quote_extraction_state select article_id, content_hash, ? from articles "
-            "where article_id in (select article_id from batch_articles)",
-            [processed_at],
+            "insert into quote_extraction_state by name select article_id, content_hash, ? as processed_at, "
+            "? as rules_version from articles where article_id in (select article_id from batch_articles)",
+            [processed_at, rules_version],
         )
     finally:
         for name in ("batch_articles", "incoming_quotes", "incoming_links"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pipeline.core.entities import entity_id_for, extract_entity_mentions
+from pipeline.core.nlp.pipeline import load_pipeline
 from pipeline.core.quotes import Mention, extract_quotes, find_quote_spans
 from pipeline.resources import DEFAULT_SPACY_MODEL
 
@@ -12,10 +13,11 @@ def quotes_of(text: str) -> list[tuple[str, str | None]]:
     found = extract_entity_mentions([("a", text, [], None)], DEFAULT_SPACY_MODEL)["a"]
     mentions = [Mention(m.start, m.end, m.text, m.entity_type, m.name, entity_id_for(m.entity_type, m.name), m.method)
                 for m in found]
-    quotes = extract_quotes(text, mentions)
+    # The quote stage's own path: the article parsed by the NLP pipeline (parser on, no NER).
+    quotes = extract_quotes(text, mentions, load_pipeline(DEFAULT_SPACY_MODEL, with_ner=False)(text))
     for q in quotes:
         assert text[q.start:q.end] == q.text
-    return [(q.text, q.speaker) for q in quotes]
+    return [(q.text, q.speaker) for q in quotes if q.kind == "direct"]
 
 
 def test_speaker_after_the_quote_with_a_role_apposition():

@@ -22,7 +22,7 @@ ENTITIES_GROUP = "entities"
             group_name=ENTITIES_GROUP,
             kinds={"duckdb", "spacy", "polars"},
             description=schema_markdown(MentionsSchema) + "\n\n" + (
-                " spaCy NER plus film-news title rules (quote marks, italics, subtitles after a colon, sequels), "
+                " spaCy NER plus film-news title rules (quote marks, italics, cue words, sequels), "
                 "with surnames, first names, nicknames and misspellings resolved to the full name in the article."
             ),
         ),
@@ -44,7 +44,6 @@ def extract_entities(context: AssetExecutionContext, config: StageConfig, wareho
                 con.execute(f"delete from {table}")
         todo = warehouse.articles_needing_entities(con, nlp.model_name, nlp.languages)
         context.log.info(f"{len(todo)} articles need entity extraction")
-        titles = warehouse.established_titles(con) if todo else set()
         for offset in range(0, len(todo), max(1, config.batch_size)):
             batch_ids = todo[offset:offset + config.batch_size]
             batch = warehouse.query_frame(
@@ -54,7 +53,6 @@ def extract_entities(context: AssetExecutionContext, config: StageConfig, wareho
             )
             by_article = extract_entity_mentions(
                 list(batch.iter_rows()), nlp.model_name, batch_size=nlp.batch_size, n_process=nlp.n_process,
-                dataset_titles=titles,
             )
             frame, failures = split_valid_rows(MentionsSchema, mentions_frame(by_article))
             if failures:

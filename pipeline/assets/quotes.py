@@ -3,10 +3,13 @@
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from .. import warehouse
+from ..core import quotes as quote_rules
+from ..core.nlp import attribution as attribution_rules
+from ..core.nlp.pipeline import load_pipeline, rules_version
 from ..core.quotes import Mention, extract_quotes, quote_frames
 from ..dictionary import schema_markdown
 from .config import StageConfig
-from ..resources import DuckDBWarehouse
+from ..resources import DuckDBWarehouse, NlpSettings
 from ..schemas import QuotesSchema, QuoteTitlesSchema, split_valid_rows
 
 QUOTES_GROUP = "quotes"
@@ -22,8 +25,11 @@ QUOTES_GROUP = "quotes"
             group_name=QUOTES_GROUP,
             kinds={"duckdb", "polars", "python"},
             description=schema_markdown(QuotesSchema) + "\n\n" + (
-                " Quote marks paired by position (straight and curly mixed, nested quotes, paragraphs continued); "
-                "speakers from the attribution, pronouns, role nouns and spokespeople, resolved to entities."
+                " Quote marks paired by position (straight and curly mixed, nested quotes, paragraphs continued, "
+                "two apostrophes as archive text writes them); speakers from the dependency parse (the subject of "
+                "the verb of saying that governs the quote, by lemma), then patterns around the marks, resolved to "
+                "entities through pronouns, role nouns and spokespeople; reported speech (the clause a verb of "
+                "saying or 'according to' governs) as rows of kind 'indirect'."
             ),
         ),
         AssetSpec(
@@ -35,14 +41,17 @@ QUOTES_GROUP = "quotes"
         ),
     ],
 )
-def extract_quotes_asset(context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse):
+def extract_quotes_asset(context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse, nlp: NlpSettings):
     processed_at = warehouse.utc_now()
+    # The rules (cue lexicon, attribution code) and the model are part of what an article's quotes depend on.
+    version = f"{nlp.model_name}:{rules_version(quote_rules, attribution_rules)}"
     totals = {"articles_processed": 0, "quotes_written": 0, "quotes_with_speaker": 0, "quotes_dropped_invalid": 0}
     with warehouse_db.connect() as con, warehouse.transaction(con):
         if config.full_refresh:
             for table in warehouse.QUOTE_TABLES:
                 con.execute(f"delete from {table}")
-        todo = warehouse.articles_needing_quotes(con)
+        todo = warehouse.articles_needing_quotes(con, version)
+        parser = load_pipeline(nlp.model_name, with_ner=False) if todo else None
         context.log.info(f"{len(todo)} articles need quote extraction")
         for offset in range(0, len(todo), max(1, config.batch_size)):
             batch_ids = todo[offset:offset + config.batch_size]
@@ -56,9 +65,11 @@ def extract_quotes_asset(context: AssetExecutionContext, config: StageConfig, wa
                 [batch_ids],
             ).fetchall():
                 mentions[article_id].append(Mention(start, end, text, entity_type, name, entity_id, method))
+            present = [article_id for article_id in batch_ids if article_id in texts]
+            docs = parser.pipe((texts[article_id] for article_id in present), batch_size=nlp.batch_size)
             extracted = {
-                article_id: (texts[article_id], extract_quotes(texts[article_id], mentions[article_id]), mentions[article_id])
-                for article_id in batch_ids if article_id in texts
+                article_id: (texts[article_id], extract_quotes(texts[article_id], mentions[article_id], doc), mentions[article_id])
+                for article_id, doc in zip(present, docs)
             }
             quotes, links = quote_frames(extracted)
             quotes, failures = split_valid_rows(QuotesSchema, quotes)
@@ -66,7 +77,7 @@ def extract_quotes_asset(context: AssetExecutionContext, config: StageConfig, wa
                 context.log.warning(f"{len(failures)} quotes failed the schema and were dropped: {list(failures.values())[:3]}")
                 links = links.filter(links["quote_id"].is_in(quotes["quote_id"].implode()))
             QuoteTitlesSchema.validate(links)
-            warehouse.replace_quotes(con, batch_ids, quotes, links, processed_at)
+            warehouse.replace_quotes(con, batch_ids, quotes, links, processed_at, version)
             totals["articles_processed"] += len(batch_ids)
             totals["quotes_written"] += quotes.height
             totals["quotes_with_speaker"] += quotes["speaker"].is_not_null().sum()

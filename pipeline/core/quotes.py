@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .entities import is_title_case, surname_of
 from .given_names import may_refer_to
+from .nlp.attribution import quote_attribution, reported_speech
 from .lexicon import (
     NOT_A_TITLE,
     ORG_ROLE_NOUNS,
@@ -79,10 +81,12 @@ class Quote:
     attribution: str | None = None  # how the speaker was found
     is_partial: bool = False
     title_ids: list[str] = field(default_factory=list)
+    kind: str = "direct"  # "indirect" for reported speech ("Park said the studio would …")
 
 
-def quote_id_for(article_id: str, start: int, end: int) -> str:
-    return hashlib.sha256(f"{article_id}:{start}:{end}".encode("utf-8")).hexdigest()[:16]
+def quote_id_for(article_id: str, start: int, end: int, kind: str = "direct") -> str:
+    key = f"{article_id}:{start}:{end}" + ("" if kind == "direct" else f":{kind}")
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 # ------------------------------------------------------------------ marks
@@ -187,6 +191,17 @@ def is_speech(quote: Quote, text: str) -> bool:
     if is_title_case(inner, max_words=10) and not re.search(r"[.!?,]", inner) and inner.casefold() not in NOT_A_TITLE:
         return False
     return True
+
+
+def _attributed_fragment(doc, quote: Quote, ranges) -> bool:
+    """A word or two in quote marks that a verb of saying governs in the parse is speech too:
+    Clinton says the tweets were “unhinged”; he called the plan “a con”. Title-case words
+    stay titles ("the new song ‘Night Shift’")."""
+    inner = _trimmed(quote)
+    if not inner or is_title_case(inner, max_words=10):
+        return False
+    attribution = quote_attribution(doc, quote.start, quote.end, ranges, governing_only=True)
+    return attribution is not None and attribution.speaker is not None
 
 
 def _is_partial(quote: Quote, text: str, paragraph_start: int) -> bool:
@@ -411,10 +426,17 @@ def _sentence_start(text: str, position: int, floor: int) -> int:
     return cut
 
 
-def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention]) -> None:
-    """Fill speaker, entity and cue of each speech quote, in reading order."""
+def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention], doc=None,
+              reported: Sequence[Quote] = ()) -> None:
+    """Fill speaker, entity and cue of each speech quote, in reading order.
+
+    With a parsed ``doc`` the cue and its subject come from the dependency
+    parse first; the patterns around the quote marks remain for what the
+    parse does not settle.
+    """
     resolver = _Resolver(text, mentions)
     resolver.quotes = [q for q in quotes if q.level == 0]
+    quote_ranges = [(q.start, q.end) for q in quotes if q.level == 0]
     paragraphs = _paragraphs(text)
     previous: Quote | None = None
     for quote in quotes:
@@ -422,7 +444,9 @@ def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention]) -> No
             continue
         p_start, p_end = paragraphs[quote.paragraph]
         close_at = quote.end + 1 if quote.closed else quote.end
-        found = _attribute_after(text, quote, close_at, p_end, resolver) or _attribute_before(text, quote, p_start, resolver)
+        found = (_attribute_by_syntax(doc, quote, quote_ranges, resolver) if doc is not None else None) \
+            or _attribute_after(text, quote, close_at, p_end, resolver) or _attribute_before(text, quote, p_start, resolver) \
+            or _attribute_by_dash(text, quote, close_at, p_end, resolver)
         if found:
             mention, cue, how = found
             _assign(quote, mention, cue, how)
@@ -435,7 +459,11 @@ def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention]) -> No
                 _assign(quote, introduced[0], introduced[1], "named_in_previous_sentence")
             elif (beat := _after_sentence_about_someone(text, quote, p_start, resolver)) is not None:
                 _assign(quote, beat, None, "subject_of_previous_sentence")
+            elif (last := _last_speaker_of_previous_paragraph(text, quote, paragraphs, quotes, reported)) is not None:
+                quote.speaker, quote.speaker_entity_id = last.speaker, last.speaker_entity_id
+                quote.cue, quote.attribution = last.cue, "continues_previous_paragraph"
         previous = quote
+    _give_unattributed_quotes_to_the_interviewee(text, quotes, paragraphs)
     for quote in quotes:
         if quote.level == 0 or quote.parent is None:
             continue
@@ -443,6 +471,89 @@ def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention]) -> No
         found = _attribute_nested(text, quote, outer, resolver)
         if found:
             _assign(quote, found[0], found[1], "inside_quote")
+
+
+def _give_unattributed_quotes_to_the_interviewee(text: str, quotes: list[Quote], paragraphs) -> None:
+    """In a profile or interview one person does nearly all the talking, and news style stops
+    attributing each of their quotes ("How social was she?" then a quote-only paragraph). When
+    one speaker has at least three quarters of an article's attributed quotes (and at least
+    four), a full-sentence quote left without a speaker is theirs."""
+    spoken = Counter(q.speaker_entity_id for q in quotes if q.level == 0 and q.speaker_entity_id)
+    if not spoken:
+        return
+    (entity_id, count), total = spoken.most_common(1)[0], sum(spoken.values())
+    if count < 4 or count < 0.75 * total:
+        return
+    speaker = next(q for q in quotes if q.speaker_entity_id == entity_id)
+    for quote in quotes:
+        if quote.level == 0 and quote.speaker is None and not quote.is_partial and quote.text.strip()[:1].isupper():
+            quote.speaker, quote.speaker_entity_id = speaker.speaker, entity_id
+            quote.attribution = "interviewee"
+
+
+def _attribute_by_dash(text, quote, close_at, p_end, resolver):
+    """"“…” ― Ana Ruiz": a name right after the closing mark and a dash signs the quote (roundups, epigraphs)."""
+    dash = re.match(r"[ \t]*[―—–-][ \t]*", text[close_at:p_end])
+    if dash is None:
+        return None
+    signed = resolver.mention_at(close_at + dash.end(), close_at + dash.end() + 1)
+    if signed is None or signed.entity_type != "PERSON" or signed.start != close_at + dash.end():
+        return None
+    return signed, None, "signed_with_dash"
+
+
+def _last_speaker_of_previous_paragraph(text, quote, paragraphs, quotes, reported):
+    """A paragraph that is only a quotation continues whoever spoke last in the paragraph
+    before, in quote marks or in reported speech ("…, Schiff said." then "“…”"): news style
+    names the speaker once and lets the next paragraph of speech run on."""
+    p_start, p_end = paragraphs[quote.paragraph]
+    if quote.paragraph == 0 or text[p_start:quote.start - 1].strip() or len(text[quote.end:p_end].strip(" ”\"’'")) > 2:
+        return None
+    previous = quote.paragraph - 1
+    spoken = [q for q in [*quotes, *reported] if q.paragraph == previous and q.level == 0 and q.speaker]
+    return max(spoken, key=lambda q: q.end) if spoken else None
+
+
+def _speaker_of_phrase(phrase, resolver: _Resolver, before_position: int) -> Mention | None:
+    """The entity a speaker phrase from the parse names: a name, a pronoun, "the director"."""
+    mention = resolver.resolve(phrase.text, phrase.start, before_position)
+    if mention is None and not phrase.is_pronoun and phrase.text[:1].isupper() \
+            and phrase.text.split()[0].casefold() not in ("the", "a", "an", "his", "her", "their", "its"):
+        mention = _by_name(resolver, phrase.text)
+    return mention
+
+
+def _attribute_by_syntax(doc, quote: Quote, quote_ranges, resolver: _Resolver):
+    attribution = quote_attribution(doc, quote.start, quote.end, quote_ranges)
+    if attribution is None or attribution.speaker is None:
+        return None
+    mention = _speaker_of_phrase(attribution.speaker, resolver, quote.start)
+    if mention is None:
+        return None
+    return mention, attribution.cue, "according_to" if attribution.cue == "according to" else "syntax"
+
+
+def reported_statements(text: str, doc, quotes: Sequence[Quote], mentions: Sequence[Mention],
+                        marked: Sequence[tuple[int, int]] = ()) -> list[Quote]:
+    """Reported speech ("Park said the studio would not move the date") as quotes of kind "indirect".
+
+    ``marked`` are all spans between quote marks (speech, titles, scare quotes): a clause
+    holding any of them is not reported speech.
+    """
+    resolver = _Resolver(text, mentions)
+    resolver.quotes = [q for q in quotes if q.level == 0]
+    paragraphs = _paragraphs(text)
+    out: list[Quote] = []
+    for found in reported_speech(doc, [(q.start, q.end) for q in quotes] + list(marked)):
+        paragraph = next(i for i, (p_start, p_end) in enumerate(paragraphs) if found.start <= p_end)
+        statement = Quote(found.start, found.end, text[found.start:found.end], paragraph, True, kind="indirect",
+                          cue=found.attribution.cue, attribution="reported_speech")
+        if found.attribution.speaker is not None:
+            mention = _speaker_of_phrase(found.attribution.speaker, resolver, found.start)
+            if mention is not None:
+                statement.speaker, statement.speaker_entity_id = mention.name, mention.entity_id
+        out.append(statement)
+    return out
 
 
 def _assign(quote: Quote, mention: Mention | None, cue: str | None, how: str) -> None:
@@ -716,27 +827,48 @@ def _swap_mark_levels(text: str) -> str:
     return "".join(out)
 
 
-def extract_quotes(text: str, mentions: Sequence[Mention]) -> list[Quote]:
-    """The speech quotes of an article with their speakers; titles and scare quotes left out."""
-    if single_marks_are_primary(text):
+def extract_quotes(text: str, mentions: Sequence[Mention], doc=None) -> list[Quote]:
+    """The speech quotes of an article with their speakers; titles and scare quotes left out.
+
+    With the article's parsed ``doc`` (spaCy, parser on), speakers come from
+    the parse and reported speech is added as quotes of kind "indirect".
+    """
+    marked = _two_apostrophes_as_marks(text)
+    if single_marks_are_primary(marked):
         # Work on a copy with the levels traded; offsets are unchanged, so the quotes point into ``text``.
-        quotes = _extract_quotes(_swap_mark_levels(text), mentions)
-        for quote in quotes:
-            quote.text = text[quote.start:quote.end]
-        return quotes
-    return _extract_quotes(text, mentions)
+        quotes = _extract_quotes(_swap_mark_levels(marked), mentions, doc)
+    else:
+        quotes = _extract_quotes(marked, mentions, doc)
+    for quote in quotes:
+        quote.text = text[quote.start:quote.end]
+    return quotes
 
 
-def _extract_quotes(text: str, mentions: Sequence[Mention]) -> list[Quote]:
+def _two_apostrophes_as_marks(text: str) -> str:
+    """Archive text writes a double quote mark as two apostrophes (''…''): make each pair one
+    straight double mark plus a space on its outer side, so offsets stay those of ``text``."""
+    if "''" not in text:
+        return text
+    out = list(text)
+    for at in range(len(text) - 1):
+        if text[at:at + 2] != "''" or (at and text[at - 1] == "'") or text[at + 2:at + 3] == "'":
+            continue
+        before = text[at - 1] if at else " "
+        if before.isspace() or before in "([{—–-":
+            out[at], out[at + 1] = " ", '"'  # opening: the mark stands right before the first word
+        else:
+            out[at], out[at + 1] = '"', " "  # closing: right after the last one
+    return "".join(out)
+
+
+def _extract_quotes(text: str, mentions: Sequence[Mention], doc=None) -> list[Quote]:
     spans = find_quote_spans(text)
     paragraphs = _paragraphs(text)
     kept: list[Quote] = []
+    ranges = [(q.start, q.end) for q in spans if q.level == 0]
     for quote in spans:
-        if quote.parent is not None and spans[quote.parent].level == 0 and not is_speech(quote, text):
-            continue
-        if not is_speech(quote, text):
-            continue
-        kept.append(quote)
+        if is_speech(quote, text) or (doc is not None and quote.level == 0 and _attributed_fragment(doc, quote, ranges)):
+            kept.append(quote)
     # Re-index parents among the kept quotes.
     index_of = {id(q): i for i, q in enumerate(kept)}
     for quote in kept:
@@ -747,8 +879,10 @@ def _extract_quotes(text: str, mentions: Sequence[Mention]) -> list[Quote]:
                 quote.level = 0
     for quote in kept:
         quote.is_partial = quote.level == 0 and _is_partial(quote, text, paragraphs[quote.paragraph][0])
-    attribute(text, kept, mentions)
-    return kept
+    # Reported speech first: a quotation paragraph after "…, Schiff said." continues its speaker.
+    reported = reported_statements(text, doc, kept, mentions, [(q.start - 1, q.end + 1) for q in spans]) if doc is not None else []
+    attribute(text, kept, mentions, doc, reported)
+    return kept + reported
 
 
 QUOTE_FRAME_SCHEMA = {
@@ -763,6 +897,7 @@ QUOTE_FRAME_SCHEMA = {
     "parent_quote_id": "String",
     "is_partial": "Boolean",
     "attribution": "String",
+    "kind": "String",
 }
 QUOTE_TITLE_FRAME_SCHEMA = {"quote_id": "String", "article_id": "String", "title_entity_id": "String", "link": "String"}
 
@@ -773,7 +908,7 @@ def quote_frames(quotes_by_article: dict[str, tuple[str, list[Quote], Sequence[M
 
     quote_rows, link_rows = [], []
     for article_id, (text, quotes, mentions) in quotes_by_article.items():
-        ids = [quote_id_for(article_id, q.start, q.end) for q in quotes]
+        ids = [quote_id_for(article_id, q.start, q.end, q.kind) for q in quotes]
         for quote, quote_id in zip(quotes, ids):
             quote_rows.append({
                 "quote_id": quote_id,
@@ -787,6 +922,7 @@ def quote_frames(quotes_by_article: dict[str, tuple[str, list[Quote], Sequence[M
                 "parent_quote_id": ids[quote.parent] if quote.parent is not None else None,
                 "is_partial": quote.is_partial,
                 "attribution": quote.attribution,
+                "kind": quote.kind,
             })
         for index, links in link_titles(text, quotes, mentions).items():
             for entity_id, how in links:

@@ -1,0 +1,200 @@
+"""Who said it, read from the dependency parse: one code path for direct and reported speech.
+
+A cue is a verb whose lemma is in ``speech_cues.yml``. For a quotation, the
+cue is the verb of saying that governs it in the parse (the quotation is its
+clausal complement or object: "“…,” she said", "Clinton says Trump “…”"),
+else the nearest verb of saying in the sentences the quotation touches. The
+speaker is the cue's subject ("said Dana Whitlock" and "Dana Whitlock said"
+parse alike), or the object of "according to". A subject that is a common
+noun with a name in apposition ("the studio's chief, Ruth Anand") is the name.
+
+Reported speech is the clausal complement of a verb of saying outside quote
+marks ("Park said the studio would not move the date"), or the clause that
+"according to X" is attached to.
+
+Nothing here turns a phrase into an entity: the quote stage resolves the
+speaker phrase (a name, a pronoun, "the director") within the article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from .pipeline import speech_cues
+
+# Dependents that belong to a noun phrase naming someone, left of its head.
+_NAME_PARTS = frozenset({"det", "compound", "amod", "poss", "nmod", "nummod", "quantmod", "case", "punct", "npadvmod"})
+# A verb of saying that hangs off another one shares its subject: "she said, adding …", "he laughed and said".
+_SHARES_SUBJECT = frozenset({"conj", "advcl", "xcomp"})
+_EDGE_PUNCT = " \n\t,;:.—–-\"'“”‘’«»()"
+
+
+@dataclass(frozen=True)
+class SpeakerPhrase:
+    """The words that name who speaks, as they stand in the text."""
+
+    start: int
+    end: int
+    text: str
+    is_pronoun: bool
+
+
+@dataclass(frozen=True)
+class Attribution:
+    cue: str  # the cue as written, lower-cased ("said", "according to")
+    cue_start: int
+    speaker: SpeakerPhrase | None
+
+
+@dataclass(frozen=True)
+class ReportedSpeech:
+    start: int  # of the reported content
+    end: int
+    attribution: Attribution
+
+
+def _inside(position: int, ranges: Sequence[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in ranges)
+
+
+def _is_cue(token: Token, lexicon: str) -> bool:
+    return token.lemma_.casefold() in speech_cues()[lexicon] and token.pos_ in ("VERB", "AUX")
+
+
+def subject_of(cue: Token) -> Token | None:
+    """The subject of a verb of saying, climbing once to the verb it hangs off when it has none."""
+    for verb in (cue, cue.head if cue.dep_ in _SHARES_SUBJECT and cue.head is not cue else None):
+        if verb is None:
+            break
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and not (child.dep_ == "nsubjpass" and verb is cue):
+                return child
+    return None
+
+
+def name_phrase(head: Token) -> SpeakerPhrase:
+    """The phrase a subject token heads, up to the token itself ("the studio's longtime producer").
+
+    A common noun with a proper name in apposition names the person by the name.
+    """
+    if head.pos_ == "NOUN":
+        for child in head.children:
+            if child.dep_ == "appos" and child.pos_ == "PROPN":
+                head = child
+                break
+    doc = head.doc
+    start = head
+    for child in head.lefts:
+        if child.dep_ in _NAME_PARTS:
+            start = min(start, child.left_edge, key=lambda t: t.i)
+    end = head
+    # "Dana Whitlock Jr." and "Hillary Rodham Clinton": a proper name may run on to the right.
+    while end.i + 1 < len(doc) and doc[end.i + 1].head is head and doc[end.i + 1].dep_ in ("flat", "compound") \
+            and doc[end.i + 1].pos_ == "PROPN":
+        end = doc[end.i + 1]
+    span = doc[start.i:end.i + 1]
+    text = span.text
+    offset = len(text) - len(text.lstrip(_EDGE_PUNCT))
+    text = text.strip(_EDGE_PUNCT)
+    return SpeakerPhrase(span.start_char + offset, span.start_char + offset + len(text), text, head.pos_ == "PRON")
+
+
+def _attribution(cue: Token) -> Attribution:
+    if cue.lemma_.casefold() in speech_cues()["according"]:
+        to = next((c for c in cue.children if c.lower_ == "to"), None)
+        target = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        return Attribution("according to", cue.idx, name_phrase(target) if target is not None else None)
+    subject = subject_of(cue)
+    return Attribution(cue.lower_, cue.idx, name_phrase(subject) if subject is not None else None)
+
+
+def _according_cues(tokens) -> list[Token]:
+    return [t for t in tokens if t.lemma_.casefold() in speech_cues()["according"]
+            and any(c.lower_ == "to" for c in t.children)]
+
+
+def quote_attribution(doc: Doc, start: int, end: int, quote_ranges: Sequence[tuple[int, int]],
+                      governing_only: bool = False) -> Attribution | None:
+    """The cue and speaker phrase of the quotation at ``[start, end)`` (marks excluded), if the parse gives one.
+
+    ``quote_ranges`` are all quotations of the article: a cue inside a quotation
+    attributes nothing outside it. With ``governing_only`` only a verb of saying
+    that governs the quotation in the parse counts, not one merely nearby.
+    """
+    outside = [r for r in quote_ranges if not (r[0] <= start and end <= r[1])]
+    inner = [t for t in doc if start <= t.idx < end]
+    if not inner:
+        return None
+    # The verb of saying that governs the quotation.
+    for token in inner:
+        if start <= token.head.idx < end:
+            continue
+        for ancestor in token.ancestors:
+            if start <= ancestor.idx < end or _inside(ancestor.idx, outside):
+                break
+            if _is_cue(ancestor, "direct") or ancestor.lemma_.casefold() in speech_cues()["according"]:
+                return _attribution(ancestor)
+    if governing_only:
+        return None
+    # Else the nearest verb of saying, outside quotations, in the sentences the quotation touches.
+    first, last = inner[0], inner[-1]
+    sentences = {first.sent.start: first.sent, last.sent.start: last.sent}
+    if first.i > 0:
+        sentences[doc[first.i - 1].sent.start] = doc[first.i - 1].sent
+    if last.i + 1 < len(doc):
+        sentences[doc[last.i + 1].sent.start] = doc[last.i + 1].sent
+    candidates = [t for sentence in sentences.values() for t in sentence
+                  if not (start - 1 <= t.idx < end + 1) and not _inside(t.idx, outside)
+                  and (_is_cue(t, "direct") or t in _according_cues([t]))]
+    if not candidates:
+        return None
+    nearest = min(candidates, key=lambda t: (start - t.idx) if t.idx < start else (t.idx - end))
+    return _attribution(nearest)
+
+
+def reported_speech(doc: Doc, quote_ranges: Sequence[tuple[int, int]], min_words: int = 3) -> list[ReportedSpeech]:
+    """Statements reported without quote marks: the clausal complement of a verb of saying,
+    and the clause "according to X" attaches to. A clause holding quote marks is direct speech, not this."""
+    found: list[ReportedSpeech] = []
+    for token in doc:
+        if _inside(token.idx, quote_ranges):
+            continue
+        if _is_cue(token, "reported"):
+            for clause in token.children:
+                if clause.dep_ != "ccomp":
+                    continue
+                span = _content(doc, clause.left_edge.i, clause.right_edge.i + 1, quote_ranges, min_words)
+                if span is not None:
+                    found.append(ReportedSpeech(span[0], span[1], _attribution(token)))
+        elif token in _according_cues([token]) and token.head is not token:
+            clause = token.head
+            cut = token.left_edge.i, token.right_edge.i + 1
+            if cut[0] <= clause.left_edge.i:  # "According to X, the studio owes …"
+                bounds = cut[1], clause.right_edge.i + 1
+            else:  # "The studio owes …, according to X."
+                bounds = clause.left_edge.i, cut[0]
+            span = _content(doc, *bounds, quote_ranges, min_words)
+            if span is not None:
+                found.append(ReportedSpeech(span[0], span[1], _attribution(token)))
+    return found
+
+
+def _content(doc: Doc, first: int, last: int, quote_ranges, min_words: int) -> tuple[int, int] | None:
+    tokens = [t for t in doc[first:last] if not t.is_space]
+    words = [t for t in tokens if not t.is_punct]
+    if len(words) < min_words:
+        return None
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    text = doc.text
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    # Reported speech is what is said without quote marks: a clause that quotes words
+    # ("he has “big plans” for …") is carried by its direct quote instead, once.
+    if end - start < 8 or any(qs < end + 1 and start - 1 < qe for qs, qe in quote_ranges):
+        return None
+    return start, end

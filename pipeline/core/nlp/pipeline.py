@@ -1,0 +1,61 @@
+"""The spaCy pipeline the NLP stage runs, and the version of our rules.
+
+The model's own components (tok2vec, tagger, parser, attribute ruler,
+lemmatizer, ner) plus ``paragraph_sentences``, registered with spaCy: a
+paragraph break always starts a sentence, so neither the parser nor anything
+reading its sentences joins two paragraphs (a caption and the line after it,
+a category heading and its winner).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc
+
+HERE = Path(__file__).resolve().parent
+SPEECH_CUES_FILE = HERE / "speech_cues.yml"
+
+
+@Language.component("paragraph_sentences")
+def paragraph_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every blank line (our paragraph separator); the parser keeps preset starts."""
+    for token in doc[:-1]:
+        if token.is_space and token.text.count("\n") >= 2:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@functools.lru_cache(maxsize=4)
+def load_pipeline(model_name: str, with_ner: bool = True) -> Language:
+    """The model with our components added; NER left out when only the parse is needed."""
+    import spacy
+
+    nlp = spacy.load(model_name, exclude=[] if with_ner else ["ner"])
+    if "parser" in nlp.pipe_names and "paragraph_sentences" not in nlp.pipe_names:
+        nlp.add_pipe("paragraph_sentences", before="parser")
+    return nlp
+
+
+@functools.lru_cache(maxsize=1)
+def speech_cues() -> dict[str, frozenset[str]]:
+    """The cue lexicons of ``speech_cues.yml``: direct, reported and according, each a set of lemmas."""
+    data = yaml.safe_load(SPEECH_CUES_FILE.read_text(encoding="utf-8"))
+    return {kind: frozenset(lemmas) for kind, lemmas in data.items()}
+
+
+def rules_version(*modules) -> str:
+    """A short hash of our rules: the cue lexicon and the source of the given modules.
+
+    Stored with each article's extraction state, so a changed rule or lexicon
+    re-extracts landed articles on the next run without a full refresh.
+    """
+    digest = hashlib.sha256(SPEECH_CUES_FILE.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    for module in modules:
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:12]
