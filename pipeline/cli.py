@@ -46,7 +46,9 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     instance = _dagster_instance()
     run_config = {
-        "ops": {"ingest_articles": {"config": {"full_refresh": args.full_refresh, "batch_size": args.batch_size}}},
+        # A full refresh reaches every incremental stage, not only ingest.
+        "ops": {op: {"config": {"full_refresh": args.full_refresh, "batch_size": args.batch_size}}
+                for op in ("ingest_articles", "extract_entities", "extract_quotes")},
         # Step-by-step debug events belong in the UI; the shell gets warnings and the summary.
         "loggers": {"console": {"config": {"log_level": args.log_level}}},
     }

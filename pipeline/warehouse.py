@@ -9,9 +9,12 @@ rows and a crash or kill leaves the previous state.
 from __future__ import annotations
 
 import contextlib
+import errno
 import datetime as dt
 import os
+import re
 import shutil
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,7 +79,8 @@ create table if not exists mentions (
     entity_name varchar not null,
     method      varchar not null
 );
--- Which version of each article (content_hash) the entity stage last processed, and with which model.
+-- Which version of each article (content_hash) the entity stage last processed, with which model and rules
+-- ("MODEL:RULES_HASH": a changed recognizer or lexicon re-extracts the article).
 create table if not exists entity_extraction_state (
     article_id   varchar primary key,
     content_hash varchar not null,
@@ -184,20 +188,63 @@ def connect(database_path: str | Path, read_only: bool = False, lock_timeout: fl
     path = Path(database_path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + lock_timeout
-    delay = 0.2
+    started = time.monotonic()
+    deadline = started + lock_timeout
+    delay, last_said = 0.2, started
     while True:
         try:
             con = duckdb.connect(str(path), read_only=True, config=READ_ONLY_CONFIG) if read_only else duckdb.connect(str(path))
             break
         except duckdb.IOException as error:
-            if "lock" not in str(error).casefold() or time.monotonic() > deadline:
+            if "lock" not in str(error).casefold():
                 raise
+            holder = re.search(r"\(PID (\d+)\)", str(error))
+            who = f"process {holder.group(1)}" if holder else "another process"
+            if time.monotonic() > deadline:
+                raise WarehouseLocked(
+                    f"{path} is still being written by {who} after {lock_timeout:.0f} s of waiting; "
+                    "let that run finish (or stop it) and try again") from None
+            if time.monotonic() - last_said >= 5:
+                # Say why nothing happens, every few seconds, rather than a silent wait.
+                print(f"film-news: waiting for {who} to finish writing {path.name} "
+                      f"({time.monotonic() - started:.0f} s of {lock_timeout:.0f} s)", file=sys.stderr, flush=True)
+                last_said = time.monotonic()
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
     if not read_only:
-        con.execute(DDL)
+        _create_or_migrate(con, path)
     return con
+
+
+# The layout of the tables. Raise it with every change to DDL, and make DDL bring an older
+# database up to it in place (``alter table … add column if not exists``).
+#   1: the first release   2: quotes.kind, quote_extraction_state.rules_version, warehouse_meta
+SCHEMA_VERSION = 2
+
+
+class WarehouseLocked(RuntimeError):
+    """Another process held the warehouse's write lock for longer than we wait."""
+
+
+class IncompatibleWarehouse(RuntimeError):
+    """The database was written by a newer pipeline: its layout is not one this version knows."""
+
+
+def _create_or_migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Create the tables, or bring an older database to ``SCHEMA_VERSION``, in one transaction."""
+    con.execute("create table if not exists warehouse_meta (key varchar primary key, value varchar not null)")
+    found = con.execute("select value from warehouse_meta where key = 'schema_version'").fetchall()
+    version = int(found[0][0]) if found else None
+    if version is not None and version > SCHEMA_VERSION:
+        con.close()
+        raise IncompatibleWarehouse(
+            f"{path} has tables of layout {version}, written by a newer film-news pipeline than this one "
+            f"(layout {SCHEMA_VERSION}); upgrade the pipeline, or point --db at another file")
+    if version == SCHEMA_VERSION:
+        return
+    with transaction(con):
+        con.execute(DDL)
+        con.execute("insert or replace into warehouse_meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
 
 def snapshot_path_for(database_path: str | Path) -> Path:
@@ -218,17 +265,47 @@ def publish_snapshot(database_path: str | Path) -> Path:
     source = Path(database_path)
     target = snapshot_path_for(source)
     con = connect(source)
+    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         con.execute("checkpoint")
-        staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         # Copied while the connection (and so the write lock) is held: no run can change the file meanwhile.
+        # Staging files of earlier runs that died mid-copy are removed first: under that lock none is in use.
+        for stale in target.parent.glob(f".{target.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
         shutil.copyfile(source, staging)
+        with open(staging, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staging, target)
+    except OSError as error:
+        staging.unlink(missing_ok=True)
+        if error.errno == errno.ENOSPC:
+            free = shutil.disk_usage(target.parent).free
+            raise PublishFailed(
+                f"publishing the read copy {target} needs {source.stat().st_size / 1e6:.1f} MB free in {target.parent} "
+                f"and {free / 1e6:.1f} MB are; free some space and run again (the previous copy is intact, "
+                "the warehouse is up to date)") from error
+        raise PublishFailed(f"publishing the read copy {target} failed ({error}); the previous copy is intact, "
+                            "and the next run tries again") from error
     finally:
         con.close()
-    with open(staging, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(staging, target)
     return target
+
+
+class PublishFailed(RuntimeError):
+    """The read copy could not be replaced; the warehouse itself is committed and intact."""
+
+
+def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered frame in a ``finally`` block without hiding why the block failed.
+
+    After a failed statement DuckDB refuses everything in the aborted transaction,
+    unregister included ("Current transaction is aborted"); raising that from the
+    cleanup would replace the real error (a missing column, a constraint) with it.
+    """
+    try:
+        con.unregister(name)
+    except duckdb.Error:
+        pass
 
 
 @contextlib.contextmanager
@@ -285,7 +362,7 @@ def files_to_process(con: duckdb.DuckDBPyConnection, listing: pl.DataFrame) -> p
             """,
         )
     finally:
-        con.unregister("landing_listing")
+        _unregister(con, "landing_listing")
 
 
 def landed_candidates(con: duckdb.DuckDBPyConnection, band_rows: pl.DataFrame) -> dict[tuple[int, int], list[DedupeCandidate]]:
@@ -305,7 +382,7 @@ def landed_candidates(con: duckdb.DuckDBPyConnection, band_rows: pl.DataFrame) -
             """
         ).fetchall()
     finally:
-        con.unregister("probe_bands")
+        _unregister(con, "probe_bands")
     out: dict[tuple[int, int], list[DedupeCandidate]] = {}
     for band, band_hash, article_id, text, root_id, root_published in rows:
         # Landed roots all rank before this run's articles of the same date (sequence 0).
@@ -327,8 +404,8 @@ def upsert_articles(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame, band
         # A re-landed file clears its earlier rejection: the problem was fixed.
         con.execute("delete from rejected_documents where source_path in (select source_path from incoming_articles)")
     finally:
-        con.unregister("incoming_articles")
-        con.unregister("incoming_bands")
+        _unregister(con, "incoming_articles")
+        _unregister(con, "incoming_bands")
 
 
 def repoint_duplicates(con: duckdb.DuckDBPyConnection, repointed_roots: dict[str, str]) -> None:
@@ -348,7 +425,7 @@ def upsert_rejections(con: duckdb.DuckDBPyConnection, rejections: pl.DataFrame) 
         con.execute("delete from rejected_documents where source_path in (select source_path from incoming_rejections)")
         con.execute("insert into rejected_documents by name select * from incoming_rejections")
     finally:
-        con.unregister("incoming_rejections")
+        _unregister(con, "incoming_rejections")
 
 
 def upsert_source_files(con: duckdb.DuckDBPyConnection, records: pl.DataFrame) -> None:
@@ -370,7 +447,7 @@ def upsert_source_files(con: duckdb.DuckDBPyConnection, records: pl.DataFrame) -
         )
         con.execute("insert into source_files by name select * from incoming_files where status <> 'unchanged'")
     finally:
-        con.unregister("incoming_files")
+        _unregister(con, "incoming_files")
 
 
 ENTITY_TABLES = ("mentions", "entities", "entity_extraction_state")
@@ -378,7 +455,7 @@ MENTION_COLUMNS = ["article_id", "entity_id", "text", "start_char", "end_char", 
 
 
 def articles_needing_entities(con: duckdb.DuckDBPyConnection, model: str, languages: list[str]) -> list[str]:
-    """Articles never processed by the entity stage, changed since, or processed by another model."""
+    """Articles never processed by the entity stage, changed since, or processed by another model or rules version."""
     rows = con.execute(
         """
         select a.article_id from articles a
@@ -404,8 +481,8 @@ def replace_mentions(con: duckdb.DuckDBPyConnection, article_ids: list[str], men
         con.execute("delete from mentions where article_id in (select article_id from batch_articles)")
         con.execute("insert into mentions by name select * from incoming_mentions")
     finally:
-        con.unregister("batch_articles")
-        con.unregister("incoming_mentions")
+        _unregister(con, "batch_articles")
+        _unregister(con, "incoming_mentions")
     return sorted(affected)
 
 
@@ -447,7 +524,7 @@ def refresh_entities(con: duckdb.DuckDBPyConnection, entity_ids: list[str]) -> N
             """
         )
     finally:
-        con.unregister("affected_entities")
+        _unregister(con, "affected_entities")
 
 
 def mark_entities_processed(con: duckdb.DuckDBPyConnection, article_ids: list[str], model: str, processed_at) -> None:
@@ -463,7 +540,7 @@ def mark_entities_processed(con: duckdb.DuckDBPyConnection, article_ids: list[st
             [model, processed_at],
         )
     finally:
-        con.unregister("processed_articles")
+        _unregister(con, "processed_articles")
 
 
 QUOTE_TABLES = ("quotes", "quote_titles", "quote_extraction_state")
@@ -502,7 +579,7 @@ def replace_quotes(con: duckdb.DuckDBPyConnection, article_ids: list[str], quote
         )
     finally:
         for name in ("batch_articles", "incoming_quotes", "incoming_links"):
-            con.unregister(name)
+            _unregister(con, name)
 
 
 def url_already_gathered(con: duckdb.DuckDBPyConnection, url: str) -> bool:
@@ -524,7 +601,7 @@ def record_fetched_pages(con: duckdb.DuckDBPyConnection, records: list, recorded
         con.execute("delete from fetched_pages where url in (select url from incoming_pages)")
         con.execute("insert into fetched_pages by name select * from incoming_pages")
     finally:
-        con.unregister("incoming_pages")
+        _unregister(con, "incoming_pages")
 
 
 def feed_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:

@@ -100,3 +100,51 @@ def test_text_that_is_neither_utf8_nor_windows_1252_is_rejected():
         decode_text(b"caf\xc3 \x81\x8d\x8f\x90")
     assert rejected.value.stage == "decode"
     assert "re-save it as UTF-8" in rejected.value.reason
+
+
+def test_a_named_pipe_is_rejected_without_being_opened(landing):
+    os.mkfifo(landing / "x.html")
+    source = only(landing)
+    assert source.problem and "named pipe" in source.problem
+    # Opening a FIFO with no writer blocks forever; the rejection comes before any open().
+    with pytest.raises(DocumentRejected, match="named pipe"):
+        read_source_document(source)
+
+
+def test_a_link_out_of_the_landing_folder_is_rejected_and_one_inside_is_read(landing, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("date 2026-10-01\n\nNot an article of ours.")
+    write(landing, "real.html", news_page("Harbor Lights", HARBOR_LIGHTS))
+    (landing / "out.txt").symlink_to(outside)
+    (landing / "in.html").symlink_to(landing / "real.html")
+    by_name = {f.relative_path: f for f in discover_source_files(landing)}
+    assert "outside the landing folder" in by_name["out.txt"].problem
+    assert by_name["in.html"].problem is None
+    assert read_source_document(by_name["in.html"]).content == read_source_document(by_name["real.html"]).content
+
+
+def test_a_file_name_that_is_not_utf8_is_rejected_by_its_escaped_name(landing):
+    bad = os.fsdecode(b"caf\xe9.txt")
+    (landing / bad).write_text("date 2026-10-01\n\nHarbor Lights starts in March.")
+    source = only(landing)
+    assert source.relative_path == "caf\\xe9.txt"
+    assert source.source_path.endswith("caf\\xe9.txt")
+    with pytest.raises(DocumentRejected, match=r"not valid UTF-8 \(caf\\xe9.txt\)"):
+        read_source_document(source)
+
+
+def test_odd_files_end_in_rows_and_the_rest_of_the_folder_lands(landing, tmp_path):
+    from .test_assets import rows, run
+
+    write(landing, "good.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    os.mkfifo(landing / "pipe.html")
+    (landing / os.fsdecode(b"caf\xe9.txt")).write_text("date 2026-10-01\n\nHarbor Lights starts in March.")
+    (tmp_path / "elsewhere.txt").write_text("date 2026-10-01\n\nSomeone else's file.")
+    (landing / "out.txt").symlink_to(tmp_path / "elsewhere.txt")
+    db = tmp_path / "db.duckdb"
+    assert run(landing, db).success
+    assert rows(db, "select count(*) from articles") == [(1,)]
+    reasons = dict(rows(db, "select regexp_extract(source_path, '[^/]+$'), reason from rejected_documents"))
+    assert "named pipe" in reasons["pipe.html"]
+    assert "not valid UTF-8" in reasons["caf\\xe9.txt"]
+    assert "outside the landing folder" in reasons["out.txt"]

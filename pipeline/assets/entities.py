@@ -3,7 +3,9 @@
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from .. import warehouse
+from ..core import entities as entity_rules, given_names, lexicon, places
 from ..core.entities import extract_entity_mentions, mentions_frame
+from ..core.nlp.pipeline import rules_version
 from ..dictionary import schema_markdown
 from .config import StageConfig
 from ..resources import DuckDBWarehouse, NlpSettings
@@ -42,7 +44,10 @@ def extract_entities(context: AssetExecutionContext, config: StageConfig, wareho
         if config.full_refresh:
             for table in warehouse.ENTITY_TABLES:
                 con.execute(f"delete from {table}")
-        todo = warehouse.articles_needing_entities(con, nlp.model_name, nlp.languages)
+        # The state records the model and a version of our rules: a changed recognizer or lexicon
+        # re-extracts every landed article on the next run, with no full refresh.
+        version = f"{nlp.model_name}:{rules_version(entity_rules, lexicon, given_names, places)}"
+        todo = warehouse.articles_needing_entities(con, version, nlp.languages)
         context.log.info(f"{len(todo)} articles need entity extraction")
         for offset in range(0, len(todo), max(1, config.batch_size)):
             batch_ids = todo[offset:offset + config.batch_size]
@@ -59,7 +64,7 @@ def extract_entities(context: AssetExecutionContext, config: StageConfig, wareho
                 context.log.warning(f"{len(failures)} mentions failed the schema and were dropped: {list(failures.values())[:3]}")
             affected = warehouse.replace_mentions(con, batch_ids, frame)
             warehouse.refresh_entities(con, affected)
-            warehouse.mark_entities_processed(con, batch_ids, nlp.model_name, processed_at)
+            warehouse.mark_entities_processed(con, batch_ids, version, processed_at)
             EntitiesSchema.validate(warehouse.query_frame(
                 con, "select * from entities where entity_id in (select unnest(?::varchar[]))", [affected]))
             totals["articles_processed"] += len(batch_ids)

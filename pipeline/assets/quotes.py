@@ -3,9 +3,9 @@
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from .. import warehouse
-from ..core import quotes as quote_rules
+from ..core import given_names, lexicon, quotes as quote_rules
 from ..core.nlp import attribution as attribution_rules
-from ..core.nlp.pipeline import load_pipeline, rules_version
+from ..core.nlp.pipeline import SPEECH_CUES_FILE, load_pipeline, rules_version
 from ..core.quotes import Mention, extract_quotes, quote_frames
 from ..dictionary import schema_markdown
 from .config import StageConfig
@@ -44,7 +44,7 @@ QUOTES_GROUP = "quotes"
 def extract_quotes_asset(context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse, nlp: NlpSettings):
     processed_at = warehouse.utc_now()
     # The rules (cue lexicon, attribution code) and the model are part of what an article's quotes depend on.
-    version = f"{nlp.model_name}:{rules_version(quote_rules, attribution_rules)}"
+    version = f"{nlp.model_name}:{rules_version(quote_rules, attribution_rules, lexicon, given_names, SPEECH_CUES_FILE)}"
     totals = {"articles_processed": 0, "quotes_written": 0, "quotes_with_speaker": 0, "quotes_dropped_invalid": 0}
     with warehouse_db.connect() as con, warehouse.transaction(con):
         if config.full_refresh:

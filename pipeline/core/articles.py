@@ -90,7 +90,7 @@ def clean_source_files(
         article_id = article_id_for_url(url) if url else article_id_for(source.relative_path)
         record = {
             "relative_path": source.relative_path,
-            "source_path": str(source.path),
+            "source_path": source.source_path,
             "size": source.size,
             "mtime_ns": source.mtime_ns,
             "file_sha256": None,
@@ -107,7 +107,7 @@ def clean_source_files(
         except DocumentRejected as rejection:
             rejections.append(
                 {
-                    "source_path": str(source.path),
+                    "source_path": source.source_path,
                     "stage": rejection.stage,
                     "reason": rejection.reason,
                     "rejected_at": ingested_at,
@@ -119,7 +119,7 @@ def clean_source_files(
         articles.append(
             {
                 "article_id": article_id,
-                "source_path": url or str(source.path),
+                "source_path": url or source.source_path,
                 "url": article.url,
                 "site": article.site,
                 "title": article.title,

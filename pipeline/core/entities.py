@@ -118,7 +118,7 @@ def _strip_possessive(text: str, start: int, end: int) -> int:
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink a span past white space, punctuation and quote marks at its edges."""
-    edge = " \t\n,.;:!?\"'“”‘’()[]—–-"
+    edge = " \t\n,.;:!?\"'“”‘’()[]—–-•·▪►*|"
     while start < end and text[start] in edge:
         start += 1
     while end > start and text[end - 1] in edge:
@@ -530,6 +530,13 @@ def _month_named_person(phrase: str) -> bool:
             and words[1][:1].isupper() and words[1] not in _CALENDAR_WORDS and words[1].casefold() not in STOP_WORDS)
 
 
+def _could_be_a_persons_name(phrase: str) -> bool:
+    """"The Sun", "The Hangover", "The Nolans": a person's name never opens with an article; and
+    "HK Lane/Christie", "Twitter @name" are photo credits and handles, page furniture."""
+    words = phrase.split()
+    return bool(words) and words[0] not in ("The", "A", "An") and "/" not in phrase and "@" not in phrase
+
+
 def ner_spans(doc, text: str) -> list[_Span]:
     spans = []
     for ent in doc.ents:
@@ -607,6 +614,8 @@ def ner_spans(doc, text: str) -> list[_Span]:
             entity_type = "PLACE"
         if entity_type == "TITLE" and (not is_title_case(phrase, 8) or "," in phrase or phrase.casefold() in NOT_A_TITLE
                                        or " and " in phrase and _outlet_context(text, start, end) or _outlet_context(text, start, end)):
+            continue
+        if entity_type == "PERSON" and not _could_be_a_persons_name(phrase):
             continue
         if entity_type == "PERSON" and (len(phrase.split()) > 4 or any(ch.isdigit() for ch in phrase)):
             continue
@@ -692,7 +701,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # corporate word is its maker, a person, even when NER calls the name a company.
     title_starts = {s.start for s in owned}
     makers = [s for s in owners if s.end + 3 in title_starts and s.method == "ner"]
-    people = _people_named_in_full(text, ner, makers, known_titles)
+    people = {p for p in _people_named_in_full(text, ner, makers, known_titles) if _could_be_a_persons_name(p)}
     # A genre word next to a person's name describes the person ("Quartey, a drama school graduate").
     # Only one-word titles are doubted this way: a two-word title NER calls a person ("Glass Harbor") stays a title.
     person_words = {w for p in people for w in p.split()}
@@ -782,7 +791,7 @@ def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] =
             and (words[0] in single_people or words[-1] in single_people or _after_role_noun(text, span.start)
                  or (span.start, span.end) in maker_spans or _looks_like_a_person(text, span, full_people))
         ):
-            people.add(_canonical_person(phrase))
+            people.add(_without_honorific(phrase))
     return people
 
 
@@ -906,10 +915,15 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
             if name not in full_people:
                 full_people.append(name)
                 introduced_at[name] = span.start
+    # One spelling per name whatever its case: a heading's "LINDA Nolan" is the body's "Linda Nolan".
+    full_people, introduced_at = _one_spelling_per_name(full_people, introduced_at)
     # A longer form of the same person ("Jon Landau Jr.", "Robert De Niro") absorbs the shorter one.
     # ("Van der Berg" opening a sentence is the tail of "Luca van der Berg" too.)
+    # So does the form with a middle name or initial ("Loretta E. Lynch" over "Loretta Lynch"): the
+    # fullest form the article gives is the canonical name.
     full_people = [p for p in full_people
-                   if not any(q != p and (q.startswith(p + " ") or q.casefold().endswith(" " + p.casefold())) for q in full_people)]
+                   if not any(q != p and (q.startswith(p + " ") or q.casefold().endswith(" " + p.casefold())
+                                          or _same_person_with_middle_name(p, q)) for q in full_people)]
 
     # Titles: short forms and variants grouped under their fullest spelling.
     title_names = _group_titles([phrase for span, phrase in zip(spans, surface) if span.entity_type == "TITLE"])
@@ -962,7 +976,19 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
     # 7 right, 11 wrong, kept).
     person_counts = Counter(entity_key(m.name) for m in out if m.entity_type == "PERSON")
     return [m for m in out if not (m.entity_type == "PERSON" and " " not in m.name.strip()
-                                   and person_counts[entity_key(m.name)] < 2)]
+                                   and person_counts[entity_key(m.name)] < 2)
+            and not _unsupported_place(text, m)]
+
+
+def _unsupported_place(text: str, mention: EntityMention) -> bool:
+    """A one-word place only NER proposes, that the gazetteer does not know and that is no
+    abbreviation ("U.S.", "LA"): on film-real-dev such "places" were mostly people, characters
+    and brands (8 right, 15 wrong). Judged after resolution, so a given name NER took for a
+    place still becomes its person first. A word of geography after it ("the Vesterland coast")
+    is support enough."""
+    return (mention.entity_type == "PLACE" and mention.method == "ner" and " " not in mention.name
+            and mention.name not in place_names() and not re.fullmatch(r"(?:[A-Z]\.?){2,4}", mention.name)
+            and not _GEOGRAPHY_AFTER.match(text, mention.end))
 
 
 def _org_context(text: str, end: int) -> bool:
@@ -992,8 +1018,38 @@ def surname_of(name: str) -> str:
     return " ".join(words[start:])
 
 
-def _canonical_person(phrase: str) -> str:
+def _name_case_score(name: str) -> int:
+    """How many words are written as names are (Linda, McAllister, de), not shouted (LINDA)."""
+    return sum(1 for word in name.split() if not (word.isupper() and len(word) > 2))
+
+
+def _one_spelling_per_name(people: list[str], introduced_at: dict[str, int]) -> tuple[list[str], dict[str, int]]:
+    """Names equal but for case become one, spelled as a name is written, introduced at the first of them."""
+    preferred: dict[str, str] = {}
+    for name in people:
+        key = name.casefold()
+        if key not in preferred or _name_case_score(name) > _name_case_score(preferred[key]):
+            preferred[key] = name
+    spelled: list[str] = []
+    first_at: dict[str, int] = {}
+    for name in people:
+        best = preferred[name.casefold()]
+        if best not in first_at:
+            spelled.append(best)
+            first_at[best] = introduced_at.get(name, 0)
+        first_at[best] = min(first_at[best], introduced_at.get(name, first_at[best]))
+    return spelled, first_at
+
+
+def _without_honorific(phrase: str) -> str:
+    """The name as written, without "Mr." or "Dr." (the form to look for in the text)."""
     return _HONORIFICS.sub("", " ".join(phrase.split()))
+
+
+def _canonical_person(phrase: str) -> str:
+    """The name without honorific, and without the capitals of a tabloid lead-in ("LINDA Nolan" is Linda Nolan)."""
+    return " ".join(word.capitalize() if word.isupper() and len(word) > 2 and word.isalpha() else word
+                    for word in _without_honorific(phrase).split())
 
 
 def _first_named_before(candidates: list[str], position: int, introduced_at: dict[str, int]) -> str | None:
@@ -1008,16 +1064,27 @@ def _first_named_before(candidates: list[str], position: int, introduced_at: dic
     return min(before or candidates, key=lambda p: introduced_at.get(p, 0))
 
 
+def _same_person_with_middle_name(shorter: str, longer: str) -> bool:
+    """"Loretta Lynch" and "Loretta E. Lynch": the same first and last word, the longer one adding
+    only words in between."""
+    a, b = shorter.split(), longer.split()
+    return len(b) > len(a) >= 2 and a[0] == b[0] and a[-1] == b[-1]
+
+
 def _match_person(phrase: str, full_people: list[str], allow_first_name: bool, position: int = 0,
                   introduced_at: dict[str, int] | None = None) -> str | None:
-    words = _canonical_person(phrase).split()
+    words = _without_honorific(phrase).split()
     if not full_people or not words:
         return None
     introduced_at = introduced_at or {}
     if len(words) >= 2:
         name = " ".join(words)
-        if name in full_people:
-            return name
+        same = [p for p in full_people if p.casefold() == name.casefold()]
+        if same:
+            return same[0]
+        fuller = [p for p in full_people if _same_person_with_middle_name(name, p)]
+        if len(fuller) == 1:
+            return fuller[0]
         # "De Niro" for "Robert De Niro", "Van der Berg" for "Luca van der Berg": the tail of a full
         # name; of several, chosen as for a bare surname below.
         tails = [p for p in full_people if p.casefold().endswith(" " + name.casefold())]

@@ -162,7 +162,9 @@ HONORIFIC_WORDS = frozenset("mr mrs ms miss dr sir dame lord lady captain capt g
 # Nouns that stand for an organisation already named ("the studio said").
 ORG_ROLE_NOUNS = frozenset(
     """studio company streamer network distributor broadcaster platform label agency firm chain exhibitor
-    festival organisers organizers producers""".split()
+    festival organisers organizers producers
+    group fund organization organisation newspaper paper publication outlet magazine institute
+    center centre foundation nonprofit charity bank""".split()
 )
 
 # Kinds of company that stand before a company's name ("streamer Corvid", "distributor Halden").

@@ -193,15 +193,20 @@ def is_speech(quote: Quote, text: str) -> bool:
     return True
 
 
-def _attributed_fragment(doc, quote: Quote, ranges) -> bool:
-    """A word or two in quote marks that a verb of saying governs in the parse is speech too:
-    Clinton says the tweets were “unhinged”; he called the plan “a con”. Title-case words
-    stay titles ("the new song ‘Night Shift’")."""
+def _attributed_fragment(doc, quote: Quote, ranges, mentions: Sequence[Mention]) -> bool:
+    """A word or two in quote marks that a verb of saying governs in the parse, said by a named
+    person or organisation (or "he", "she"), is speech too: Clinton says the tweets were
+    “unhinged”; he called the plan “a con”. Not "critics called it “raw”" (nobody named), and
+    title-case words stay titles ("the new song ‘Night Shift’")."""
     inner = _trimmed(quote)
     if not inner or is_title_case(inner, max_words=10):
         return False
     attribution = quote_attribution(doc, quote.start, quote.end, ranges, governing_only=True)
-    return attribution is not None and attribution.speaker is not None
+    if attribution is None or attribution.speaker is None:
+        return False
+    phrase = attribution.speaker
+    return phrase.is_pronoun and phrase.text.casefold() in ("he", "she") or any(
+        m.entity_type in ("PERSON", "ORG") and m.start < phrase.end and phrase.start < m.end for m in mentions)
 
 
 def _is_partial(quote: Quote, text: str, paragraph_start: int) -> bool:
@@ -450,7 +455,8 @@ def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention], doc=N
         if found:
             mention, cue, how = found
             _assign(quote, mention, cue, how)
-        elif previous is not None and previous.speaker and _continues(text, previous, quote, paragraphs):
+        elif previous is not None and previous.speaker and (_continues(text, previous, quote, paragraphs)
+                                                            or _speaker_named_between(previous, quote, resolver)):
             quote.speaker, quote.speaker_entity_id = previous.speaker, previous.speaker_entity_id
             quote.cue, quote.attribution = previous.cue, "continues_previous_quote"
         else:
@@ -471,6 +477,16 @@ def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention], doc=N
         found = _attribute_nested(text, quote, outer, resolver)
         if found:
             _assign(quote, found[0], found[1], "inside_quote")
+
+
+def _speaker_named_between(previous: Quote, quote: Quote, resolver: _Resolver) -> bool:
+    """"“…,” said James Acton, a physicist who directs the programme. “…”": in one paragraph, a
+    quote right after the attribution of the one before, which names that speaker, is theirs too."""
+    if quote.paragraph != previous.paragraph or previous.speaker_entity_id is None or quote.start - previous.end > 400:
+        return False
+    between = [m for m in resolver.mentions if previous.end <= m.start and m.end <= quote.start]
+    people = {m.entity_id for m in between if m.entity_type == "PERSON"}
+    return previous.speaker_entity_id in {m.entity_id for m in between} and people <= {previous.speaker_entity_id}
 
 
 def _give_unattributed_quotes_to_the_interviewee(text: str, quotes: list[Quote], paragraphs) -> None:
@@ -520,6 +536,12 @@ def _speaker_of_phrase(phrase, resolver: _Resolver, before_position: int) -> Men
     if mention is None and not phrase.is_pronoun and phrase.text[:1].isupper() \
             and phrase.text.split()[0].casefold() not in ("the", "a", "an", "his", "her", "their", "its"):
         mention = _by_name(resolver, phrase.text)
+    if mention is None and not phrase.is_pronoun:
+        # "the IMF report said", "according to a New York Times poll": the organisation or
+        # person named inside the phrase is who speaks through it.
+        inside = [m for m in resolver.mentions if phrase.start <= m.start and m.end <= phrase.end
+                  and m.entity_type in ("ORG", "PERSON")]
+        mention = inside[-1] if inside else None
     return mention
 
 
@@ -867,7 +889,7 @@ def _extract_quotes(text: str, mentions: Sequence[Mention], doc=None) -> list[Qu
     kept: list[Quote] = []
     ranges = [(q.start, q.end) for q in spans if q.level == 0]
     for quote in spans:
-        if is_speech(quote, text) or (doc is not None and quote.level == 0 and _attributed_fragment(doc, quote, ranges)):
+        if is_speech(quote, text) or (doc is not None and quote.level == 0 and _attributed_fragment(doc, quote, ranges, mentions)):
             kept.append(quote)
     # Re-index parents among the kept quotes.
     index_of = {id(q): i for i, q in enumerate(kept)}

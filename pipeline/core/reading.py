@@ -6,6 +6,7 @@ import codecs
 import gzip
 import hashlib
 import os
+import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,10 +39,52 @@ _BINARY_SIGNATURES = {
 class SourceFile:
     """A file found in the landing folder, before it is read."""
 
-    path: Path  # absolute
-    relative_path: str  # POSIX path inside the landing folder: the file's identity
+    path: Path  # absolute, as the file system names it (possibly with undecodable bytes)
+    relative_path: str  # POSIX path inside the landing folder: the file's identity (always valid text)
     size: int
     mtime_ns: int
+    problem: str | None = None  # why it must not be opened at all (not a regular file, a link out, a bad name)
+
+    @property
+    def source_path(self) -> str:
+        """The absolute path as text for rows and messages: undecodable bytes shown escaped (\\xe9)."""
+        return printable_path(self.path)
+
+
+def printable_path(path: Path | str) -> str:
+    """A path as valid text: bytes that are not UTF-8 shown as \\xNN escapes, never an error."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _why_not_readable(path: Path, root: Path) -> str | None:
+    """Why a file in the landing folder must not be opened, or None when it is a plain file of the folder.
+
+    Opening a named pipe blocks until someone writes to it, and a device or socket is no
+    article: only regular files are read. A link is followed only when its target lies in
+    the landing folder, so the folder cannot pull in files from elsewhere.
+    """
+    try:
+        printable = str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        printable = None
+    if printable is None:
+        return (f"the file name is not valid UTF-8 ({printable_path(path.name)}); rename the file with a "
+                "UTF-8 name so its rows can name it")
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if target != root and root not in target.parents:
+                return "the file is a link to something outside the landing folder; copy the article into the folder instead"
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # a dangling link or a file gone meanwhile: reading it reports that
+    if stat.S_ISDIR(mode):
+        return None
+    if not stat.S_ISREG(mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        return f"this is {kind}, not a file: the pipeline reads only regular files; remove it from the landing folder"
+    return None
 
 
 @dataclass(frozen=True)
@@ -80,17 +123,20 @@ def discover_source_files(root: Path) -> list[SourceFile]:
             if name.startswith("."):
                 continue
             path = Path(dirpath) / name
+            problem = _why_not_readable(path, root)
             try:
-                stat = path.stat()
+                # lstat for what must not be opened: a FIFO's or a foreign link's stat is theirs, not ours.
+                status = path.lstat() if problem else path.stat()
             except OSError:
                 # A dangling symlink still has to be reported, not skipped.
-                stat = None
+                status = None
             found.append(
                 SourceFile(
                     path=path,
-                    relative_path=path.relative_to(root).as_posix(),
-                    size=stat.st_size if stat else -1,
-                    mtime_ns=stat.st_mtime_ns if stat else -1,
+                    relative_path=printable_path(path.relative_to(root).as_posix()),
+                    size=status.st_size if status else -1,
+                    mtime_ns=status.st_mtime_ns if status else -1,
+                    problem=problem,
                 )
             )
     return sorted(found, key=lambda f: f.relative_path)
@@ -98,6 +144,8 @@ def discover_source_files(root: Path) -> list[SourceFile]:
 
 def read_source_document(source: SourceFile) -> SourceDocument:
     """Read one file's bytes, decompressing ``.gz``; raise DocumentRejected on failure."""
+    if source.problem:
+        raise DocumentRejected("read", source.problem)
     kind = document_kind(source.path)
     if kind is None:
         raise DocumentRejected(

@@ -102,6 +102,13 @@ def name_phrase(head: Token) -> SpeakerPhrase:
     return SpeakerPhrase(span.start_char + offset, span.start_char + offset + len(text), text, head.pos_ == "PRON")
 
 
+def _owner_of_saying(noun: Token) -> Token | None:
+    """The owner of a noun of saying ("Trump's claim that “…”", "her statement"), if it has one."""
+    if noun.pos_ not in ("NOUN", "PROPN") or noun.lemma_.casefold() not in speech_cues()["nouns"]:
+        return None
+    return next((child for child in noun.children if child.dep_ == "poss"), None)
+
+
 def _attribution(cue: Token) -> Attribution:
     if cue.lemma_.casefold() in speech_cues()["according"]:
         to = next((c for c in cue.children if c.lower_ == "to"), None)
@@ -137,6 +144,9 @@ def quote_attribution(doc: Doc, start: int, end: int, quote_ranges: Sequence[tup
                 break
             if _is_cue(ancestor, "direct") or ancestor.lemma_.casefold() in speech_cues()["according"]:
                 return _attribution(ancestor)
+            owner = _owner_of_saying(ancestor)
+            if owner is not None:
+                return Attribution(ancestor.lower_, ancestor.idx, name_phrase(owner))
     if governing_only:
         return None
     # Else the nearest verb of saying, outside quotations, in the sentences the quotation touches.

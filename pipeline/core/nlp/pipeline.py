@@ -48,14 +48,16 @@ def speech_cues() -> dict[str, frozenset[str]]:
     return {kind: frozenset(lemmas) for kind, lemmas in data.items()}
 
 
-def rules_version(*modules) -> str:
-    """A short hash of our rules: the cue lexicon and the source of the given modules.
+def rules_version(*sources) -> str:
+    """A short hash of our rules: the source of the given modules and data files.
 
     Stored with each article's extraction state, so a changed rule or lexicon
-    re-extracts landed articles on the next run without a full refresh.
+    re-extracts landed articles on the next run without a full refresh. This
+    module (the pipeline's own components) is always part of it.
     """
-    digest = hashlib.sha256(SPEECH_CUES_FILE.read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    for module in modules:
-        digest.update(Path(module.__file__).read_bytes())
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for source in sources:
+        path = source if isinstance(source, Path) else Path(source.__file__)
+        digest.update(path.name.encode("utf-8"))
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

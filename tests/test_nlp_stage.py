@@ -1,0 +1,140 @@
+"""The NLP stage as a spaCy pipeline: its registered component, attribution from the parse,
+reported speech, and the stage's promises (rows depend on the article alone; a changed rule
+re-extracts by itself)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pipeline.core.nlp import attribution, pipeline as nlp_pipeline
+from pipeline.core.nlp.attribution import quote_attribution, reported_speech
+from pipeline.core.nlp.pipeline import load_pipeline
+from pipeline.core.quotes import extract_quotes, find_quote_spans
+from pipeline.resources import DEFAULT_SPACY_MODEL
+
+from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page, text_article, write
+from .test_assets import rows, run
+
+
+@pytest.fixture(scope="module")
+def parse():
+    nlp = load_pipeline(DEFAULT_SPACY_MODEL, with_ner=False)
+    return nlp
+
+
+def test_a_paragraph_break_always_starts_a_sentence(parse):
+    doc = parse("WINNER: Sandra Oh\n\nBodyguard won the drama prize\n\nWATCH BELOW: the speech")
+    assert "paragraph_sentences" in parse.pipe_names
+    for sentence in doc.sents:
+        assert "\n\n" not in sentence.text.strip()
+
+
+# text, the quoted words, the cue and the words naming the speaker (None: the parse gives no speaker)
+ATTRIBUTIONS = [
+    ("“We are not moving the date,” said Dana Whitlock, the studio chief.", "We are not moving the date,", "said", "Dana Whitlock"),
+    ("“It was a mess,” she told reporters on Tuesday.", "It was a mess,", "told", "she"),
+    ("“I love it,” recalls the director.", "I love it,", "recalls", "the director"),
+    ("Clinton says Trump “may not have paid a dime” in federal taxes.", "may not have paid a dime", "says", "Clinton"),
+    ("Ruiz notes that the sequel “is not a remake” of the first film.", "is not a remake", "notes", "Ruiz"),
+    ("“We will fight it,” said the company's chief executive, Ruth Anand.", "We will fight it,", "said", "Ruth Anand"),
+    ("The film, according to Jon Landau, is “very much alive.”", "very much alive.", "according to", "Jon Landau"),
+    # No verb of saying: the parse attributes nothing, and the patterns decide.
+    ("The cast wore “Team Ember” shirts to the premiere.", "Team Ember", None, None),
+]
+
+
+@pytest.mark.parametrize("text,quoted,cue,speaker", ATTRIBUTIONS)
+def test_the_cue_and_its_subject_come_from_the_parse(parse, text, quoted, cue, speaker):
+    start = text.index(quoted)
+    found = quote_attribution(parse(text), start, start + len(quoted), [(start, start + len(quoted))])
+    if cue is None:
+        assert found is None
+        return
+    assert found is not None and found.cue == cue
+    assert (found.speaker.text if found.speaker else None) == speaker
+
+
+# text, the reported content (a substring), the speaker phrase; None: no reported speech
+REPORTED = [
+    ("Park said the studio would not move the date.", "the studio would not move the date", "Park"),
+    ("Kevin Sullivan says he instructed staff Monday to check the records.", "he instructed staff Monday to check the records", "Kevin Sullivan"),
+    ("The union denied that it had agreed to the new terms.", "it had agreed to the new terms", "The union"),
+    ("According to the filing, the studio owes $4 million to the lab.", "the studio owes $4 million to the lab", "the filing"),
+    # Quoted words make it direct speech, carried by the quote; "thinks" is no verb of saying.
+    ("Park said the plan was “a mess from the start”.", None, None),
+    ("Park thinks the studio will move the date.", None, None),
+]
+
+
+@pytest.mark.parametrize("text,content,speaker", REPORTED)
+def test_reported_speech_is_the_clause_a_verb_of_saying_governs(parse, text, content, speaker):
+    marks = [(q.start - 1, q.end + 1) for q in find_quote_spans(text)]
+    found = reported_speech(parse(text), marks)
+    if content is None:
+        assert found == []
+        return
+    assert len(found) == 1
+    assert content in text[found[0].start:found[0].end]
+    assert found[0].attribution.speaker.text == speaker
+
+
+def test_two_apostrophes_are_quote_marks(parse):
+    text = "''We are not going anywhere,'' Mr. Kamin said of the plan."
+    quotes = [q for q in extract_quotes(text, [], parse(text)) if q.kind == "direct"]
+    assert [q.text for q in quotes] == ["We are not going anywhere,"]
+
+
+def test_an_articles_rows_do_not_depend_on_its_batch(tmp_path):
+    alone, batched = tmp_path / "alone", tmp_path / "batched"
+    page = news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS)
+    write(alone / "in", "harbor.html", page)
+    write(batched / "in", "harbor.html", page)
+    write(batched / "in", "brandt.txt", text_article("2026-10-05", HARBOR_LIGHTS_INTERVIEW))
+    for folder in (alone, batched):
+        assert run(folder / "in", folder / "db.duckdb").success
+
+    def article_rows(folder):
+        db = folder / "db.duckdb"
+        harbor = "(select article_id from articles where source_path like '%harbor.html')"
+        mentions = rows(db, f"select start_char, end_char, text, entity_type, entity_name, method from mentions "
+                            f"where article_id = {harbor} order by start_char, end_char")
+        quotes = rows(db, f"select quote_id, kind, text, start_char, speaker, cue from quotes "
+                          f"where article_id = {harbor} order by start_char, kind")
+        return mentions, quotes
+
+    assert article_rows(alone) == article_rows(batched)
+    assert article_rows(alone)[1], "the article has quotes to compare"
+
+
+def test_a_changed_cue_lexicon_re_extracts_on_the_next_run(tmp_path, monkeypatch):
+    landing, db = tmp_path / "in", tmp_path / "db.duckdb"
+    write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    assert run(landing, db).success
+    speakers = rows(db, "select text, speaker from quotes where kind = 'direct' order by start_char")
+    assert ("We’ve rewritten this thing eleven times and it finally feels like the movie we pitched,", "Celia Brandt") in speakers
+    versions = rows(db, "select distinct rules_version from quote_extraction_state")
+
+    again = run(landing, db)
+    quotes_stage = next(e.step_materialization_data.materialization for e in again.get_asset_materialization_events()
+                        if e.step_materialization_data.materialization.asset_key.to_user_string() == "quotes")
+    assert quotes_stage.metadata["articles_processed"].value == 0, "nothing changed, nothing re-read"
+
+    # A new lexicon without "say": the same article is read again, by the new rules, with no full refresh.
+    lexicon = tmp_path / "speech_cues.yml"
+    shutil.copy(nlp_pipeline.SPEECH_CUES_FILE, lexicon)
+    lexicon.write_text(lexicon.read_text().replace("[say, ", "[", 2))
+    monkeypatch.setattr(nlp_pipeline, "SPEECH_CUES_FILE", lexicon)
+    monkeypatch.setattr("pipeline.assets.quotes.SPEECH_CUES_FILE", lexicon)
+    nlp_pipeline.speech_cues.cache_clear()
+    try:
+        changed = run(landing, db)
+        assert changed.success
+        assert rows(db, "select distinct rules_version from quote_extraction_state") != versions
+        quotes_stage = next(e.step_materialization_data.materialization for e in changed.get_asset_materialization_events()
+                            if e.step_materialization_data.materialization.asset_key.to_user_string() == "quotes")
+        assert quotes_stage.metadata["articles_processed"].value == 1
+        assert "say" not in attribution.speech_cues()["direct"]
+    finally:
+        nlp_pipeline.speech_cues.cache_clear()
