@@ -138,3 +138,64 @@ def test_a_changed_cue_lexicon_re_extracts_on_the_next_run(tmp_path, monkeypatch
         assert "say" not in attribution.speech_cues()["direct"]
     finally:
         nlp_pipeline.speech_cues.cache_clear()
+
+
+def entities_in(text: str) -> dict[str, str]:
+    from pipeline.core.entities import extract_entity_mentions
+
+    return {m.text: m.entity_type for m in extract_entity_mentions([("a", text, [], None)], DEFAULT_SPACY_MODEL)["a"]}
+
+
+AWARDS_NIGHT = ("The winners of the night, category by category.\n\n"
+                "Best Actress in a Drama Series\n\n"
+                "WINNER: Sandra Oh, Killing Eve\n\n"
+                "Elisabeth Moss, The Handmaid's Tale\n\n"
+                "Best Television Series - Drama\n\n"
+                "WINNER: The Americans\n\n"
+                "Bodyguard\n\n"
+                "WATCH BELOW: Andy Samberg and Sandra Oh open the show.\n\n"
+                "Photo: Jane Doe/The Canadian Press")
+
+# text, a surface form, its type (None: it must not be an entity at all)
+ENTITY_CASES = [
+    # Winner and nominee lists under award categories.
+    (AWARDS_NIGHT, "Killing Eve", "TITLE"),
+    (AWARDS_NIGHT, "The Handmaid's Tale", "TITLE"),
+    (AWARDS_NIGHT, "Bodyguard", "TITLE"),
+    (AWARDS_NIGHT, "The Americans", "TITLE"),
+    (AWARDS_NIGHT, "Sandra Oh", "PERSON"),
+    (AWARDS_NIGHT, "Best Actress in a Drama Series", None),
+    (AWARDS_NIGHT, "WINNER: Sandra Oh", None),
+    (AWARDS_NIGHT, "Best Television", None),
+    (AWARDS_NIGHT, "Jane Doe/The Canadian Press", None),
+    # Page furniture never glues to an entity.
+    ("MORE ON JAMES BOND:\n\nChristopher Orr reviews the new film.", "MORE ON JAMES BOND", None),
+    ("Source: Box Office Mojo\n\nWould the sequel open bigger?", "Source: Box Office Mojo", None),
+    # The media list: streamers, networks and papers are organisations, whatever the model says;
+    # a common word that only shares a name with an outlet is not.
+    ("Comedy Central renewed the show for a fifth season.", "Comedy Central", "ORG"),
+    ("The series moves to Netflix in March.", "Netflix", "ORG"),
+    ("She told The Sun that the wedding was off.", "The Sun", "ORG"),
+    ("People were queuing outside the cinema at dawn.", "People", None),
+    # Names: no person opens with an article, tabloid capitals are written as a name.
+    ("The Hangover made Bradley Cooper a star.", "The Hangover", None),
+    ("LINDA Nolan has vowed to keep singing, Linda Nolan told fans.", "LINDA Nolan", "PERSON"),
+]
+
+
+@pytest.mark.parametrize("text,surface,entity_type", ENTITY_CASES)
+def test_entity_recognition_on_real_page_shapes(text, surface, entity_type):
+    found = entities_in(text)
+    if entity_type is None:
+        assert surface not in found, found
+        assert not any(surface in other and other != surface for other in found if len(other) > len(surface)), found
+    else:
+        assert found.get(surface) == entity_type, found
+
+
+def test_a_tabloid_lead_in_is_canonical_as_a_name():
+    from pipeline.core.entities import extract_entity_mentions
+
+    mentions = extract_entity_mentions([("a", "LINDA Nolan has vowed to keep singing.\n\nLinda said so.", [], None)],
+                                       DEFAULT_SPACY_MODEL)["a"]
+    assert {m.name for m in mentions if m.entity_type == "PERSON"} == {"Linda Nolan"}

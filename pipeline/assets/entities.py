@@ -5,7 +5,7 @@ from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, Metadat
 from .. import warehouse
 from ..core import entities as entity_rules, given_names, lexicon, places
 from ..core.entities import extract_entity_mentions, mentions_frame
-from ..core.nlp.pipeline import rules_version
+from ..core.nlp.pipeline import MEDIA_ORGANISATIONS_FILE, rules_version
 from ..dictionary import schema_markdown
 from .config import StageConfig
 from ..resources import DuckDBWarehouse, NlpSettings
@@ -46,7 +46,7 @@ def extract_entities(context: AssetExecutionContext, config: StageConfig, wareho
                 con.execute(f"delete from {table}")
         # The state records the model and a version of our rules: a changed recognizer or lexicon
         # re-extracts every landed article on the next run, with no full refresh.
-        version = f"{nlp.model_name}:{rules_version(entity_rules, lexicon, given_names, places)}"
+        version = f"{nlp.model_name}:{rules_version(entity_rules, lexicon, given_names, places, MEDIA_ORGANISATIONS_FILE)}"
         todo = warehouse.articles_needing_entities(con, version, nlp.languages)
         context.log.info(f"{len(todo)} articles need entity extraction")
         for offset in range(0, len(todo), max(1, config.batch_size)):

@@ -47,8 +47,12 @@ ENTITY_TYPES = ("PERSON", "TITLE", "ORG", "PLACE")
 # labels are not entities of this dataset.
 NER_LABEL_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "WORK_OF_ART": "TITLE"}
 
-# Strength of the evidence behind a span; a stronger span wins an overlap.
-RULE_TITLE, KNOWN_TITLE, RULE_ORG, KNOWN_PERSON, NER, GAZETTEER = 4, 3, 2, 2, 1, 0
+# Strength of the evidence behind a span; a stronger span wins an overlap (the one policy
+# between overlapping spans: strongest, then longest, then first). A name on the media
+# list is the strongest evidence: "Twitter" in italics is still the company.
+MEDIA_LIST, RULE_TITLE, KNOWN_TITLE, RULE_ORG, KNOWN_PERSON, NER, GAZETTEER = 5, 4, 3, 2, 2, 1, 0
+# Page furniture and award-category headings block every span that overlaps them.
+BLOCK = 9
 
 OPENING_MARKS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
 _WORD = r"[\w][\w'’.&-]*"
@@ -530,6 +534,86 @@ def _month_named_person(phrase: str) -> bool:
             and words[1][:1].isupper() and words[1] not in _CALENDAR_WORDS and words[1].casefold() not in STOP_WORDS)
 
 
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty line: our paragraphs, as the cleaning stage writes them."""
+    spans = []
+    for match in _PARAGRAPH.finditer(text):
+        start, end = _trim(text, match.start(), match.end())
+        if start < end:
+            spans.append((start, end))
+    return spans
+
+
+def furniture_spans(text: str) -> list[_Span]:
+    """Page furniture at the start of a paragraph ("WINNER:", "READ MORE:", "Photo:", "MORE ON X:"),
+    as blocking spans: an entity never includes one (see ``page_furniture.yml``)."""
+    from .nlp.pipeline import page_furniture
+
+    labels = page_furniture()["labels"]
+    spans = []
+    for start, end in _paragraph_spans(text):
+        label = re.match(r"([A-Za-z][A-Za-z' ]{0,40}?)\s*:", text[start:end])
+        if label and (label.group(1).casefold().strip() in labels or label.group(1).isupper()):
+            spans.append(_Span(start, start + label.end(), "NONE", "page_furniture", BLOCK))
+    return spans
+
+
+def award_list_spans(text: str) -> list[_Span]:
+    """Winners and nominees listed under award categories, one entry per paragraph.
+
+    A category heading ("Best Actress in a Drama Series") is no entity. Under it, an entry
+    "Sandra Oh, Killing Eve" names a person and a work: the part after the comma is a title.
+    A bare entry ("Bodyguard") is a title under a category of works ("… Series - Drama") and
+    left to the model under a category of people. An entry is a short line without a full stop;
+    the list ends at the next prose paragraph.
+    """
+    from .nlp.pipeline import page_furniture
+
+    furniture = page_furniture()
+    openers, work_words, labels = furniture["category_openers"], furniture["work_category_words"], furniture["labels"]
+    spans: list[_Span] = []
+    category_of_works: bool | None = None
+    for start, end in _paragraph_spans(text):
+        line = text[start:end]
+        words = line.split()
+        if words and words[0] in openers and len(words) <= 12 and not line.endswith("."):
+            spans.append(_Span(start, end, "NONE", "award_category", BLOCK))
+            category_of_works = any(w.casefold().strip("-–(),") in work_words for w in words[1:])
+            continue
+        if category_of_works is None:
+            continue
+        if len(words) > 12 or line.rstrip().endswith((".", "!", "?")):
+            category_of_works = None  # prose: the list is over
+            continue
+        entry_start = start
+        label = re.match(r"([A-Za-z][A-Za-z' ]{0,40}?)\s*:\s*", line)
+        if label and (label.group(1).casefold().strip() in labels or label.group(1).isupper()):
+            entry_start = start + label.end()
+        entry = text[entry_start:end]
+        if "," in entry:
+            comma = entry_start + entry.rindex(",")
+            title_start, title_end = _trim(text, comma + 1, end)
+        elif category_of_works:
+            title_start, title_end = entry_start, end
+        else:
+            continue
+        if title_start < title_end and is_title_case(text[title_start:title_end], max_words=10):
+            spans.append(_Span(title_start, title_end, "TITLE", "award_list_title", RULE_TITLE))
+    return spans
+
+
+def _ruler_spans(doc) -> list[_Span]:
+    """Organisations from the media gazetteer (SpanRuler ``media_organisations``): a listed name
+    is an organisation wherever it stands, over what the model guessed."""
+    if doc is None or not hasattr(doc, "spans") or "media_organisations" not in doc.spans:
+        return []
+    return [_Span(span.start_char, span.end_char, "ORG", "media_gazetteer", MEDIA_LIST, "ORG")
+            for span in doc.spans["media_organisations"]]
+
+
 def _could_be_a_persons_name(phrase: str) -> bool:
     """"The Sun", "The Hangover", "The Nolans": a person's name never opens with an article; and
     "HK Lane/Christie", "Twitter @name" are photo credits and handles, page furniture."""
@@ -683,6 +767,9 @@ def rule_titles_in(text: str, italic_spans: Iterable[Sequence[int]] = ()) -> tup
 def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headline: str | None = None) -> list[_Span]:
     """Typed spans in ``text``: rule titles and organisations, then NER, overlaps settled by strength."""
     rule_titles, cue = rule_titles_in(text, italic_spans)
+    listed = award_list_spans(text)
+    blocking = furniture_spans(text) + [s for s in listed if s.entity_type == "NONE"]
+    rule_titles += [s for s in listed if s.entity_type == "TITLE"]
     known_titles = {text[s.start:s.end] for s in rule_titles + cue}
     if headline:
         # ‘Alita’ in a headline names the title the body then writes bare.
@@ -711,7 +798,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # known person's first or last name is that person.
     ner = [_Span(s.start, s.end, "PERSON", s.method, s.strength, "PERSON")
            if s.entity_type == "TITLE" and s.method == "ner" and text[s.start:s.end] in person_words else s for s in ner]
-    spans = rule_titles + cue + owned + corporate + outlet_orgs(text) + ner
+    spans = rule_titles + cue + owned + corporate + outlet_orgs(text) + ner + _ruler_spans(doc) + blocking
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
     for name in people:
@@ -727,7 +814,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
         for form in [title, *_short_forms(title)]:
             for at in _find_all(text, form):
                 spans.append(_Span(at, at + len(form), "TITLE", "known_title", KNOWN_TITLE))
-    return _accept(spans)
+    return [span for span in _accept(spans) if span.entity_type != "NONE"]
 
 
 _CALENDAR_WORDS = frozenset(
@@ -1153,15 +1240,18 @@ def _group_orgs(phrases: list[str]) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=4)
 def load_nlp(model_name: str):
-    """The spaCy pipeline with only what entity recognition needs switched on."""
+    """The spaCy pipeline with only what entity recognition needs switched on, plus our
+    registered rulers (``pipeline.core.nlp.pipeline.add_entity_rulers``)."""
     import spacy
+
+    from .nlp.pipeline import add_entity_rulers
 
     nlp = spacy.load(model_name)
     keep = {"tok2vec", "transformer", "ner"}
     for name in nlp.pipe_names:
         if name not in keep:
             nlp.disable_pipe(name)
-    return nlp
+    return add_entity_rulers(nlp)
 
 
 def extract_entity_mentions(

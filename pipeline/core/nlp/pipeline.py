@@ -19,6 +19,8 @@ from spacy.tokens import Doc
 
 HERE = Path(__file__).resolve().parent
 SPEECH_CUES_FILE = HERE / "speech_cues.yml"
+MEDIA_ORGANISATIONS_FILE = HERE / "media_organisations.yml"
+PAGE_FURNITURE_FILE = HERE / "page_furniture.yml"
 
 
 @Language.component("paragraph_sentences")
@@ -39,6 +41,26 @@ def load_pipeline(model_name: str, with_ner: bool = True) -> Language:
     if "parser" in nlp.pipe_names and "paragraph_sentences" not in nlp.pipe_names:
         nlp.add_pipe("paragraph_sentences", before="parser")
     return nlp
+
+
+def add_entity_rulers(nlp: Language) -> Language:
+    """Add our SpanRuler of media organisations (``media_organisations.yml``), matched on exact
+    spelling; its spans go to ``doc.spans["media_organisations"]``, never to ``doc.ents``, so
+    one policy (the entity stage's) settles overlaps with the model's entities."""
+    if "media_organisations" in nlp.pipe_names:
+        return nlp
+    names = yaml.safe_load(MEDIA_ORGANISATIONS_FILE.read_text(encoding="utf-8"))["organisations"]
+    ruler = nlp.add_pipe("span_ruler", name="media_organisations",
+                         config={"spans_key": "media_organisations", "phrase_matcher_attr": "ORTH", "overwrite": True})
+    ruler.add_patterns([{"label": "ORG", "pattern": str(name)} for name in names])
+    return nlp
+
+
+@functools.lru_cache(maxsize=1)
+def page_furniture() -> dict[str, frozenset[str]]:
+    """Paragraph labels, award-category openers and work-category words (``page_furniture.yml``)."""
+    data = yaml.safe_load(PAGE_FURNITURE_FILE.read_text(encoding="utf-8"))
+    return {key: frozenset(str(v) for v in values) for key, values in data.items()}
 
 
 @functools.lru_cache(maxsize=1)
