@@ -51,6 +51,9 @@ benchmark: install
 	$(BIN)/python benchmarks/extraction_benchmark.py
 	$(BIN)/python benchmarks/nlp_benchmark.py
 	$(BIN)/python benchmarks/sources_benchmark.py
+	$(BIN)/python benchmarks/reliability_benchmark.py
+	@if [ -d ../shared/eval/film-real-dev ]; then \
+	  $(BIN)/python benchmarks/recognizer_report.py --gold ../shared/eval/film-real-dev; fi
 
 # Rewrite docs/DATA_DICTIONARY.md from the Pandera schemas and the SQL models.
 docs: install

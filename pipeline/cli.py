@@ -92,6 +92,9 @@ def _print_summary(con, database: Path, result, failed_checks) -> None:
         f"{stats.get('articles_landed', 0)} articles landed ({stats.get('duplicates_found', 0)} syndicated copies), "
         f"{stats.get('documents_rejected', 0)} rejected, {stats.get('unchanged_files', 0)} unchanged"
     )
+    if stats.get("emptied_since_landed"):
+        print(f"{stats['emptied_since_landed']} file(s) emptied since they were landed; their articles are kept "
+              f"(restore the file, or delete the article by hand):\n{stats.get('emptied_files', '')}")
     for table in ("articles", "rejected_documents"):
         count = warehouse.scalar(con, f"select count(*) from {table}")
         print(f"\n{table}: {count} rows")

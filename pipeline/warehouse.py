@@ -347,14 +347,15 @@ def files_to_process(con: duckdb.DuckDBPyConnection, listing: pl.DataFrame) -> p
     """The listed files that are new or whose size or modification time changed.
 
     Returns the listing's columns plus ``known_sha256``, the hash recorded when
-    the file was last processed, so a touched-but-identical file is not re-read.
+    the file was last processed, so a touched-but-identical file is not re-read,
+    and ``known_status`` (landed, rejected, or null for a new file).
     """
     con.register("landing_listing", listing)
     try:
         return query_frame(
             con,
             """
-            select l.*, s.file_sha256 as known_sha256
+            select l.*, s.file_sha256 as known_sha256, s.status as known_status
             from landing_listing l
             left join source_files s using (relative_path)
             where s.relative_path is null or s.size <> l.size or s.mtime_ns <> l.mtime_ns

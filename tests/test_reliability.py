@@ -72,3 +72,52 @@ def test_an_older_database_is_migrated_in_place_and_a_newer_one_refused(tmp_path
     con.close()
     with pytest.raises(warehouse.IncompatibleWarehouse, match="newer film-news pipeline"):
         warehouse.connect(database)
+
+
+def test_a_landed_file_emptied_later_keeps_its_article_and_is_reported_once(landing, db_path):
+    from .newsroom import HARBOR_LIGHTS, news_page, write
+    from .test_assets import rows, run
+
+    path = write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    assert run(landing, db_path).success
+    path.write_bytes(b"")
+    emptied = run(landing, db_path)
+    assert emptied.success
+    articles = next(e.step_materialization_data.materialization for e in emptied.get_asset_materialization_events()
+                    if e.step_materialization_data.materialization.asset_key.to_user_string() == "articles")
+    assert articles.metadata["emptied_since_landed"].value == 1
+    assert "harbor.html" in articles.metadata["emptied_files"].value
+    assert rows(db_path, "select count(*) from articles") == [(1,)]
+    assert rows(db_path, "select count(*) from rejected_documents") == [(0,)]
+    assert rows(db_path, "select status from source_files") == [("landed",)]
+    assert all(c.passed for c in emptied.get_asset_check_evaluations())
+    again = run(landing, db_path)
+    articles = next(e.step_materialization_data.materialization for e in again.get_asset_materialization_events()
+                    if e.step_materialization_data.materialization.asset_key.to_user_string() == "articles")
+    assert articles.metadata["emptied_since_landed"].value == 0
+
+
+@pytest.mark.parametrize("body,reason", [
+    ("word " * 70_000, "more than the 60,000 a news article can have"),
+    ("Harbor Lights starts in March. " + "x" * 6_000, "without a space"),
+])
+def test_oversized_articles_are_rejected_with_a_reason(landing, body, reason):
+    from pipeline.core.articles import clean_source_files
+    from pipeline.core.reading import discover_source_files
+
+    (landing / "huge.txt").write_text("date 2026-10-01\n\n" + body)
+    cleaned = clean_source_files([(discover_source_files(landing)[0], None)], warehouse.utc_now())
+    assert cleaned.articles.is_empty()
+    assert reason in cleaned.rejections["reason"][0]
+
+
+def test_a_page_that_repeats_its_paragraphs_is_an_article_not_an_index_page():
+    from pathlib import Path
+
+    from pipeline.core.cleaning import extract_article
+    from pipeline.core.reading import SourceDocument, SourceFile
+
+    paragraph = "<p>The festival opens on Friday with a new film by Celia Brandt in Halifax.</p>"
+    page = f"<html><head><title>Festival</title></head><body><article>{paragraph * 6}</article></body></html>"
+    document = SourceDocument(SourceFile(Path("/in/x.html"), "x.html", 1, 1), "html", page.encode(), "0" * 64)
+    assert "Celia Brandt" in extract_article(document).text

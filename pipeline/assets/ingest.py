@@ -51,7 +51,7 @@ def ingest_articles(
     sources = {f.relative_path: f for f in files}
     ingested_at = warehouse.utc_now()
     totals = {"files_in_landing_folder": listing.height, "files_processed": 0, "articles_landed": 0,
-              "documents_rejected": 0, "duplicates_found": 0, "unchanged_files": 0}
+              "documents_rejected": 0, "duplicates_found": 0, "unchanged_files": 0, "emptied_since_landed": 0}
     with warehouse_db.connect() as con, warehouse.transaction(con):
         if config.full_refresh:
             context.log.info("full refresh: clearing ingested articles, rejections and file records")
@@ -61,8 +61,9 @@ def ingest_articles(
         for offset in range(0, todo.height, max(1, config.batch_size)):
             chunk = todo.slice(offset, config.batch_size)
             batch = [(sources[path], known) for path, known in chunk.select("relative_path", "known_sha256").iter_rows()]
+            landed_before = set(chunk.filter(pl.col("known_status") == "landed")["relative_path"].to_list())
             urls = warehouse.fetched_urls_for(con, [source.relative_path for source, _ in batch])
-            _ingest_batch(con, batch, ingested_at, settings, totals, urls)
+            _ingest_batch(con, batch, ingested_at, settings, totals, urls, landed_before)
             context.log.info(f"batch of {len(batch)} files written (up to {offset + len(batch)} of {todo.height})")
         article_rows = warehouse.scalar(con, "select count(*) from articles")
         rejected_rows = warehouse.scalar(con, "select count(*) from rejected_documents")
@@ -76,7 +77,9 @@ def ingest_articles(
     yield MaterializeResult(
         asset_key="articles",
         metadata={
-            **{key: MetadataValue.int(value) for key, value in totals.items()},
+            **{key: MetadataValue.int(value) for key, value in totals.items() if isinstance(value, int)},
+            # Reported once, on the run that sees the file emptied; the article stays landed.
+            "emptied_files": MetadataValue.md("\n".join(f"- {path}" for path in totals.get("emptied_paths", [])) or "none"),
             "dagster/row_count": MetadataValue.int(article_rows),
             "newest_rows": MetadataValue.md(articles_preview),
         },
@@ -92,8 +95,10 @@ def ingest_articles(
 
 
 def _ingest_batch(con, batch: list[tuple[SourceFile, str | None]], ingested_at, settings: ExtractionSettings, totals: dict,
-                  source_urls: dict[str, str]) -> None:
-    cleaned = clean_source_files(batch, ingested_at, settings, source_urls)
+                  source_urls: dict[str, str], landed_before: set[str] = frozenset()) -> None:
+    cleaned = clean_source_files(batch, ingested_at, settings, source_urls, landed_before)
+    totals["emptied_since_landed"] += len(cleaned.emptied)
+    totals.setdefault("emptied_paths", []).extend(cleaned.emptied)
     valid, failures = split_valid_rows(ArticlesSchema, cleaned.articles)
     rejections = cleaned.rejections
     source_files = cleaned.source_files

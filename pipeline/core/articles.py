@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -69,6 +69,9 @@ class CleanedBatch:
     articles: pl.DataFrame
     rejections: pl.DataFrame
     source_files: pl.DataFrame
+    # Files that had landed an article and are empty now: the article is kept (landed data is
+    # never lost by tidying the folder) and the file is reported, not rejected as a new document.
+    emptied: list[str] = field(default_factory=list)
 
 
 def clean_source_files(
@@ -76,6 +79,7 @@ def clean_source_files(
     ingested_at: dt.datetime,
     settings: ExtractionSettings = ExtractionSettings(),
     source_urls: dict[str, str] | None = None,
+    landed_before: frozenset[str] | set[str] = frozenset(),
 ) -> CleanedBatch:
     """Read and clean each ``(file, sha256 recorded last time or None)``.
 
@@ -83,7 +87,7 @@ def clean_source_files(
     whose bytes match the recorded hash (only its timestamp changed) is
     recorded as unchanged and not cleaned again.
     """
-    articles, rejections, records = [], [], []
+    articles, rejections, records, emptied = [], [], [], []
     source_urls = source_urls or {}
     for source, known_sha256 in files:
         url = source_urls.get(source.relative_path)
@@ -97,6 +101,11 @@ def clean_source_files(
             "article_id": None,
             "processed_at": ingested_at,
         }
+        if source.size == 0 and source.relative_path in landed_before:
+            # The stat is recorded (so the next run does not look again); status and article stay.
+            records.append(record | {"status": "unchanged", "article_id": None})
+            emptied.append(source.source_path)
+            continue
         try:
             document = read_source_document(source)
             record["file_sha256"] = document.file_sha256
@@ -140,6 +149,7 @@ def clean_source_files(
         articles=pl.DataFrame(articles, schema=ARTICLE_FRAME_SCHEMA).unique(subset=["article_id"], keep="last", maintain_order=True),
         rejections=pl.DataFrame(rejections, schema=REJECTION_FRAME_SCHEMA),
         source_files=pl.DataFrame(records, schema=SOURCE_FILE_FRAME_SCHEMA),
+        emptied=emptied,
     )
 
 

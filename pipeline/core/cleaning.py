@@ -42,6 +42,12 @@ class ExtractionSettings:
     # page stamped ahead of the machine's clock (time zones, scheduled posts, embargoes) got a guess
     # such as January 1st from a bare year instead of its own meta date.
     max_date_ahead_days: int = 31
+    # Limits per article: the longest news features run to some 20,000 words; anything far
+    # beyond is a book, a data dump or a page of pages, and would cost the NLP stage minutes.
+    max_words: int = 60_000
+    # No word of prose (a URL included) is thousands of characters long: such a run is
+    # encoded data (base64 images, minified scripts), not text.
+    max_run_chars: int = 5_000
 
 
 @dataclass
@@ -116,7 +122,7 @@ def extract_article(document: SourceDocument, settings: ExtractionSettings = Ext
     words = count_words(article.text)
     # A short HTML extract is a teaser or an index page; a text file is what the
     # newsroom exported, and a two-line brief is still an article.
-    if document.kind == "html" and words < settings.min_words:
+    if document.kind == "html" and words < settings.min_words and _repeated_words(document.content, article.text) < settings.min_words:
         raise DocumentRejected(
             "extract",
             f"only {words} word(s) of article text were found (at least {settings.min_words} needed): "
@@ -124,7 +130,33 @@ def extract_article(document: SourceDocument, settings: ExtractionSettings = Ext
         )
     if words == 0:
         raise DocumentRejected("extract", "the text file has no words after its header; check the export")
+    if words > settings.max_words:
+        raise DocumentRejected(
+            "validate",
+            f"the article has {words:,} words, more than the {settings.max_words:,} a news article can have: "
+            "it is a book, a data dump or several pages in one; split it or leave it out of the landing folder",
+        )
+    longest = max((len(run) for run in re.findall(r"\S{%d,}" % (settings.max_run_chars + 1), article.text)), default=0)
+    if longest:
+        raise DocumentRejected(
+            "validate",
+            f"the text holds a run of {longest:,} characters without a space (at most {settings.max_run_chars:,} in prose): "
+            "it is encoded data, not article text; check how the file was saved",
+        )
     return article
+
+
+def _repeated_words(html: bytes, extracted: str) -> int:
+    """Words of the page's paragraphs that repeat the extract's: trafilatura keeps one copy of a
+    paragraph a page repeats, so a short article whose paragraphs repeat is not an index page."""
+    from lxml import html as lxml_html
+
+    kept = {" ".join(paragraph.split()) for paragraph in extracted.split("\n") if paragraph.strip()}
+    try:
+        tree = lxml_html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return 0
+    return sum(count_words(text) for text in (" ".join(p.text_content().split()) for p in tree.iter("p")) if text in kept)
 
 
 def extract_html_article(html: bytes | str, settings: ExtractionSettings = ExtractionSettings()) -> CleanArticle:
