@@ -129,7 +129,7 @@ def readers_during_a_run(work: Path, landing: Path) -> None:
 def full_disk(work: Path, landing: Path) -> None:
     mount = work / "small-disk"
     mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)],
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=11m", "tmpfs", str(mount)],
                                            capture_output=True).returncode != 0:
         print("full disk: skipped (mounting a small tmpfs needs root and a machine that allows it)")
         return

@@ -148,3 +148,18 @@ def test_odd_files_end_in_rows_and_the_rest_of_the_folder_lands(landing, tmp_pat
     assert "named pipe" in reasons["pipe.html"]
     assert "not valid UTF-8" in reasons["caf\\xe9.txt"]
     assert "outside the landing folder" in reasons["out.txt"]
+
+
+def test_a_read_that_hangs_is_given_up_after_the_time_limit(landing):
+    import time
+
+    from pipeline.core.reading import SourceFile
+
+    # A special file the discovery would refuse, handed over as if it were a plain file:
+    # opening it blocks, as a stalled network mount would.
+    os.mkfifo(landing / "stalled.html")
+    stalled = SourceFile(landing / "stalled.html", "stalled.html", 0, 0)
+    started = time.monotonic()
+    with pytest.raises(DocumentRejected, match="took longer than"):
+        read_source_document(stalled, timeout=0.5)
+    assert time.monotonic() - started < 5

@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import os
 import stat
+import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,7 +143,38 @@ def discover_source_files(root: Path) -> list[SourceFile]:
     return sorted(found, key=lambda f: f.relative_path)
 
 
-def read_source_document(source: SourceFile) -> SourceDocument:
+def _read_with_time_limit(path: Path, limit: int, timeout: float) -> bytes:
+    """Up to ``limit`` bytes of ``path``, or TimeoutError after ``timeout`` seconds.
+
+    Files are read inside the ingest transaction, which holds the warehouse's write lock;
+    a read that hangs (a stalled network mount, a special file that slipped through) must
+    not hold it for ever. The reader is a daemon thread: if it never returns, it is left
+    behind and does not keep the process alive.
+    """
+    outcome: dict[str, object] = {}
+
+    def read() -> None:
+        try:
+            with open(path, "rb") as handle:
+                outcome["data"] = handle.read(limit)
+        except BaseException as error:  # handed to the caller's thread
+            outcome["error"] = error
+
+    reader = threading.Thread(target=read, name="read-landing-file", daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if reader.is_alive():
+        raise TimeoutError(path)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["data"]  # type: ignore[return-value]
+
+
+# Seconds one file may take to read; a local news page takes milliseconds.
+READ_TIMEOUT_SECONDS = 30.0
+
+
+def read_source_document(source: SourceFile, timeout: float = READ_TIMEOUT_SECONDS) -> SourceDocument:
     """Read one file's bytes, decompressing ``.gz``; raise DocumentRejected on failure."""
     if source.problem:
         raise DocumentRejected("read", source.problem)
@@ -154,8 +186,11 @@ def read_source_document(source: SourceFile) -> SourceDocument:
             f"the pipeline reads {', '.join(SUPPORTED_SUFFIXES)}; convert the file or move it out of the landing folder",
         )
     try:
-        with open(source.path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = _read_with_time_limit(source.path, MAX_FILE_BYTES + 1, timeout)
+    except TimeoutError:
+        raise DocumentRejected(
+            "read", f"reading the file took longer than {timeout:.0f} s (a stalled network drive or a special file?); "
+                    "copy it to a local folder and run again") from None
     except FileNotFoundError:
         raise DocumentRejected("read", "the file vanished or is a broken link; restore it or remove the link") from None
     except IsADirectoryError:
