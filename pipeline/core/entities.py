@@ -699,6 +699,9 @@ def ner_spans(doc, text: str) -> list[_Span]:
         if entity_type == "TITLE" and (not is_title_case(phrase, 8) or "," in phrase or phrase.casefold() in NOT_A_TITLE
                                        or " and " in phrase and _outlet_context(text, start, end) or _outlet_context(text, start, end)):
             continue
+        # "J.C. Chandor", "J. K. Rowling": initials before a capitalized word are how people are named.
+        if entity_type in ("ORG", "PLACE", "TITLE") and re.fullmatch(r"(?:[A-Z]\.\s?){1,3}[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?", phrase):
+            entity_type = "PERSON"
         if entity_type == "PERSON" and not _could_be_a_persons_name(phrase):
             continue
         if entity_type == "PERSON" and (len(phrase.split()) > 4 or any(ch.isdigit() for ch in phrase)):
@@ -775,6 +778,19 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
         # ‘Alita’ in a headline names the title the body then writes bare.
         known_titles |= {headline[s.start:s.end] for s in quoted_titles(headline) if s.end - s.start >= 3}
     ner = ner_spans(doc, text)
+    # A full name the model reads as a person's where it stands plain, outside italics and quote
+    # marks ("Paltrow opened up about Brad Pitt"), is no title where it is emphasised ("he was
+    # <i>Brad Pitt</i>") or cued ("a film-maker called Brian Petsos"). Titles the model takes for
+    # people are written in italics or marks every time, so they keep their type.
+    marked = [(int(a), int(b)) for a, b in italic_spans or ()] + [(s.start, s.end) for s in rule_titles]
+    ner_full_names = {text[s.start:s.end] for s in ner if s.entity_type == "PERSON" and " " in text[s.start:s.end]
+                      and not any(a <= s.start and s.end <= b for a, b in marked)}
+    # A cue ("called", "a sequel to") names a work as often as a person: there the name must also
+    # open with a known given name ("Brian Petsos", not "Steel Orchid").
+    cued_people = {phrase for phrase in ner_full_names if given_name_gender(phrase.split()[0]) in ("male", "female")}
+    rule_titles = [s for s in rule_titles if text[s.start:s.end] not in ner_full_names]
+    cue = [s for s in cue if text[s.start:s.end] not in cued_people]
+    known_titles -= ner_full_names - {text[s.start:s.end] for s in cue}
     # NER's own WORK_OF_ART spans that passed the title checks are known titles too.
     known_titles |= {text[s.start:s.end] for s in ner if s.entity_type == "TITLE"}
     # A possessive work is a title only where NER does not see a person in it ("Disney’s Bob Iger").
