@@ -541,7 +541,11 @@ def _speaker_of_phrase(phrase, resolver: _Resolver, before_position: int) -> Men
         # person named inside the phrase is who speaks through it.
         inside = [m for m in resolver.mentions if phrase.start <= m.start and m.end <= phrase.end
                   and m.entity_type in ("ORG", "PERSON")]
-        mention = inside[-1] if inside else None
+        # "according to a new report by Politico": else the one its modifiers name.
+        modifiers = [m for m in resolver.mentions if phrase.end <= m.start and m.end <= phrase.extent_end
+                     and m.entity_type in ("ORG", "PERSON")]
+        mention = inside[-1] if inside else modifiers[0] if modifiers and phrase.text.split()[0].casefold() in (
+            "a", "an", "the") else None
     return mention
 
 

@@ -40,6 +40,9 @@ class SpeakerPhrase:
     end: int
     text: str
     is_pronoun: bool
+    # Where the whole phrase ends, modifiers included ("a new report by Politico"): who speaks
+    # through a document or a poll is named there.
+    extent_end: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,9 @@ def name_phrase(head: Token) -> SpeakerPhrase:
     text = span.text
     offset = len(text) - len(text.lstrip(_EDGE_PUNCT))
     text = text.strip(_EDGE_PUNCT)
-    return SpeakerPhrase(span.start_char + offset, span.start_char + offset + len(text), text, head.pos_ == "PRON")
+    extent = head.right_edge
+    return SpeakerPhrase(span.start_char + offset, span.start_char + offset + len(text), text, head.pos_ == "PRON",
+                         max(extent.idx + len(extent), span.end_char))
 
 
 def _owner_of_saying(noun: Token) -> Token | None:
