@@ -119,7 +119,7 @@ class QuotesSchema(pa.DataFrameModel):
     cue: Optional[str] = pa.Field(nullable=True, description='The attribution word ("said", "told", "writing", "according to").')
     parent_quote_id: Optional[str] = pa.Field(nullable=True, description="For speech quoted inside another quote, the outer quote.")
     is_partial: bool = pa.Field(description='A fragment woven into the writer\'s sentence (the studio is "in no hurry").')
-    attribution: Optional[str] = pa.Field(nullable=True, description="How the speaker was found: syntax (the cue's subject in the dependency parse), cue_after, cue_before, according_to, continues_previous_quote, named_in_previous_sentence, inside_quote, reported_speech.")
+    attribution: Optional[str] = pa.Field(nullable=True, description="How the speaker was found: syntax, syntax_pronoun, syntax_description (the cue's subject in the dependency parse: a name, a pronoun resolved to a person, a description such as \"the director\"), signed_with_dash, continues_previous_paragraph, interviewee, cue_after, cue_before, according_to, continues_previous_quote, named_in_previous_sentence, inside_quote, reported_speech.")
     kind: str = pa.Field(isin=["direct", "indirect"], description="direct: words in quote marks; indirect: reported speech (\"X said that …\", \"according to X, …\").")
 
     @pa.dataframe_check(description="a quote's span is its text's length")

@@ -700,7 +700,8 @@ def ner_spans(doc, text: str) -> list[_Span]:
                                        or " and " in phrase and _outlet_context(text, start, end) or _outlet_context(text, start, end)):
             continue
         # "J.C. Chandor", "J. K. Rowling": initials before a capitalized word are how people are named.
-        if entity_type in ("ORG", "PLACE", "TITLE") and re.fullmatch(r"(?:[A-Z]\.\s?){1,3}[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?", phrase):
+        if entity_type in ("ORG", "PLACE", "TITLE") and re.fullmatch(r"(?:[A-Z]\.\s?){1,3}[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?", phrase) \
+                and phrase.split()[-1] not in place_names():  # "N. Korea" is a place
             entity_type = "PERSON"
         if entity_type == "PERSON" and not _could_be_a_persons_name(phrase):
             continue

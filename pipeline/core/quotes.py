@@ -556,7 +556,13 @@ def _attribute_by_syntax(doc, quote: Quote, quote_ranges, resolver: _Resolver):
     mention = _speaker_of_phrase(attribution.speaker, resolver, quote.start)
     if mention is None:
         return None
-    return mention, attribution.cue, "according_to" if attribution.cue == "according to" else "syntax"
+    if attribution.cue == "according to":
+        return mention, attribution.cue, "according_to"
+    # How the parse named the speaker: a pronoun resolved to a person, a description, or a name.
+    phrase = attribution.speaker
+    how = "syntax_pronoun" if phrase.is_pronoun else "syntax_description" if phrase.text.split()[0].casefold() in (
+        "the", "a", "an", "his", "her", "their", "its") else "syntax"
+    return mention, attribution.cue, how
 
 
 def reported_statements(text: str, doc, quotes: Sequence[Quote], mentions: Sequence[Mention],
