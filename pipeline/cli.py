@@ -6,8 +6,9 @@
     film-news fetch [--day DATE]  gather a day from the outlets in outlets.yaml and new WARC archives
 
 Defaults come from FILM_NEWS_LANDING and FILM_NEWS_DB, else data/raw and
-data/film_news.duckdb in the project. With DAGSTER_HOME set, the run is
-recorded in that Dagster instance and shows in the UI's run history.
+data/film_news.duckdb in the project. Runs are recorded as the project's
+``film_news_job`` in the Dagster instance of DAGSTER_HOME, else in the project's
+``.dagster_home`` (the one `make ui` serves), so they show in the UI's run history.
 """
 
 from __future__ import annotations
@@ -19,25 +20,28 @@ from pathlib import Path
 
 
 def _dagster_instance():
-    """The instance named by DAGSTER_HOME (so runs show in the UI), else a throwaway one.
+    """The instance named by DAGSTER_HOME, else the project's own (``.dagster_home``, the one
+    `make ui` serves), so the CLI's runs always show in the UI's run history.
 
     Dagster refuses a DAGSTER_HOME that does not exist yet; a fresh checkout
     has none, so the folder is created rather than failing the run over it.
     """
     from dagster import DagsterInstance
 
-    home = os.environ.get("DAGSTER_HOME")
-    if not home:
-        return DagsterInstance.ephemeral()
+    from .resources import PROJECT_ROOT
+
+    home = os.environ.get("DAGSTER_HOME") or str(PROJECT_ROOT / ".dagster_home")
     Path(home).mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = home
     return DagsterInstance.get()
 
 
 def _run(args: argparse.Namespace) -> int:
-    from dagster import materialize
+    from dagster import Definitions, in_process_executor
 
     from . import warehouse
-    from .definitions import ALL_ASSETS, ALL_CHECKS, build_resources
+    from .definitions import ALL_ASSETS, ALL_CHECKS, SOURCE_ASSETS, build_resources
+    from .schedules import film_news_job
 
     landing = Path(args.input).resolve()
     database = Path(args.db).resolve()
@@ -52,9 +56,10 @@ def _run(args: argparse.Namespace) -> int:
         # Step-by-step debug events belong in the UI; the shell gets warnings and the summary.
         "loggers": {"console": {"config": {"log_level": args.log_level}}},
     }
-    result = materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        resources=build_resources(str(database), str(landing)),
+    # The project's job, as the UI and the schedule run it, on this folder and database.
+    run_defs = Definitions(assets=[*SOURCE_ASSETS, *ALL_ASSETS], asset_checks=ALL_CHECKS, jobs=[film_news_job],
+                           resources=build_resources(str(database), str(landing)), executor=in_process_executor)
+    result = run_defs.resolve_job_def("film_news_job").execute_in_process(
         run_config=run_config,
         instance=instance,
         raise_on_error=False,
@@ -118,7 +123,7 @@ def _print_summary(con, database: Path, result, failed_checks) -> None:
     quote_count = warehouse.scalar(con, "select count(*) from quotes")
     print(f"\nquotes: {quote_count} rows; newest:")
     print(warehouse.frame_to_markdown(warehouse.query_frame(
-        con, "select coalesce(q.speaker, '(unattributed)') as speaker, a.published_date, q.text from quotes q "
+        con, "select coalesce(q.speaker, '(unattributed)') as speaker, q.kind, a.published_date, q.text from quotes q "
              "join articles a using (article_id) where q.parent_quote_id is null "
              "order by a.published_date desc nulls last, q.article_id, q.start_char limit 8"), max_width=90))
     if failed_checks:
