@@ -161,7 +161,22 @@ def _fetch(args: argparse.Namespace) -> int:
 
     from .definitions import SOURCE_ASSETS, build_resources
 
+    import yaml
+
+    from .resources import sources_config_from_env, warc_folder_from_env
+
     day = args.day or (dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)).isoformat()
+    outlets_path, warc_folder = Path(sources_config_from_env()), Path(warc_folder_from_env())
+    try:
+        outlets = (yaml.safe_load(outlets_path.read_text(encoding="utf-8")) or {}).get("outlets") or []
+    except (OSError, yaml.YAMLError):
+        outlets = []
+    archives = sorted(warc_folder.glob("*.warc*")) if warc_folder.is_dir() else []
+    if not outlets and not archives:
+        # Nothing would be gathered: say why rather than print zeros.
+        print(f"film-news: nothing to gather: no outlet in {outlets_path} (FILM_NEWS_OUTLETS; the file has "
+              f"commented examples) and no WARC archive in {warc_folder} (FILM_NEWS_WARC).", file=sys.stderr)
+        return 0
     instance = _dagster_instance()
     result = materialize(
         SOURCE_ASSETS, partition_key=day, resources=build_resources(str(Path(args.db).resolve()), str(Path(args.input).resolve())),

@@ -183,3 +183,11 @@ def test_the_sql_command_still_answers_queries(published_warehouse):
     done = film_news("sql", "--db", str(published_warehouse), "select count(*) as n from articles")
     assert done.returncode == 0, done.stderr
     assert "1" in done.stdout
+
+
+def test_fetch_with_nothing_configured_says_why(tmp_path):
+    (tmp_path / "outlets.yaml").write_text("outlets: []\n")
+    done = film_news("fetch", "--day", "2026-11-20", env={"FILM_NEWS_OUTLETS": str(tmp_path / "outlets.yaml"),
+                                                            "FILM_NEWS_WARC": str(tmp_path / "no-archives")})
+    assert done.returncode == 0
+    assert "nothing to gather" in done.stderr and "FILM_NEWS_OUTLETS" in done.stderr

@@ -122,3 +122,17 @@ def test_data_dictionary_is_generated_from_schemas_and_models_and_up_to_date(tmp
         assert needle in text
     committed = (PROJECT / "docs" / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
     assert committed == text, "docs/DATA_DICTIONARY.md is stale: run `make docs`"
+
+
+def test_an_unquoted_comma_in_a_column_description_is_an_error_not_a_cut(tmp_path):
+    from pipeline.core.sql_models import ModelError, load_models
+
+    (tmp_path / "copies.sql").write_text("select article_id from articles")
+    (tmp_path / "copies.yml").write_text(
+        "description: Copies.\ncolumns:\n  article_id: {description: Articles landed, of those the copies.}\n")
+    with pytest.raises(ModelError, match="unknown key.*Quote a description that holds a comma"):
+        load_models(tmp_path, {"articles"})
+    (tmp_path / "copies.yml").write_text(
+        'description: Copies.\ncolumns:\n  article_id: {description: "Articles landed, of those the copies."}\n')
+    (model,) = load_models(tmp_path, {"articles"})
+    assert model.columns["article_id"]["description"] == "Articles landed, of those the copies."

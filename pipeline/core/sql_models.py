@@ -94,6 +94,7 @@ def load_models(folder: Path, known_tables: set[str]) -> list[SqlModel]:
         config = yaml.safe_load(config_path.read_text(encoding="utf-8")) if config_path.exists() else {}
         if not isinstance(config, dict) or not config.get("description"):
             raise ModelError(f"{config_path}: every model needs a description (shown in the UI and the data dictionary)")
+        _reject_unknown_keys(config_path, config)
         materialized = config.get("materialized", "view")
         if materialized not in ("view", "table"):
             raise ModelError(f"{config_path}: materialized is 'view' or 'table', not {materialized!r}")
@@ -113,6 +114,25 @@ def load_models(folder: Path, known_tables: set[str]) -> list[SqlModel]:
             )
     _reject_cycles(models)
     return list(models.values())
+
+
+MODEL_KEYS = {"description", "materialized", "columns", "tests"}
+COLUMN_KEYS = {"description", "tests"}
+
+
+def _reject_unknown_keys(config_path: Path, config: dict) -> None:
+    """A key the loader does not know is an error, not a silent no-op: in a YAML flow mapping an
+    unquoted comma ends the description ("{description: Articles, of those …}") and turns the
+    rest into a key of its own, which would otherwise cut the description without a word."""
+    unknown = set(config) - MODEL_KEYS
+    if unknown:
+        raise ModelError(f"{config_path}: unknown key(s) {sorted(unknown)}; a model takes {sorted(MODEL_KEYS)}")
+    for column, spec in (config.get("columns") or {}).items():
+        extra = set(spec or {}) - COLUMN_KEYS if isinstance(spec, dict) else set()
+        if extra:
+            raise ModelError(
+                f"{config_path}: column {column!r} has unknown key(s) {sorted(str(k) for k in extra)}; a column takes "
+                f"{sorted(COLUMN_KEYS)}. Quote a description that holds a comma: description: \"…, …\"")
 
 
 def _reject_cycles(models: dict[str, SqlModel]) -> None:
