@@ -65,6 +65,14 @@ def _run(args: argparse.Namespace) -> int:
         raise_on_error=False,
         tags={"film_news/trigger": "cli"},
     )
+    failed_checks = [evaluation for evaluation in result.get_asset_check_evaluations() if not evaluation.passed]
+    blocked = [check for check in failed_checks if check.blocking]
+    if not result.success and blocked:
+        # A blocking check stops what depends on its asset; the read copy is last of all.
+        print(describe_failed_checks(failed_checks), file=sys.stderr)
+        print("film-news: a blocking check failed, so the steps after it did not run and the read copy was not "
+              "published (readers keep the previous one). Fix the problem rows and run again.", file=sys.stderr)
+        return 1
     if not result.success:
         print("film-news: the run failed; the database keeps its previous state. Errors:", file=sys.stderr)
         for event in result.all_events:
@@ -73,7 +81,6 @@ def _run(args: argparse.Namespace) -> int:
                 cause = error.cause.message.strip() if error and error.cause else (error.message.strip() if error else "")
                 print(f"  {event.step_key}: {cause}", file=sys.stderr)
         return 1
-    failed_checks = [evaluation for evaluation in result.get_asset_check_evaluations() if not evaluation.passed]
 
     con = warehouse.connect(database, read_only=True)
     try:
@@ -265,7 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--db", default=database_path_from_env(), help="DuckDB file to write (FILM_NEWS_DB)")
     run.add_argument("--full-refresh", action="store_true", help="forget what was ingested and rebuild from every file")
     run.add_argument("--batch-size", type=int, default=200, help="files per batch (bounds memory)")
-    run.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="Dagster log level")
+    # Dagster's own console log stays quiet by default: the command reports failed steps and
+    # checks itself, in a list, where Dagster would print each as an error with its stack.
+    run.add_argument("--log-level", default="CRITICAL", choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+                     help="Dagster's console log level (the run's full log is in the Dagster UI)")
     sql = commands.add_parser("sql", help="query the published read snapshot (interactive without a query)")
     sql.add_argument("query", nargs="*", help="a SQL statement; leave out for an interactive prompt")
     sql.add_argument("--db", default=database_path_from_env(), help="the warehouse whose snapshot to read (FILM_NEWS_DB)")

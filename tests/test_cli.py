@@ -132,6 +132,14 @@ def test_a_failed_check_is_listed_with_its_problem_rows_and_exit_code_1(landing,
     assert "asset check(s) failed" in done.stderr
     assert "articles_have_no_orphans on articles: 1 problem row(s)" in done.stderr
     assert "duplicate_of names a missing article" in done.stderr
+    # The checks block: the read copy keeps the last good run.
+    assert "the read copy was not published" in done.stderr
+    from pipeline.warehouse import snapshot_path_for
+
+    assert count(snapshot_path_for(db_path), "articles") == 1
+    con = duckdb.connect(str(snapshot_path_for(db_path)), read_only=True)
+    assert con.execute("select duplicate_of from articles").fetchall() == [(None,)]
+    con.close()
 
 
 SQL_ESCAPES = [

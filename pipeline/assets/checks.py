@@ -1,5 +1,8 @@
 """Asset checks on the landed tables: schema, row accounting and no orphan rows.
 
+All of them block: a failed one stops everything downstream, the published read
+copy included, so readers never see a run whose tables broke their schema.
+
 They read DuckDB after a materialization, so they also catch damage done
 outside the pipeline (a hand-edited table) when run from the UI.
 """
@@ -54,17 +57,18 @@ def rows_must_be_absent(warehouse_db: DuckDBWarehouse, problems_sql: str) -> Ass
     )
 
 
-@asset_check(asset="articles", description="Every row of articles passes the ArticlesSchema (Pandera).")
+@asset_check(blocking=True, asset="articles", description="Every row of articles passes the ArticlesSchema (Pandera).")
 def articles_match_schema(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
     return _validate_table(warehouse_db, "articles", ArticlesSchema)
 
 
-@asset_check(asset="rejected_documents", description="Every row of rejected_documents passes the RejectedDocumentsSchema (Pandera).")
+@asset_check(blocking=True, asset="rejected_documents", description="Every row of rejected_documents passes the RejectedDocumentsSchema (Pandera).")
 def rejected_documents_match_schema(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
     return _validate_table(warehouse_db, "rejected_documents", RejectedDocumentsSchema)
 
 
 @asset_check(
+    blocking=True,
     asset="articles",
     description="No orphan rows: duplicate_of names an existing article that is itself the original, "
     "and every landed file record points at an existing article.",
@@ -85,6 +89,7 @@ def articles_have_no_orphans(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
 
 
 @asset_check(
+    blocking=True,
     asset="rejected_documents",
     description="Row counts add up: every file seen in the landing folder is either landed in articles or "
     "has a row in rejected_documents, so nothing was dropped silently.",
@@ -117,7 +122,7 @@ def every_file_accounted_for(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
 INGEST_CHECKS = [articles_match_schema, rejected_documents_match_schema, articles_have_no_orphans, every_file_accounted_for]
 
 
-@asset_check(asset="mentions", description="Every mention's offsets slice articles.text to exactly its text.")
+@asset_check(blocking=True, asset="mentions", description="Every mention's offsets slice articles.text to exactly its text.")
 def mention_offsets_slice_to_text(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
     return rows_must_be_absent(
         warehouse_db,
@@ -131,7 +136,7 @@ def mention_offsets_slice_to_text(warehouse_db: DuckDBWarehouse) -> AssetCheckRe
     )
 
 
-@asset_check(asset="entities", description="Every mention's entity exists in entities, and every entity has a mention.")
+@asset_check(blocking=True, asset="entities", description="Every mention's entity exists in entities, and every entity has a mention.")
 def mentions_reference_entities(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
     return rows_must_be_absent(
         warehouse_db,
@@ -145,7 +150,7 @@ def mentions_reference_entities(warehouse_db: DuckDBWarehouse) -> AssetCheckResu
     )
 
 
-@asset_check(asset="entities", description="Every row of entities passes the EntitiesSchema (Pandera).")
+@asset_check(blocking=True, asset="entities", description="Every row of entities passes the EntitiesSchema (Pandera).")
 def entities_match_schema(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
     return _validate_table(warehouse_db, "entities", EntitiesSchema)
 
@@ -153,7 +158,7 @@ def entities_match_schema(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
 ENTITY_CHECKS = [mention_offsets_slice_to_text, mentions_reference_entities, entities_match_schema]
 
 
-@asset_check(asset="quotes", description="Every quote's offsets slice articles.text to its text, and a nested quote lies inside its parent.")
+@asset_check(blocking=True, asset="quotes", description="Every quote's offsets slice articles.text to its text, and a nested quote lies inside its parent.")
 def quote_offsets_and_nesting(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
     return rows_must_be_absent(
         warehouse_db,
@@ -170,7 +175,7 @@ def quote_offsets_and_nesting(warehouse_db: DuckDBWarehouse) -> AssetCheckResult
     )
 
 
-@asset_check(asset="quotes", description="Every speaker_entity_id and quote_titles row points at an existing entity and quote.")
+@asset_check(blocking=True, asset="quotes", description="Every speaker_entity_id and quote_titles row points at an existing entity and quote.")
 def quote_references_exist(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
     return rows_must_be_absent(
         warehouse_db,
