@@ -180,6 +180,8 @@ ENTITY_CASES = [
     # Names: no person opens with an article, tabloid capitals are written as a name.
     ("The Hangover made Bradley Cooper a star.", "The Hangover", None),
     ("LINDA Nolan has vowed to keep singing, Linda Nolan told fans.", "LINDA Nolan", "PERSON"),
+    # A part played is a character, not a person of the news.
+    ("In the film, the actor plays Abel Morales, a heating-oil salesman.", "Abel Morales", None),
 ]
 
 

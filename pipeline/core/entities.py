@@ -1079,9 +1079,39 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
     # brands, teams and capitalized words (film-real-dev: 7 right, 33 wrong; twice or more:
     # 7 right, 11 wrong, kept).
     person_counts = Counter(entity_key(m.name) for m in out if m.entity_type == "PERSON")
+    characters = _characters(text, out)
     return [m for m in out if not (m.entity_type == "PERSON" and " " not in m.name.strip()
                                    and person_counts[entity_key(m.name)] < 2)
-            and not _unsupported_place(text, m)]
+            and not _unsupported_place(text, m) and not (m.entity_type == "PERSON" and m.name in characters)]
+
+
+# "Oscar Isaac as Abel Morales", "she plays Kat Slater", "the role of Vesper Lynd", "Knope's character":
+# the name in the part is a character, not a person of the news (film news names both).
+_ROLE_BEFORE = re.compile(r"(?:\b(?:plays|played|playing|play|portrays|portrayed|portraying|voices|voiced|voicing)"
+                          r"|\brole\s+of|\bcharacter,?|\bcharacters)\s+$", re.IGNORECASE)
+_AS_AFTER_PERSON = re.compile(r"\s+as\s+$")
+
+
+def _characters(text: str, mentions: list[EntityMention]) -> set[str]:
+    """Names the article gives as parts played: never a real person named elsewhere as an actor."""
+    people_spans = [(m.start, m.end) for m in mentions if m.entity_type == "PERSON"]
+    characters = set()
+    for m in mentions:
+        if m.entity_type != "PERSON":
+            continue
+        before = text[max(0, m.start - 30):m.start]
+        if _ROLE_BEFORE.search(before):
+            characters.add(m.name)
+            continue
+        # "Oscar Isaac as Abel Morales": "as" right after another person's name.
+        cue = _AS_AFTER_PERSON.search(before)
+        if cue is not None:
+            as_at = m.start - 30 + cue.start() if m.start >= 30 else cue.start()
+            if any(end == as_at for _, end in people_spans):
+                characters.add(m.name)
+    # A name that also acts, speaks or is named as a person elsewhere is kept when it is the subject of
+    # news; characters rarely have quotes, so a quoted speaker is never dropped here.
+    return characters
 
 
 def _unsupported_place(text: str, mention: EntityMention) -> bool:
