@@ -170,14 +170,16 @@ def _fetch(args: argparse.Namespace) -> int:
 
     import yaml
 
+    from .core.sources import load_sources_config
     from .resources import sources_config_from_env, warc_folder_from_env
 
     day = args.day or (dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)).isoformat()
     outlets_path, warc_folder = Path(sources_config_from_env()), Path(warc_folder_from_env())
     try:
-        outlets = (yaml.safe_load(outlets_path.read_text(encoding="utf-8")) or {}).get("outlets") or []
-    except (OSError, yaml.YAMLError):
-        outlets = []
+        outlets = load_sources_config(outlets_path).outlets
+    except (OSError, ValueError, yaml.YAMLError) as error:
+        print(f"film-news: cannot read the outlets file {outlets_path}: {error}", file=sys.stderr)
+        return 2
     archives = sorted(warc_folder.glob("*.warc*")) if warc_folder.is_dir() else []
     if not outlets and not archives:
         # Nothing would be gathered: say why rather than print zeros.

@@ -12,7 +12,6 @@ in the article, and a misspelt surname goes there by fuzzy match.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import unicodedata
@@ -24,6 +23,8 @@ from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
+from .nlp.pipeline import load_entity_pipeline, page_furniture
+from .paragraphs import paragraph_spans
 from .places import gazetteer_places, place_names
 from .lexicon import (
     AWARD_NAMES,
@@ -534,30 +535,32 @@ def _month_named_person(phrase: str) -> bool:
             and words[1][:1].isupper() and words[1] not in _CALENDAR_WORDS and words[1].casefold() not in STOP_WORDS)
 
 
-_PARAGRAPH = re.compile(r"[^\n]+")
-
-
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-empty line: our paragraphs, as the cleaning stage writes them."""
-    spans = []
-    for match in _PARAGRAPH.finditer(text):
-        start, end = _trim(text, match.start(), match.end())
-        if start < end:
-            spans.append((start, end))
-    return spans
+    """The article's paragraphs (``paragraphs.paragraph_spans``), trimmed, empty ones left out."""
+    trimmed = (_trim(text, start, end) for start, end in paragraph_spans(text))
+    return [(start, end) for start, end in trimmed if start < end]
+
+
+_LABEL = re.compile(r"([A-Za-z][A-Za-z' ]{0,40}?)\s*:\s*")
+
+
+def _furniture_label_end(line: str, labels: frozenset[str]) -> int:
+    """Length of the page-furniture label opening ``line`` ("WINNER: ", "Photo: "), or 0."""
+    label = _LABEL.match(line)
+    if label and (label.group(1).casefold().strip() in labels or label.group(1).isupper()):
+        return label.end()
+    return 0
 
 
 def furniture_spans(text: str) -> list[_Span]:
     """Page furniture at the start of a paragraph ("WINNER:", "READ MORE:", "Photo:", "MORE ON X:"),
     as blocking spans: an entity never includes one (see ``page_furniture.yml``)."""
-    from .nlp.pipeline import page_furniture
-
     labels = page_furniture()["labels"]
     spans = []
     for start, end in _paragraph_spans(text):
-        label = re.match(r"([A-Za-z][A-Za-z' ]{0,40}?)\s*:", text[start:end])
-        if label and (label.group(1).casefold().strip() in labels or label.group(1).isupper()):
-            spans.append(_Span(start, start + label.end(), "NONE", "page_furniture", BLOCK))
+        label_end = _furniture_label_end(text[start:end], labels)
+        if label_end:
+            spans.append(_Span(start, start + len(text[start:start + label_end].rstrip()), "NONE", "page_furniture", BLOCK))
     return spans
 
 
@@ -570,8 +573,6 @@ def award_list_spans(text: str) -> list[_Span]:
     left to the model under a category of people. An entry is a short line without a full stop;
     the list ends at the next prose paragraph.
     """
-    from .nlp.pipeline import page_furniture
-
     furniture = page_furniture()
     openers, work_words, labels = furniture["category_openers"], furniture["work_category_words"], furniture["labels"]
     spans: list[_Span] = []
@@ -588,10 +589,7 @@ def award_list_spans(text: str) -> list[_Span]:
         if len(words) > 12 or line.rstrip().endswith((".", "!", "?")):
             category_of_works = None  # prose: the list is over
             continue
-        entry_start = start
-        label = re.match(r"([A-Za-z][A-Za-z' ]{0,40}?)\s*:\s*", line)
-        if label and (label.group(1).casefold().strip() in labels or label.group(1).isupper()):
-            entry_start = start + label.end()
+        entry_start = start + _furniture_label_end(line, labels)
         entry = text[entry_start:end]
         if "," in entry:
             comma = entry_start + entry.rindex(",")
@@ -1094,7 +1092,7 @@ _AS_AFTER_PERSON = re.compile(r"\s+as\s+$")
 
 def _characters(text: str, mentions: list[EntityMention]) -> set[str]:
     """Names the article gives as parts played: never a real person named elsewhere as an actor."""
-    people_spans = [(m.start, m.end) for m in mentions if m.entity_type == "PERSON"]
+    person_ends = {m.end for m in mentions if m.entity_type == "PERSON"}
     characters = set()
     for m in mentions:
         if m.entity_type != "PERSON":
@@ -1105,12 +1103,8 @@ def _characters(text: str, mentions: list[EntityMention]) -> set[str]:
             continue
         # "Oscar Isaac as Abel Morales": "as" right after another person's name.
         cue = _AS_AFTER_PERSON.search(before)
-        if cue is not None:
-            as_at = m.start - 30 + cue.start() if m.start >= 30 else cue.start()
-            if any(end == as_at for _, end in people_spans):
-                characters.add(m.name)
-    # A name that also acts, speaks or is named as a person elsewhere is kept when it is the subject of
-    # news; characters rarely have quotes, so a quoted speaker is never dropped here.
+        if cue is not None and (m.start - len(before) + cue.start()) in person_ends:
+            characters.add(m.name)
     return characters
 
 
@@ -1285,20 +1279,9 @@ def _group_orgs(phrases: list[str]) -> dict[str, str]:
 # ---------------------------------------------------------------- spaCy
 
 
-@functools.lru_cache(maxsize=4)
 def load_nlp(model_name: str):
-    """The spaCy pipeline with only what entity recognition needs switched on, plus our
-    registered rulers (``pipeline.core.nlp.pipeline.add_entity_rulers``)."""
-    import spacy
-
-    from .nlp.pipeline import add_entity_rulers
-
-    nlp = spacy.load(model_name)
-    keep = {"tok2vec", "transformer", "ner"}
-    for name in nlp.pipe_names:
-        if name not in keep:
-            nlp.disable_pipe(name)
-    return add_entity_rulers(nlp)
+    """The entity stage's spaCy pipeline (built in ``nlp.pipeline``, loaded once per process)."""
+    return load_entity_pipeline(model_name)
 
 
 def extract_entity_mentions(

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from .entities import is_title_case, surname_of
 from .given_names import may_refer_to
+from .paragraphs import paragraph_spans
 from .nlp.attribution import quote_attribution, reported_speech
 from .lexicon import (
     NOT_A_TITLE,
@@ -92,15 +93,6 @@ def quote_id_for(article_id: str, start: int, end: int, kind: str = "direct") ->
 # ------------------------------------------------------------------ marks
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for match in re.finditer(r"\n\s*\n", text):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    return spans
-
-
 def _is_opening(text: str, at: int, para_start: int) -> bool:
     before = text[at - 1] if at > para_start else " "
     after = text[at + 1] if at + 1 < len(text) else " "
@@ -116,7 +108,7 @@ def _is_closing(text: str, at: int, para_end: int) -> bool:
 def find_quote_spans(text: str) -> list[Quote]:
     """Every span between matching quote marks, nested ones included, with its paragraph."""
     quotes: list[Quote] = []
-    paragraphs = _paragraphs(text)
+    paragraphs = paragraph_spans(text)
     carried_open = False
     for index, (p_start, p_end) in enumerate(paragraphs):
         stack: list[tuple[int, str]] = []  # (position of the opening mark, "double" | "single")
@@ -431,18 +423,23 @@ def _sentence_start(text: str, position: int, floor: int) -> int:
     return cut
 
 
+def _resolver_for(text: str, quotes: Sequence[Quote], mentions: Sequence[Mention]) -> "_Resolver":
+    resolver = _Resolver(text, mentions)
+    resolver.quotes = [q for q in quotes if q.level == 0]
+    return resolver
+
+
 def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention], doc=None,
-              reported: Sequence[Quote] = ()) -> None:
+              reported: Sequence[Quote] = (), resolver: "_Resolver | None" = None) -> None:
     """Fill speaker, entity and cue of each speech quote, in reading order.
 
     With a parsed ``doc`` the cue and its subject come from the dependency
     parse first; the patterns around the quote marks remain for what the
     parse does not settle.
     """
-    resolver = _Resolver(text, mentions)
-    resolver.quotes = [q for q in quotes if q.level == 0]
+    resolver = resolver or _resolver_for(text, quotes, mentions)
     quote_ranges = [(q.start, q.end) for q in quotes if q.level == 0]
-    paragraphs = _paragraphs(text)
+    paragraphs = paragraph_spans(text)
     previous: Quote | None = None
     for quote in quotes:
         if quote.level > 0:
@@ -566,15 +563,14 @@ def _attribute_by_syntax(doc, quote: Quote, quote_ranges, resolver: _Resolver):
 
 
 def reported_statements(text: str, doc, quotes: Sequence[Quote], mentions: Sequence[Mention],
-                        marked: Sequence[tuple[int, int]] = ()) -> list[Quote]:
+                        marked: Sequence[tuple[int, int]] = (), resolver: "_Resolver | None" = None) -> list[Quote]:
     """Reported speech ("Park said the studio would not move the date") as quotes of kind "indirect".
 
     ``marked`` are all spans between quote marks (speech, titles, scare quotes): a clause
     holding any of them is not reported speech.
     """
-    resolver = _Resolver(text, mentions)
-    resolver.quotes = [q for q in quotes if q.level == 0]
-    paragraphs = _paragraphs(text)
+    resolver = resolver or _resolver_for(text, quotes, mentions)
+    paragraphs = paragraph_spans(text)
     out: list[Quote] = []
     for found in reported_speech(doc, [(q.start, q.end) for q in quotes] + list(marked)):
         paragraph = next(i for i, (p_start, p_end) in enumerate(paragraphs) if found.start <= p_end)
@@ -810,7 +806,7 @@ def _attribute_nested(text, quote, outer, resolver):
 def link_titles(text: str, quotes: list[Quote], mentions: Sequence[Mention]) -> dict[int, list[tuple[str, str]]]:
     """For each quote, the TITLE entities it is about: named inside it, else in its paragraph, else the article's main title."""
     titles = [m for m in mentions if m.entity_type == "TITLE"]
-    paragraphs = _paragraphs(text)
+    paragraphs = paragraph_spans(text)
     counts: dict[str, int] = {}
     for m in titles:
         counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
@@ -895,7 +891,7 @@ def _two_apostrophes_as_marks(text: str) -> str:
 
 def _extract_quotes(text: str, mentions: Sequence[Mention], doc=None) -> list[Quote]:
     spans = find_quote_spans(text)
-    paragraphs = _paragraphs(text)
+    paragraphs = paragraph_spans(text)
     kept: list[Quote] = []
     ranges = [(q.start, q.end) for q in spans if q.level == 0]
     for quote in spans:
@@ -912,8 +908,10 @@ def _extract_quotes(text: str, mentions: Sequence[Mention], doc=None) -> list[Qu
     for quote in kept:
         quote.is_partial = quote.level == 0 and _is_partial(quote, text, paragraphs[quote.paragraph][0])
     # Reported speech first: a quotation paragraph after "…, Schiff said." continues its speaker.
-    reported = reported_statements(text, doc, kept, mentions, [(q.start - 1, q.end + 1) for q in spans]) if doc is not None else []
-    attribute(text, kept, mentions, doc, reported)
+    resolver = _resolver_for(text, kept, mentions)  # one per article: its role index is built once
+    reported = reported_statements(text, doc, kept, mentions, [(q.start - 1, q.end + 1) for q in spans], resolver) \
+        if doc is not None else []
+    attribute(text, kept, mentions, doc, reported, resolver)
     return kept + reported
 
 

@@ -57,8 +57,9 @@ def printable_path(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _why_not_readable(path: Path, root: Path) -> str | None:
-    """Why a file in the landing folder must not be opened, or None when it is a plain file of the folder.
+def _why_not_readable(path: Path, root: Path) -> tuple[str | None, os.stat_result | None]:
+    """Why a file in the landing folder must not be opened (None for a plain file of the folder),
+    with its stat, so the folder walk looks at each file once.
 
     Opening a named pipe blocks until someone writes to it, and a device or socket is no
     article: only regular files are read. A link is followed only when its target lies in
@@ -68,24 +69,25 @@ def _why_not_readable(path: Path, root: Path) -> str | None:
         printable = str(path).encode("utf-8")
     except UnicodeEncodeError:
         printable = None
-    if printable is None:
-        return (f"the file name is not valid UTF-8 ({printable_path(path.name)}); rename the file with a "
-                "UTF-8 name so its rows can name it")
     try:
-        if path.is_symlink():
+        status = path.lstat()
+        if printable is None:
+            return (f"the file name is not valid UTF-8 ({printable_path(path.name)}); rename the file with a "
+                    "UTF-8 name so its rows can name it"), status
+        if stat.S_ISLNK(status.st_mode):
             target = path.resolve()
             if target != root and root not in target.parents:
-                return "the file is a link to something outside the landing folder; copy the article into the folder instead"
-        mode = path.stat().st_mode
+                return ("the file is a link to something outside the landing folder; copy the article into the "
+                        "folder instead"), status
+            status = path.stat()  # the target's size and time, for a link inside the folder
     except OSError:
-        return None  # a dangling link or a file gone meanwhile: reading it reports that
-    if stat.S_ISDIR(mode):
-        return None
-    if not stat.S_ISREG(mode):
+        return None, None  # a dangling link or a file gone meanwhile: reading it reports that
+    mode = status.st_mode
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
                 else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
-        return f"this is {kind}, not a file: the pipeline reads only regular files; remove it from the landing folder"
-    return None
+        return f"this is {kind}, not a file: the pipeline reads only regular files; remove it from the landing folder", status
+    return None, status
 
 
 @dataclass(frozen=True)
@@ -124,13 +126,8 @@ def discover_source_files(root: Path) -> list[SourceFile]:
             if name.startswith("."):
                 continue
             path = Path(dirpath) / name
-            problem = _why_not_readable(path, root)
-            try:
-                # lstat for what must not be opened: a FIFO's or a foreign link's stat is theirs, not ours.
-                status = path.lstat() if problem else path.stat()
-            except OSError:
-                # A dangling symlink still has to be reported, not skipped.
-                status = None
+            # A dangling symlink (no status) still has to be reported, not skipped.
+            problem, status = _why_not_readable(path, root)
             found.append(
                 SourceFile(
                     path=path,

@@ -137,7 +137,9 @@ def quote_attribution(doc: Doc, start: int, end: int, quote_ranges: Sequence[tup
     that governs the quotation in the parse counts, not one merely nearby.
     """
     outside = [r for r in quote_ranges if not (r[0] <= start and end <= r[1])]
-    inner = [t for t in doc if start <= t.idx < end]
+    # The quote's tokens, by slicing (not a scan of the whole article for each quote).
+    span = doc.char_span(start, end, alignment_mode="expand")
+    inner = [t for t in span if start <= t.idx < end] if span is not None else []
     if not inner:
         return None
     # The verb of saying that governs the quotation.

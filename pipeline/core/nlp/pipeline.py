@@ -33,6 +33,19 @@ def paragraph_sentences(doc: Doc) -> Doc:
 
 
 @functools.lru_cache(maxsize=4)
+def load_entity_pipeline(model_name: str) -> Language:
+    """The entity stage's pipeline: the model's tok2vec and NER (its tagger, parser and lemmatizer
+    switched off: the entity rules do not read them) and our media-organisation ruler."""
+    import spacy
+
+    nlp = spacy.load(model_name)
+    for name in nlp.pipe_names:
+        if name not in {"tok2vec", "transformer", "ner"}:
+            nlp.disable_pipe(name)
+    return add_entity_rulers(nlp)
+
+
+@functools.lru_cache(maxsize=4)
 def load_pipeline(model_name: str, with_ner: bool = True) -> Language:
     """The model with our components added; NER left out when only the parse is needed."""
     import spacy
@@ -56,18 +69,22 @@ def add_entity_rulers(nlp: Language) -> Language:
     return nlp
 
 
+def _lexicons(path: Path) -> dict[str, frozenset[str]]:
+    """Each list of a lexicon file, as a set of strings."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {key: frozenset(str(value) for value in values) for key, values in data.items()}
+
+
 @functools.lru_cache(maxsize=1)
 def page_furniture() -> dict[str, frozenset[str]]:
     """Paragraph labels, award-category openers and work-category words (``page_furniture.yml``)."""
-    data = yaml.safe_load(PAGE_FURNITURE_FILE.read_text(encoding="utf-8"))
-    return {key: frozenset(str(v) for v in values) for key, values in data.items()}
+    return _lexicons(PAGE_FURNITURE_FILE)
 
 
 @functools.lru_cache(maxsize=1)
 def speech_cues() -> dict[str, frozenset[str]]:
-    """The cue lexicons of ``speech_cues.yml``: direct, reported and according, each a set of lemmas."""
-    data = yaml.safe_load(SPEECH_CUES_FILE.read_text(encoding="utf-8"))
-    return {kind: frozenset(lemmas) for kind, lemmas in data.items()}
+    """The cue lexicons of ``speech_cues.yml``: direct, reported, according and nouns, each a set of lemmas."""
+    return _lexicons(SPEECH_CUES_FILE)
 
 
 def rules_version(*sources) -> str:
