@@ -7,7 +7,7 @@ DB ?= data/film_news.duckdb
 INPUT ?= data/raw
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install browser run test ui benchmark docs clean
+.PHONY: install browser run test ui bench benchmark docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ test: install browser
 ui: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
+# The whole graph on a synthetic corpus (1,000 and 10,000 articles) beside a bare spaCy pass with one
+# and two processes, the cost of a run with nothing or 1% new, and publishing at 100,000 articles.
+bench: install
+	$(BIN)/python benchmarks/pipeline_benchmark.py
+
+# Every other benchmark: extraction, the NLP stage in one process, sources, reliability, recognizers.
 benchmark: install
 	$(BIN)/python benchmarks/extraction_benchmark.py
 	$(BIN)/python benchmarks/nlp_benchmark.py

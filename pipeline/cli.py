@@ -52,7 +52,7 @@ def _run(args: argparse.Namespace) -> int:
     run_config = {
         # A full refresh reaches every incremental stage, not only ingest.
         "ops": {op: {"config": {"full_refresh": args.full_refresh, "batch_size": args.batch_size}}
-                for op in ("ingest_articles", "extract_entities", "extract_quotes")},
+                for op in ("ingest_articles", "extract_mentions_and_quotes")},
         # Step-by-step debug events belong in the UI; the shell gets warnings and the summary.
         "loggers": {"console": {"config": {"log_level": args.log_level}}},
     }

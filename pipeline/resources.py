@@ -83,7 +83,9 @@ class NlpSettings(ConfigurableResource):
     """Which spaCy model reads the articles, and how many processes run it."""
 
     model_name: str = DEFAULT_SPACY_MODEL
-    n_process: int = 1
+    # Worker processes for the NLP pass; 0 means one per available core. Runs of few
+    # articles are read in the run's own process (starting workers would cost more).
+    n_process: int = 0
     batch_size: int = 32
     # The English model reads English text only; other languages are landed
     # but not passed through it (their entities would be noise).

@@ -455,17 +455,20 @@ ENTITY_TABLES = ("mentions", "entities", "entity_extraction_state")
 MENTION_COLUMNS = ["article_id", "entity_id", "text", "start_char", "end_char", "entity_type", "entity_name", "method"]
 
 
-def articles_needing_entities(con: duckdb.DuckDBPyConnection, model: str, languages: list[str]) -> list[str]:
-    """Articles never processed by the entity stage, changed since, or processed by another model or rules version."""
+def articles_needing_nlp(con: duckdb.DuckDBPyConnection, version: str, languages: list[str]) -> list[str]:
+    """Articles (in a language the model reads) whose mentions or quotes are missing, were read
+    from other content, or under another model or rules ``version``."""
     rows = con.execute(
         """
         select a.article_id from articles a
-        left join entity_extraction_state s using (article_id)
-        where (s.article_id is null or s.content_hash <> a.content_hash or s.model <> ?)
-          and a.language in (select unnest(?::varchar[]))
+        left join entity_extraction_state e using (article_id)
+        left join quote_extraction_state q using (article_id)
+        where a.language in (select unnest(?::varchar[]))
+          and (e.article_id is null or e.content_hash <> a.content_hash or e.model <> ?
+               or q.article_id is null or q.content_hash <> a.content_hash or q.rules_version is distinct from ?)
         order by a.article_id
         """,
-        [model, languages],
+        [languages, version, version],
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -545,22 +548,6 @@ def mark_entities_processed(con: duckdb.DuckDBPyConnection, article_ids: list[st
 
 
 QUOTE_TABLES = ("quotes", "quote_titles", "quote_extraction_state")
-
-
-def articles_needing_quotes(con: duckdb.DuckDBPyConnection, rules_version: str) -> list[str]:
-    """Articles whose entities were (re)extracted since the quote stage last read them,
-    or that were read under other quote rules (``rules_version``)."""
-    rows = con.execute(
-        """
-        select e.article_id from entity_extraction_state e
-        left join quote_extraction_state q using (article_id)
-        where q.article_id is null or q.content_hash <> e.content_hash or q.processed_at < e.processed_at
-           or q.rules_version is distinct from ?
-        order by e.article_id
-        """,
-        [rules_version],
-    ).fetchall()
-    return [r[0] for r in rows]
 
 
 def replace_quotes(con: duckdb.DuckDBPyConnection, article_ids: list[str], quotes: pl.DataFrame, links: pl.DataFrame,

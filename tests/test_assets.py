@@ -10,7 +10,7 @@ import pytest
 from dagster import materialize
 
 from pipeline import warehouse
-from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
+from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, SQL_MODELS, build_resources
 
 from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page, text_article, write
 
@@ -63,7 +63,8 @@ def test_materialize_lands_articles_and_rejections_and_checks_pass(newsroom_fold
     result = run(newsroom_folder, db_path)
     assert result.success
     assert all(check.passed for check in result.get_asset_check_evaluations())
-    assert len(result.get_asset_check_evaluations()) == len(ALL_CHECKS)
+    # The standalone checks, plus the tests each SQL model runs in its own step.
+    assert len(result.get_asset_check_evaluations()) == len(ALL_CHECKS) + sum(len(m.tests) for m in SQL_MODELS)
 
     articles = {r[0]: r for r in rows(db_path, "select source_path, site, published_date::varchar, language, duplicate_of, "
                                                "article_id, word_count from articles")}

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.core.entities import entity_id_for, entity_key, extract_entity_mentions
+from pipeline.core.entities import entity_id_for, entity_key
+from pipeline.core.nlp.extraction import read_text
 from pipeline.resources import DEFAULT_SPACY_MODEL
 
 
 def entities_of(text: str, italic_spans=(), headline=None) -> dict[str, str]:
     """{canonical name: type} for one article."""
-    mentions = extract_entity_mentions([("a", text, list(italic_spans), headline)], DEFAULT_SPACY_MODEL)["a"]
+    mentions = read_text(text, DEFAULT_SPACY_MODEL, italic_spans, headline).mentions
     for m in mentions:
         assert text[m.start:m.end] == m.text, "offsets slice the text to the mention"
     out: dict[str, str] = {}
@@ -20,7 +21,7 @@ def entities_of(text: str, italic_spans=(), headline=None) -> dict[str, str]:
 
 
 def aliases_of(text: str, name: str) -> set[str]:
-    mentions = extract_entity_mentions([("a", text, [], None)], DEFAULT_SPACY_MODEL)["a"]
+    mentions = read_text(text, DEFAULT_SPACY_MODEL).mentions
     return {m.text for m in mentions if m.name == name}
 
 
@@ -193,11 +194,12 @@ def test_a_hit_is_a_title_cue_only_as_a_noun():
     assert found.get("Lumen+") == "ORG"
 
 
-def test_a_name_with_a_job_description_is_a_person_and_a_series_is_not():
+def test_a_series_named_after_a_place_is_not_a_person():
+    # (The rule making "Min-ji Cho, a media analyst" a person whatever NER said was removed:
+    # it changed nothing on film-real-dev or polnear-dev.)
     text = ("Streaming service Lumaflix will co-produce Midnight Ferry Busan, a thriller from writer-director "
             "Park Ji-woo. \"Now they want to be partners,\" said Min-ji Cho, a media analyst at Arirang Securities.")
     found = entities_of(text)
-    assert found["Min-ji Cho"] == "PERSON"
     assert found["Lumaflix"] == "ORG"
     assert "Busan" not in found or found["Busan"] != "PERSON"
 
@@ -258,7 +260,7 @@ def test_surname_particles_and_the_main_person_of_a_shared_surname():
     text = ("Lantern Road acquired Luca van der Berg's drama for $9 million. Van der Berg wrote the script with his "
             "sister, Eva van der Berg. Rival distributor Greyhound 9 picked up a documentary. "
             "Lantern Road co-president Ada Nwosu confirmed the deal.")
-    mentions = extract_entity_mentions([("a", text, [], None)], DEFAULT_SPACY_MODEL)["a"]
+    mentions = read_text(text, DEFAULT_SPACY_MODEL).mentions
     found = {m.name: m.entity_type for m in mentions}
     assert found["Luca van der Berg"] == "PERSON" and found["Eva van der Berg"] == "PERSON"
     assert "van der Berg" not in found and "Van der Berg" not in found

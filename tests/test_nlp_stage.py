@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.core.nlp import attribution, pipeline as nlp_pipeline
 from pipeline.core.nlp.attribution import quote_attribution, reported_speech
+from pipeline.core.nlp.extraction import read_text
 from pipeline.core.nlp.pipeline import load_pipeline
 from pipeline.core.quotes import extract_quotes, find_quote_spans
 from pipeline.resources import DEFAULT_SPACY_MODEL
@@ -108,6 +109,25 @@ def test_an_articles_rows_do_not_depend_on_its_batch(tmp_path):
     assert article_rows(alone)[1], "the article has quotes to compare"
 
 
+def test_worker_processes_give_the_rows_one_process_gives(monkeypatch):
+    """Both cores read articles (issue: speed); which process reads an article changes nothing."""
+    from pipeline.core.nlp import extraction
+
+    articles = [extraction.ArticleText(f"a{i}", text) for i, text in
+                enumerate(["\n\n".join(HARBOR_LIGHTS_INTERVIEW), "Director Ines Farrow said the film would open in March.",
+                           '"We are done," said Calvin Reyes of Marlow Pictures.'] * 2)]
+    here = extraction.read_articles(articles, DEFAULT_SPACY_MODEL)
+    monkeypatch.setattr(extraction, "MIN_ARTICLES_FOR_WORKERS", 1)
+    with extraction.ArticleReader(DEFAULT_SPACY_MODEL, processes=2, expected_articles=len(articles)) as reader:
+        assert reader.uses_workers
+        first, second = reader.submit(articles[:4]), reader.submit(articles[4:])
+        in_workers = first.result() + second.result()
+    assert [e.article_id for e in in_workers] == [a.article_id for a in articles], "results come back in order"
+    assert [(e.mentions, [vars(q) for q in e.quotes]) for e in in_workers] == \
+        [(e.mentions, [vars(q) for q in e.quotes]) for e in here]
+    assert any(e.quotes for e in here) and any(e.mentions for e in here)
+
+
 def test_a_changed_cue_lexicon_re_extracts_on_the_next_run(tmp_path, monkeypatch):
     landing, db = tmp_path / "in", tmp_path / "db.duckdb"
     write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
@@ -126,7 +146,7 @@ def test_a_changed_cue_lexicon_re_extracts_on_the_next_run(tmp_path, monkeypatch
     shutil.copy(nlp_pipeline.SPEECH_CUES_FILE, lexicon)
     lexicon.write_text(lexicon.read_text().replace("[say, ", "[", 2))
     monkeypatch.setattr(nlp_pipeline, "SPEECH_CUES_FILE", lexicon)
-    monkeypatch.setattr("pipeline.assets.quotes.SPEECH_CUES_FILE", lexicon)
+    monkeypatch.setattr("pipeline.core.nlp.extraction.SPEECH_CUES_FILE", lexicon)
     nlp_pipeline.speech_cues.cache_clear()
     try:
         changed = run(landing, db)
@@ -141,9 +161,7 @@ def test_a_changed_cue_lexicon_re_extracts_on_the_next_run(tmp_path, monkeypatch
 
 
 def entities_in(text: str) -> dict[str, str]:
-    from pipeline.core.entities import extract_entity_mentions
-
-    return {m.text: m.entity_type for m in extract_entity_mentions([("a", text, [], None)], DEFAULT_SPACY_MODEL)["a"]}
+    return {m.text: m.entity_type for m in read_text(text, DEFAULT_SPACY_MODEL).mentions}
 
 
 AWARDS_NIGHT = ("The winners of the night, category by category.\n\n"
@@ -196,8 +214,5 @@ def test_entity_recognition_on_real_page_shapes(text, surface, entity_type):
 
 
 def test_a_tabloid_lead_in_is_canonical_as_a_name():
-    from pipeline.core.entities import extract_entity_mentions
-
-    mentions = extract_entity_mentions([("a", "LINDA Nolan has vowed to keep singing.\n\nLinda said so.", [], None)],
-                                       DEFAULT_SPACY_MODEL)["a"]
+    mentions = read_text("LINDA Nolan has vowed to keep singing.\n\nLinda said so.", DEFAULT_SPACY_MODEL).mentions
     assert {m.name for m in mentions if m.entity_type == "PERSON"} == {"Linda Nolan"}

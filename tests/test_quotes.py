@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from pipeline.core.entities import entity_id_for, extract_entity_mentions
-from pipeline.core.nlp.pipeline import load_pipeline
-from pipeline.core.quotes import Mention, extract_quotes, find_quote_spans
+from pipeline.core.nlp.extraction import read_text
+from pipeline.core.quotes import find_quote_spans
 from pipeline.resources import DEFAULT_SPACY_MODEL
 
 
 def quotes_of(text: str) -> list[tuple[str, str | None]]:
     """(quoted words, speaker) in reading order, with offsets checked against the text."""
-    found = extract_entity_mentions([("a", text, [], None)], DEFAULT_SPACY_MODEL)["a"]
-    mentions = [Mention(m.start, m.end, m.text, m.entity_type, m.name, entity_id_for(m.entity_type, m.name), m.method)
-                for m in found]
-    # The quote stage's own path: the article parsed by the NLP pipeline (parser on, no NER).
-    quotes = extract_quotes(text, mentions, load_pipeline(DEFAULT_SPACY_MODEL, with_ner=False)(text))
+    # The stage's own path: one pass of the NLP pipeline gives the mentions the speakers resolve to.
+    quotes = read_text(text, DEFAULT_SPACY_MODEL).quotes
     for q in quotes:
         assert text[q.start:q.end] == q.text
     return [(q.text, q.speaker) for q in quotes if q.kind == "direct"]

@@ -48,9 +48,15 @@ def _validate_table(warehouse_db: DuckDBWarehouse, table: str, schema: type[pa.D
 def rows_must_be_absent(warehouse_db: DuckDBWarehouse, problems_sql: str) -> AssetCheckResult:
     """Pass when ``problems_sql`` returns no row; report the count and a sample otherwise."""
     with warehouse_db.connect() as con:
-        count = query_frame(con, f"select count(*) as n from ({problems_sql})")["n"][0]
-        sample = query_frame(con, f"select * from ({problems_sql}) limit 10")
+        return problem_rows_result(con, problems_sql)
+
+
+def problem_rows_result(con, problems_sql: str, check_name: str | None = None) -> AssetCheckResult:
+    """``rows_must_be_absent`` on an open connection (a SQL model's tests run in its own step)."""
+    count = query_frame(con, f"select count(*) as n from ({problems_sql})")["n"][0]
+    sample = query_frame(con, f"select * from ({problems_sql}) limit 10")
     return AssetCheckResult(
+        check_name=check_name,
         passed=int(count) == 0,
         metadata={"problem_rows": MetadataValue.int(int(count)), "sample": MetadataValue.md(frame_to_markdown(sample)),
                   "query": MetadataValue.md(f"```sql\n{problems_sql.strip()}\n```")},

@@ -1,11 +1,16 @@
-"""One Dagster asset per SQL model in dbt_like_sql/, its tests as asset checks."""
+"""One Dagster asset per SQL model in dbt_like_sql/, its tests as asset checks.
+
+A model's tests run in the step that builds it, on the same connection: one
+step per model instead of one per test, so a run with nothing new spends
+little time in checks, and a test sees exactly the table just built.
+"""
 
 from pathlib import Path
 
-from dagster import AssetCheckResult, AssetExecutionContext, MaterializeResult, MetadataValue, asset, asset_check
+from dagster import AssetCheckSpec, AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from .. import warehouse
-from .checks import rows_must_be_absent
+from .checks import problem_rows_result
 from ..core.sql_models import SqlModel, load_models
 from ..dictionary import model_markdown
 from ..resources import PROJECT_ROOT, DuckDBWarehouse
@@ -24,6 +29,7 @@ def model_asset(model: SqlModel):
         kinds={"duckdb", "sql"},
         description=model_markdown(model),
         metadata={"sql_file": MetadataValue.path(str(model.path))},
+        check_specs=[AssetCheckSpec(test.name, asset=model.name, description=test.description) for test in model.tests],
     )
     def _materialize(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse) -> MaterializeResult:
         with warehouse_db.connect() as con, warehouse.transaction(con):
@@ -34,7 +40,8 @@ def model_asset(model: SqlModel):
                 con.execute(statement)
             rows = warehouse.scalar(con, f"select count(*) from {model.name}")
             preview = warehouse.query_frame(con, f"select * from {model.name} limit 10")
-        return MaterializeResult(metadata={
+            check_results = [problem_rows_result(con, test.failing_rows_sql, check_name=test.name) for test in model.tests]
+        return MaterializeResult(check_results=check_results, metadata={
             "dagster/row_count": MetadataValue.int(rows),
             "preview": MetadataValue.md(warehouse.frame_to_markdown(preview)),
             "sql": MetadataValue.md(f"```sql\n{model.sql}\n```"),
@@ -43,20 +50,6 @@ def model_asset(model: SqlModel):
     return _materialize
 
 
-def model_checks(model: SqlModel):
-    return [_test_check(model, test) for test in model.tests]
-
-
-def _test_check(model: SqlModel, test):
-    @asset_check(asset=model.name, name=test.name, description=test.description)
-    def _check(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
-        return rows_must_be_absent(warehouse_db, test.failing_rows_sql)
-
-    return _check
-
-
 def build_model_definitions(folder: Path = MODELS_FOLDER):
     models = load_models(folder, PIPELINE_TABLES)
-    assets = [model_asset(m) for m in models]
-    checks = [check for m in models for check in model_checks(m)]
-    return models, assets, checks
+    return models, [model_asset(m) for m in models]

@@ -183,7 +183,10 @@ def mark_duplicates(
                 found[candidate.article_id] = candidate
         return list(found.values())
 
-    result = assign_duplicates(list(articles.select("article_id", "published_date", "text").iter_rows()), lookup)
+    band_hashes: dict[str, list[int]] = {}
+    for article_id, _band, band_hash in bands.sort("article_id", "band").iter_rows():
+        band_hashes.setdefault(article_id, []).append(band_hash)
+    result = assign_duplicates(list(articles.select("article_id", "published_date", "text").iter_rows()), lookup, band_hashes)
     marked = articles.with_columns(
         pl.col("article_id").replace_strict(result.duplicate_of, default=None, return_dtype=pl.String).alias("duplicate_of")
     )

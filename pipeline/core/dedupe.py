@@ -100,6 +100,7 @@ class _Seen:
 def assign_duplicates(
     articles: Sequence[tuple[str, dt.date | None, str]],
     find_landed_candidates: Callable[[list[int]], Iterable[DedupeCandidate]],
+    band_hashes: dict[str, list[int]] | None = None,
 ) -> DedupeResult:
     """Decide ``duplicate_of`` for new articles given as ``(article_id, published_date, text)``.
 
@@ -108,7 +109,8 @@ def assign_duplicates(
     are taken in precedence order, so ``duplicate_of`` always names the
     earliest version (a cluster root), never a copy of a copy. When a new
     article predates a landed root, it becomes the root and the result says
-    which landed root to re-point.
+    which landed root to re-point. ``band_hashes`` are the articles' bands when the caller
+    has computed them already.
     """
     ranks: dict[str, Rank] = {}
     for sequence, (article_id, published, _text) in enumerate(articles, start=1):
@@ -122,12 +124,18 @@ def assign_duplicates(
 
     seen: list[_Seen] = []
     landed_roots: set[str] = set()
+    # A landed article is a candidate of many new ones when they share boilerplate: shingle it once.
+    landed_shingles: dict[str, set[str]] = {}
     for article_id, _published, text in sorted(articles, key=lambda a: ranks[a[0]]):
         own = shingles(text)
-        bands = lsh_band_hashes(text)
+        bands = (band_hashes or {}).get(article_id) or lsh_band_hashes(text)
         matched_roots: set[str] = set()
         for candidate in find_landed_candidates(bands):
-            if candidate.article_id != article_id and is_same_story(own, shingles(candidate.text)):
+            if candidate.article_id == article_id:
+                continue
+            if candidate.article_id not in landed_shingles:
+                landed_shingles[candidate.article_id] = shingles(candidate.text)
+            if is_same_story(own, landed_shingles[candidate.article_id]):
                 ranks.setdefault(candidate.root_id, candidate.root_rank)
                 landed_roots.add(candidate.root_id)
                 matched_roots.add(current_root(candidate.root_id))

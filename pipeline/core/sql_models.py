@@ -38,7 +38,7 @@ class ModelError(ValueError):
 
 @dataclass(frozen=True)
 class ModelTest:
-    name: str  # unique within the model: becomes the asset check's name
+    name: str  # unique within the model: the asset check's name (checks are keyed by asset, so no table prefix)
     description: str
     failing_rows_sql: str  # a query returning the rows that break the test
 
@@ -160,20 +160,20 @@ def _tests_of(model: SqlModel, config: dict) -> list[ModelTest]:
         for test in (spec or {}).get("tests", []) or []:
             kind, arg = (test, None) if isinstance(test, str) else next(iter(test.items()))
             if kind == "not_null":
-                tests.append(ModelTest(f"{table}__not_null__{column}", f"{column} is never null",
+                tests.append(ModelTest(f"{column}_not_null", f"{column} is never null",
                                        f"select * from {table} where {column} is null"))
             elif kind == "unique":
-                tests.append(ModelTest(f"{table}__unique__{column}", f"{column} is unique",
+                tests.append(ModelTest(f"{column}_unique", f"{column} is unique",
                                        f"select {column}, count(*) as n from {table} group by 1 having count(*) > 1"))
             elif kind == "accepted_values":
                 values = arg if isinstance(arg, list) else (arg or {}).get("values", [])
                 listed = ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
-                tests.append(ModelTest(f"{table}__accepted_values__{column}", f"{column} is one of {values}",
+                tests.append(ModelTest(f"{column}_accepted_values", f"{column} is one of {values}",
                                        f"select * from {table} where {column} is not null and {column} not in ({listed})"))
             elif kind == "relationships":
                 target, target_field = arg["to"], arg["field"]
                 tests.append(ModelTest(
-                    f"{table}__relationships__{column}", f"every {column} is a {target}.{target_field}",
+                    f"{column}_in_{target}", f"every {column} is a {target}.{target_field}",
                     f"select c.* from {table} c left join {target} p on p.{target_field} = c.{column} "
                     f"where c.{column} is not null and p.{target_field} is null"))
             else:
@@ -182,10 +182,10 @@ def _tests_of(model: SqlModel, config: dict) -> list[ModelTest]:
         kind, arg = next(iter(test.items()))
         if kind == "unique":
             columns = ", ".join(arg)
-            tests.append(ModelTest(f"{table}__unique__{'_'.join(arg)}", f"({columns}) is unique",
+            tests.append(ModelTest(f"{'_'.join(arg)}_unique", f"({columns}) is unique",
                                    f"select {columns}, count(*) as n from {table} group by all having count(*) > 1"))
         elif kind == "assertion":
-            tests.append(ModelTest(f"{table}__{arg['name']}", arg.get("description", arg["name"].replace("_", " ")),
+            tests.append(ModelTest(str(arg['name']), arg.get("description", arg["name"].replace("_", " ")),
                                    arg["sql"].strip().rstrip(";")))
         else:
             raise ModelError(f"{model.path.with_suffix('.yml')}: unknown model test {kind!r}")

@@ -33,19 +33,6 @@ def paragraph_sentences(doc: Doc) -> Doc:
 
 
 @functools.lru_cache(maxsize=4)
-def load_entity_pipeline(model_name: str) -> Language:
-    """The entity stage's pipeline: the model's tok2vec and NER (its tagger, parser and lemmatizer
-    switched off: the entity rules do not read them) and our media-organisation ruler."""
-    import spacy
-
-    nlp = spacy.load(model_name)
-    for name in nlp.pipe_names:
-        if name not in {"tok2vec", "transformer", "ner"}:
-            nlp.disable_pipe(name)
-    return add_entity_rulers(nlp)
-
-
-@functools.lru_cache(maxsize=4)
 def load_pipeline(model_name: str, with_ner: bool = True) -> Language:
     """The model with our components added; NER left out when only the parse is needed."""
     import spacy

@@ -1,0 +1,235 @@
+"""The whole graph on a synthetic corpus, beside the bare spaCy floor in the same run (``make bench``).
+
+Usage:  python benchmarks/pipeline_benchmark.py [--sizes 1000,10000] [--publish-articles 100000] [--keep DIR]
+
+For each corpus size (written by ``synthetic_corpus.py``, 500-900 words an
+article, quotes, titles, one syndicated copy in twenty):
+  full run        ``film-news run`` from an empty warehouse, in a subprocess: wall time, articles/s and
+                  words/s end to end and per stage (from the run's step records), peak memory of the
+                  whole process tree (the run and its NLP workers, sampled every 0.2 s)
+  nothing new     the same command again: the fixed cost of a run (start-up, listing, checks, publish)
+  1% new          1% more articles landed, the command again
+Once, on the first corpus: a bare ``nlp.pipe`` over the same cleaned texts with the same model
+components, with one and with two processes (the floor), and the ratio of ours to it.
+Then the cost of publishing the read copy of a warehouse of ``--publish-articles`` articles
+(the first corpus's rows repeated under new ids).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.synthetic_corpus import write_corpus  # noqa: E402
+
+FILM_NEWS = [sys.executable, "-m", "pipeline.cli"]
+
+
+def tree_rss_bytes(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            with open(f"/proc/{current}/statm") as handle:
+                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            continue
+    return total
+
+
+def run_pipeline(corpus: Path, database: Path, dagster_home: Path) -> tuple[float, int]:
+    """Wall seconds and peak tree memory of one ``film-news run``."""
+    env = {**os.environ, "DAGSTER_HOME": str(dagster_home)}
+    started = time.perf_counter()
+    process = subprocess.Popen([*FILM_NEWS, "run", "--input", str(corpus), "--db", str(database)],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+
+    def sample():
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, tree_rss_bytes(process.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, errors = process.communicate()
+    sampler.join()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"film-news run failed on {corpus}:\n{errors[-3000:]}")
+    return seconds, peak
+
+
+def stage_seconds(dagster_home: Path) -> dict[str, float]:
+    """Seconds per stage of the newest run recorded in ``dagster_home``."""
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    from dagster import DagsterInstance
+
+    from pipeline.definitions import ALL_CHECKS
+
+    check_steps = {check.node_def.name for check in ALL_CHECKS}
+    with DagsterInstance.get() as instance:
+        run = instance.get_runs(limit=1)[0]
+        steps = instance.get_run_step_stats(run.run_id)
+    stages = {"ingest": 0.0, "nlp": 0.0, "sql models (with their tests)": 0.0, "checks": 0.0, "publish": 0.0}
+    for step in steps:
+        seconds = (step.end_time or 0) - (step.start_time or 0)
+        if step.step_key == "ingest_articles":
+            stages["ingest"] += seconds
+        elif step.step_key == "extract_mentions_and_quotes":
+            stages["nlp"] += seconds
+        elif step.step_key == "read_snapshot":
+            stages["publish"] += seconds
+        elif step.step_key in check_steps:
+            stages["checks"] += seconds
+        else:
+            stages["sql models (with their tests)"] += seconds
+    return stages
+
+
+def corpus_words(database: Path) -> tuple[int, int]:
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute("select count(*), coalesce(sum(word_count), 0) from articles").fetchone()
+
+
+def bare_floor(corpus: Path, model_name: str, processes: int) -> float:
+    """Seconds for a bare ``nlp.pipe`` with the model's components over the corpus's cleaned texts."""
+    import spacy
+
+    from pipeline.core.cleaning import parse_text_article
+
+    texts = [parse_text_article(p.read_text(encoding="utf-8")).text for p in sorted(corpus.iterdir())]
+    nlp = spacy.load(model_name)
+    started = time.perf_counter()
+    for _doc in nlp.pipe(texts, batch_size=32, n_process=processes):
+        pass
+    return time.perf_counter() - started
+
+
+def publish_at_scale(source: Path, articles: int, work: Path) -> tuple[float, float, float]:
+    """(seconds to publish, warehouse MB, seconds for a plain file copy) for a warehouse grown to ``articles``."""
+    import duckdb
+
+    from pipeline.warehouse import publish_snapshot
+
+    big = work / "publish.duckdb"
+    shutil.copyfile(source, big)
+    with duckdb.connect(str(big)) as con:
+        have = con.execute("select count(*) from articles").fetchone()[0]
+        copy = 1
+        while have < articles:
+            # Every row of the article-keyed tables again under new ids: the size and shape of a bigger corpus.
+            suffix = f"'~{copy}'"
+            con.execute("begin")
+            con.execute(f"insert into articles by name select * replace (article_id || {suffix} as article_id, "
+                        f"source_path || {suffix} as source_path, null as duplicate_of) from articles where not contains(article_id, '~')")
+            for table in ("mentions", "quotes", "quote_titles", "entity_extraction_state", "quote_extraction_state",
+                          "article_lsh_bands"):
+                columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
+                replaced = ", ".join(f"{c} || {suffix} as {c}" for c in columns if c in ("article_id", "quote_id", "parent_quote_id"))
+                con.execute(f"insert into {table} by name select * replace ({replaced}) from {table} "
+                            "where not contains(article_id, '~')")
+            con.execute("commit")
+            have = con.execute("select count(*) from articles").fetchone()[0]
+            copy += 1
+    size_mb = big.stat().st_size / 1e6
+    started = time.perf_counter()
+    publish_snapshot(big)
+    publish = time.perf_counter() - started
+    started = time.perf_counter()
+    shutil.copyfile(big, work / "plain-copy.duckdb")
+    plain = time.perf_counter() - started
+    return publish, size_mb, plain
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="corpus sizes, comma-separated")
+    parser.add_argument("--publish-articles", type=int, default=100_000)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    args = parser.parse_args()
+    from pipeline.resources import spacy_model_from_env
+
+    model_name = args.model or spacy_model_from_env()
+    os.environ["FILM_NEWS_SPACY_MODEL"] = model_name
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    work = args.keep or Path(tempfile.mkdtemp(prefix="film-news-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"model {model_name}; {os.cpu_count()} cores; work folder {work}\n")
+    results = []
+    try:
+        for size in sizes:
+            corpus, database, home = work / f"corpus-{size}", work / f"bench-{size}.duckdb", work / f"dagster-{size}"
+            for stale in (corpus, home):
+                shutil.rmtree(stale, ignore_errors=True)
+            for stale in work.glob(f"bench-{size}*.duckdb"):
+                stale.unlink()
+            home.mkdir()
+            write_corpus(corpus, size)
+            full, peak = run_pipeline(corpus, database, home)
+            stages = stage_seconds(home)
+            articles, words = corpus_words(database)
+            nothing, _ = run_pipeline(corpus, database, home)
+            write_corpus(corpus, max(1, size // 100), first=size)
+            one_percent, _ = run_pipeline(corpus, database, home)
+            results.append((size, articles, words, full, peak, stages, nothing, one_percent, corpus, database))
+
+        size, articles, words, full, peak, stages, nothing, one_percent, corpus, database = results[0]
+        floor = {n: bare_floor(corpus, model_name, n) for n in (1, 2)}
+
+        print(f"{'':28s} {'seconds':>8s} {'articles/s':>11s} {'words/s':>9s}")
+        for n, seconds in floor.items():
+            print(f"{f'bare nlp.pipe, {n} process' + ('es' if n > 1 else ''):28s} {seconds:8.1f} "
+                  f"{articles / seconds:11.1f} {words / seconds:9.0f}")
+        for size, articles, words, full, peak, stages, nothing, one_percent, *_ in results:
+            print(f"\n{size} articles, {words:,} words")
+            for stage, seconds in stages.items():
+                rate = f"{articles / seconds:11.1f} {words / seconds:9.0f}" if stage in ("ingest", "nlp") and seconds else ""
+                print(f"  {'stage ' + stage:26s} {seconds:8.1f} {rate}")
+            print(f"  {'end to end (film-news run)':26s} {full:8.1f} {articles / full:11.1f} {words / full:9.0f}")
+            print(f"  {'peak memory, process tree':26s} {peak / 1e6:8.0f} MB")
+            print(f"  {'run with nothing new':26s} {nothing:8.1f}   (the fixed cost of a run)")
+            print(f"  {'run with 1% new articles':26s} {one_percent:8.1f}   {one_percent / full:.1%} of the full run; "
+                  f"{max(0.0, one_percent - nothing) / full:.1%} without the fixed cost")
+        size, articles, words, full, peak, stages, *_ = results[0]
+        floor_rate = articles / floor[2]
+        print(f"\nratio to the bare two-process floor ({results[0][0]} articles): end to end "
+              f"{(articles / full) / floor_rate:.2f}x, NLP stage {(articles / stages['nlp']) / floor_rate:.2f}x")
+        if len(results) > 1:
+            print(f"peak memory at {results[-1][0]} articles is {results[-1][4] / results[0][4]:.2f}x that at {results[0][0]}")
+        if args.publish_articles:
+            publish, size_mb, plain = publish_at_scale(results[0][9], args.publish_articles, work)
+            print(f"\npublishing the read copy at {args.publish_articles:,} articles ({size_mb:,.0f} MB): {publish:.1f} s "
+                  f"(a plain file copy: {plain:.1f} s)")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""The NLP stage: one spaCy pass per article lands its ``mentions`` and ``quotes``, and keeps
+``entities`` and ``quote_titles`` up to date with them."""
+
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+
+from .. import warehouse
+from ..core.entities import mentions_frame
+from ..core.nlp.extraction import ArticleReader, ArticleText, available_cores, stage_version
+from ..core.quotes import quote_frames
+from ..dictionary import schema_markdown
+from .config import StageConfig
+from ..resources import DuckDBWarehouse, NlpSettings
+from ..schemas import EntitiesSchema, MentionsSchema, QuotesSchema, QuoteTitlesSchema, split_valid_rows
+
+ENTITIES_GROUP = "entities"
+QUOTES_GROUP = "quotes"
+
+
+@multi_asset(
+    name="extract_mentions_and_quotes",
+    specs=[
+        AssetSpec(
+            "mentions",
+            deps=["articles"],
+            group_name=ENTITIES_GROUP,
+            kinds={"duckdb", "spacy", "polars"},
+            description=schema_markdown(MentionsSchema) + "\n\n" + (
+                " spaCy NER plus film-news title rules (quote marks, italics, cue words, award lists), "
+                "with surnames, first names, nicknames and misspellings resolved to the full name in the article."
+            ),
+        ),
+        AssetSpec(
+            "entities",
+            deps=["mentions"],
+            group_name=ENTITIES_GROUP,
+            kinds={"duckdb", "polars"},
+            description=schema_markdown(EntitiesSchema),
+        ),
+        AssetSpec(
+            "quotes",
+            deps=["articles", "mentions"],
+            group_name=QUOTES_GROUP,
+            kinds={"duckdb", "spacy", "polars"},
+            description=schema_markdown(QuotesSchema) + "\n\n" + (
+                " Quote marks paired by position (straight and curly mixed, nested quotes, paragraphs continued, "
+                "two apostrophes as archive text writes them); speakers from the dependency parse (the subject of "
+                "the verb of saying that governs the quote, by lemma), then patterns around the marks, resolved to "
+                "entities through pronouns, role nouns and spokespeople; reported speech (the clause a verb of "
+                "saying or 'according to' governs) as rows of kind 'indirect'."
+            ),
+        ),
+        AssetSpec(
+            "quote_titles",
+            deps=["quotes", "entities"],
+            group_name=QUOTES_GROUP,
+            kinds={"duckdb", "polars"},
+            description=schema_markdown(QuoteTitlesSchema),
+        ),
+    ],
+)
+def extract_mentions_and_quotes(context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse,
+                                nlp: NlpSettings):
+    """Each new or changed article is parsed once; its mentions and quotes replace the old ones in one transaction."""
+    processed_at = warehouse.utc_now()
+    version = stage_version(nlp.model_name)
+    totals = {"articles_processed": 0, "mentions_written": 0, "mentions_dropped_invalid": 0, "entities_refreshed": 0,
+              "quotes_written": 0, "quotes_with_speaker": 0, "quotes_dropped_invalid": 0}
+    with warehouse_db.connect() as con, warehouse.transaction(con):
+        if config.full_refresh:
+            for table in (*warehouse.ENTITY_TABLES, *warehouse.QUOTE_TABLES):
+                con.execute(f"delete from {table}")
+        todo = warehouse.articles_needing_nlp(con, version, nlp.languages)
+        processes = nlp.n_process or available_cores()
+        batches = [todo[i:i + max(1, config.batch_size)] for i in range(0, len(todo), max(1, config.batch_size))]
+        with ArticleReader(nlp.model_name, processes, len(todo), nlp.batch_size) as reader:
+            context.log.info(f"{len(todo)} articles need mentions and quotes"
+                             + (f" ({processes} worker processes)" if reader.uses_workers else ""))
+            pending = None
+            for batch_ids in batches:
+                rows = warehouse.query_frame(
+                    con,
+                    "select article_id, text, italic_spans, title from articles "
+                    "where article_id in (select unnest(?::varchar[])) order by article_id",
+                    [batch_ids],
+                ).iter_rows()
+                articles = [ArticleText(article_id, text, tuple(tuple(s) for s in italic_spans or ()), title)
+                            for article_id, text, italic_spans, title in rows]
+                # The next batch is read while this process writes the previous one.
+                submitted = (batch_ids, reader.submit(articles))
+                if pending is not None:
+                    _land(con, context, *pending, version, processed_at, totals)
+                pending = submitted
+            if pending is not None:
+                _land(con, context, *pending, version, processed_at, totals)
+        summary = _summary(con)
+    yield MaterializeResult(
+        asset_key="mentions",
+        metadata={**{k: MetadataValue.int(int(v)) for k, v in totals.items() if not k.startswith("quotes")},
+                  "dagster/row_count": MetadataValue.int(summary["mention_rows"])},
+    )
+    yield MaterializeResult(
+        asset_key="entities",
+        metadata={
+            "dagster/row_count": MetadataValue.int(summary["entity_rows"]),
+            "by_type": MetadataValue.md(summary["by_type"]),
+            "most_mentioned": MetadataValue.md(summary["top_entities"]),
+        },
+    )
+    yield MaterializeResult(
+        asset_key="quotes",
+        metadata={
+            **{k: MetadataValue.int(int(v)) for k, v in totals.items() if k.startswith(("quotes", "articles"))},
+            "dagster/row_count": MetadataValue.int(summary["quote_rows"]),
+            "newest_quotes": MetadataValue.md(summary["newest_quotes"]),
+            "most_quoted": MetadataValue.md(summary["top_speakers"]),
+        },
+    )
+    yield MaterializeResult(asset_key="quote_titles", metadata={"dagster/row_count": MetadataValue.int(summary["link_rows"])})
+
+
+def _land(con, context, batch_ids: list[str], pending, version: str, processed_at, totals: dict) -> None:
+    """Validate one batch's rows and swap them in for the batch's articles."""
+    extractions = pending.result()
+    mentions, mention_failures = split_valid_rows(
+        MentionsSchema, mentions_frame({e.article_id: e.mentions for e in extractions}))
+    if mention_failures:
+        context.log.warning(f"{len(mention_failures)} mentions failed the schema and were dropped: "
+                            f"{list(mention_failures.values())[:3]}")
+    affected = warehouse.replace_mentions(con, batch_ids, mentions)
+    warehouse.refresh_entities(con, affected)
+    warehouse.mark_entities_processed(con, batch_ids, version, processed_at)
+    EntitiesSchema.validate(warehouse.query_frame(
+        con, "select * from entities where entity_id in (select unnest(?::varchar[]))", [affected]))
+
+    quotes, links = quote_frames({e.article_id: (e.text, e.quotes, e.quote_mentions) for e in extractions})
+    quotes, quote_failures = split_valid_rows(QuotesSchema, quotes)
+    if quote_failures:
+        context.log.warning(f"{len(quote_failures)} quotes failed the schema and were dropped: "
+                            f"{list(quote_failures.values())[:3]}")
+        links = links.filter(links["quote_id"].is_in(quotes["quote_id"].implode()))
+    QuoteTitlesSchema.validate(links)
+    warehouse.replace_quotes(con, batch_ids, quotes, links, processed_at, version)
+
+    totals["articles_processed"] += len(batch_ids)
+    totals["mentions_written"] += mentions.height
+    totals["mentions_dropped_invalid"] += len(mention_failures)
+    totals["entities_refreshed"] += len(affected)
+    totals["quotes_written"] += quotes.height
+    totals["quotes_with_speaker"] += int(quotes["speaker"].is_not_null().sum())
+    totals["quotes_dropped_invalid"] += len(quote_failures)
+
+
+def _summary(con) -> dict:
+    """Row counts and previews for the run's metadata."""
+    return {
+        "mention_rows": warehouse.scalar(con, "select count(*) from mentions"),
+        "entity_rows": warehouse.scalar(con, "select count(*) from entities"),
+        "quote_rows": warehouse.scalar(con, "select count(*) from quotes"),
+        "link_rows": warehouse.scalar(con, "select count(*) from quote_titles"),
+        "by_type": warehouse.frame_to_markdown(warehouse.query_frame(
+            con, "select entity_type, count(*) as entities, sum(article_count) as article_mentions "
+                 "from entities group by 1 order by 1")),
+        "top_entities": warehouse.frame_to_markdown(warehouse.query_frame(
+            con, "select name, entity_type, article_count, aliases from entities order by article_count desc, name limit 10")),
+        "newest_quotes": warehouse.frame_to_markdown(warehouse.query_frame(
+            con,
+            """
+            select coalesce(q.speaker, '(unattributed)') as speaker, q.kind, q.cue, a.published_date, left(q.text, 80) as quote
+            from quotes q join articles a using (article_id)
+            order by a.published_date desc nulls last, q.article_id, q.start_char limit 8
+            """), max_width=80),
+        "top_speakers": warehouse.frame_to_markdown(warehouse.query_frame(
+            con, "select speaker, count(*) as quotes from quotes where speaker is not null group by 1 order by 2 desc, 1 limit 10")),
+    }

@@ -1,0 +1,163 @@
+"""One pass of the spaCy pipeline over an article gives its mentions and its quotes.
+
+The article is parsed once, with every component the rules read (tok2vec,
+tagger, parser, lemmatizer, NER, our paragraph sentences and media-organisation
+ruler); the entity rules and the quote rules then read that same ``Doc``.
+
+``ArticleReader`` runs that pass in this process or, for runs big enough to
+pay for starting them, in a pool of worker processes that each load the model
+once and keep it for the whole run. An article's result depends on its text,
+the model and the rules only, so it is the same whichever process reads it and
+whatever else is in the batch; results come back in the order given.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from spacy.language import Language
+
+from .. import entities as entity_rules, given_names, lexicon, paragraphs, places, quotes as quote_rules
+from . import attribution
+from .pipeline import (
+    MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, add_entity_rulers, load_pipeline, rules_version,
+)
+
+# Below this many articles a run reads them in its own process: starting workers
+# (each imports spaCy and loads the model, ~3 s) would cost more than it saves.
+MIN_ARTICLES_FOR_WORKERS = 64
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """What the NLP pass reads of an article."""
+
+    article_id: str
+    text: str
+    italic_spans: tuple = ()
+    headline: str | None = None
+
+
+@dataclass
+class ArticleExtraction:
+    """What one article yields: its entity mentions and its quotes (direct and reported)."""
+
+    article_id: str
+    text: str
+    mentions: list[entity_rules.EntityMention]
+    quotes: list[quote_rules.Quote]
+    # The mentions as the quote rules saw them, with their entity ids (quote-to-title links read them).
+    quote_mentions: list[quote_rules.Mention] = field(default_factory=list)
+
+
+def stage_version(model_name: str) -> str:
+    """``MODEL:RULES``: what an article's mentions and quotes depend on besides its text.
+
+    Stored with each article's extraction state, so a changed rule, lexicon or
+    model re-extracts landed articles on the next run without a full refresh.
+    """
+    sources = (Path(__file__), entity_rules, quote_rules, attribution, paragraphs, lexicon, given_names, places,
+               MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE)
+    return f"{model_name}:{rules_version(*sources)}"
+
+
+@functools.lru_cache(maxsize=4)
+def load_stage_pipeline(model_name: str) -> Language:
+    """The model with all its components (parser and NER both pay: quotes read the parse, entities
+    the NER), plus ``paragraph_sentences`` and the media-organisation ruler."""
+    return add_entity_rulers(load_pipeline(model_name, with_ner=True))
+
+
+def read_article(article: ArticleText, doc) -> ArticleExtraction:
+    """Mentions, then quotes (whose speakers resolve to those mentions), from one parsed article."""
+    spans = entity_rules.recognize(article.text, doc, article.italic_spans or (), article.headline)
+    mentions = entity_rules.resolve(article.text, spans)
+    quote_mentions = sorted(
+        (quote_rules.Mention(m.start, m.end, m.text, m.entity_type, m.name,
+                             entity_rules.entity_id_for(m.entity_type, m.name), m.method) for m in mentions),
+        key=lambda m: (m.start, m.end),
+    )
+    found = quote_rules.extract_quotes(article.text, quote_mentions, doc)
+    return ArticleExtraction(article.article_id, article.text, mentions, found, quote_mentions)
+
+
+def read_articles(articles: Sequence[ArticleText], model_name: str, batch_size: int = 32) -> list[ArticleExtraction]:
+    """Read articles in this process, streamed through ``nlp.pipe``."""
+    nlp = load_stage_pipeline(model_name)
+    docs = nlp.pipe((article.text for article in articles), batch_size=batch_size)
+    return [read_article(article, doc) for article, doc in zip(articles, docs)]
+
+
+def read_text(text: str, model_name: str, italic_spans=(), headline: str | None = None) -> ArticleExtraction:
+    """One article's mentions and quotes, from its text alone (tests and notebooks)."""
+    return read_articles([ArticleText("article", text, tuple(italic_spans), headline)], model_name)[0]
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _start_worker(model_name: str) -> None:
+    load_stage_pipeline(model_name)  # once per worker process, kept for the whole run
+
+
+class PendingBatch:
+    """A batch handed to the reader: its parts, read or being read, in the order submitted."""
+
+    def __init__(self, parts: list):
+        self._parts = parts
+
+    def result(self) -> list[ArticleExtraction]:
+        return [extraction for part in self._parts
+                for extraction in (part.result() if isinstance(part, Future) else part)]
+
+
+class ArticleReader:
+    """Reads batches of articles with the stage's pipeline, in worker processes when that pays.
+
+    ``submit`` hands a batch over and returns at once, so the caller can write
+    the previous batch while this one is read; ``PendingBatch.result`` gives the
+    batch's extractions in the order submitted. Use as a context manager: the
+    workers stop at the end of the run.
+    """
+
+    def __init__(self, model_name: str, processes: int, expected_articles: int, batch_size: int = 32):
+        self.model_name = model_name
+        self.batch_size = batch_size
+        self.processes = max(1, processes)
+        self._pool: ProcessPoolExecutor | None = None
+        if self.processes > 1 and expected_articles >= MIN_ARTICLES_FOR_WORKERS:
+            # spawn, not fork: the caller (Dagster) holds threads and locks a forked child must not inherit.
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker, initargs=(model_name,),
+            )
+
+    @property
+    def uses_workers(self) -> bool:
+        return self._pool is not None
+
+    def submit(self, articles: Sequence[ArticleText]) -> "PendingBatch":
+        if self._pool is None:
+            return PendingBatch([read_articles(articles, self.model_name, self.batch_size)])
+        # Several chunks per worker, so one slow article does not leave the other core idle for long.
+        chunk = max(1, -(-len(articles) // (self.processes * 4)))
+        return PendingBatch([self._pool.submit(read_articles, list(articles[i:i + chunk]), self.model_name, self.batch_size)
+                             for i in range(0, len(articles), chunk)])
+
+    def __enter__(self) -> "ArticleReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
