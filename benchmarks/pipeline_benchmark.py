@@ -216,10 +216,11 @@ def main() -> None:
             print(f"  {'run with nothing new':26s} {nothing:8.1f}   (the fixed cost of a run)")
             print(f"  {'run with 1% new articles':26s} {one_percent:8.1f}   {one_percent / full:.1%} of the full run; "
                   f"{max(0.0, one_percent - nothing) / full:.1%} without the fixed cost")
-        size, articles, words, full, peak, stages, *_ = results[0]
-        floor_rate = articles / floor[2]
-        print(f"\nratio to the bare two-process floor ({results[0][0]} articles): end to end "
-              f"{(articles / full) / floor_rate:.2f}x, NLP stage {(articles / stages['nlp']) / floor_rate:.2f}x")
+        # The floor's rate (articles/s over the first corpus) against ours at each size.
+        floor_rate = results[0][1] / floor[2]
+        for size, articles, words, full, peak, stages, *_ in results:
+            print(f"\nratio to the bare two-process floor ({floor_rate:.1f} articles/s), {size} articles: end to end "
+                  f"{(articles / full) / floor_rate:.2f}x, NLP stage {(articles / stages['nlp']) / floor_rate:.2f}x")
         if len(results) > 1:
             print(f"peak memory at {results[-1][0]} articles is {results[-1][4] / results[0][4]:.2f}x that at {results[0][0]}")
         if args.publish_articles:

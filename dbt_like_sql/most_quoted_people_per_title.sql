@@ -6,7 +6,7 @@ with person_quotes as (
     select qat.title_entity_id, qat.speaker_entity_id, qat.quote_id, qat.article_id
     from quotes_about_titles qat
     join entities s on s.entity_id = qat.speaker_entity_id
-    where s.entity_type = 'PERSON'
+    where s.entity_type = 'PERSON' and not qat.is_syndicated_copy
 ),
 counted as (
     select

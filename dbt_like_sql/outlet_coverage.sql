@@ -1,4 +1,5 @@
 -- What each outlet covers: volume, reach over titles and people, quotes, and time span.
+-- Counts are over the outlet's original articles; the copies it carried are counted apart.
 with per_article as (
     select
         a.article_id,
@@ -19,12 +20,12 @@ quote_counts as (
 )
 select
     p.site,
-    count(*)                                  as articles,
-    count(*) filter (where p.is_copy)         as syndicated_copies,
-    sum(p.word_count)                         as words,
-    coalesce(sum(t.titles), 0)                as title_mentions,
-    coalesce(sum(t.people), 0)                as people_mentions,
-    coalesce(sum(q.quotes), 0)                as quotes,
+    count(*) filter (where not p.is_copy)                      as articles,
+    count(*) filter (where p.is_copy)                          as syndicated_copies,
+    coalesce(sum(p.word_count) filter (where not p.is_copy), 0) as words,
+    coalesce(sum(t.titles) filter (where not p.is_copy), 0)    as title_mentions,
+    coalesce(sum(t.people) filter (where not p.is_copy), 0)    as people_mentions,
+    coalesce(sum(q.quotes) filter (where not p.is_copy), 0)    as quotes,
     min(p.published_date)                     as first_published,
     max(p.published_date)                     as last_published
 from per_article p

@@ -13,7 +13,8 @@ select
     a.site,
     a.url,
     a.title               as headline,
-    a.article_id
+    a.article_id,
+    a.duplicate_of is not null as is_syndicated_copy
 from quotes q
 join quote_titles qt using (quote_id)
 join entities t on t.entity_id = qt.title_entity_id

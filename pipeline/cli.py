@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -215,7 +216,8 @@ def _sql(args: argparse.Namespace) -> int:
     if args.query:
         return _run_query(snapshot, " ".join(args.query), args.max_rows)
     print(f"Connected read-only to {snapshot} (the data of the last finished run).")
-    print("End statements with ';'. Tables: .tables   Quit: .quit or Ctrl-D")
+    print("End statements with ';'. Commands: .help  .tables  .schema TABLE  .quit (or Ctrl-D)")
+    _line_editing()
     buffer = ""
     while True:
         try:
@@ -223,14 +225,73 @@ def _sql(args: argparse.Namespace) -> int:
         except EOFError:
             print()
             return 0
-        if not buffer and line.strip() in (".quit", ".exit", "\\q"):
+        except KeyboardInterrupt:  # Ctrl-C drops the statement being typed, as in psql
+            print()
+            buffer = ""
+            continue
+        command = line.strip()
+        if not buffer and command.startswith("."):
+            if command in (".quit", ".exit"):
+                return 0
+            query = _dot_command(command)
+            if query is None:
+                print(SQL_PROMPT_HELP)
+            elif query:
+                _run_query(snapshot, query, args.max_rows)
+            continue
+        if not buffer and command == "\\q":
             return 0
-        if not buffer and line.strip() == ".tables":
-            line = "select table_name, table_type from information_schema.tables order by 1;"
         buffer += line + "\n"
         if buffer.strip().endswith(";"):
             _run_query(snapshot, buffer, args.max_rows)
             buffer = ""
+
+
+SQL_PROMPT_HELP = """\
+  .help            this list
+  .tables          the tables and views for analysts (docs/DATA_DICTIONARY.md says what each holds)
+  .schema TABLE    the columns of TABLE with their DuckDB types
+  .quit            leave (or Ctrl-D); Ctrl-C drops the statement being typed
+Anything else is SQL, ended by ';'. Arrow keys edit the line and walk the history
+(kept in ~/.film_news_sql_history)."""
+
+
+def _dot_command(command: str) -> str | None:
+    """The SQL a dot command stands for; None for .help or an unknown command (the help is printed)."""
+    name, _, rest = command.partition(" ")
+    if name == ".tables":
+        return ("select table_name as name, lower(table_type) as kind from information_schema.tables "
+                "where table_schema = 'main' order by 1;")
+    if name == ".schema" and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", rest.strip()):
+        return (f"select column_name as column, data_type as type, is_nullable as nullable "
+                f"from information_schema.columns where table_name = '{rest.strip()}' order by ordinal_position;")
+    if name == ".schema":
+        print("usage: .schema TABLE (a table or view name, as .tables lists them)")
+        return ""
+    return None
+
+
+def _line_editing() -> None:
+    """Line editing and a history kept across sessions, where the terminal has readline."""
+    try:
+        import atexit
+        import readline
+    except ImportError:  # not every platform has it: the prompt still works, without history
+        return
+    history = Path.home() / ".film_news_sql_history"
+    try:
+        readline.read_history_file(history)
+    except OSError:
+        pass
+    readline.set_history_length(1000)
+    atexit.register(lambda: _save_history(readline, history))
+
+
+def _save_history(readline, history: Path) -> None:
+    try:
+        readline.write_history_file(history)
+    except OSError:
+        pass  # a read-only home: the session still worked
 
 
 def _run_query(snapshot: Path, query: str, max_rows: int) -> int:

@@ -7,6 +7,7 @@ once, where the schema or model is defined.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandera.polars as pa
@@ -24,20 +25,61 @@ PIPELINE_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
 }
 
 
-def schema_markdown(schema: type[pa.DataFrameModel]) -> str:
-    """A table's description and a column table, from its Pandera schema."""
+@functools.lru_cache(maxsize=1)
+def _table_types() -> dict[str, dict[str, str]]:
+    """DuckDB's type of every column of the landed tables, from the warehouse's own DDL."""
+    import duckdb
+
+    from .warehouse import DDL
+
+    with duckdb.connect(":memory:") as con:
+        con.execute(DDL)
+        return _column_types(con)
+
+
+def _column_types(con) -> dict[str, dict[str, str]]:
+    types: dict[str, dict[str, str]] = {}
+    for table, column, data_type in con.execute(
+            "select table_name, column_name, data_type from information_schema.columns "
+            "where table_schema = 'main' order by table_name, ordinal_position").fetchall():
+        types.setdefault(table, {})[column] = data_type
+    return types
+
+
+def model_types(models: list[SqlModel]) -> dict[str, dict[str, str]]:
+    """DuckDB's type of every column of the SQL models: each built, empty, over the DDL's tables."""
+    import duckdb
+
+    from .core.sql_models import build_order
+    from .warehouse import DDL
+
+    with duckdb.connect(":memory:") as con:
+        con.execute(DDL)
+        for model in build_order(models):
+            for statement in model.create_statements(None):
+                con.execute(statement)
+        return _column_types(con)
+
+
+def schema_markdown(schema: type[pa.DataFrameModel], table: str | None = None) -> str:
+    """A table's description and a column table, from its Pandera schema, with DuckDB's types."""
     built = schema.to_schema()
+    table = table or next((name for name, known in PIPELINE_SCHEMAS.items() if known is schema), None)
+    types = _table_types().get(table or "", {})
     lines = [(schema.__doc__ or "").strip(), "", "| column | type | null | meaning |", "|---|---|---|---|"]
     for name, column in built.columns.items():
-        lines.append(f"| {name} | {column.dtype} | {'yes' if column.nullable else 'no'} | {column.description or ''} |")
+        lines.append(f"| {name} | {types.get(name, column.dtype)} | {'yes' if column.nullable else 'no'} | "
+                     f"{column.description or ''} |")
     return "\n".join(lines)
 
 
-def model_markdown(model: SqlModel) -> str:
+def model_markdown(model: SqlModel, types: dict[str, str] | None = None) -> str:
+    types = types or {}
     lines = [model.description, "", f"A {model.materialized} built from `dbt_like_sql/{model.path.name}`, "
-             f"reading {', '.join(f'`{t}`' for t in model.upstream)}.", "", "| column | meaning |", "|---|---|"]
+             f"reading {', '.join(f'`{t}`' for t in model.upstream)}.", "", "| column | type | meaning |",
+             "|---|---|---|"]
     for column, spec in model.columns.items():
-        lines.append(f"| {column} | {(spec or {}).get('description', '')} |")
+        lines.append(f"| {column} | {types.get(column, '')} | {(spec or {}).get('description', '')} |")
     if model.tests:
         lines += ["", "Tests: " + "; ".join(f"{t.description}" for t in model.tests) + "."]
     return "\n".join(lines)
@@ -56,8 +98,9 @@ def data_dictionary(models: list[SqlModel]) -> str:
     for table, schema in PIPELINE_SCHEMAS.items():
         parts += ["", f"### {table}", "", schema_markdown(schema)]
     parts += ["", "## SQL models (views for analysts)"]
+    types = model_types(models)
     for model in sorted(models, key=lambda m: m.name):
-        parts += ["", f"### {model.name}", "", model_markdown(model)]
+        parts += ["", f"### {model.name}", "", model_markdown(model, types.get(model.name))]
     return "\n".join(parts) + "\n"
 
 
@@ -65,3 +108,25 @@ def write_data_dictionary(models: list[SqlModel], target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(data_dictionary(models), encoding="utf-8")
     return target
+
+
+# Who answers for the tables (Dagster shows it on every asset), and the layer each belongs to.
+OWNERS = ["team:film-news-data"]
+
+
+def table_metadata(table: str, schema: type[pa.DataFrameModel] | None = None, model: SqlModel | None = None,
+                   model_column_types: dict[str, str] | None = None) -> dict:
+    """Dagster metadata naming the DuckDB table and its columns (the UI's Columns tab): the
+    column list, types and meanings come from the Pandera schema or the model's YAML, so a
+    column is described once."""
+    from dagster import TableColumn, TableSchema
+
+    if schema is not None:
+        types = _table_types().get(table, {})
+        columns = [TableColumn(name, types.get(name, str(column.dtype)), description=column.description or None)
+                   for name, column in schema.to_schema().columns.items()]
+    else:
+        types = model_column_types or {}
+        columns = [TableColumn(name, types.get(name, "unknown"), description=(spec or {}).get("description"))
+                   for name, spec in model.columns.items()]
+    return {"dagster/column_schema": TableSchema(columns=columns), "dagster/table_name": f"film_news.main.{table}"}

@@ -99,7 +99,7 @@ class EntitiesSchema(pa.DataFrameModel):
     name: str = pa.Field(str_length={"min_value": 1}, description='Canonical name ("James Cameron", "Alita: Battle Angel").')
     entity_type: str = pa.Field(isin=ENTITY_TYPES, description="PERSON, TITLE (film, series, franchise, book), ORG (company, studio, network, outlet) or PLACE.")
     aliases: polars_engine.List = pa.Field(dtype_kwargs={"inner": pl.String}, description='Other surface forms seen ("Cameron", "Jim").')
-    article_count: pl.Int32 = pa.Field(gt=0, description="Articles that mention it.")
+    article_count: pl.Int32 = pa.Field(gt=0, description="Articles that mention it, syndicated copies included (the analytics views count originals only).")
 
     class Config:
         strict = True

@@ -193,6 +193,18 @@ def test_the_sql_command_still_answers_queries(published_warehouse):
     assert "1" in done.stdout
 
 
+def test_the_sql_prompt_has_help_schema_and_a_statement_split_over_lines(published_warehouse, tmp_path):
+    session = ".help\n.schema statements\n.tables\nselect count(*)\n  as n from articles;\n.nonsense\n.quit\n"
+    done = subprocess.run([*FILM_NEWS, "sql", "--db", str(published_warehouse)], input=session, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert ".schema TABLE" in done.stdout, "the help lists the commands"
+    assert "part_quote_ids" in done.stdout and "VARCHAR[]" in done.stdout, "the columns of a view, DuckDB types"
+    assert "quotes_per_speaker" in done.stdout, ".tables lists the views"
+    assert "continuation" not in done.stdout and "...>" in done.stdout, "a statement runs over two lines"
+    assert done.stdout.count(".schema TABLE") == 3, "an unknown command prints the help again"
+
+
 def test_fetch_with_nothing_configured_says_why(tmp_path):
     (tmp_path / "outlets.yaml").write_text("outlets: []\n")
     done = film_news("fetch", "--day", "2026-11-20", env={"FILM_NEWS_OUTLETS": str(tmp_path / "outlets.yaml"),

@@ -103,6 +103,40 @@ def test_models_build_after_the_python_assets_and_answer_the_analysts_questions(
     assert any("Harbor Lights" in line for line in table_rows), done.stdout
 
 
+SPLIT_QUOTE = [
+    "Director Celia Brandt finished shooting the drama Harbor Lights in Toronto this week.",
+    "“We lost two days to the storm,” Brandt said. “But the ferry scenes are the best thing in the film.”",
+    "Northgate will release the drama in March.",
+]
+
+
+def test_statements_join_a_split_quote_and_copies_count_once(landing, db_path):
+    write(landing, "original.html", news_page("Brandt Wraps Harbor Lights", SPLIT_QUOTE, published="2026-11-20T10:00:00+00:00"))
+    write(landing, "copy.html", news_page("Brandt Wraps Harbor Lights", SPLIT_QUOTE, site="Screen Wire",
+                                          published="2026-11-21T10:00:00+00:00", variant=1))
+    result = run(landing, db_path)
+    assert result.success
+    assert all(e.passed for e in result.get_asset_check_evaluations())
+    statements = rows(db_path, "select speaker, parts, text, is_syndicated_copy from statements order by is_syndicated_copy")
+    assert [(s, p, c) for s, p, _, c in statements] == [("Celia Brandt", 2, False), ("Celia Brandt", 2, True)]
+    assert statements[0][2] == "We lost two days to the storm, But the ferry scenes are the best thing in the film."
+    # What did Brandt say about Harbor Lights, as statements, originals only: one short query.
+    said = rows(db_path, "select text from statements where speaker = 'Celia Brandt' "
+                         "and list_contains(titles, 'Harbor Lights') and not is_syndicated_copy")
+    assert len(said) == 1
+    # Counts leave the copy out; the quote views carry the column to choose.
+    assert rows(db_path, "select direct_quotes, statements, articles from quotes_per_speaker "
+                         "where speaker = 'Celia Brandt'") == [(2, 1, 1)]
+    assert rows(db_path, "select count(*), count(*) filter (where is_syndicated_copy) from quotes_about_titles "
+                         "where speaker = 'Celia Brandt'")[0][1] > 0
+    coverage = dict((site, (articles, copies)) for site, articles, copies in rows(
+        db_path, "select site, articles, syndicated_copies from title_coverage_by_outlet where title = 'Harbor Lights'"))
+    assert coverage == {"The Daily Reel": (1, 0), "Screen Wire": (0, 1)}
+    weekly = rows(db_path, "select week::varchar, mentions, change_on_previous_week from title_mentions_weekly "
+                           "where title = 'Harbor Lights'")
+    assert weekly == [("2026-11-16", weekly[0][1], weekly[0][1])], "the week of 20 November starts on Monday the 16th"
+
+
 def test_sql_on_the_snapshot_is_read_only_with_a_clear_message(landing, db_path):
     write(landing, "a.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
     assert run(landing, db_path).success

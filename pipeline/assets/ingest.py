@@ -9,8 +9,9 @@ from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, Metadat
 from .. import warehouse
 from ..core.articles import REJECTION_FRAME_SCHEMA, article_bands, clean_source_files, mark_duplicates
 from ..core.cleaning import ExtractionSettings
+from ..core.dedupe import ShingleCache
 from ..core.reading import SourceFile
-from ..dictionary import schema_markdown
+from ..dictionary import OWNERS, schema_markdown, table_metadata
 from .config import StageConfig
 from ..resources import DuckDBWarehouse, LandingFolder
 from ..schemas import ArticlesSchema, RejectedDocumentsSchema, split_valid_rows
@@ -24,6 +25,9 @@ INGEST_GROUP = "ingest"
     specs=[
         AssetSpec(
             "articles",
+            metadata=table_metadata("articles", ArticlesSchema),
+            owners=OWNERS,
+            tags={"layer": "landed"},
             # Gathered pages land in the same folder; the edges show where articles come from.
             deps=["fetched_pages", "archive_pages"],
             group_name=INGEST_GROUP,
@@ -36,6 +40,9 @@ INGEST_GROUP = "ingest"
         ),
         AssetSpec(
             "rejected_documents",
+            metadata=table_metadata("rejected_documents", RejectedDocumentsSchema),
+            owners=OWNERS,
+            tags={"layer": "landed"},
             group_name=INGEST_GROUP,
             kinds={"duckdb", "polars"},
             description=schema_markdown(RejectedDocumentsSchema),
@@ -57,13 +64,14 @@ def ingest_articles(
             context.log.info("full refresh: clearing ingested articles, rejections and file records")
             warehouse.clear_ingest_state(con)
         todo = warehouse.files_to_process(con, listing)
+        landed_shingles = ShingleCache()  # one per run, bounded
         context.log.info(f"{todo.height} of {listing.height} files are new or changed")
         for offset in range(0, todo.height, max(1, config.batch_size)):
             chunk = todo.slice(offset, config.batch_size)
             batch = [(sources[path], known) for path, known in chunk.select("relative_path", "known_sha256").iter_rows()]
             landed_before = set(chunk.filter(pl.col("known_status") == "landed")["relative_path"].to_list())
             urls = warehouse.fetched_urls_for(con, [source.relative_path for source, _ in batch])
-            _ingest_batch(con, batch, ingested_at, settings, totals, urls, landed_before)
+            _ingest_batch(con, batch, ingested_at, settings, totals, urls, landed_before, landed_shingles)
             context.log.info(f"batch of {len(batch)} files written (up to {offset + len(batch)} of {todo.height})")
         article_rows = warehouse.scalar(con, "select count(*) from articles")
         rejected_rows = warehouse.scalar(con, "select count(*) from rejected_documents")
@@ -95,7 +103,8 @@ def ingest_articles(
 
 
 def _ingest_batch(con, batch: list[tuple[SourceFile, str | None]], ingested_at, settings: ExtractionSettings, totals: dict,
-                  source_urls: dict[str, str], landed_before: set[str] = frozenset()) -> None:
+                  source_urls: dict[str, str], landed_before: set[str] = frozenset(),
+                  landed_shingles: ShingleCache | None = None) -> None:
     cleaned = clean_source_files(batch, ingested_at, settings, source_urls, landed_before)
     totals["emptied_since_landed"] += len(cleaned.emptied)
     totals.setdefault("emptied_paths", []).extend(cleaned.emptied)
@@ -125,7 +134,7 @@ def _ingest_batch(con, batch: list[tuple[SourceFile, str | None]], ingested_at, 
             pl.when(pl.col("source_path").is_in(invalid_paths)).then(None).otherwise(pl.col("article_id")).alias("article_id"),
         )
     bands = article_bands(valid)
-    marked, dedupe = mark_duplicates(valid, bands, partial(warehouse.landed_candidates, con))
+    marked, dedupe = mark_duplicates(valid, bands, partial(warehouse.landed_candidates, con), landed_shingles)
     ArticlesSchema.validate(marked)
     RejectedDocumentsSchema.validate(rejections)
     warehouse.upsert_articles(con, marked, bands)

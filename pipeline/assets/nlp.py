@@ -7,7 +7,7 @@ from .. import warehouse
 from ..core.entities import mentions_frame
 from ..core.nlp.extraction import ArticleReader, ArticleText, available_cores, stage_version
 from ..core.quotes import quote_frames
-from ..dictionary import schema_markdown
+from ..dictionary import OWNERS, schema_markdown, table_metadata
 from .config import StageConfig
 from ..resources import DuckDBWarehouse, NlpSettings
 from ..schemas import EntitiesSchema, MentionsSchema, QuotesSchema, QuoteTitlesSchema, split_valid_rows
@@ -21,6 +21,9 @@ QUOTES_GROUP = "quotes"
     specs=[
         AssetSpec(
             "mentions",
+            metadata=table_metadata("mentions", MentionsSchema),
+            owners=OWNERS,
+            tags={"layer": "landed"},
             deps=["articles"],
             group_name=ENTITIES_GROUP,
             kinds={"duckdb", "spacy", "polars"},
@@ -31,6 +34,9 @@ QUOTES_GROUP = "quotes"
         ),
         AssetSpec(
             "entities",
+            metadata=table_metadata("entities", EntitiesSchema),
+            owners=OWNERS,
+            tags={"layer": "landed"},
             deps=["mentions"],
             group_name=ENTITIES_GROUP,
             kinds={"duckdb", "polars"},
@@ -38,6 +44,9 @@ QUOTES_GROUP = "quotes"
         ),
         AssetSpec(
             "quotes",
+            metadata=table_metadata("quotes", QuotesSchema),
+            owners=OWNERS,
+            tags={"layer": "landed"},
             deps=["articles", "mentions"],
             group_name=QUOTES_GROUP,
             kinds={"duckdb", "spacy", "polars"},
@@ -51,6 +60,9 @@ QUOTES_GROUP = "quotes"
         ),
         AssetSpec(
             "quote_titles",
+            metadata=table_metadata("quote_titles", QuoteTitlesSchema),
+            owners=OWNERS,
+            tags={"layer": "landed"},
             deps=["quotes", "entities"],
             group_name=QUOTES_GROUP,
             kinds={"duckdb", "polars"},

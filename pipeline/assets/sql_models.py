@@ -12,7 +12,7 @@ from dagster import AssetCheckSpec, AssetExecutionContext, MaterializeResult, Me
 from .. import warehouse
 from .checks import problem_rows_result
 from ..core.sql_models import SqlModel, load_models
-from ..dictionary import model_markdown
+from ..dictionary import OWNERS, model_markdown, model_types, table_metadata
 from ..resources import PROJECT_ROOT, DuckDBWarehouse
 
 MODELS_FOLDER = PROJECT_ROOT / "dbt_like_sql"
@@ -21,14 +21,17 @@ ANALYTICS_GROUP = "analytics"
 PIPELINE_TABLES = {"articles", "rejected_documents", "entities", "mentions", "quotes", "quote_titles"}
 
 
-def model_asset(model: SqlModel):
+def model_asset(model: SqlModel, column_types: dict[str, str] | None = None):
     @asset(
         name=model.name,
         deps=model.upstream,
         group_name=ANALYTICS_GROUP,
         kinds={"duckdb", "sql"},
         description=model_markdown(model),
-        metadata={"sql_file": MetadataValue.path(str(model.path))},
+        metadata={"sql_file": MetadataValue.path(str(model.path)),
+                  **table_metadata(model.name, model=model, model_column_types=column_types)},
+        owners=OWNERS,
+        tags={"layer": "analytics"},
         check_specs=[AssetCheckSpec(test.name, asset=model.name, description=test.description) for test in model.tests],
     )
     def _materialize(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse) -> MaterializeResult:
@@ -52,4 +55,5 @@ def model_asset(model: SqlModel):
 
 def build_model_definitions(folder: Path = MODELS_FOLDER):
     models = load_models(folder, PIPELINE_TABLES)
-    return models, [model_asset(m) for m in models]
+    types = model_types(models)
+    return models, [model_asset(m, types.get(m.name)) for m in models]

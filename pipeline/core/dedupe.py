@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,11 @@ LSH_BANDS = 32
 CONTAINMENT_THRESHOLD = 0.8
 # Below this many shingles a body is too short to call a copy by overlap alone.
 MIN_SHINGLES = 8
+
+
+# Landed articles compared exactly with each new one, those sharing the most LSH bands first:
+# a copy shares far more bands than articles that merely share boilerplate, so it ranks among them.
+MAX_CANDIDATES = 50
 
 
 Rank = tuple  # (undated, published_date, sequence, article_id): smaller is earlier
@@ -89,6 +95,27 @@ def is_same_story(a: set[str], b: set[str]) -> bool:
     return containment(a, b) >= CONTAINMENT_THRESHOLD
 
 
+class ShingleCache:
+    """Shingle sets of landed articles, kept across the batches of one run, the least recently
+    used dropped beyond ``capacity``: an article shares LSH bands with many new ones when they
+    share boilerplate, and shingling it again for every batch made ingest grow with the corpus.
+    Bounded, so memory does not."""
+
+    def __init__(self, capacity: int = 2000):
+        self.capacity = capacity
+        self._sets: "OrderedDict[str, set[str]]" = OrderedDict()
+
+    def get(self, article_id: str, text: str) -> set[str]:
+        found = self._sets.get(article_id)
+        if found is None:
+            found = self._sets[article_id] = shingles(text)
+            if len(self._sets) > self.capacity:
+                self._sets.popitem(last=False)
+        else:
+            self._sets.move_to_end(article_id)
+        return found
+
+
 @dataclass
 class _Seen:
     article_id: str
@@ -101,6 +128,7 @@ def assign_duplicates(
     articles: Sequence[tuple[str, dt.date | None, str]],
     find_landed_candidates: Callable[[list[int]], Iterable[DedupeCandidate]],
     band_hashes: dict[str, list[int]] | None = None,
+    landed_shingles: ShingleCache | None = None,
 ) -> DedupeResult:
     """Decide ``duplicate_of`` for new articles given as ``(article_id, published_date, text)``.
 
@@ -110,7 +138,7 @@ def assign_duplicates(
     earliest version (a cluster root), never a copy of a copy. When a new
     article predates a landed root, it becomes the root and the result says
     which landed root to re-point. ``band_hashes`` are the articles' bands when the caller
-    has computed them already.
+    has computed them already; ``landed_shingles`` keeps landed articles' shingles across batches.
     """
     ranks: dict[str, Rank] = {}
     for sequence, (article_id, published, _text) in enumerate(articles, start=1):
@@ -124,8 +152,7 @@ def assign_duplicates(
 
     seen: list[_Seen] = []
     landed_roots: set[str] = set()
-    # A landed article is a candidate of many new ones when they share boilerplate: shingle it once.
-    landed_shingles: dict[str, set[str]] = {}
+    landed_shingles = landed_shingles if landed_shingles is not None else ShingleCache()
     for article_id, _published, text in sorted(articles, key=lambda a: ranks[a[0]]):
         own = shingles(text)
         bands = (band_hashes or {}).get(article_id) or lsh_band_hashes(text)
@@ -133,9 +160,7 @@ def assign_duplicates(
         for candidate in find_landed_candidates(bands):
             if candidate.article_id == article_id:
                 continue
-            if candidate.article_id not in landed_shingles:
-                landed_shingles[candidate.article_id] = shingles(candidate.text)
-            if is_same_story(own, landed_shingles[candidate.article_id]):
+            if is_same_story(own, landed_shingles.get(candidate.article_id, candidate.text)):
                 ranks.setdefault(candidate.root_id, candidate.root_rank)
                 landed_roots.add(candidate.root_id)
                 matched_roots.add(current_root(candidate.root_id))

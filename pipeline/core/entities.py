@@ -27,6 +27,7 @@ from .nlp.pipeline import page_furniture
 from .paragraphs import paragraph_spans
 from .places import gazetteer_places, place_names
 from .lexicon import (
+    OFFICE_WORDS,
     AWARD_NAMES,
     HONORIFIC_WORDS,
     NICKNAMES,
@@ -619,6 +620,8 @@ def _could_be_a_persons_name(phrase: str) -> bool:
     return bool(words) and words[0] not in ("The", "A", "An") and "/" not in phrase and "@" not in phrase
 
 
+
+
 def ner_spans(doc, text: str) -> list[_Span]:
     spans = []
     for ent in doc.ents:
@@ -649,11 +652,13 @@ def ner_spans(doc, text: str) -> list[_Span]:
         if len(words) >= 2 and words[0].casefold() in ROLE_NOUNS and words[-1] not in ORG_SUFFIXES:
             start = text.index(words[1], start + len(words[0]))
             entity_type = "PERSON"
-        elif len(words) >= 3 and words[-1] not in ORG_SUFFIXES and given_name_gender(words[1]) in ("male", "female") \
-                and given_name_gender(words[0]) is None and words[0] not in ORG_SUFFIXES:
-            # "Newcomer Felix Arden": a describing word before a given name is not part of the name.
+        elif entity_type == "PERSON" and len(words) >= 3 and words[-1] not in ORG_SUFFIXES \
+                and given_name_gender(words[1]) in ("male", "female") \
+                and (given_name_gender(words[0]) is None or (words[0].isupper() and len(words[0]) > 1)):
+            # "Newcomer Felix Arden", "RIP Donald Trump": a word before a given name that is no name
+            # (or is shouted) is not part of the name. Only where NER says person: in "New York
+            # Times" the given name "York" is inside a company's name.
             start = text.index(words[1], start + len(words[0]))
-            entity_type = "PERSON"
         phrase = text[start:end]
         if not phrase or not any(ch.isupper() for ch in phrase) or phrase.casefold() in SECTION_LABELS:
             continue
@@ -698,11 +703,13 @@ def ner_spans(doc, text: str) -> list[_Span]:
                                        or " and " in phrase and _outlet_context(text, start, end) or _outlet_context(text, start, end)):
             continue
         # "J.C. Chandor", "J. K. Rowling": initials before a capitalized word are how people are named.
-        if entity_type in ("ORG", "PLACE", "TITLE") and re.fullmatch(r"(?:[A-Z]\.\s?){1,3}[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?", phrase) \
-                and phrase.split()[-1] not in place_names():  # "N. Korea" is a place
+        if entity_type in ("ORG", "TITLE") and re.fullmatch(r"(?:[A-Z]\.\s?){1,3}[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?", phrase) \
+                and phrase.split()[-1] not in place_names():  # "N. Korea" is a place (and what NER calls one stays one)
             entity_type = "PERSON"
         if entity_type == "PERSON" and not _could_be_a_persons_name(phrase):
             continue
+        if entity_type == "PERSON" and len(phrase.split()) >= 2 and phrase.split()[-1].casefold() in OFFICE_WORDS:
+            continue  # "Charlotte Mayor", "Attorney General": a place or a word before an office, no name
         if entity_type == "PERSON" and (len(phrase.split()) > 4 or any(ch.isdigit() for ch in phrase)):
             continue
         spans.append(_Span(start, end, entity_type, "ner", NER, "PERSON" if entity_type == "PERSON" else ent.label_))
@@ -897,8 +904,9 @@ def _given_name_pairs(text: str, ner: Sequence[_Span], titles: Iterable[str]) ->
     for match in _NAME_PAIR.finditer(text):
         first, last = match.group(1), match.group(2)
         end = match.start(2) + len(last)
-        if given_name_gender(first) not in ("male", "female") or first in _CALENDAR_WORDS:
-            continue
+        if given_name_gender(first) not in ("male", "female") or first in _CALENDAR_WORDS \
+                or first.casefold() in HONORIFIC_WORDS or first.casefold() in ROLE_NOUNS:
+            continue  # "General Roy" (Cooper): "General" is in the given-name list, but here it is an office
         if last.casefold() in STOP_WORDS or last in _CALENDAR_WORDS or last in ORG_SUFFIXES or last.casefold() in _PLACE_HEADS \
                 or last.casefold() in _PRIZE_WORDS \
                 or last.casefold() in ROLE_NOUNS or last.casefold() in TITLE_MINOR_WORDS:

@@ -159,6 +159,14 @@ AWARD_NAMES = frozenset(
 # Forms of address that start a character's name, not a work's.
 HONORIFIC_WORDS = frozenset("mr mrs ms miss dr sir dame lord lady captain capt general gen king queen prince princess agent detective officer professor uncle aunt saint st".split())
 
+# Offices that end no person's name, so NER's "Charlotte Mayor" (before "Jennifer Roberts") is
+# no person. Only words that are not also surnames: King, Lord, Singer, Marshal, Bishop are.
+OFFICE_WORDS = frozenset(
+    """mayor governor senator secretary minister chairman chairwoman president spokesman spokeswoman spokesperson
+    ceo director producer attorney commissioner chancellor premier congressman congresswoman sheriff
+    superintendent councilman councilwoman""".split()
+)
+
 # Nouns that stand for an organisation already named ("the studio said").
 ORG_ROLE_NOUNS = frozenset(
     """studio company streamer network distributor broadcaster platform label agency firm chain exhibitor

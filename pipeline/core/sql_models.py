@@ -153,6 +153,26 @@ def _reject_cycles(models: dict[str, SqlModel]) -> None:
         visit(name, [])
 
 
+def build_order(models: list[SqlModel]) -> list[SqlModel]:
+    """The models, each after every model it reads (cycles are refused when the models load)."""
+    by_name = {m.name: m for m in models}
+    ordered: list[SqlModel] = []
+    placed: set[str] = set()
+
+    def place(model: SqlModel) -> None:
+        if model.name in placed:
+            return
+        placed.add(model.name)
+        for upstream in model.upstream:
+            if upstream in by_name:
+                place(by_name[upstream])
+        ordered.append(model)
+
+    for model in sorted(models, key=lambda m: m.name):
+        place(model)
+    return ordered
+
+
 def _tests_of(model: SqlModel, config: dict) -> list[ModelTest]:
     tests: list[ModelTest] = []
     table = model.name
