@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dagster import Definitions, in_process_executor
+import os
+
+from dagster import Definitions, EnvVar, in_process_executor
 
 from .assets.checks import ENTITY_CHECKS, INGEST_CHECKS, QUOTE_CHECKS
 from .assets.ingest import ingest_articles
@@ -11,15 +13,14 @@ from .assets.publish import build_snapshot_asset
 from .assets.sources import archive_pages, fetched_pages
 from .assets.sql_models import build_model_definitions
 from .resources import (
+    DEFAULT_DATABASE_PATH,
+    DEFAULT_LANDING_PATH,
+    DEFAULT_SPACY_MODEL,
+    PROJECT_ROOT,
     DuckDBWarehouse,
     LandingFolder,
     NewsSources,
     NlpSettings,
-    database_path_from_env,
-    landing_path_from_env,
-    sources_config_from_env,
-    spacy_model_from_env,
-    warc_folder_from_env,
 )
 from .schedules import film_news_job, landing_folder_sensor, nightly_schedule, nightly_sources_schedule, sources_job
 
@@ -34,12 +35,21 @@ SOURCE_ASSETS = [fetched_pages, archive_pages]
 ALL_CHECKS = [*INGEST_CHECKS, *ENTITY_CHECKS, *QUOTE_CHECKS]
 
 
+def _setting(variable: str, default: str):
+    """Dagster's ``EnvVar`` when the variable is set, so the UI shows where the value comes from
+    (and never stores it); the project's default otherwise."""
+    return EnvVar(variable) if os.environ.get(variable) else default
+
+
 def build_resources(database_path: str | None = None, landing_path: str | None = None) -> dict:
+    """The resources, configured from the environment (README: environment variables) unless
+    the command line passes the paths."""
     return {
-        "warehouse_db": DuckDBWarehouse(database_path=database_path or database_path_from_env()),
-        "landing_folder": LandingFolder(path=landing_path or landing_path_from_env()),
-        "nlp": NlpSettings(model_name=spacy_model_from_env()),
-        "news_sources": NewsSources(outlets_path=sources_config_from_env(), warc_folder=warc_folder_from_env()),
+        "warehouse_db": DuckDBWarehouse(database_path=database_path or _setting("FILM_NEWS_DB", str(DEFAULT_DATABASE_PATH))),
+        "landing_folder": LandingFolder(path=landing_path or _setting("FILM_NEWS_LANDING", str(DEFAULT_LANDING_PATH))),
+        "nlp": NlpSettings(model_name=_setting("FILM_NEWS_SPACY_MODEL", DEFAULT_SPACY_MODEL)),
+        "news_sources": NewsSources(outlets_path=_setting("FILM_NEWS_OUTLETS", str(PROJECT_ROOT / "outlets.yaml")),
+                                    warc_folder=_setting("FILM_NEWS_WARC", str(PROJECT_ROOT / "data" / "warc"))),
     }
 
 

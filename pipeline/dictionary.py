@@ -130,3 +130,21 @@ def table_metadata(table: str, schema: type[pa.DataFrameModel] | None = None, mo
         columns = [TableColumn(name, types.get(name, "unknown"), description=(spec or {}).get("description"))
                    for name, spec in model.columns.items()]
     return {"dagster/column_schema": TableSchema(columns=columns), "dagster/table_name": f"film_news.main.{table}"}
+
+
+def landed_table_spec(table: str, schema: type[pa.DataFrameModel], *, group: str, kinds: set[str],
+                      deps: list[str] | None = None, how: str = ""):
+    """The Dagster spec of a table the pipeline lands: its description, columns, table name and
+    owners all come from its Pandera schema; ``how`` adds how the stage fills it."""
+    from dagster import AssetSpec
+
+    return AssetSpec(
+        table,
+        deps=deps or [],
+        group_name=group,
+        kinds=kinds,
+        description=schema_markdown(schema, table) + (f"\n\n {how}" if how else ""),
+        metadata=table_metadata(table, schema),
+        owners=OWNERS,
+        tags={"layer": "landed"},
+    )

@@ -366,29 +366,47 @@ def files_to_process(con: duckdb.DuckDBPyConnection, listing: pl.DataFrame) -> p
         _unregister(con, "landing_listing")
 
 
-def landed_candidates(con: duckdb.DuckDBPyConnection, band_rows: pl.DataFrame) -> dict[tuple[int, int], list[DedupeCandidate]]:
-    """Landed articles sharing a (band, hash) with any of ``band_rows``, keyed by that pair."""
+def landed_candidates(con: duckdb.DuckDBPyConnection, band_rows: pl.DataFrame, limit: int) -> dict[str, list[DedupeCandidate]]:
+    """For each new article of ``band_rows`` (article_id, band, band_hash), the landed articles
+    sharing a band with it, most shared bands first, at most ``limit``.
+
+    Ranked and cut in SQL, so only the texts of the candidates that will be compared leave the
+    database: with boilerplate shared across a site, every article shares a band with thousands
+    of others, and fetching all their texts made each batch cost more as the corpus grew.
+    """
     if band_rows.is_empty():
         return {}
-    con.register("probe_bands", band_rows.unique())
+    con.register("probe_bands", band_rows.select("article_id", "band", "band_hash").unique())
     try:
         rows = con.execute(
             """
-            select b.band, b.band_hash, a.article_id, a.text,
-                   coalesce(a.duplicate_of, a.article_id) as root_id, r.published_date as root_published
-            from probe_bands p
-            join article_lsh_bands b on b.band = p.band and b.band_hash = p.band_hash
-            join articles a on a.article_id = b.article_id
-            left join articles r on r.article_id = coalesce(a.duplicate_of, a.article_id)
-            """
+            with shared as (
+                select p.article_id as probe_id, b.article_id as candidate_id, count(*) as bands
+                from probe_bands p
+                join article_lsh_bands b on b.band = p.band and b.band_hash = p.band_hash
+                where b.article_id <> p.article_id
+                group by all
+            ),
+            ranked as (
+                select *, row_number() over (partition by probe_id order by bands desc, candidate_id) as rank
+                from shared
+            )
+            select r.probe_id, a.article_id, a.text,
+                   coalesce(a.duplicate_of, a.article_id) as root_id, root.published_date as root_published
+            from ranked r
+            join articles a on a.article_id = r.candidate_id
+            left join articles root on root.article_id = coalesce(a.duplicate_of, a.article_id)
+            where r.rank <= ?
+            order by r.probe_id, r.rank
+            """,
+            [limit],
         ).fetchall()
     finally:
         _unregister(con, "probe_bands")
-    out: dict[tuple[int, int], list[DedupeCandidate]] = {}
-    for band, band_hash, article_id, text, root_id, root_published in rows:
+    out: dict[str, list[DedupeCandidate]] = {}
+    for probe_id, article_id, text, root_id, root_published in rows:
         # Landed roots all rank before this run's articles of the same date (sequence 0).
-        candidate = DedupeCandidate(article_id, text, root_id, precedence(root_published, 0, root_id))
-        out.setdefault((band, band_hash), []).append(candidate)
+        out.setdefault(probe_id, []).append(DedupeCandidate(article_id, text, root_id, precedence(root_published, 0, root_id)))
     return out
 
 

@@ -4,14 +4,14 @@
 from functools import partial
 
 import polars as pl
-from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, multi_asset
 
 from .. import warehouse
 from ..core.articles import REJECTION_FRAME_SCHEMA, article_bands, clean_source_files, mark_duplicates
 from ..core.cleaning import ExtractionSettings
 from ..core.dedupe import ShingleCache
 from ..core.reading import SourceFile
-from ..dictionary import OWNERS, schema_markdown, table_metadata
+from ..dictionary import landed_table_spec
 from .config import StageConfig
 from ..resources import DuckDBWarehouse, LandingFolder
 from ..schemas import ArticlesSchema, RejectedDocumentsSchema, split_valid_rows
@@ -23,30 +23,15 @@ INGEST_GROUP = "ingest"
 @multi_asset(
     name="ingest_articles",
     specs=[
-        AssetSpec(
-            "articles",
-            metadata=table_metadata("articles", ArticlesSchema),
-            owners=OWNERS,
-            tags={"layer": "landed"},
-            # Gathered pages land in the same folder; the edges show where articles come from.
+        # Gathered pages land in the same folder; the edges show where articles come from.
+        landed_table_spec(
+            "articles", ArticlesSchema, group=INGEST_GROUP, kinds={"duckdb", "polars", "python"},
             deps=["fetched_pages", "archive_pages"],
-            group_name=INGEST_GROUP,
-            kinds={"duckdb", "polars", "python"},
-            description=schema_markdown(ArticlesSchema) + "\n\n" + (
-                " Cleaned body text and metadata (trafilatura for HTML, the 'date YYYY-MM-DD' header for text), "
+            how="Cleaned body text and metadata (trafilatura for HTML, the 'date YYYY-MM-DD' header for text), "
                 "language, word count, content hash and duplicate_of for syndicated copies. Only new or changed "
-                "files are processed; run with full_refresh for a rebuild."
-            ),
+                "files are processed; run with full_refresh for a rebuild.",
         ),
-        AssetSpec(
-            "rejected_documents",
-            metadata=table_metadata("rejected_documents", RejectedDocumentsSchema),
-            owners=OWNERS,
-            tags={"layer": "landed"},
-            group_name=INGEST_GROUP,
-            kinds={"duckdb", "polars"},
-            description=schema_markdown(RejectedDocumentsSchema),
-        ),
+        landed_table_spec("rejected_documents", RejectedDocumentsSchema, group=INGEST_GROUP, kinds={"duckdb", "polars"}),
     ],
 )
 def ingest_articles(

@@ -1,13 +1,13 @@
 """The NLP stage: one spaCy pass per article lands its ``mentions`` and ``quotes``, and keeps
 ``entities`` and ``quote_titles`` up to date with them."""
 
-from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, multi_asset
 
 from .. import warehouse
 from ..core.entities import mentions_frame
 from ..core.nlp.extraction import ArticleReader, ArticleText, available_cores, stage_version
 from ..core.quotes import quote_frames
-from ..dictionary import OWNERS, schema_markdown, table_metadata
+from ..dictionary import landed_table_spec
 from .config import StageConfig
 from ..resources import DuckDBWarehouse, NlpSettings
 from ..schemas import EntitiesSchema, MentionsSchema, QuotesSchema, QuoteTitlesSchema, split_valid_rows
@@ -19,55 +19,22 @@ QUOTES_GROUP = "quotes"
 @multi_asset(
     name="extract_mentions_and_quotes",
     specs=[
-        AssetSpec(
-            "mentions",
-            metadata=table_metadata("mentions", MentionsSchema),
-            owners=OWNERS,
-            tags={"layer": "landed"},
-            deps=["articles"],
-            group_name=ENTITIES_GROUP,
-            kinds={"duckdb", "spacy", "polars"},
-            description=schema_markdown(MentionsSchema) + "\n\n" + (
-                " spaCy NER plus film-news title rules (quote marks, italics, cue words, award lists), "
-                "with surnames, first names, nicknames and misspellings resolved to the full name in the article."
-            ),
+        landed_table_spec(
+            "mentions", MentionsSchema, group=ENTITIES_GROUP, kinds={"duckdb", "spacy", "polars"}, deps=["articles"],
+            how="spaCy NER plus film-news title rules (quote marks, italics, cue words, award lists), with surnames, "
+                "first names, nicknames and misspellings resolved to the full name in the article.",
         ),
-        AssetSpec(
-            "entities",
-            metadata=table_metadata("entities", EntitiesSchema),
-            owners=OWNERS,
-            tags={"layer": "landed"},
-            deps=["mentions"],
-            group_name=ENTITIES_GROUP,
-            kinds={"duckdb", "polars"},
-            description=schema_markdown(EntitiesSchema),
-        ),
-        AssetSpec(
-            "quotes",
-            metadata=table_metadata("quotes", QuotesSchema),
-            owners=OWNERS,
-            tags={"layer": "landed"},
-            deps=["articles", "mentions"],
-            group_name=QUOTES_GROUP,
-            kinds={"duckdb", "spacy", "polars"},
-            description=schema_markdown(QuotesSchema) + "\n\n" + (
-                " Quote marks paired by position (straight and curly mixed, nested quotes, paragraphs continued, "
+        landed_table_spec("entities", EntitiesSchema, group=ENTITIES_GROUP, kinds={"duckdb", "polars"}, deps=["mentions"]),
+        landed_table_spec(
+            "quotes", QuotesSchema, group=QUOTES_GROUP, kinds={"duckdb", "spacy", "polars"}, deps=["articles", "mentions"],
+            how="Quote marks paired by position (straight and curly mixed, nested quotes, paragraphs continued, "
                 "two apostrophes as archive text writes them); speakers from the dependency parse (the subject of "
                 "the verb of saying that governs the quote, by lemma), then patterns around the marks, resolved to "
                 "entities through pronouns, role nouns and spokespeople; reported speech (the clause a verb of "
-                "saying or 'according to' governs) as rows of kind 'indirect'."
-            ),
+                "saying or 'according to' governs) as rows of kind 'indirect'.",
         ),
-        AssetSpec(
-            "quote_titles",
-            metadata=table_metadata("quote_titles", QuoteTitlesSchema),
-            owners=OWNERS,
-            tags={"layer": "landed"},
-            deps=["quotes", "entities"],
-            group_name=QUOTES_GROUP,
-            kinds={"duckdb", "polars"},
-            description=schema_markdown(QuoteTitlesSchema),
-        ),
+        landed_table_spec("quote_titles", QuoteTitlesSchema, group=QUOTES_GROUP, kinds={"duckdb", "polars"},
+                          deps=["quotes", "entities"]),
     ],
 )
 def extract_mentions_and_quotes(context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
@@ -12,7 +10,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from .cleaning import ExtractionSettings, content_hash, count_words, detect_language, extract_article
-from .dedupe import MAX_CANDIDATES, DedupeCandidate, DedupeResult, LSH_BANDS, ShingleCache, assign_duplicates, lsh_band_hashes
+from .dedupe import MAX_CANDIDATES, DedupeCandidate, DedupeResult, ShingleCache, assign_duplicates, lsh_band_hashes
 from .errors import DocumentRejected
 from .reading import SourceFile, read_source_document
 
@@ -167,34 +165,28 @@ def article_bands(articles: pl.DataFrame) -> pl.DataFrame:
 def mark_duplicates(
     articles: pl.DataFrame,
     bands: pl.DataFrame,
-    find_landed_candidates: Callable[[pl.DataFrame], dict[tuple[int, int], list[DedupeCandidate]]],
+    find_landed_candidates: Callable[[pl.DataFrame, int], dict[str, list[DedupeCandidate]]],
     landed_shingles: ShingleCache | None = None,
 ) -> tuple[pl.DataFrame, DedupeResult]:
     """Fill ``duplicate_of`` for a batch, given a lookup of landed articles by band hash.
 
-    The lookup is asked once for the whole batch (one indexed join, not one
-    query per article); the decisions are then made in precedence order.
+    The lookup is asked once for the whole batch (one indexed join, not one query per
+    article) and answers, per new article, the landed ones sharing the most bands with it,
+    at most MAX_CANDIDATES: a copy shares far more bands than articles that merely share a
+    site's boilerplate. The decisions are then made in precedence order.
     """
     if articles.is_empty():
         return articles, DedupeResult({}, {})
-    landed = find_landed_candidates(bands.select("band", "band_hash"))
-
-    def lookup(band_hashes: Iterable[int]) -> list[DedupeCandidate]:
-        found: dict[str, DedupeCandidate] = {}
-        shared: Counter = Counter()
-        for band, band_hash in zip(range(LSH_BANDS), band_hashes):
-            for candidate in landed.get((band, band_hash), ()):
-                found[candidate.article_id] = candidate
-                shared[candidate.article_id] += 1
-        # Most shared bands first (the likeliest copies), and no more than MAX_CANDIDATES: where a
-        # site's boilerplate makes every article share a band with every other, the exact check
-        # would otherwise cost each new article a comparison with each landed one.
-        ranked = sorted(found, key=lambda article_id: (-shared[article_id], article_id))
-        return [found[article_id] for article_id in ranked[:MAX_CANDIDATES]]
-
+    landed = find_landed_candidates(bands, MAX_CANDIDATES)
     band_hashes: dict[str, list[int]] = {}
     for article_id, _band, band_hash in bands.sort("article_id", "band").iter_rows():
         band_hashes.setdefault(article_id, []).append(band_hash)
+    # assign_duplicates asks by an article's bands; identical bands have the same candidates.
+    by_bands = {tuple(hashes): landed.get(article_id, []) for article_id, hashes in band_hashes.items()}
+
+    def lookup(hashes: Iterable[int]) -> list[DedupeCandidate]:
+        return by_bands.get(tuple(hashes), [])
+
     result = assign_duplicates(list(articles.select("article_id", "published_date", "text").iter_rows()), lookup, band_hashes,
                                landed_shingles)
     marked = articles.with_columns(
