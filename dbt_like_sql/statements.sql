@@ -43,14 +43,14 @@ grouped as (
     group by article_id, statement_number
 ),
 statement_titles as (
-    -- the titles any part is about (quote_titles), by name and id
-    select s.article_id, s.statement_number,
-           list(distinct t.name order by t.name)       as titles,
+    -- the titles any part is about (quote_titles), by name and id; joined on each part's id
+    select n.article_id, n.statement_number,
+           list(distinct t.name order by t.name)           as titles,
            list(distinct t.entity_id order by t.entity_id) as title_entity_ids
-    from grouped s
-    join quote_titles qt on list_contains(s.part_quote_ids, qt.quote_id)
+    from numbered n
+    join quote_titles qt on qt.quote_id = n.quote_id
     join entities t on t.entity_id = qt.title_entity_id
-    group by s.article_id, s.statement_number
+    group by n.article_id, n.statement_number
 )
 select
     s.statement_id,

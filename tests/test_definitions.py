@@ -68,4 +68,8 @@ def test_resources_default_to_the_project_data_folder(monkeypatch):
     assert Path(resources["warehouse_db"].database_path) == PROJECT / "data" / "film_news.duckdb"
     assert Path(resources["landing_folder"].path) == PROJECT / "data" / "raw"
     monkeypatch.setenv("FILM_NEWS_DB", "/srv/news.duckdb")
-    assert build_resources()["warehouse_db"].database_path == "/srv/news.duckdb"
+    # Set, it is Dagster's EnvVar: resolved when a run starts, shown as its source in the UI.
+    from dagster import EnvVar
+
+    configured = build_resources()["warehouse_db"].database_path
+    assert isinstance(configured, EnvVar) and configured.get_value() == "/srv/news.duckdb"
