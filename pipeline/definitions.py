@@ -15,8 +15,9 @@ from .assets.sql_models import build_model_definitions
 from .resources import (
     DEFAULT_DATABASE_PATH,
     DEFAULT_LANDING_PATH,
+    DEFAULT_OUTLETS_PATH,
     DEFAULT_SPACY_MODEL,
-    PROJECT_ROOT,
+    DEFAULT_WARC_FOLDER,
     DuckDBWarehouse,
     LandingFolder,
     NewsSources,
@@ -48,8 +49,8 @@ def build_resources(database_path: str | None = None, landing_path: str | None =
         "warehouse_db": DuckDBWarehouse(database_path=database_path or _setting("FILM_NEWS_DB", str(DEFAULT_DATABASE_PATH))),
         "landing_folder": LandingFolder(path=landing_path or _setting("FILM_NEWS_LANDING", str(DEFAULT_LANDING_PATH))),
         "nlp": NlpSettings(model_name=_setting("FILM_NEWS_SPACY_MODEL", DEFAULT_SPACY_MODEL)),
-        "news_sources": NewsSources(outlets_path=_setting("FILM_NEWS_OUTLETS", str(PROJECT_ROOT / "outlets.yaml")),
-                                    warc_folder=_setting("FILM_NEWS_WARC", str(PROJECT_ROOT / "data" / "warc"))),
+        "news_sources": NewsSources(outlets_path=_setting("FILM_NEWS_OUTLETS", str(DEFAULT_OUTLETS_PATH)),
+                                    warc_folder=_setting("FILM_NEWS_WARC", str(DEFAULT_WARC_FOLDER))),
     }
 
 

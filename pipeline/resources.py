@@ -21,6 +21,8 @@ from .core.reading import SourceFile, discover_source_files
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "film_news.duckdb"
 DEFAULT_LANDING_PATH = PROJECT_ROOT / "data" / "raw"
+DEFAULT_OUTLETS_PATH = PROJECT_ROOT / "outlets.yaml"
+DEFAULT_WARC_FOLDER = PROJECT_ROOT / "data" / "warc"
 
 
 def database_path_from_env() -> str:
@@ -93,11 +95,11 @@ class NlpSettings(ConfigurableResource):
 
 
 def sources_config_from_env() -> str:
-    return os.environ.get("FILM_NEWS_OUTLETS") or str(PROJECT_ROOT / "outlets.yaml")
+    return os.environ.get("FILM_NEWS_OUTLETS") or str(DEFAULT_OUTLETS_PATH)
 
 
 def warc_folder_from_env() -> str:
-    return os.environ.get("FILM_NEWS_WARC") or str(PROJECT_ROOT / "data" / "warc")
+    return os.environ.get("FILM_NEWS_WARC") or str(DEFAULT_WARC_FOLDER)
 
 
 class NewsSources(ConfigurableResource):
