@@ -237,3 +237,20 @@ def test_a_sentence_about_someone_that_hands_over_with_a_colon():
     text = ("Local favorite Tomás Ibarrola finished second. Ibarrola was gracious: "
             "“He was better today. I’ll see him next year.”")
     assert quotes_of(text) == [("He was better today. I’ll see him next year.", "Tomás Ibarrola")]
+
+
+def test_a_later_quote_in_a_paragraph_without_a_cue_keeps_the_paragraphs_speaker():
+    text = ("Producer Ama Boateng faced the board on Tuesday.\n\n"
+            "“This just isn’t right,” Boateng said. “You cut the budget in half” to lift the share price, she said, "
+            "pointing to the studio’s push to “streamline” the slate. “You went on television to blame the crew.”\n\n"
+            "Chairman Owen Hale said little. “We will look again,” he said.")
+    speakers = dict(quotes_of(text))
+    assert speakers["You went on television to blame the crew."] == "Ama Boateng"
+    assert speakers["We will look again,"] == "Owen Hale"
+
+
+def test_a_later_quote_is_not_given_to_the_paragraphs_speaker_when_someone_else_is_named_between():
+    text = ("“We are done,” said Ama Boateng. Her co-producer Owen Hale disagreed at the same meeting. "
+            "“We have two more weeks.”")
+    speakers = dict(quotes_of(text))
+    assert speakers["We have two more weeks."] != "Ama Boateng"

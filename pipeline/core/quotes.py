@@ -453,9 +453,13 @@ def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention], doc=N
             mention, cue, how = found
             _assign(quote, mention, cue, how)
         elif previous is not None and previous.speaker and (_continues(text, previous, quote, paragraphs)
-                                                            or _speaker_named_between(previous, quote, resolver)):
+                                                            or _speaker_named_between(previous, quote, resolver)) \
+                and not _someone_else_named_between(previous, quote, resolver):
             quote.speaker, quote.speaker_entity_id = previous.speaker, previous.speaker_entity_id
             quote.cue, quote.attribution = previous.cue, "continues_previous_quote"
+        elif (earlier := _earlier_speaker_of_paragraph(quote, quotes, resolver)) is not None:
+            quote.speaker, quote.speaker_entity_id = earlier.speaker, earlier.speaker_entity_id
+            quote.cue, quote.attribution = earlier.cue, "same_paragraph_speaker"
         else:
             introduced = _introduced_before(text, quote, paragraphs, resolver)
             if introduced:
@@ -484,6 +488,32 @@ def _speaker_named_between(previous: Quote, quote: Quote, resolver: _Resolver) -
     between = [m for m in resolver.mentions if previous.end <= m.start and m.end <= quote.start]
     people = {m.entity_id for m in between if m.entity_type == "PERSON"}
     return previous.speaker_entity_id in {m.entity_id for m in between} and people <= {previous.speaker_entity_id}
+
+
+def _earlier_speaker_of_paragraph(quote: Quote, quotes: Sequence[Quote], resolver: _Resolver) -> Quote | None:
+    """A quote with no cue of its own, later in a paragraph whose last attributed quote is someone's,
+    with nobody else named in between ("“…,” Warren said. “…” to drive up the price, she said,
+    referencing the bank's “cross-sell” drive. “…”"): news style gives one paragraph to one voice."""
+    earlier = [q for q in quotes if q.level == 0 and q.paragraph == quote.paragraph and q.end <= quote.start
+               and q.speaker_entity_id and q.kind == "direct"]
+    if not earlier:
+        return None
+    last = earlier[-1]
+    return None if _someone_else_named_between(last, quote, resolver) else last
+
+
+def _someone_else_named_between(previous: Quote, quote: Quote, resolver: _Resolver) -> bool:
+    """Whether a person other than ``previous``'s speaker is named, outside quote marks, between the
+    two quotes of one paragraph: then the later quote may be theirs, and is not simply carried on.
+    (Organisations are left out: "said Dana Whitlock, head of distribution at Orbit Films" hands on.)"""
+    if quote.paragraph != previous.paragraph:
+        return False
+    # Names in the sentence that attributes the earlier quote ("Isaac told Fox News Latino during an
+    # interview that also included Chastain.") hand nothing over; a new sentence about someone does.
+    after_attribution = previous.end + len(_first_sentence_of(resolver.text[previous.end:quote.start]))
+    named = {m.entity_id for m in resolver.mentions if after_attribution <= m.start and m.end <= quote.start
+             and m.entity_type == "PERSON" and not resolver._inside_quote(m.start)}
+    return not named <= {previous.speaker_entity_id}
 
 
 def _give_unattributed_quotes_to_the_interviewee(text: str, quotes: list[Quote], paragraphs) -> None:
