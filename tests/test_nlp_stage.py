@@ -200,6 +200,14 @@ ENTITY_CASES = [
     ("LINDA Nolan has vowed to keep singing, Linda Nolan told fans.", "LINDA Nolan", "PERSON"),
     # A part played is a character, not a person of the news.
     ("In the film, the actor plays Abel Morales, a heating-oil salesman.", "Abel Morales", None),
+    ("Young drummer Andrew Neyman (Miles Teller) meets his match.", "Andrew Neyman", None),
+    ("Young drummer Andrew Neyman (Miles Teller) meets his match.", "Miles Teller", "PERSON"),
+    ("In May, Munn played the small role of reporter Chess Roberts in a sequel.", "Chess Roberts", None),
+    ("Le Chiffre, the film’s primary villain, never wants a fight.", "Le Chiffre", None),
+    ("Two superspies emerged: Jason Bourne of “The Bourne Identity” and Jack Bauer.", "Jason Bourne", None),
+    # A first name given to a part does not make the person of the same first name a character.
+    ("Jim (Bryce Johnson) wakes up in the woods.\n\nThe scene is scored to Jim Croce’s “Time In A Bottle.”",
+     "Jim Croce", "PERSON"),
 ]
 
 

@@ -1063,19 +1063,36 @@ _LIKE_A_BRAND = re.compile(r"^[A-Z0-9&]{2,}$|\d|\.\w")
 # "Oscar Isaac as Abel Morales", "she plays Kat Slater", "the role of Vesper Lynd", "Knope's character":
 # the name in the part is a character, not a person of the news (film news names both).
 _ROLE_BEFORE = re.compile(r"(?:\b(?:plays|played|playing|play|portrays|portrayed|portraying|voices|voiced|voicing)"
-                          r"|\brole\s+of|\bcharacter,?|\bcharacters)\s+$", re.IGNORECASE)
+                          r"|\brole\s+of(?:\s+[a-z]+){0,2}|\bcharacter,?|\bcharacters)\s+$", re.IGNORECASE)
 _AS_AFTER_PERSON = re.compile(r"\s+as\s+$")
+# "Le Chiffre, the film's primary villain": a name the story's own part describes.
+_PART_AFTER = re.compile(r",\s+(?:the|a)\s+(?:film|movie|show|series|book|novel|play|story|game)(?:’s|'s)\s+"
+                         r"(?:[a-z]+\s+){0,2}(?:villain|hero|heroine|protagonist|antagonist|character|lead|narrator)\b")
 
 
 def _characters(text: str, mentions: list[EntityMention]) -> set[str]:
     """Names the article gives as parts played: never a real person named elsewhere as an actor."""
     person_ends = {m.end for m in mentions if m.entity_type == "PERSON"}
+    person_starts = {m.start: m for m in mentions if m.entity_type == "PERSON"}
+    title_starts = {m.start for m in mentions if m.entity_type == "TITLE"}
     characters = set()
     for m in mentions:
-        if m.entity_type != "PERSON":
+        if m.entity_type != "PERSON" or (" " in m.name and m.text.strip() != m.name):
+            # "Jim (Bryce Johnson)" does not make the Jim Croce named elsewhere a character.
             continue
-        before = text[max(0, m.start - 30):m.start]
-        if _ROLE_BEFORE.search(before):
+        before = text[max(0, m.start - 40):m.start]
+        after = text[m.end:m.end + 60]
+        if _ROLE_BEFORE.search(before) or _PART_AFTER.match(after):
+            characters.add(m.name)
+            continue
+        # "Andrew Neyman (Miles Teller)": a name with the actor who plays it in brackets.
+        actor = person_starts.get(m.end + 2) if after.startswith(" (") else None
+        if actor is not None and text[actor.end:actor.end + 1] == ")" and actor.name != m.name:
+            characters.add(m.name)
+            continue
+        # "Jason Bourne of The Bourne Identity": a name that belongs to a title.
+        of = re.match(r"\s+of\s+[“\"‘']?", after)
+        if of is not None and m.end + of.end() in title_starts:
             characters.add(m.name)
             continue
         # "Oscar Isaac as Abel Morales": "as" right after another person's name.
