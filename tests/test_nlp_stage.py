@@ -189,6 +189,8 @@ ENTITY_CASES = [
     # Page furniture never glues to an entity.
     ("MORE ON JAMES BOND:\n\nChristopher Orr reviews the new film.", "MORE ON JAMES BOND", None),
     ("Source: Box Office Mojo\n\nWould the sequel open bigger?", "Source: Box Office Mojo", None),
+    ("Share | « Previous Entertainment | Next Entertainment » | Email Print\n\nThe film opens Friday.",
+     "Next Entertainment", None),
     # The media list: streamers, networks and papers are organisations, whatever the model says;
     # a common word that only shares a name with an outlet is not.
     ("Comedy Central renewed the show for a fifth season.", "Comedy Central", "ORG"),
@@ -198,6 +200,12 @@ ENTITY_CASES = [
     # Names: no person opens with an article, tabloid capitals are written as a name.
     ("The Hangover made Bradley Cooper a star.", "The Hangover", None),
     ("LINDA Nolan has vowed to keep singing, Linda Nolan told fans.", "LINDA Nolan", "PERSON"),
+    # Titles written plainly in a listing after a kind of work, or in apposition to one.
+    ("She stole scenes in films such as Ghost Town and Knocked Up.", "Ghost Town", "TITLE"),
+    ("She stole scenes in films such as Ghost Town and Knocked Up.", "Knocked Up", "TITLE"),
+    ("It outgrossed his films, including Anchorman, Elf and The 40-Year-Old Virgin.", "The 40-Year-Old Virgin", "TITLE"),
+    ("She stars in a new NBC sitcom, Perfect Couples, co-created by a former writer.", "Perfect Couples", "TITLE"),
+    ("In the mutant-packed sequel, Professor X, Beast and Mystique travel back in time.", "Professor X", None),
     # A part played is a character, not a person of the news.
     ("In the film, the actor plays Abel Morales, a heating-oil salesman.", "Abel Morales", None),
     ("Young drummer Andrew Neyman (Miles Teller) meets his match.", "Andrew Neyman", None),

@@ -303,16 +303,21 @@ def cue_titles(text: str) -> list[_Span]:
     cue = re.compile(r"(?:\b(?:" + "|".join(sorted(TITLE_CUE_NOUNS, key=len, reverse=True)) + r")"
                      r"|(?:[’']s|\bthe|\ba|\bsurprise|\bsleeper|\bsmash|\bbreakout|\bbox-office|\bcult)\s+hit"
                      r"|\b(?:sequel|prequel|follow-up|followup|remake|reboot|spinoff|spin-off|adaptation|continuation)\s+(?:to|of))"
+                     # "films such as Ghost Town and Knocked Up", "a new sitcom, Perfect Couples, co-created by …"
+                     r"(?P<listing>,?\s+(?:such\s+as|like|including))?(?P<apposition>,)?"
                      r"\s+(?=[A-Z0-9])")
-    for match in cue.finditer(text):
+    starts = [(match, match.end()) for match in cue.finditer(text)]
+    for match, at in starts:
         taken: list[tuple[int, int]] = []
-        position = match.end()
-        for word in _TITLE_WORD.finditer(text, match.end(), min(len(text), match.end() + 80)):
+        position = at
+        for word in _TITLE_WORD.finditer(text, at, min(len(text), at + 80)):
             token = word.group()
             if text[position:word.start()].strip() or len(taken) >= 6:
                 break
             if not (_capitalized(token) or token.casefold() in _CUE_TITLE_MINOR):
                 break
+            if match.group("listing") and token.casefold() == "and":
+                break  # in a listing "and" joins two titles
             taken.append((word.start(), word.end()))
             position = word.end()
             if text[word.end():word.end() + 1] in ",.;:!?)’”\"":
@@ -329,7 +334,16 @@ def cue_titles(text: str) -> list[_Span]:
         phrase = text[start:end]
         if phrase.casefold() in NOT_A_TITLE or phrase.casefold() in SECTION_LABELS or phrase.split()[0].casefold() in NOT_A_TITLE:
             continue
+        if match.group("apposition") and not re.match(r",\s+[a-z]", text[end:end + 4]):
+            # An apposition closes with a comma and the sentence runs on ("a new sitcom, Perfect
+            # Couples, co-created by …"): "the film, Tom said" and "the sequel, Professor X, Beast
+            # and Mystique" name no film.
+            continue
         spans.append(_Span(start, end, "TITLE", "cue_title", KNOWN_TITLE))
+        # A listing runs on: "such as Ghost Town and Knocked Up", "including Anchorman, Elf and Step Brothers".
+        more = re.match(r"(?:,\s+|,?\s+and\s+)(?=[A-Z0-9])", text[end:end + 8]) if match.group("listing") else None
+        if more is not None:
+            starts.append((match, end + more.end()))
     return spans
 
 
@@ -553,12 +567,23 @@ def _furniture_label_end(line: str, labels: frozenset[str]) -> int:
     return 0
 
 
+def _is_navigation(line: str) -> bool:
+    """A bar of short links ("Share | « Previous Entertainment | Next Entertainment » | Email Print"):
+    three or more items of at most four words between separators, no sentence."""
+    items = [item.strip(" «»‹›<>") for item in re.split(r"\s[|•·]\s|\s[«»]\s?|\s?[«»]\s", line)]
+    items = [item for item in items if item]
+    return len(items) >= 3 and all(len(item.split()) <= 4 and not item.endswith(".") for item in items)
+
+
 def furniture_spans(text: str) -> list[_Span]:
     """Page furniture at the start of a paragraph ("WINNER:", "READ MORE:", "Photo:", "MORE ON X:"),
     as blocking spans: an entity never includes one (see ``page_furniture.yml``)."""
     labels = page_furniture()["labels"]
     spans = []
     for start, end in _paragraph_spans(text):
+        if _is_navigation(text[start:end]):
+            spans.append(_Span(start, end, "NONE", "page_furniture", BLOCK))
+            continue
         label_end = _furniture_label_end(text[start:end], labels)
         if label_end:
             spans.append(_Span(start, start + len(text[start:start + label_end].rstrip()), "NONE", "page_furniture", BLOCK))
