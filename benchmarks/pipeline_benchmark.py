@@ -93,13 +93,16 @@ def stage_seconds(dagster_home: Path) -> dict[str, float]:
     with DagsterInstance.get() as instance:
         run = instance.get_runs(limit=1)[0]
         steps = instance.get_run_step_stats(run.run_id)
-    stages = {"ingest": 0.0, "nlp": 0.0, "sql models (with their tests)": 0.0, "checks": 0.0, "publish": 0.0}
+    stages = {"ingest": 0.0, "nlp": 0.0, "search index": 0.0, "sql models (with their tests)": 0.0, "checks": 0.0,
+              "publish": 0.0}
     for step in steps:
         seconds = (step.end_time or 0) - (step.start_time or 0)
         if step.step_key == "ingest_articles":
             stages["ingest"] += seconds
         elif step.step_key == "extract_mentions_and_quotes":
             stages["nlp"] += seconds
+        elif step.step_key == "search_index":
+            stages["search index"] += seconds
         elif step.step_key == "read_snapshot":
             stages["publish"] += seconds
         elif step.step_key in check_steps:
@@ -156,6 +159,20 @@ def publish_at_scale(source: Path, articles: int, work: Path) -> tuple[float, fl
             con.execute("commit")
             have = con.execute("select count(*) from articles").fetchone()[0]
             copy += 1
+        # The full-text index of the grown warehouse, built from scratch (what a full refresh costs).
+        from pipeline import warehouse
+
+        started = time.perf_counter()
+        con.execute("begin")
+        for table in warehouse.SEARCH_TABLES:
+            con.execute(f"delete from {table}")
+        todo = warehouse.articles_needing_search_index(con)
+        for at in range(0, len(todo), 1000):
+            warehouse.reindex_articles(con, todo[at:at + 1000], warehouse.utc_now())
+        warehouse.refresh_search_stats(con)
+        con.execute("commit")
+        global INDEX_BUILD_SECONDS
+        INDEX_BUILD_SECONDS = time.perf_counter() - started
     size_mb = big.stat().st_size / 1e6
     started = time.perf_counter()
     publish_snapshot(big)
@@ -164,6 +181,66 @@ def publish_at_scale(source: Path, articles: int, work: Path) -> tuple[float, fl
     shutil.copyfile(big, work / "plain-copy.duckdb")
     plain = time.perf_counter() - started
     return publish, size_mb, plain
+
+
+INDEX_BUILD_SECONDS = 0.0
+SEARCH_QUERIES = ("sequel", "box office weekend record", "director said the script")
+
+
+def search_latency(snapshot: Path) -> list[tuple[str, str, float, int]]:
+    """(macro, query, best of three in ms, matches) on the published copy, opened as `film-news search` opens it."""
+    from pipeline import warehouse
+
+    con = warehouse.connect(snapshot, read_only=True)
+    out = []
+    try:
+        for macro in ("search_quotes", "search_articles"):
+            for query in SEARCH_QUERIES:
+                best, found = float("inf"), 0
+                for _ in range(3):
+                    started = time.perf_counter()
+                    found = len(con.execute(f"select * from {macro}(?) limit 20", [query]).fetchall())
+                    best = min(best, time.perf_counter() - started)
+                out.append((macro, query, best * 1000, found))
+    finally:
+        con.close()
+    return out
+
+
+def sqlite_fts5_latency(snapshot: Path, work: Path) -> tuple[float, float, list[tuple[str, str, float]]]:
+    """The same texts in SQLite FTS5 (the engine we measured ours against): build seconds, file MB,
+    and (table, query, best of three in ms) for the top 20 by its bm25()."""
+    import sqlite3
+
+    from pipeline import warehouse
+
+    path = work / "fts5.sqlite"
+    path.unlink(missing_ok=True)
+    source = warehouse.connect(snapshot, read_only=True)
+    fts = sqlite3.connect(path)
+    try:
+        started = time.perf_counter()
+        for table, sql in (("articles", "select article_id, text from articles"), ("quotes", "select quote_id, text from quotes")):
+            fts.execute(f"create virtual table {table} using fts5(id unindexed, body, tokenize='unicode61 remove_diacritics 2')")
+            cursor = source.execute(sql)
+            while batch := cursor.fetchmany(10_000):
+                fts.executemany(f"insert into {table} values (?, ?)", batch)
+        fts.commit()
+        build = time.perf_counter() - started
+        out = []
+        for table in ("quotes", "articles"):
+            for query in SEARCH_QUERIES:
+                match = " OR ".join(query.split())
+                best = float("inf")
+                for _ in range(3):
+                    started = time.perf_counter()
+                    fts.execute(f"select id from {table} where {table} match ? order by bm25({table}) limit 20", [match]).fetchall()
+                    best = min(best, time.perf_counter() - started)
+                out.append((table, query, best * 1000))
+        return build, path.stat().st_size / 1e6, out
+    finally:
+        fts.close()
+        source.close()
 
 
 def main() -> None:
@@ -227,6 +304,16 @@ def main() -> None:
             publish, size_mb, plain = publish_at_scale(results[0][9], args.publish_articles, work)
             print(f"\npublishing the read copy at {args.publish_articles:,} articles ({size_mb:,.0f} MB): {publish:.1f} s "
                   f"(a plain file copy: {plain:.1f} s)")
+            from pipeline.warehouse import snapshot_path_for
+
+            snapshot = snapshot_path_for(work / "publish.duckdb")
+            print(f"\nfull-text search at {args.publish_articles:,} articles: index built from scratch in "
+                  f"{INDEX_BUILD_SECONDS:.1f} s (a nightly run indexes only its new articles: 'stage search index' above)")
+            fts_build, fts_mb, fts_times = sqlite_fts5_latency(snapshot, work)
+            print(f"  {'query':34s} {'ours (DuckDB tables)':>22s} {'SQLite FTS5':>12s}")
+            for (macro, query, ms, found), (_, _, fts_ms) in zip(search_latency(snapshot), fts_times):
+                print(f"  {macro + ' ' + repr(query):34s} {ms:17.0f} ms {fts_ms:9.0f} ms   ({found} shown)")
+            print(f"  SQLite FTS5 over the same texts: built in {fts_build:.1f} s, {fts_mb:,.0f} MB")
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -14,6 +14,7 @@ data/film_news.duckdb in the project. Runs are recorded as the project's
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import sys
@@ -53,7 +54,7 @@ def _run(args: argparse.Namespace) -> int:
     run_config = {
         # A full refresh reaches every incremental stage, not only ingest.
         "ops": {op: {"config": {"full_refresh": args.full_refresh, "batch_size": args.batch_size}}
-                for op in ("ingest_articles", "extract_mentions_and_quotes")},
+                for op in ("ingest_articles", "extract_mentions_and_quotes", "search_index")},
         # Step-by-step debug events belong in the UI; the shell gets warnings and the summary.
         "loggers": {"console": {"config": {"log_level": args.log_level}}},
     }
@@ -325,6 +326,84 @@ def _run_query(snapshot: Path, query: str, max_rows: int) -> int:
         con.close()
 
 
+def search_sql(args: argparse.Namespace) -> tuple[str, list]:
+    """The statement ``film-news search`` runs on the published copy, and its parameters."""
+    where, params = [], [" ".join(args.query)]
+    if args.since:
+        where.append("published_date >= ?")
+        params.append(args.since)
+    if args.until:
+        where.append("published_date <= ?")
+        params.append(args.until)
+    if args.site:
+        where.append("site ilike ?")
+        params.append(f"%{args.site}%")
+    if not args.include_copies:
+        where.append("not is_syndicated_copy")
+    if args.title:
+        # A quote about the title (quote_titles), or an article that mentions it.
+        linked = ("select l.quote_id from quote_titles l join entities e on e.entity_id = l.title_entity_id"
+                  if args.target == "quotes" else
+                  "select m.article_id from mentions m join entities e using (entity_id)")
+        where.append(f"{'quote_id' if args.target == 'quotes' else 'article_id'} in ({linked} "
+                     "where e.name ilike ? or list_contains(list_transform(e.aliases, lambda alias: lower(alias)), lower(?)))")
+        params += [f"%{args.title}%", args.title]
+    if args.target == "quotes":
+        if args.speaker:
+            where.append("speaker ilike ?")
+            params.append(f"%{args.speaker}%")
+        if args.kind:
+            where.append("kind = ?")
+            params.append(args.kind)
+        select = ("select round(score, 2) as score, published_date, site, speaker, kind, text, quote_id, url "
+                  "from search_quotes(?)")
+    else:
+        select = "select round(score, 2) as score, published_date, site, title, article_id, url from search_articles(?)"
+    tie_break = "quote_id" if args.target == "quotes" else "article_id"
+    sql = select + (" where " + " and ".join(where) if where else "") + f" order by score desc, {tie_break} limit ?"
+    return sql, params + [args.limit]
+
+
+def _search(args: argparse.Namespace) -> int:
+    import shutil
+
+    import duckdb
+
+    from . import warehouse
+
+    if args.target == "articles" and (args.speaker or args.kind):
+        print("film-news: --speaker and --kind filter quotes; leave them out with --in articles", file=sys.stderr)
+        return 2
+    try:
+        args.since, args.until = (dt.date.fromisoformat(day) if day else None for day in (args.since, args.until))
+    except ValueError as error:
+        print(f"film-news: {error}; write dates as YYYY-MM-DD", file=sys.stderr)
+        return 2
+    snapshot = warehouse.snapshot_path_for(Path(args.db).resolve())
+    if not snapshot.exists():
+        print(f"film-news: no published data at {snapshot}; run `film-news run` first", file=sys.stderr)
+        return 2
+    sql, params = search_sql(args)
+    try:
+        con = warehouse.connect(snapshot, read_only=True, lock_timeout=0)
+    except duckdb.Error as error:
+        print(f"film-news: cannot open {snapshot}: {error}", file=sys.stderr)
+        return 1
+    try:
+        if not warehouse.table_exists(con, "search.stats"):
+            print(f"film-news: {snapshot} has no search index yet (it was published by an older version); "
+                  "run `film-news run` once to build it", file=sys.stderr)
+            return 2
+        relation = con.sql(sql, params=params)
+        if args.format == "csv":
+            print(relation.pl().write_csv(), end="")
+        else:
+            relation.show(max_rows=args.limit, max_width=shutil.get_terminal_size((160, 40)).columns)
+        return 0
+    finally:
+        con.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     from .resources import database_path_from_env, landing_path_from_env
 
@@ -347,6 +426,19 @@ def main(argv: list[str] | None = None) -> int:
     fetch.add_argument("--day", help="YYYY-MM-DD, a daily partition")
     fetch.add_argument("--input", default=landing_path_from_env(), help="landing folder the pages are stored in")
     fetch.add_argument("--db", default=database_path_from_env(), help="DuckDB file (FILM_NEWS_DB)")
+    search = commands.add_parser("search", help="full-text search of quotes (or articles) in the published data, ranked by BM25")
+    search.add_argument("query", nargs="+", help="words to look for (any of them; rarer words weigh more)")
+    search.add_argument("--in", dest="target", choices=["quotes", "articles"], default="quotes")
+    search.add_argument("--speaker", help="quotes whose speaker's name contains this")
+    search.add_argument("--title", help="quotes about (articles mentioning) a title: its name or part of it")
+    search.add_argument("--kind", choices=["direct", "indirect"], help="direct quotes or reported speech only")
+    search.add_argument("--since", help="published on or after YYYY-MM-DD")
+    search.add_argument("--until", help="published on or before YYYY-MM-DD")
+    search.add_argument("--site", help="outlet whose site contains this")
+    search.add_argument("--include-copies", action="store_true", help="also syndicated copies (originals only by default)")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--format", choices=["table", "csv"], default="table")
+    search.add_argument("--db", default=database_path_from_env(), help="the warehouse whose snapshot to search (FILM_NEWS_DB)")
     docs = commands.add_parser("docs", help="write the data dictionary (docs/DATA_DICTIONARY.md)")
     docs.add_argument("--output", default=None, help="where to write it (default: docs/DATA_DICTIONARY.md in the project)")
     args = parser.parse_args(argv)
@@ -360,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "run":
         return _run(args)
+    if args.command == "search":
+        return _search(args)
     if args.command == "sql":
         return _sql(args)
     if args.command == "fetch":

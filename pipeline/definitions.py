@@ -10,6 +10,7 @@ from .assets.checks import ENTITY_CHECKS, INGEST_CHECKS, QUOTE_CHECKS
 from .assets.ingest import ingest_articles
 from .assets.nlp import extract_mentions_and_quotes
 from .assets.publish import build_snapshot_asset
+from .assets.search import search_index
 from .assets.sources import archive_pages, fetched_pages
 from .assets.sql_models import build_model_definitions
 from .resources import (
@@ -26,7 +27,7 @@ from .resources import (
 from .schedules import film_news_job, landing_folder_sensor, nightly_schedule, nightly_sources_schedule, sources_job
 
 SQL_MODELS, MODEL_ASSETS = build_model_definitions()
-PIPELINE_ASSETS = [ingest_articles, extract_mentions_and_quotes, *MODEL_ASSETS]
+PIPELINE_ASSETS = [ingest_articles, extract_mentions_and_quotes, search_index, *MODEL_ASSETS]
 # Published last: it depends on every table and model, so it copies a finished run.
 SNAPSHOT_ASSET = build_snapshot_asset([key.to_user_string() for a in PIPELINE_ASSETS for key in a.keys])
 ALL_ASSETS = [*PIPELINE_ASSETS, SNAPSHOT_ASSET]

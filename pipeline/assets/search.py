@@ -1,0 +1,47 @@
+"""The full-text index: article text and quotes, searchable from SQL (``search_quotes``,
+``search_articles``) and from ``film-news search``."""
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from .. import warehouse
+from ..dictionary import OWNERS
+from ..resources import DuckDBWarehouse
+from .config import StageConfig
+
+
+@asset(
+    name="search_index",
+    deps=["articles", "quotes"],
+    group_name="search",
+    kinds={"duckdb"},
+    owners=OWNERS,
+    tags={"layer": "internal"},
+    description=(
+        "An inverted index of every article's text and every quote (schema `search`), ranked by BM25 "
+        "through the table macros `search_quotes(query)` and `search_articles(query)`. Only articles "
+        "whose text or quotes changed since they were indexed are indexed again, in one transaction "
+        "with their removal from the old index."
+    ),
+)
+def search_index(context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse) -> MaterializeResult:
+    indexed_at = warehouse.utc_now()
+    documents = 0
+    with warehouse_db.connect() as con, warehouse.transaction(con):
+        if config.full_refresh:
+            for table in warehouse.SEARCH_TABLES:
+                con.execute(f"delete from {table}")
+        todo = warehouse.articles_needing_search_index(con)
+        context.log.info(f"{len(todo)} articles to index")
+        size = max(1, config.batch_size)
+        for start in range(0, len(todo), size):
+            documents += warehouse.reindex_articles(con, todo[start:start + size], indexed_at)
+        if todo:
+            warehouse.refresh_search_stats(con)
+        stats = warehouse.query_frame(con, "select kind, documents, round(avg_length, 1) as avg_length from search.stats order by kind")
+        postings = warehouse.scalar(con, "select count(*) from search.postings")
+    return MaterializeResult(metadata={
+        "articles_indexed": MetadataValue.int(len(todo)),
+        "documents_indexed": MetadataValue.int(documents),
+        "postings": MetadataValue.int(int(postings)),
+        "documents": MetadataValue.md(warehouse.frame_to_markdown(stats)),
+    })
