@@ -404,6 +404,33 @@ def _search(args: argparse.Namespace) -> int:
         con.close()
 
 
+def _report(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from . import warehouse
+    from .reporting import NothingToReport, write_week_report
+
+    snapshot = warehouse.snapshot_path_for(Path(args.db).resolve())
+    if not snapshot.exists():
+        print(f"film-news: no published data at {snapshot}; run `film-news run` first", file=sys.stderr)
+        return 2
+    try:
+        day = dt.date.fromisoformat(args.week) if args.week else None
+    except ValueError as error:
+        print(f"film-news: {error}; write the week as a day of it, YYYY-MM-DD", file=sys.stderr)
+        return 2
+    try:
+        output, week = write_week_report(snapshot, Path(args.output).resolve(), day)
+    except NothingToReport as error:
+        print(f"film-news: {error}", file=sys.stderr)
+        return 2
+    except (duckdb.Error, OSError) as error:
+        print(f"film-news: cannot write the report: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
+    print(f"wrote {output} (the week of {week.isoformat()}); open it in a browser, it needs no network")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from .resources import database_path_from_env, landing_path_from_env
 
@@ -439,6 +466,10 @@ def main(argv: list[str] | None = None) -> int:
     search.add_argument("--limit", type=int, default=20)
     search.add_argument("--format", choices=["table", "csv"], default="table")
     search.add_argument("--db", default=database_path_from_env(), help="the warehouse whose snapshot to search (FILM_NEWS_DB)")
+    report = commands.add_parser("report", help="write the week's page (titles, their trend, who was quoted, newest quotes) as one HTML file")
+    report.add_argument("--week", help="any day of the week to report, YYYY-MM-DD (default: the newest week with articles)")
+    report.add_argument("--output", default="film_news_week.html", help="the HTML file to write")
+    report.add_argument("--db", default=database_path_from_env(), help="the warehouse whose snapshot to read (FILM_NEWS_DB)")
     docs = commands.add_parser("docs", help="write the data dictionary (docs/DATA_DICTIONARY.md)")
     docs.add_argument("--output", default=None, help="where to write it (default: docs/DATA_DICTIONARY.md in the project)")
     args = parser.parse_args(argv)
@@ -454,6 +485,8 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     if args.command == "search":
         return _search(args)
+    if args.command == "report":
+        return _report(args)
     if args.command == "sql":
         return _sql(args)
     if args.command == "fetch":

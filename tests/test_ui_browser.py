@@ -215,3 +215,24 @@ def test_materialize_from_the_ui_with_the_daemon(dagster_ui, browser):
         assert con.execute("select count(*) from title_mentions_daily").fetchall()[0][0] >= 1
     finally:
         con.close()
+
+
+def test_the_week_report_opens_offline_in_the_browser(browser, landing, db_path, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    from .test_report import write_report
+
+    write_report(landing, db_path, tmp_path)
+    browser.get((tmp_path / "week.html").as_uri())
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Film news, week of 16 November 2026"
+    title_rows = browser.find_elements(By.CSS_SELECTOR, "h2#titles + table tbody tr")
+    assert any("Salt and Ember" in row.text for row in title_rows)
+    # The trend line is drawn: a polyline with a width and a height on the page.
+    line = browser.find_element(By.CSS_SELECTOR, "h2#titles + table svg.trend polyline")
+    assert line.size["width"] > 50 and line.size["height"] > 5
+    quotes = browser.find_elements(By.CSS_SELECTOR, "h2#quotes + table tbody tr")
+    assert quotes and "Owen Hale" in browser.find_element(By.CSS_SELECTOR, "h2#quotes + table").text
+    # Self-contained: the page asked for no resource at all.
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "week_report.png"))
