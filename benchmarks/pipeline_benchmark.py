@@ -150,8 +150,8 @@ def publish_at_scale(source: Path, articles: int, work: Path) -> tuple[float, fl
             con.execute("begin")
             con.execute(f"insert into articles by name select * replace (article_id || {suffix} as article_id, "
                         f"source_path || {suffix} as source_path, null as duplicate_of) from articles where not contains(article_id, '~')")
-            for table in ("mentions", "quotes", "quote_titles", "entity_extraction_state", "quote_extraction_state",
-                          "article_lsh_bands"):
+            for table in ("mentions", "quotes", "quote_titles", "internal.entity_extraction_state",
+                          "internal.quote_extraction_state", "internal.article_lsh_bands"):
                 columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
                 replaced = ", ".join(f"{c} || {suffix} as {c}" for c in columns if c in ("article_id", "quote_id", "parent_quote_id"))
                 con.execute(f"insert into {table} by name select * replace ({replaced}) from {table} "

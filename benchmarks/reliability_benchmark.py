@@ -41,7 +41,7 @@ FINGERPRINT_QUERIES = [
 INTEGRITY_QUERIES = [
     "select count(*) from mentions m left join articles a using (article_id) where a.article_id is null",
     "select count(*) from quotes q left join articles a using (article_id) where a.article_id is null",
-    "select count(*) from source_files where status = 'landed' and article_id not in (select article_id from articles)",
+    "select count(*) from internal.source_files where status = 'landed' and article_id not in (select article_id from articles)",
 ]
 PEOPLE = ["Celia Brandt", "Owen Hale", "Mateo Varga", "Ama Boateng", "Dana Whitlock", "Ruth Anand"]
 TITLES = ["Harbor Lights", "Salt and Ember", "Quiet Water", "Glass Harbor", "Night Ferry", "Copper Mile"]

@@ -253,6 +253,8 @@ SQL_PROMPT_HELP = """\
   .tables          the tables and views for analysts (docs/DATA_DICTIONARY.md says what each holds)
   .schema TABLE    the columns of TABLE with their DuckDB types
   .quit            leave (or Ctrl-D); Ctrl-C drops the statement being typed
+Full-text search: select * from search_quotes('sequel franchise') order by score desc limit 20;
+(and search_articles); the stages' bookkeeping is in the schema internal.
 Anything else is SQL, ended by ';'. Arrow keys edit the line and walk the history
 (kept in ~/.film_news_sql_history)."""
 

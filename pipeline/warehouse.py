@@ -51,18 +51,6 @@ create table if not exists rejected_documents (
     rejected_at  timestamp not null,
     file_sha256  varchar
 );
--- One row per file seen in the landing folder: what it was when last
--- processed, so a nightly run only reads new or changed files.
-create table if not exists source_files (
-    relative_path varchar primary key,
-    source_path   varchar not null,
-    size          bigint not null,
-    mtime_ns      bigint not null,
-    file_sha256   varchar,
-    article_id    varchar,
-    status        varchar not null,
-    processed_at  timestamp not null
-);
 create table if not exists entities (
     entity_id     varchar primary key,
     name          varchar not null,
@@ -79,14 +67,6 @@ create table if not exists mentions (
     entity_type varchar not null,
     entity_name varchar not null,
     method      varchar not null
-);
--- Which version of each article (content_hash) the entity stage last processed, with which model and rules
--- ("MODEL:RULES_HASH": a changed recognizer or lexicon re-extracts the article).
-create table if not exists entity_extraction_state (
-    article_id   varchar primary key,
-    content_hash varchar not null,
-    model        varchar not null,
-    processed_at timestamp not null
 );
 create table if not exists quotes (
     quote_id          varchar primary key,
@@ -108,18 +88,45 @@ create table if not exists quote_titles (
     title_entity_id varchar not null,
     link            varchar not null
 );
+-- Columns added after the first release: a database of the older layout gains them in place.
+alter table quotes add column if not exists kind varchar default 'direct';
+"""
+
+# Bookkeeping of the stages (what was read, fetched and extracted, and when) is not for analysts:
+# it lives in its own schema, so `.tables`, the data dictionary and `select * from information_schema`
+# of the main schema show the dataset only.
+INTERNAL_TABLES = ("source_files", "entity_extraction_state", "quote_extraction_state", "fetched_pages", "feed_validators", "processed_archives", "article_lsh_bands")
+INTERNAL_DDL = """
+create schema if not exists internal;
+-- One row per file seen in the landing folder: what it was when last
+-- processed, so a nightly run only reads new or changed files.
+create table if not exists internal.source_files (
+    relative_path varchar primary key,
+    source_path   varchar not null,
+    size          bigint not null,
+    mtime_ns      bigint not null,
+    file_sha256   varchar,
+    article_id    varchar,
+    status        varchar not null,
+    processed_at  timestamp not null
+);
+-- Which version of each article (content_hash) the entity stage last processed, with which model and rules
+-- ("MODEL:RULES_HASH": a changed recognizer or lexicon re-extracts the article).
+create table if not exists internal.entity_extraction_state (
+    article_id   varchar primary key,
+    content_hash varchar not null,
+    model        varchar not null,
+    processed_at timestamp not null
+);
 -- Which version of each article, and of its entities, the quote stage last processed.
-create table if not exists quote_extraction_state (
+create table if not exists internal.quote_extraction_state (
     article_id    varchar primary key,
     content_hash  varchar not null,
     processed_at  timestamp not null,
     rules_version varchar
 );
--- Columns added after the first release: a database of the older layout gains them in place.
-alter table quotes add column if not exists kind varchar default 'direct';
-alter table quote_extraction_state add column if not exists rules_version varchar;
 -- Every URL the sources stage met, with its outcome and the relevance decision.
-create table if not exists fetched_pages (
+create table if not exists internal.fetched_pages (
     url               varchar primary key,
     day               date not null,
     source            varchar not null,
@@ -132,13 +139,13 @@ create table if not exists fetched_pages (
     recorded_at       timestamp not null
 );
 -- Validators of each feed and sitemap as last fetched, for conditional requests.
-create table if not exists feed_validators (
+create table if not exists internal.feed_validators (
     url           varchar primary key,
     etag          varchar,
     last_modified varchar,
     fetched_at    timestamp not null
 );
-create table if not exists processed_archives (
+create table if not exists internal.processed_archives (
     path         varchar primary key,
     size         bigint not null,
     mtime_ns     bigint not null,
@@ -147,11 +154,13 @@ create table if not exists processed_archives (
     processed_at timestamp not null
 );
 -- LSH band hashes of each article's MinHash signature, for finding syndicated copies.
-create table if not exists article_lsh_bands (
+create table if not exists internal.article_lsh_bands (
     article_id varchar not null,
     band       smallint not null,
     band_hash  bigint not null
 );
+alter table internal.quote_extraction_state add column if not exists rules_version varchar;
+create table if not exists internal.warehouse_meta (key varchar primary key, value varchar not null);
 """
 
 ARTICLE_COLUMNS = [
@@ -161,7 +170,7 @@ ARTICLE_COLUMNS = [
 REJECTED_COLUMNS = ["source_path", "stage", "reason", "rejected_at", "file_sha256"]
 SOURCE_FILE_COLUMNS = ["relative_path", "source_path", "size", "mtime_ns", "file_sha256", "article_id", "status", "processed_at"]
 
-INGEST_TABLES = ("articles", "rejected_documents", "source_files", "article_lsh_bands")
+INGEST_TABLES = ("articles", "rejected_documents", "internal.source_files", "internal.article_lsh_bands")
 
 
 # A read-only connection must not be a way to write: DuckDB's read_only flag
@@ -221,7 +230,8 @@ def connect(database_path: str | Path, read_only: bool = False, lock_timeout: fl
 # database up to it in place (``alter table … add column if not exists``).
 #   1: the first release   2: quotes.kind, quote_extraction_state.rules_version, warehouse_meta
 #   3: the search schema (full-text index) and the search_quotes / search_articles macros
-SCHEMA_VERSION = 3
+#   4: the stages' bookkeeping (INTERNAL_TABLES, warehouse_meta) moved to the schema internal
+SCHEMA_VERSION = 4
 
 
 class WarehouseLocked(RuntimeError):
@@ -234,8 +244,10 @@ class IncompatibleWarehouse(RuntimeError):
 
 def _create_or_migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Create the tables, or bring an older database to ``SCHEMA_VERSION``, in one transaction."""
-    con.execute("create table if not exists warehouse_meta (key varchar primary key, value varchar not null)")
-    found = con.execute("select value from warehouse_meta where key = 'schema_version'").fetchall()
+    # Layouts before 4 kept their version in main.warehouse_meta.
+    meta = "internal.warehouse_meta" if table_exists(con, "internal.warehouse_meta") else (
+        "warehouse_meta" if table_exists(con, "warehouse_meta") else None)
+    found = con.execute(f"select value from {meta} where key = 'schema_version'").fetchall() if meta else []
     version = int(found[0][0]) if found else None
     if version is not None and version > SCHEMA_VERSION:
         con.close()
@@ -246,9 +258,17 @@ def _create_or_migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         return
     with transaction(con):
         con.execute(DDL)
+        con.execute(INTERNAL_DDL)
+        # Layouts before 4: the bookkeeping tables move from main to internal, rows and all.
+        for table in (*INTERNAL_TABLES, "warehouse_meta"):
+            if table_exists(con, table):
+                if table == "quote_extraction_state":
+                    con.execute("alter table quote_extraction_state add column if not exists rules_version varchar")
+                con.execute(f"insert into internal.{table} by name select * from main.{table}")
+                con.execute(f"drop table main.{table}")
         con.execute(SEARCH_DDL)
         con.execute(SEARCH_MACROS)
-        con.execute("insert or replace into warehouse_meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        con.execute("insert or replace into internal.warehouse_meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
 
 def snapshot_path_for(database_path: str | Path) -> Path:
@@ -364,7 +384,7 @@ def files_to_process(con: duckdb.DuckDBPyConnection, listing: pl.DataFrame) -> p
             """
             select l.*, s.file_sha256 as known_sha256, s.status as known_status
             from landing_listing l
-            left join source_files s using (relative_path)
+            left join internal.source_files s using (relative_path)
             where s.relative_path is null or s.size <> l.size or s.mtime_ns <> l.mtime_ns
             order by l.relative_path
             """,
@@ -390,7 +410,7 @@ def landed_candidates(con: duckdb.DuckDBPyConnection, band_rows: pl.DataFrame, l
             with shared as (
                 select p.article_id as probe_id, b.article_id as candidate_id, count(*) as bands
                 from probe_bands p
-                join article_lsh_bands b on b.band = p.band and b.band_hash = p.band_hash
+                join internal.article_lsh_bands b on b.band = p.band and b.band_hash = p.band_hash
                 where b.article_id <> p.article_id
                 group by all
             ),
@@ -425,8 +445,8 @@ def upsert_articles(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame, band
     try:
         con.execute("delete from articles where article_id in (select article_id from incoming_articles)")
         con.execute("insert into articles by name select * from incoming_articles")
-        con.execute("delete from article_lsh_bands where article_id in (select article_id from incoming_articles)")
-        con.execute("insert into article_lsh_bands by name select * from incoming_bands")
+        con.execute("delete from internal.article_lsh_bands where article_id in (select article_id from incoming_articles)")
+        con.execute("insert into internal.article_lsh_bands by name select * from incoming_bands")
         # A re-landed file clears its earlier rejection: the problem was fixed.
         con.execute("delete from rejected_documents where source_path in (select source_path from incoming_articles)")
     finally:
@@ -462,21 +482,21 @@ def upsert_source_files(con: duckdb.DuckDBPyConnection, records: pl.DataFrame) -
     try:
         con.execute(
             """
-            update source_files s set size = i.size, mtime_ns = i.mtime_ns, source_path = i.source_path
+            update internal.source_files s set size = i.size, mtime_ns = i.mtime_ns, source_path = i.source_path
             from incoming_files i
             where i.status = 'unchanged' and s.relative_path = i.relative_path
             """
         )
         con.execute(
-            "delete from source_files where relative_path in "
+            "delete from internal.source_files where relative_path in "
             "(select relative_path from incoming_files where status <> 'unchanged')"
         )
-        con.execute("insert into source_files by name select * from incoming_files where status <> 'unchanged'")
+        con.execute("insert into internal.source_files by name select * from incoming_files where status <> 'unchanged'")
     finally:
         _unregister(con, "incoming_files")
 
 
-ENTITY_TABLES = ("mentions", "entities", "entity_extraction_state")
+ENTITY_TABLES = ("mentions", "entities", "internal.entity_extraction_state")
 MENTION_COLUMNS = ["article_id", "entity_id", "text", "start_char", "end_char", "entity_type", "entity_name", "method"]
 
 
@@ -486,8 +506,8 @@ def articles_needing_nlp(con: duckdb.DuckDBPyConnection, version: str, languages
     rows = con.execute(
         """
         select a.article_id from articles a
-        left join entity_extraction_state e using (article_id)
-        left join quote_extraction_state q using (article_id)
+        left join internal.entity_extraction_state e using (article_id)
+        left join internal.quote_extraction_state q using (article_id)
         where a.language in (select unnest(?::varchar[]))
           and (e.article_id is null or e.content_hash <> a.content_hash or e.model <> ?
                or q.article_id is null or q.content_hash <> a.content_hash or q.rules_version is distinct from ?)
@@ -559,10 +579,10 @@ def refresh_entities(con: duckdb.DuckDBPyConnection, entity_ids: list[str]) -> N
 def mark_entities_processed(con: duckdb.DuckDBPyConnection, article_ids: list[str], model: str, processed_at) -> None:
     con.register("processed_articles", pl.DataFrame({"article_id": article_ids}, schema={"article_id": pl.String}))
     try:
-        con.execute("delete from entity_extraction_state where article_id in (select article_id from processed_articles)")
+        con.execute("delete from internal.entity_extraction_state where article_id in (select article_id from processed_articles)")
         con.execute(
             """
-            insert into entity_extraction_state
+            insert into internal.entity_extraction_state
             select a.article_id, a.content_hash, ?, ? from articles a
             where a.article_id in (select article_id from processed_articles)
             """,
@@ -572,7 +592,7 @@ def mark_entities_processed(con: duckdb.DuckDBPyConnection, article_ids: list[st
         _unregister(con, "processed_articles")
 
 
-QUOTE_TABLES = ("quotes", "quote_titles", "quote_extraction_state")
+QUOTE_TABLES = ("quotes", "quote_titles", "internal.quote_extraction_state")
 
 
 def replace_quotes(con: duckdb.DuckDBPyConnection, article_ids: list[str], quotes: pl.DataFrame, links: pl.DataFrame,
@@ -581,12 +601,12 @@ def replace_quotes(con: duckdb.DuckDBPyConnection, article_ids: list[str], quote
     con.register("incoming_quotes", quotes)
     con.register("incoming_links", links)
     try:
-        for table in ("quote_titles", "quotes", "quote_extraction_state"):
+        for table in ("quote_titles", "quotes", "internal.quote_extraction_state"):
             con.execute(f"delete from {table} where article_id in (select article_id from batch_articles)")
         con.execute("insert into quotes by name select * from incoming_quotes")
         con.execute("insert into quote_titles by name select * from incoming_links")
         con.execute(
-            "insert into quote_extraction_state by name select article_id, content_hash, ? as processed_at, "
+            "insert into internal.quote_extraction_state by name select article_id, content_hash, ? as processed_at, "
             "? as rules_version from articles where article_id in (select article_id from batch_articles)",
             [processed_at, rules_version],
         )
@@ -604,7 +624,7 @@ def articles_needing_search_index(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.execute(
         """
         select a.article_id from articles a
-        left join quote_extraction_state q using (article_id)
+        left join internal.quote_extraction_state q using (article_id)
         left join search.index_state s using (article_id)
         where s.article_id is null or s.content_hash <> a.content_hash
            or s.quotes_processed_at is distinct from q.processed_at
@@ -661,7 +681,7 @@ def reindex_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str], ind
             """
             insert into search.index_state
             select a.article_id, a.content_hash, q.processed_at, ?
-            from articles a left join quote_extraction_state q using (article_id)
+            from articles a left join internal.quote_extraction_state q using (article_id)
             where a.article_id in (select article_id from batch_articles)
             """,
             [indexed_at],
@@ -682,7 +702,7 @@ def refresh_search_stats(con: duckdb.DuckDBPyConnection) -> None:
 
 def url_already_gathered(con: duckdb.DuckDBPyConnection, url: str) -> bool:
     """Landed or filtered out before; rejected URLs are tried again (the failure may have passed)."""
-    return bool(scalar(con, "select count(*) from fetched_pages where url = ? and status in ('landed', 'filtered_out')", [url]))
+    return bool(scalar(con, "select count(*) from internal.fetched_pages where url = ? and status in ('landed', 'filtered_out')", [url]))
 
 
 def record_fetched_pages(con: duckdb.DuckDBPyConnection, records: list, recorded_at) -> None:
@@ -696,27 +716,27 @@ def record_fetched_pages(con: duckdb.DuckDBPyConnection, records: list, recorded
     ).unique(subset=["url"], keep="last")
     con.register("incoming_pages", frame)
     try:
-        con.execute("delete from fetched_pages where url in (select url from incoming_pages)")
-        con.execute("insert into fetched_pages by name select * from incoming_pages")
+        con.execute("delete from internal.fetched_pages where url in (select url from incoming_pages)")
+        con.execute("insert into internal.fetched_pages by name select * from incoming_pages")
     finally:
         _unregister(con, "incoming_pages")
 
 
 def feed_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None]]:
     return {url: (etag, modified) for url, etag, modified in con.execute(
-        "select url, etag, last_modified from feed_validators").fetchall()}
+        "select url, etag, last_modified from internal.feed_validators").fetchall()}
 
 
 def record_feed_validators(con: duckdb.DuckDBPyConnection, validators: dict, fetched_at) -> None:
     for url, (etag, modified) in validators.items():
-        con.execute("delete from feed_validators where url = ?", [url])
-        con.execute("insert into feed_validators values (?, ?, ?, ?)", [url, etag, modified, fetched_at])
+        con.execute("delete from internal.feed_validators where url = ?", [url])
+        con.execute("insert into internal.feed_validators values (?, ?, ?, ?)", [url, etag, modified, fetched_at])
 
 
 def fetched_urls_for(con: duckdb.DuckDBPyConnection, relative_paths: list[str]) -> dict[str, str]:
     """The URL each fetched page file was gathered from, for files in the landing folder."""
     rows = con.execute(
-        "select relative_path, url from fetched_pages where relative_path in (select unnest(?::varchar[]))",
+        "select relative_path, url from internal.fetched_pages where relative_path in (select unnest(?::varchar[]))",
         [relative_paths],
     ).fetchall()
     return dict(rows)

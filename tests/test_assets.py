@@ -36,7 +36,7 @@ def snapshot(db_path: Path) -> dict[str, list[tuple]]:
     return {
         "articles": rows(db_path, "select * exclude (italic_spans) from articles order by article_id"),
         "rejected_documents": rows(db_path, "select * from rejected_documents order by source_path"),
-        "source_files": rows(db_path, "select * from source_files order by relative_path"),
+        "source_files": rows(db_path, "select * from internal.source_files order by relative_path"),
     }
 
 

@@ -95,7 +95,7 @@ def test_a_run_killed_midway_leaves_the_previous_state(landing, db_path):
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
     assert count(db_path, "articles") == 1
-    assert count(db_path, "source_files") == 1
+    assert count(db_path, "internal.source_files") == 1
 
     finished = film_news("run", "--input", str(landing), "--db", str(db_path))
     assert finished.returncode == 0, finished.stderr

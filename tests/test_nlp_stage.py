@@ -134,7 +134,7 @@ def test_a_changed_cue_lexicon_re_extracts_on_the_next_run(tmp_path, monkeypatch
     assert run(landing, db).success
     speakers = rows(db, "select text, speaker from quotes where kind = 'direct' order by start_char")
     assert ("We’ve rewritten this thing eleven times and it finally feels like the movie we pitched,", "Celia Brandt") in speakers
-    versions = rows(db, "select distinct rules_version from quote_extraction_state")
+    versions = rows(db, "select distinct rules_version from internal.quote_extraction_state")
 
     again = run(landing, db)
     quotes_stage = next(e.step_materialization_data.materialization for e in again.get_asset_materialization_events()
@@ -151,7 +151,7 @@ def test_a_changed_cue_lexicon_re_extracts_on_the_next_run(tmp_path, monkeypatch
     try:
         changed = run(landing, db)
         assert changed.success
-        assert rows(db, "select distinct rules_version from quote_extraction_state") != versions
+        assert rows(db, "select distinct rules_version from internal.quote_extraction_state") != versions
         quotes_stage = next(e.step_materialization_data.materialization for e in changed.get_asset_materialization_events()
                             if e.step_materialization_data.materialization.asset_key.to_user_string() == "quotes")
         assert quotes_stage.metadata["articles_processed"].value == 1

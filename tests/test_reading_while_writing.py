@@ -28,7 +28,7 @@ READER = textwrap.dedent(
             orphan_mentions, = con.execute(
                 "select count(*) from mentions m left join articles a using (article_id) where a.article_id is null").fetchall()[0]
             unprocessed, = con.execute(
-                "select count(*) from articles a left join quote_extraction_state q using (article_id) "
+                "select count(*) from articles a left join internal.quote_extraction_state q using (article_id) "
                 "where q.article_id is null and a.language = 'en'").fetchall()[0]
             buzz, = con.execute("select count(*) from title_mentions_daily").fetchall()[0]
             con.close()

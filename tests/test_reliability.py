@@ -63,12 +63,18 @@ def test_an_older_database_is_migrated_in_place_and_a_newer_one_refused(tmp_path
     con.execute("create table quote_extraction_state (article_id varchar primary key, content_hash varchar not null, "
                 "processed_at timestamp not null)")
     con.execute("insert into quotes values ('q1', 'a1', 'We are ready,', 0, 13, null, null, 'said', null, false, null)")
+    con.execute("insert into quote_extraction_state values ('a1', 'h1', '2024-01-01 00:00:00')")
     con.close()
 
     con = warehouse.connect(database)
     assert con.execute("select quote_id, kind from quotes").fetchall() == [("q1", "direct")]
-    assert "rules_version" in [r[0] for r in con.execute("describe quote_extraction_state").fetchall()]
-    con.execute("update warehouse_meta set value = '99' where key = 'schema_version'")
+    assert "rules_version" in [r[0] for r in con.execute("describe internal.quote_extraction_state").fetchall()]
+    # The bookkeeping moved out of the analysts' schema, its rows with it.
+    assert con.execute("select count(*) from information_schema.tables where table_schema = 'main' "
+                       "and table_name = 'quote_extraction_state'").fetchall() == [(0,)]
+    assert con.execute("select article_id, content_hash, rules_version from internal.quote_extraction_state").fetchall() \
+        == [("a1", "h1", None)]
+    con.execute("update internal.warehouse_meta set value = '99' where key = 'schema_version'")
     con.close()
     with pytest.raises(warehouse.IncompatibleWarehouse, match="newer film-news pipeline"):
         warehouse.connect(database)
@@ -89,7 +95,7 @@ def test_a_landed_file_emptied_later_keeps_its_article_and_is_reported_once(land
     assert "harbor.html" in articles.metadata["emptied_files"].value
     assert rows(db_path, "select count(*) from articles") == [(1,)]
     assert rows(db_path, "select count(*) from rejected_documents") == [(0,)]
-    assert rows(db_path, "select status from source_files") == [("landed",)]
+    assert rows(db_path, "select status from internal.source_files") == [("landed",)]
     assert all(c.passed for c in emptied.get_asset_check_evaluations())
     again = run(landing, db_path)
     articles = next(e.step_materialization_data.materialization for e in again.get_asset_materialization_events()

@@ -56,17 +56,17 @@ def test_a_daily_partition_fetches_filters_and_lands_then_skips_what_it_has(tmp_
         res = resources(db_path, landing, outlets, tmp_path / "warc")
         first = materialize([fetched_pages], partition_key=day.isoformat(), resources=res)
         assert first.success
-        outcome = dict(rows(db_path, "select regexp_extract(url, '/[a-z-]+/[a-z-]+$'), status from fetched_pages"))
+        outcome = dict(rows(db_path, "select regexp_extract(url, '/[a-z-]+/[a-z-]+$'), status from internal.fetched_pages"))
         assert outcome == {
             "/film/harbor-lights": "landed", "/film/brandt-interview": "landed", "/politics/budget": "filtered_out",
             "/private/draft": "rejected", "/film/gone": "rejected", "/film/bomb": "rejected", "/film/huge": "rejected",
             "/film/poster": "rejected", "/film/loop": "rejected", "/film/intranet": "rejected",
         }
-        reasons = dict(rows(db_path, "select regexp_extract(url, '/[a-z-]+$'), reason from fetched_pages where status = 'rejected'"))
+        reasons = dict(rows(db_path, "select regexp_extract(url, '/[a-z-]+$'), reason from internal.fetched_pages where status = 'rejected'"))
         assert "robots.txt" in reasons["/draft"] and "compression bomb" in reasons["/bomb"]
         assert "HTTP 404" in reasons["/gone"] and "redirect loop" in reasons["/loop"]
         assert "not a configured outlet host" in reasons["/intranet"]
-        score = rows(db_path, "select relevance_score, relevance_reasons from fetched_pages where url like '%/politics/budget'")
+        score = rows(db_path, "select relevance_score, relevance_reasons from internal.fetched_pages where url like '%/politics/budget'")
         assert score[0][0] < 0.5 and "other-topic words" in score[0][1]
         stored = sorted(p.relative_to(landing).as_posix().split("/")[0] for p in landing.rglob("*.html"))
         assert stored == [day.isoformat(), day.isoformat()]
@@ -104,10 +104,10 @@ def test_warc_archives_are_streamed_filtered_and_read_once(tmp_path, landing, db
     write_warc(warc / "cc-news-test.warc.gz", records)
     res = resources(db_path, landing, tmp_path / "no-outlets.yaml", warc)
     assert materialize([archive_pages], resources=res).success
-    kept = rows(db_path, "select status, count(*) from fetched_pages group by 1 order by 1")
+    kept = rows(db_path, "select status, count(*) from internal.fetched_pages group by 1 order by 1")
     assert kept == [("filtered_out", 100), ("landed", 100)]
     assert len(list(landing.rglob("*.html"))) == 100
-    assert rows(db_path, "select pages_kept, pages_seen from processed_archives") == [(100, 200)]
+    assert rows(db_path, "select pages_kept, pages_seen from internal.processed_archives") == [(100, 200)]
 
     assert materialize([archive_pages], resources=res).success
-    assert rows(db_path, "select count(*) from fetched_pages") == [(200,)]
+    assert rows(db_path, "select count(*) from internal.fetched_pages") == [(200,)]

@@ -88,7 +88,7 @@ def articles_have_no_orphans(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
             where a.duplicate_of is not null and (o.article_id is null or o.duplicate_of is not null)
             union all
             select s.article_id, null, 'landed file record without its article: ' || s.relative_path
-            from source_files s left join articles a using (article_id)
+            from internal.source_files s left join articles a using (article_id)
             where s.status = 'landed' and a.article_id is null
             """,
     )
@@ -112,7 +112,7 @@ def every_file_accounted_for(warehouse_db: DuckDBWarehouse) -> AssetCheckResult:
                 count(*) filter (where status = 'rejected' and r.source_path is null) as rejected_without_reason,
                 (select count(*) from articles) as article_rows,
                 (select count(*) from rejected_documents) as rejected_rows
-            from source_files s left join rejected_documents r using (source_path)
+            from internal.source_files s left join rejected_documents r using (source_path)
             """,
         ).row(0, named=True)
     unaccounted = counts["files_seen"] - counts["files_landed"] - counts["files_rejected"]

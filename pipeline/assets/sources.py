@@ -89,7 +89,7 @@ def archive_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse,
     with warehouse_db.connect() as con:
         for archive in archives:
             stat = archive.stat()
-            done = con.execute("select count(*) from processed_archives where path = ? and size = ? and mtime_ns = ?",
+            done = con.execute("select count(*) from internal.processed_archives where path = ? and size = ? and mtime_ns = ?",
                                [str(archive), stat.st_size, stat.st_mtime_ns]).fetchall()[0][0]
             if done:
                 continue
@@ -105,8 +105,8 @@ def archive_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse,
                         batch = []
                 warehouse.record_fetched_pages(con, batch, recorded_at)
                 kept = records.count("landed")
-                con.execute("delete from processed_archives where path = ?", [str(archive)])
-                con.execute("insert into processed_archives values (?, ?, ?, ?, ?, ?)",
+                con.execute("delete from internal.processed_archives where path = ?", [str(archive)])
+                con.execute("insert into internal.processed_archives values (?, ?, ?, ?, ?, ?)",
                             [str(archive), stat.st_size, stat.st_mtime_ns, kept, len(records), recorded_at])
             totals["archives_read"] += 1
             totals["pages_kept"] += kept
