@@ -254,3 +254,8 @@ def test_a_later_quote_is_not_given_to_the_paragraphs_speaker_when_someone_else_
             "“We have two more weeks.”")
     speakers = dict(quotes_of(text))
     assert speakers["We have two more weeks."] != "Ama Boateng"
+
+
+def test_marks_in_a_bar_of_links_are_no_quotation():
+    text = "Share | « Previous Entertainment | Next Entertainment » | Email Print\n\n“We loved it,” said Owen Hale."
+    assert quotes_of(text) == [("We loved it,", "Owen Hale")]

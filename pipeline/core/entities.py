@@ -24,7 +24,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
 from .nlp.pipeline import page_furniture
-from .paragraphs import paragraph_spans
+from .paragraphs import is_navigation, paragraph_spans
 from .places import gazetteer_places, place_names
 from .lexicon import (
     OFFICE_WORDS,
@@ -567,21 +567,13 @@ def _furniture_label_end(line: str, labels: frozenset[str]) -> int:
     return 0
 
 
-def _is_navigation(line: str) -> bool:
-    """A bar of short links ("Share | « Previous Entertainment | Next Entertainment » | Email Print"):
-    three or more items of at most four words between separators, no sentence."""
-    items = [item.strip(" «»‹›<>") for item in re.split(r"\s[|•·]\s|\s[«»]\s?|\s?[«»]\s", line)]
-    items = [item for item in items if item]
-    return len(items) >= 3 and all(len(item.split()) <= 4 and not item.endswith(".") for item in items)
-
-
 def furniture_spans(text: str) -> list[_Span]:
     """Page furniture at the start of a paragraph ("WINNER:", "READ MORE:", "Photo:", "MORE ON X:"),
     as blocking spans: an entity never includes one (see ``page_furniture.yml``)."""
     labels = page_furniture()["labels"]
     spans = []
     for start, end in _paragraph_spans(text):
-        if _is_navigation(text[start:end]):
+        if is_navigation(text[start:end]):
             spans.append(_Span(start, end, "NONE", "page_furniture", BLOCK))
             continue
         label_end = _furniture_label_end(text[start:end], labels)

@@ -19,3 +19,15 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
         start = match.end()
     spans.append((start, len(text)))
     return spans
+
+
+_LINK_SEPARATORS = re.compile(r"\s[|•·]\s|\s[«»]\s?|\s?[«»]\s")
+
+
+def is_navigation(paragraph: str) -> bool:
+    """A bar of short links ("Share | « Previous Entertainment | Next Entertainment » | Email Print"):
+    three or more items of at most four words between separators, and no sentence. Page furniture:
+    neither its names are entities nor its marks quotations."""
+    items = [item.strip(" «»‹›<>") for item in _LINK_SEPARATORS.split(paragraph)]
+    items = [item for item in items if item]
+    return len(items) >= 3 and all(len(item.split()) <= 4 and not item.endswith(".") for item in items)

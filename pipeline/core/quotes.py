@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from .entities import is_title_case, surname_of
 from .given_names import may_refer_to
-from .paragraphs import paragraph_spans
+from .paragraphs import is_navigation, paragraph_spans
 from .nlp.attribution import quote_attribution, reported_speech
 from .lexicon import (
     NOT_A_TITLE,
@@ -924,7 +924,10 @@ def _extract_quotes(text: str, mentions: Sequence[Mention], doc=None) -> list[Qu
     paragraphs = paragraph_spans(text)
     kept: list[Quote] = []
     ranges = [(q.start, q.end) for q in spans if q.level == 0]
+    navigation = {i for i, (start, end) in enumerate(paragraphs) if is_navigation(text[start:end])}
     for quote in spans:
+        if quote.paragraph in navigation:
+            continue  # "« Previous | Next »" marks no quotation
         if is_speech(quote, text) or (doc is not None and quote.level == 0 and _attributed_fragment(doc, quote, ranges, mentions)):
             kept.append(quote)
     # Re-index parents among the kept quotes.
