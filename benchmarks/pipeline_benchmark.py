@@ -279,19 +279,19 @@ def main() -> None:
         size, articles, words, full, peak, stages, nothing, one_percent, corpus, database = results[0]
         floor = {n: bare_floor(corpus, model_name, n) for n in (1, 2)}
 
-        print(f"{'':28s} {'seconds':>8s} {'articles/s':>11s} {'words/s':>9s}")
+        print(f"{'':38s} {'seconds':>8s} {'articles/s':>11s} {'words/s':>9s}")
         for n, seconds in floor.items():
-            print(f"{f'bare nlp.pipe, {n} process' + ('es' if n > 1 else ''):28s} {seconds:8.1f} "
+            print(f"{f'bare nlp.pipe, {n} process' + ('es' if n > 1 else ''):38s} {seconds:8.1f} "
                   f"{articles / seconds:11.1f} {words / seconds:9.0f}")
         for size, articles, words, full, peak, stages, nothing, one_percent, *_ in results:
             print(f"\n{size} articles, {words:,} words")
             for stage, seconds in stages.items():
                 rate = f"{articles / seconds:11.1f} {words / seconds:9.0f}" if stage in ("ingest", "nlp") and seconds else ""
-                print(f"  {'stage ' + stage:26s} {seconds:8.1f} {rate}")
-            print(f"  {'end to end (film-news run)':26s} {full:8.1f} {articles / full:11.1f} {words / full:9.0f}")
-            print(f"  {'peak memory, process tree':26s} {peak / 1e6:8.0f} MB")
-            print(f"  {'run with nothing new':26s} {nothing:8.1f}   (the fixed cost of a run)")
-            print(f"  {'run with 1% new articles':26s} {one_percent:8.1f}   {one_percent / full:.1%} of the full run; "
+                print(f"  {'stage ' + stage:36s} {seconds:8.1f} {rate}")
+            print(f"  {'end to end (film-news run)':36s} {full:8.1f} {articles / full:11.1f} {words / full:9.0f}")
+            print(f"  {'peak memory, process tree':36s} {peak / 1e6:8.0f} MB")
+            print(f"  {'run with nothing new':36s} {nothing:8.1f}   (the fixed cost of a run)")
+            print(f"  {'run with 1% new articles':36s} {one_percent:8.1f}   {one_percent / full:.1%} of the full run; "
                   f"{max(0.0, one_percent - nothing) / full:.1%} without the fixed cost")
         # The floor's rate (articles/s over the first corpus) against ours at each size.
         floor_rate = results[0][1] / floor[2]
@@ -310,9 +310,9 @@ def main() -> None:
             print(f"\nfull-text search at {args.publish_articles:,} articles: index built from scratch in "
                   f"{INDEX_BUILD_SECONDS:.1f} s (a nightly run indexes only its new articles: 'stage search index' above)")
             fts_build, fts_mb, fts_times = sqlite_fts5_latency(snapshot, work)
-            print(f"  {'query':34s} {'ours (DuckDB tables)':>22s} {'SQLite FTS5':>12s}")
+            print(f"  {'query':46s} {'ours (DuckDB tables)':>22s} {'SQLite FTS5':>12s}")
             for (macro, query, ms, found), (_, _, fts_ms) in zip(search_latency(snapshot), fts_times):
-                print(f"  {macro + ' ' + repr(query):34s} {ms:17.0f} ms {fts_ms:9.0f} ms   ({found} shown)")
+                print(f"  {macro + ' ' + repr(query):46s} {ms:19.0f} ms {fts_ms:9.0f} ms   ({found} shown)")
             print(f"  SQLite FTS5 over the same texts: built in {fts_build:.1f} s, {fts_mb:,.0f} MB")
     finally:
         if args.keep is None:
