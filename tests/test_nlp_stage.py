@@ -212,6 +212,10 @@ ENTITY_CASES = [
     ("Young drummer Andrew Neyman (Miles Teller) meets his match.", "Miles Teller", "PERSON"),
     ("In May, Munn played the small role of reporter Chess Roberts in a sequel.", "Chess Roberts", None),
     ("Le Chiffre, the film’s primary villain, never wants a fight.", "Le Chiffre", None),
+    ("Until a former associate named Lestor (Jumayn Hunter) tells Dom his skills are useless.", "Lestor", None),
+    # "outfit" names a company only after a trade; on the red carpet it is clothes.
+    ("Every outfit Zendaya has worn to promote the film, ranked.", "Zendaya", None),
+    ("The production outfit Greyhound Nine bought the rights.", "Greyhound Nine", "ORG"),
     ("Two superspies emerged: Jason Bourne of “The Bourne Identity” and Jack Bauer.", "Jason Bourne", None),
     # A first name given to a part does not make the person of the same first name a character.
     ("Jim (Bryce Johnson) wakes up in the woods.\n\nThe scene is scored to Jim Croce’s “Time In A Bottle.”",

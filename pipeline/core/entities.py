@@ -520,7 +520,9 @@ def corporate_orgs(text: str) -> list[_Span]:
 
 
 _KIND_NAMED = re.compile(
-    r"\b(?:distributor|studio|streamer|network|broadcaster|banner|exhibitor|outfit|shingle|production\s+company|sales\s+company)"
+    # ("outfit" only after a trade: "every outfit Zendaya has worn" names no company)
+    r"\b(?:distributor|studio|streamer|network|broadcaster|banner|exhibitor|shingle|production\s+company|sales\s+company"
+    r"|(?:production|distribution|sales|effects|indie|animation)\s+outfit)"
     r"[ \t]+([A-Z][\w&'’.+-]*(?:[ \t]+(?:[A-Z][\w&'’.+-]*|\d+)){0,3})"
 )
 _BODY_WORDS = ("Society", "Academy", "Association", "Institute", "Guild", "Federation", "Ministry", "Department",
@@ -1070,7 +1072,7 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
             and not (m.entity_type == "ORG" and m.method == "ner" and " " not in m.name.strip()
                      and org_counts[entity_key(m.name)] < 2 and entity_key(m.name) not in org_context
                      and not _LIKE_A_BRAND.search(m.name) and not _ORG_KIND_BEFORE.search(text, max(0, m.start - 40), m.start))
-            and not _unsupported_place(text, m) and not (m.entity_type == "PERSON" and m.name in characters)]
+            and not _unsupported_place(text, m) and not (m.entity_type in ("PERSON", "ORG") and m.name in characters)]
 
 
 # What a person's or a word's name never looks like: an acronym ("NFL"), digits ("G4"), a domain ("Change.org").
@@ -1094,17 +1096,21 @@ def _characters(text: str, mentions: list[EntityMention]) -> set[str]:
     title_starts = {m.start for m in mentions if m.entity_type == "TITLE"}
     characters = set()
     for m in mentions:
-        if m.entity_type != "PERSON" or (" " in m.name and m.text.strip() != m.name):
+        if (" " in m.name and m.text.strip() != m.name) or not (
+                m.entity_type == "PERSON" or (m.entity_type == "ORG" and m.method == "ner")):
             # "Jim (Bryce Johnson)" does not make the Jim Croce named elsewhere a character.
             continue
-        before = text[max(0, m.start - 40):m.start]
         after = text[m.end:m.end + 60]
-        if _ROLE_BEFORE.search(before) or _PART_AFTER.match(after):
-            characters.add(m.name)
-            continue
-        # "Andrew Neyman (Miles Teller)": a name with the actor who plays it in brackets.
+        # "Andrew Neyman (Miles Teller)", "Lestor (Jumayn Hunter)": a name with the actor who plays it in
+        # brackets, whatever type the model guessed for the name.
         actor = person_starts.get(m.end + 2) if after.startswith(" (") else None
         if actor is not None and text[actor.end:actor.end + 1] == ")" and actor.name != m.name:
+            characters.add(m.name)
+            continue
+        if m.entity_type != "PERSON":
+            continue
+        before = text[max(0, m.start - 40):m.start]
+        if _ROLE_BEFORE.search(before) or _PART_AFTER.match(after):
             characters.add(m.name)
             continue
         # "Jason Bourne of The Bourne Identity": a name that belongs to a title.
