@@ -176,8 +176,14 @@ def reported_speech(doc: Doc, quote_ranges: Sequence[tuple[int, int]], min_words
     """Statements reported without quote marks: the clausal complement of a verb of saying,
     and the clause "according to X" attaches to. A clause holding quote marks is direct speech, not this."""
     found: list[ReportedSpeech] = []
+    # Which tokens stand inside quote marks, in one walk (not a scan of every quotation for every token).
+    quoted = bytearray(len(doc))
+    for start, end in quote_ranges:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            quoted[span.start:span.end] = b"\x01" * (span.end - span.start)
     for token in doc:
-        if _inside(token.idx, quote_ranges):
+        if quoted[token.i] and _inside(token.idx, quote_ranges):
             continue
         if _is_cue(token, "reported"):
             for clause in token.children:
@@ -205,11 +211,11 @@ def _content(doc: Doc, first: int, last: int, quote_ranges, min_words: int) -> t
     if len(words) < min_words:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-    text = doc.text
-    while start < end and text[start] in _EDGE_PUNCT:
-        start += 1
-    while end > start and text[end - 1] in _EDGE_PUNCT:
-        end -= 1
+    # The clause's own characters only: ``doc.text`` would rebuild the whole article for each clause.
+    segment = doc[tokens[0].i:tokens[-1].i + 1].text
+    trimmed = segment.lstrip(_EDGE_PUNCT)
+    start += len(segment) - len(trimmed)
+    end -= len(trimmed) - len(trimmed.rstrip(_EDGE_PUNCT))
     # Reported speech is what is said without quote marks: a clause that quotes words
     # ("he has “big plans” for …") is carried by its direct quote instead, once.
     if end - start < 8 or any(qs < end + 1 and start - 1 < qe for qs, qe in quote_ranges):
