@@ -101,7 +101,24 @@ def data_dictionary(models: list[SqlModel]) -> str:
     types = model_types(models)
     for model in sorted(models, key=lambda m: m.name):
         parts += ["", f"### {model.name}", "", model_markdown(model, types.get(model.name))]
+    parts += ["", "## Full-text search (table macros)", "", SEARCH_MACROS_MARKDOWN]
     return "\n".join(parts) + "\n"
+
+
+SEARCH_MACROS_MARKDOWN = """\
+`search_quotes(query)` and `search_articles(query)` return every quote (direct and reported) or
+article matching any word of `query`, with its BM25 `score` (higher is better; order by it).
+Case and accents are ignored; one-letter words and the commonest English function words are
+not indexed. Built from the index in the schema `search`, which the `search_index` asset keeps
+up to date with the articles and quotes. Both include syndicated copies and say which rows are.
+
+| macro | columns |
+|---|---|
+| search_quotes | score, quote_id, kind, speaker, text, article_id, published_date, site, url, is_syndicated_copy |
+| search_articles | score, article_id, title, published_date, site, url, is_syndicated_copy |
+
+The schema `internal` holds the stages' bookkeeping (files read, pages fetched, extraction
+state, LSH bands, the layout version); it is not part of the dataset."""
 
 
 def write_data_dictionary(models: list[SqlModel], target: Path) -> Path:
