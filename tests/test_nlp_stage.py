@@ -206,6 +206,18 @@ ENTITY_CASES = [
     ("It outgrossed his films, including Anchorman, Elf and The 40-Year-Old Virgin.", "The 40-Year-Old Virgin", "TITLE"),
     ("She stars in a new NBC sitcom, Perfect Couples, co-created by a former writer.", "Perfect Couples", "TITLE"),
     ("In the mutant-packed sequel, Professor X, Beast and Mystique travel back in time.", "Professor X", None),
+    # Titles written plainly where the words around them make them works (title_contexts.yml).
+    ("Olivia Colman won for The Favourite last year.", "The Favourite", "TITLE"),
+    ("She earned praise for her role in Broadchurch.", "Broadchurch", "TITLE"),
+    ("Night Ferry, directed by Greta Lund, opens Friday.", "Night Ferry", "TITLE"),
+    ("The Succession star was spotted in Rome on Monday.", "Succession", "TITLE"),
+    ("Glass Harbor topped the box office with $40 million.", "Glass Harbor", "TITLE"),
+    ("The I Am Sam actor is said to have proposed.", "I Am Sam", "TITLE"),
+    # ... but not a person, a place, a nationality or a sentence's opening words.
+    ("Tom Hanks starred in Big, then in Splash.", "Tom Hanks", "PERSON"),
+    ("She starred in Paris last spring, in a play.", "Paris", "PLACE"),
+    ("The British actor won for the second time.", "British", None),
+    ("When the actor arrived, nobody spoke.", "When the", None),
     # A part played is a character, not a person of the news.
     ("In the film, the actor plays Abel Morales, a heating-oil salesman.", "Abel Morales", None),
     ("Young drummer Andrew Neyman (Miles Teller) meets his match.", "Andrew Neyman", None),

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
-from .nlp.pipeline import page_furniture
+from .nlp.pipeline import page_furniture, title_contexts
 from .paragraphs import is_navigation, paragraph_spans
 from .places import gazetteer_places, place_names
 from .lexicon import (
@@ -344,6 +344,73 @@ def cue_titles(text: str) -> list[_Span]:
         more = re.match(r"(?:,\s+|,?\s+and\s+)(?=[A-Z0-9])", text[end:end + 8]) if match.group("listing") else None
         if more is not None:
             starts.append((match, end + more.end()))
+    return spans
+
+
+# What the model says a name is, when that rules out a title the context suggests.
+# (Not ORG or FAC: for a name it has not seen the model guesses those, "the Succession star" among them.)
+_NOT_IN_A_TITLE_START = frozenset({"SCONJ", "ADP", "ADV", "CCONJ", "PART", "INTJ"})
+_NOT_TITLE_LABELS = frozenset({"GPE", "LOC", "NORP", "DATE", "TIME", "LANGUAGE", "MONEY", "CARDINAL", "ORDINAL",
+                               "PERCENT", "QUANTITY"})
+
+
+def context_titles(text: str, doc) -> list[_Span]:
+    """Titles written plainly where the words around them make them works (``title_contexts.yml``):
+    "won for The Favourite", "her role in Broadchurch", "Night Ferry, directed by …", "the Succession
+    star", "Glass Harbor topped the box office"."""
+    contexts = title_contexts()
+    labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents} if doc is not None else {}
+    places = place_names()
+    candidates: list[tuple[int, int]] = []
+    for word in _TITLE_WORD.finditer(text):
+        if not _capitalized(word.group()):
+            continue
+        start = word.start()
+        # A title starts here if the words before it are a "before" context ("won for ").
+        if contexts["before"].search(text, max(0, start - 60), start):
+            run = _title_case_run(text, start)
+            if run:
+                candidates.append(run)
+    for match in re.finditer(r"[\w'’)](?=[\s,])", text):
+        end = match.end()
+        if contexts["after"].match(text, end):
+            taken = _title_words_before(text, end, limit=6)
+            if taken:
+                candidates.append((taken[0][0], taken[-1][1]))
+    spans = []
+    for start, end in candidates:
+        # A sentence's own "The" ("The Succession star …") is not the title's.
+        if text[start:end].startswith(("The ", "A ")) and text[start:end].count(" ") >= 1 \
+                and _sentence_floor(text, start) == start:
+            start += text[start:end].index(" ") + 1
+        if doc is not None:
+            # Capitalized only because a sentence opens with them ("When the …", "During a Q&A with …"):
+            # the tagger reads such words as conjunctions, prepositions, adverbs or pronouns.
+            span = doc.char_span(start, end, alignment_mode="expand")
+            tokens = [t for t in span if not t.is_punct] if span is not None else []
+            while tokens and (tokens[0].pos_ in _NOT_IN_A_TITLE_START or tokens[0].lower_ in ("the", "a", "an")
+                              and len(tokens) > 1 and tokens[1].pos_ in _NOT_IN_A_TITLE_START):
+                tokens.pop(0)
+            if not tokens or not any(t.pos_ in ("PROPN", "NOUN", "NUM") for t in tokens):
+                continue
+            start = max(start, tokens[0].idx)
+            if any(label in _NOT_TITLE_LABELS and s < end and start < e for (s, e), label in labels.items()):
+                continue  # "the 35-year-old Cuban-Guatemalan actor": a nationality, not a work
+        phrase = text[start:end]
+        words = phrase.split()
+        if not words or all(w.casefold() in TITLE_MINOR_WORDS for w in words) or words[-1].casefold() in TITLE_MINOR_WORDS \
+                or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]\.?", phrase):
+            continue  # "The actor …", "When the …", initials ("J.C"): no title
+        if phrase.casefold() in NOT_A_TITLE or phrase.casefold() in SECTION_LABELS \
+                or (len(words) == 1 and words[0].casefold() in NOT_A_TITLE) or phrase in places \
+                or phrase.casefold() in _CALENDAR_FOLDED:
+            continue
+        if 2 <= len(words) <= 3 and words[0].casefold() not in TITLE_MINOR_WORDS \
+                and given_name_gender(words[0]) in ("male", "female") and (doc is None or labels.get((start, end)) == "PERSON"):
+            continue  # "starred in Tom Hanks's …", "the Olivia Colman star vehicle": a person's name
+        if any(label in _NOT_TITLE_LABELS and s <= start and end <= e for (s, e), label in labels.items()):
+            continue
+        spans.append(_Span(start, end, "TITLE", "context_title", KNOWN_TITLE))
     return spans
 
 
@@ -795,6 +862,7 @@ def rule_titles_in(text: str, italic_spans: Iterable[Sequence[int]] = ()) -> tup
 def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headline: str | None = None) -> list[_Span]:
     """Typed spans in ``text``: rule titles and organisations, then NER, overlaps settled by strength."""
     rule_titles, cue = rule_titles_in(text, italic_spans)
+    cue += context_titles(text, doc)
     listed = award_list_spans(text)
     blocking = furniture_spans(text) + [s for s in listed if s.entity_type == "NONE"]
     rule_titles += [s for s in listed if s.entity_type == "TITLE"]
@@ -862,6 +930,7 @@ _CALENDAR_WORDS = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August "
     "September October November December".split()
 )
+_CALENDAR_FOLDED = frozenset(word.casefold() for word in _CALENDAR_WORDS)
 _PLACE_PREPOSITIONS = frozenset("in of from to near outside at across around into".split())
 
 

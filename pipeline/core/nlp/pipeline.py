@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 SPEECH_CUES_FILE = HERE / "speech_cues.yml"
 MEDIA_ORGANISATIONS_FILE = HERE / "media_organisations.yml"
 PAGE_FURNITURE_FILE = HERE / "page_furniture.yml"
+TITLE_CONTEXTS_FILE = HERE / "title_contexts.yml"
 
 
 @Language.component("paragraph_sentences")
@@ -72,6 +74,17 @@ def page_furniture() -> dict[str, frozenset[str]]:
 def speech_cues() -> dict[str, frozenset[str]]:
     """The cue lexicons of ``speech_cues.yml``: direct, reported, according and nouns, each a set of lemmas."""
     return _lexicons(SPEECH_CUES_FILE)
+
+
+@functools.lru_cache(maxsize=1)
+def title_contexts() -> dict[str, "re.Pattern[str]"]:
+    """The words before and after a plainly written title (``title_contexts.yml``), each list as one
+    case-insensitive pattern: ``before`` must end right before the title, ``after`` start right after it."""
+    data = yaml.safe_load(TITLE_CONTEXTS_FILE.read_text(encoding="utf-8"))
+    return {
+        "before": re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in data["before"]) + r")\s+$", re.IGNORECASE),
+        "after": re.compile(r"\s*(?:" + "|".join(f"(?:{p.lstrip()})" for p in data["after"]) + r")", re.IGNORECASE),
+    }
 
 
 def rules_version(*sources) -> str:
