@@ -916,8 +916,15 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
             for at in _find_all(text, form):
                 spans.append(_Span(at, at + len(form), "PERSON", "known_person", KNOWN_PERSON, "PERSON"))
     spans += _misspelt_surnames(text, people)
-    # Places the model skipped, from the gazetteer; every other span wins an overlap.
-    spans += [_Span(start, end, "PLACE", "gazetteer", GAZETTEER, "GPE") for start, end in gazetteer_places(text)]
+    # Places the model skipped, from the gazetteer; every other span wins an overlap. Where the
+    # model called a gazetteer place in a place's position a company ("a lecturer from Nottingham"),
+    # the position decides: it is the place.
+    gazetteer = gazetteer_places(text)
+    in_place_position = set(gazetteer)
+    spans = [_Span(s.start, s.end, "PLACE", s.method, s.strength, "GPE")
+             if s.method == "ner" and s.entity_type == "ORG" and (s.start, s.end) in in_place_position else s
+             for s in spans]
+    spans += [_Span(start, end, "PLACE", "gazetteer", GAZETTEER, "GPE") for start, end in gazetteer]
     for title in sorted(known_titles, key=len, reverse=True):
         spans += _sequels(text, title)
         for form in [title, *_short_forms(title)]:
