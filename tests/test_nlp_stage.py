@@ -226,6 +226,9 @@ ENTITY_CASES = [
     ("Young drummer Andrew Neyman (Miles Teller) meets his match.", "Miles Teller", "PERSON"),
     ("In May, Munn played the small role of reporter Chess Roberts in a sequel.", "Chess Roberts", None),
     ("Le Chiffre, the film’s primary villain, never wants a fight.", "Le Chiffre", None),
+    ("Weaver plays the storm-creating magician Prospero in the new staging.", "Prospero", None),
+    ("Weaver plays the storm-creating magician Prospero in the new staging.", "magician Prospero", None),
+    ("Tom Hanks played opposite Meg Ryan in the remake.", "Meg Ryan", "PERSON"),
     ("Until a former associate named Lestor (Jumayn Hunter) tells Dom his skills are useless.", "Lestor", None),
     # "outfit" names a company only after a trade; on the red carpet it is clothes.
     ("Every outfit Zendaya has worn to promote the film, ranked.", "Zendaya", None),

@@ -398,6 +398,8 @@ def context_titles(text: str, doc) -> list[_Span]:
                 continue  # "the 35-year-old Cuban-Guatemalan actor": a nationality, not a work
         phrase = text[start:end]
         words = phrase.split()
+        if "\n" in phrase or text[start - 1:start] in ("#", "@"):
+            continue  # across paragraphs, or a hashtag or handle
         if not words or all(w.casefold() in TITLE_MINOR_WORDS for w in words) or words[-1].casefold() in TITLE_MINOR_WORDS \
                 or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]\.?", phrase):
             continue  # "The actor …", "When the …", initials ("J.C"): no title
@@ -733,6 +735,12 @@ def ner_spans(doc, text: str) -> list[_Span]:
         if entity_type == "PERSON" and len(words) >= 2 and words[-1].casefold() in SPEECH_VERBS:
             end = start + text[start:end].rindex(words[-1])
             start, end = _trim(text, start, end)
+        # "Wearing Alaïa", "magician Prospero": a name opens with neither a verb nor a lower-case word.
+        ent_tokens = [t for t in ent if start <= t.idx < end]
+        while len(ent_tokens) > 1 and entity_type in ("PERSON", "ORG") and "\n" not in text[start:end] and (
+                ent_tokens[0].pos_ in ("VERB", "ADP", "SCONJ", "ADV") or ent_tokens[0].text[:1].islower()):
+            ent_tokens.pop(0)
+            start = ent_tokens[0].idx
         # "Filmmaker Celia Brandt": a job title swallowed into the name says the rest is a person.
         words = text[start:end].split()
         if len(words) >= 2 and words[0].casefold() in ROLE_NOUNS and words[-1] not in ORG_SUFFIXES:
@@ -1157,8 +1165,11 @@ _LIKE_A_BRAND = re.compile(r"^[A-Z0-9&]{2,}$|\d|\.\w")
 
 # "Oscar Isaac as Abel Morales", "she plays Kat Slater", "the role of Vesper Lynd", "Knope's character":
 # the name in the part is a character, not a person of the news (film news names both).
-_ROLE_BEFORE = re.compile(r"(?:\b(?:plays|played|playing|play|portrays|portrayed|portraying|voices|voiced|voicing)"
-                          r"|\brole\s+of(?:\s+[a-z]+){0,2}|\bcharacter,?|\bcharacters)\s+$", re.IGNORECASE)
+_ROLE_BEFORE = re.compile(r"(?:\b(?i:plays|played|playing|play|portrays|portrayed|portraying|voices|voiced|voicing)"
+                          # "plays the storm-creating magician Prospero"; not "played opposite Tom Hanks"
+                          r"(?:\s+(?!(?:alongside|opposite|with|against|for|to|in|at|on|by|under|before|after|beside)\b)"
+                          r"[a-z][\w-]*){0,3}"
+                          r"|\b(?i:role)\s+of(?:\s+[a-z]+){0,2}|\b(?i:character),?|\b(?i:characters))\s+$")
 _AS_AFTER_PERSON = re.compile(r"\s+as\s+$")
 # "Le Chiffre, the film's primary villain": a name the story's own part describes.
 _PART_AFTER = re.compile(r",\s+(?:the|a)\s+(?:film|movie|show|series|book|novel|play|story|game)(?:’s|'s)\s+"

@@ -83,7 +83,8 @@ def title_contexts() -> dict[str, "re.Pattern[str]"]:
     data = yaml.safe_load(TITLE_CONTEXTS_FILE.read_text(encoding="utf-8"))
     return {
         "before": re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in data["before"]) + r")\s+$", re.IGNORECASE),
-        "after": re.compile(r"\s*(?:" + "|".join(f"(?:{p.lstrip()})" for p in data["after"]) + r")", re.IGNORECASE),
+        # On the title's own line: "#AshMeridian" then a paragraph opening "Co-star …" is no "X co-star".
+        "after": re.compile(r"[ \t]*(?:" + "|".join(f"(?:{p.lstrip()})" for p in data["after"]) + r")", re.IGNORECASE),
     }
 
 
