@@ -360,23 +360,23 @@ def context_titles(text: str, doc) -> list[_Span]:
     star", "Glass Harbor topped the box office"."""
     contexts = title_contexts()
     labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents} if doc is not None else {}
+    not_titles = [(s, e) for (s, e), label in labels.items() if label in _NOT_TITLE_LABELS]
     places = place_names()
     candidates: list[tuple[int, int]] = []
-    for word in _TITLE_WORD.finditer(text):
-        if not _capitalized(word.group()):
+    lowered = text.lower()
+    same_length = len(lowered) == len(text)  # lower() keeps offsets for all but a few letters ("İ")
+    before = contexts["before_lower"].finditer(lowered) if same_length else contexts["before"].finditer(text)
+    after = contexts["after_lower"].finditer(lowered) if same_length else contexts["after"].finditer(text)
+    for match in before:  # "won for |The Favourite"
+        if same_length and not text[match.end()].isupper() and not text[match.end()].isdigit():
             continue
-        start = word.start()
-        # A title starts here if the words before it are a "before" context ("won for ").
-        if contexts["before"].search(text, max(0, start - 60), start):
-            run = _title_case_run(text, start)
-            if run:
-                candidates.append(run)
-    for match in re.finditer(r"[\w'’)](?=[\s,])", text):
-        end = match.end()
-        if contexts["after"].match(text, end):
-            taken = _title_words_before(text, end, limit=6)
-            if taken:
-                candidates.append((taken[0][0], taken[-1][1]))
+        run = _title_case_run(text, match.end())
+        if run:
+            candidates.append(run)
+    for match in after:  # "Night Ferry|, directed by"
+        taken = _title_words_before(text, match.start(), limit=6)
+        if taken:
+            candidates.append((taken[0][0], taken[-1][1]))
     spans = []
     for start, end in candidates:
         # A sentence's own "The" ("The Succession star …") is not the title's.
@@ -394,7 +394,7 @@ def context_titles(text: str, doc) -> list[_Span]:
             if not tokens or not any(t.pos_ in ("PROPN", "NOUN", "NUM") for t in tokens):
                 continue
             start = max(start, tokens[0].idx)
-            if any(label in _NOT_TITLE_LABELS and s < end and start < e for (s, e), label in labels.items()):
+            if any(s < end and start < e for s, e in not_titles):
                 continue  # "the 35-year-old Cuban-Guatemalan actor": a nationality, not a work
         phrase = text[start:end]
         words = phrase.split()
@@ -410,7 +410,7 @@ def context_titles(text: str, doc) -> list[_Span]:
         if 2 <= len(words) <= 3 and words[0].casefold() not in TITLE_MINOR_WORDS \
                 and given_name_gender(words[0]) in ("male", "female") and (doc is None or labels.get((start, end)) == "PERSON"):
             continue  # "starred in Tom Hanks's …", "the Olivia Colman star vehicle": a person's name
-        if any(label in _NOT_TITLE_LABELS and s <= start and end <= e for (s, e), label in labels.items()):
+        if any(s <= start and end <= e for s, e in not_titles):
             continue
         spans.append(_Span(start, end, "TITLE", "context_title", KNOWN_TITLE))
     return spans
