@@ -205,14 +205,34 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sql(args: argparse.Namespace) -> int:
+def _published_copy(db: str) -> Path | None:
+    """The read copy of the warehouse ``db``, or None (said on stderr) when no run has published one."""
+    from . import warehouse
+
+    snapshot = warehouse.snapshot_path_for(Path(db).resolve())
+    if not snapshot.exists():
+        print(f"film-news: no published data at {snapshot}; run `film-news run` first", file=sys.stderr)
+        return None
+    return snapshot
+
+
+def _open_published(snapshot: Path):
+    """A sealed read-only connection to the published copy (a fresh one each time: it sees the newest
+    run), or None (said on stderr) when it cannot be opened."""
     import duckdb
 
     from . import warehouse
 
-    snapshot = warehouse.snapshot_path_for(Path(args.db).resolve())
-    if not snapshot.exists():
-        print(f"film-news: no published data at {snapshot}; run `film-news run` first", file=sys.stderr)
+    try:
+        return warehouse.connect(snapshot, read_only=True, lock_timeout=0)
+    except duckdb.Error as error:
+        print(f"film-news: cannot open {snapshot}: {error}", file=sys.stderr)
+        return None
+
+
+def _sql(args: argparse.Namespace) -> int:
+    snapshot = _published_copy(args.db)
+    if snapshot is None:
         return 2
     if args.query:
         return _run_query(snapshot, " ".join(args.query), args.max_rows)
@@ -302,14 +322,10 @@ def _run_query(snapshot: Path, query: str, max_rows: int) -> int:
 
     import duckdb
 
-    from . import warehouse
-
     # A fresh connection per statement: each one sees the newest published run.
     # It is sealed: no statement can write, attach, export or read another file.
-    try:
-        con = warehouse.connect(snapshot, read_only=True, lock_timeout=0)
-    except duckdb.Error as error:
-        print(f"film-news: cannot open {snapshot}: {error}", file=sys.stderr)
+    con = _open_published(snapshot)
+    if con is None:
         return 1
     try:
         relation = con.sql(query)
@@ -369,8 +385,6 @@ def search_sql(args: argparse.Namespace) -> tuple[str, list]:
 def _search(args: argparse.Namespace) -> int:
     import shutil
 
-    import duckdb
-
     from . import warehouse
 
     if args.target == "articles" and (args.speaker or args.kind):
@@ -381,15 +395,12 @@ def _search(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"film-news: {error}; write dates as YYYY-MM-DD", file=sys.stderr)
         return 2
-    snapshot = warehouse.snapshot_path_for(Path(args.db).resolve())
-    if not snapshot.exists():
-        print(f"film-news: no published data at {snapshot}; run `film-news run` first", file=sys.stderr)
+    snapshot = _published_copy(args.db)
+    if snapshot is None:
         return 2
     sql, params = search_sql(args)
-    try:
-        con = warehouse.connect(snapshot, read_only=True, lock_timeout=0)
-    except duckdb.Error as error:
-        print(f"film-news: cannot open {snapshot}: {error}", file=sys.stderr)
+    con = _open_published(snapshot)
+    if con is None:
         return 1
     try:
         if not warehouse.table_exists(con, "search.stats"):
@@ -409,12 +420,10 @@ def _search(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     import duckdb
 
-    from . import warehouse
     from .reporting import NothingToReport, write_week_report
 
-    snapshot = warehouse.snapshot_path_for(Path(args.db).resolve())
-    if not snapshot.exists():
-        print(f"film-news: no published data at {snapshot}; run `film-news run` first", file=sys.stderr)
+    snapshot = _published_copy(args.db)
+    if snapshot is None:
         return 2
     try:
         day = dt.date.fromisoformat(args.week) if args.week else None

@@ -43,6 +43,17 @@ def _change(value: int) -> str:
     return "0"
 
 
+def _table(headers: list[str], rows: list[list], empty: str) -> str:
+    """An HTML table of cells already escaped; a header starting with "#" is a right-aligned number column."""
+    if not rows:
+        return f"<p>{empty}</p>"
+    numeric = [h.startswith("#") for h in headers]
+    head = "".join(f'<th class="n">{h[1:]}</th>' if n else f"<th>{h}</th>" for h, n in zip(headers, numeric))
+    body = "".join("<tr>" + "".join(f'<td class="n">{c}</td>' if n else f"<td>{c}</td>" for c, n in zip(row, numeric))
+                   + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def render_week(week: dt.date, totals: dict[str, int], titles: pl.DataFrame, trends: dict[str, list[int]],
                 speakers: pl.DataFrame, quotes: pl.DataFrame) -> str:
     """The page for the ISO week starting on ``week`` (a Monday).
@@ -64,28 +75,17 @@ def render_week(week: dt.date, totals: dict[str, int], titles: pl.DataFrame, tre
         f'{totals["statements"]} statements quoted, {totals["titles"]} titles mentioned. Syndicated copies are left out.</p>',
         '<h2 id="titles">Most-mentioned titles</h2>',
     ]
-    if titles.is_empty():
-        parts.append("<p>No title was mentioned this week.</p>")
-    else:
-        parts.append('<table><thead><tr><th>Title</th><th class="n">Mentions</th><th class="n">Articles</th>'
-                     '<th class="n">On the week before</th><th>Last weeks</th></tr></thead><tbody>')
-        for row in titles.iter_rows(named=True):
-            parts.append(
-                f'<tr><td>{e(row["title"])}</td><td class="n">{row["mentions"]}</td><td class="n">{row["articles"]}</td>'
-                f'<td class="n">{_change(int(row["change_on_previous_week"]))}</td>'
-                f'<td>{sparkline(trends.get(row["title_entity_id"], []))}</td></tr>')
-        parts.append("</tbody></table>")
+    parts.append(_table(
+        ["Title", "#Mentions", "#Articles", "#On the week before", "Last weeks"],
+        [[e(row["title"]), row["mentions"], row["articles"], _change(int(row["change_on_previous_week"])),
+          sparkline(trends.get(row["title_entity_id"], []))] for row in titles.iter_rows(named=True)],
+        "No title was mentioned this week."))
     parts.append('<h2 id="speakers">Most-quoted people</h2>')
-    if speakers.is_empty():
-        parts.append("<p>Nobody was quoted this week.</p>")
-    else:
-        parts.append('<table><thead><tr><th>Speaker</th><th class="n">Quoted statements</th>'
-                     '<th class="n">Reported speech</th><th class="n">Articles</th></tr></thead><tbody>')
-        for row in speakers.iter_rows(named=True):
-            parts.append(
-                f'<tr><td>{e(row["speaker"])}</td><td class="n">{row["statements"]}</td>'
-                f'<td class="n">{row["reported_statements"]}</td><td class="n">{row["articles"]}</td></tr>')
-        parts.append("</tbody></table>")
+    parts.append(_table(
+        ["Speaker", "#Quoted statements", "#Reported speech", "#Articles"],
+        [[e(row["speaker"]), row["statements"], row["reported_statements"], row["articles"]]
+         for row in speakers.iter_rows(named=True)],
+        "Nobody was quoted this week."))
     parts.append('<h2 id="quotes">Newest quotes</h2>')
     if quotes.is_empty():
         parts.append("<p>No quotes this week.</p>")
