@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
-from .nlp.pipeline import page_furniture, title_contexts
+from .nlp.pipeline import lower_in_place, page_furniture, title_contexts
 from .paragraphs import is_navigation, paragraph_spans
 from .places import gazetteer_places, place_names
 from .lexicon import (
@@ -347,9 +347,11 @@ def cue_titles(text: str) -> list[_Span]:
     return spans
 
 
+# Parts of speech no title opens with: a sentence's own opening words ("When the …", "During a Q&A with …").
+# (Pronouns and verbs may: "I Am Sam".)
+_NOT_IN_A_TITLE_START = frozenset({"SCONJ", "ADP", "ADV", "CCONJ", "PART", "INTJ"})
 # What the model says a name is, when that rules out a title the context suggests.
 # (Not ORG or FAC: for a name it has not seen the model guesses those, "the Succession star" among them.)
-_NOT_IN_A_TITLE_START = frozenset({"SCONJ", "ADP", "ADV", "CCONJ", "PART", "INTJ"})
 _NOT_TITLE_LABELS = frozenset({"GPE", "LOC", "NORP", "DATE", "TIME", "LANGUAGE", "MONEY", "CARDINAL", "ORDINAL",
                                "PERCENT", "QUANTITY"})
 
@@ -363,17 +365,13 @@ def context_titles(text: str, doc) -> list[_Span]:
     not_titles = [(s, e) for (s, e), label in labels.items() if label in _NOT_TITLE_LABELS]
     places = place_names()
     candidates: list[tuple[int, int]] = []
-    lowered = text.lower()
-    same_length = len(lowered) == len(text)  # lower() keeps offsets for all but a few letters ("İ")
-    before = contexts["before_lower"].finditer(lowered) if same_length else contexts["before"].finditer(text)
-    after = contexts["after_lower"].finditer(lowered) if same_length else contexts["after"].finditer(text)
-    for match in before:  # "won for |The Favourite"
-        if same_length and not text[match.end()].isupper() and not text[match.end()].isdigit():
-            continue
-        run = _title_case_run(text, match.end())
-        if run:
-            candidates.append(run)
-    for match in after:  # "Night Ferry|, directed by"
+    lowered = lower_in_place(text)
+    for match in contexts["before"].finditer(lowered):  # "won for |The Favourite"
+        if match.end() < len(text) and (text[match.end()].isupper() or text[match.end()].isdigit()):
+            run = _title_case_run(text, match.end())
+            if run:
+                candidates.append(run)
+    for match in contexts["after"].finditer(lowered):  # "Night Ferry|, directed by"
         taken = _title_words_before(text, match.start(), limit=6)
         if taken:
             candidates.append((taken[0][0], taken[-1][1]))
@@ -384,8 +382,7 @@ def context_titles(text: str, doc) -> list[_Span]:
                 and _sentence_floor(text, start) == start:
             start += text[start:end].index(" ") + 1
         if doc is not None:
-            # Capitalized only because a sentence opens with them ("When the …", "During a Q&A with …"):
-            # the tagger reads such words as conjunctions, prepositions, adverbs or pronouns.
+            # Capitalized only because a sentence opens with them ("When the …", "During a Q&A with …").
             span = doc.char_span(start, end, alignment_mode="expand")
             tokens = [t for t in span if not t.is_punct] if span is not None else []
             while tokens and (tokens[0].pos_ in _NOT_IN_A_TITLE_START or tokens[0].lower_ in ("the", "a", "an")
@@ -410,8 +407,6 @@ def context_titles(text: str, doc) -> list[_Span]:
         if 2 <= len(words) <= 3 and words[0].casefold() not in TITLE_MINOR_WORDS \
                 and given_name_gender(words[0]) in ("male", "female") and (doc is None or labels.get((start, end)) == "PERSON"):
             continue  # "starred in Tom Hanks's …", "the Olivia Colman star vehicle": a person's name
-        if any(s <= start and end <= e for s, e in not_titles):
-            continue
         spans.append(_Span(start, end, "TITLE", "context_title", KNOWN_TITLE))
     return spans
 
@@ -706,8 +701,6 @@ def _could_be_a_persons_name(phrase: str) -> bool:
     "HK Lane/Christie", "Twitter @name" are photo credits and handles, page furniture."""
     words = phrase.split()
     return bool(words) and words[0] not in ("The", "A", "An") and "/" not in phrase and "@" not in phrase
-
-
 
 
 def ner_spans(doc, text: str) -> list[_Span]:

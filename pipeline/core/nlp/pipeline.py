@@ -79,19 +79,23 @@ def speech_cues() -> dict[str, frozenset[str]]:
 @functools.lru_cache(maxsize=1)
 def title_contexts() -> dict[str, "re.Pattern[str]"]:
     """The words before and after a plainly written title (``title_contexts.yml``), each list as one
-    case-insensitive pattern searched through the whole text once: a ``before`` match ends where a
-    capitalized word starts, an ``after`` match starts right after a word, on the same line
+    pattern searched once through the lower-cased text (see ``lower_in_place``): a ``before`` match
+    ends where the title starts, an ``after`` match starts right after a word, on the same line
     ("#AshMeridian" then a paragraph opening "Co-star …" is no "X co-star")."""
     data = yaml.safe_load(TITLE_CONTEXTS_FILE.read_text(encoding="utf-8"))
     before = "|".join(f"(?:{p})" for p in data["before"])
     after = "|".join(f"(?:{p.lstrip()})" for p in data["after"])
-    return {
-        "before": re.compile(rf"\b(?:{before})[ \t]+(?=[A-Z0-9])", re.IGNORECASE),
-        "after": re.compile(rf"(?<=[\w'’)])[ \t]*(?:{after})", re.IGNORECASE),
-        # The same, for text already lower-cased (matching without IGNORECASE is several times faster).
-        "before_lower": re.compile(rf"\b(?:{before})[ \t]+(?=[a-z0-9])"),
-        "after_lower": re.compile(rf"(?<=[\w'’)])[ \t]*(?:{after})"),
-    }
+    return {"before": re.compile(rf"\b(?:{before})[ \t]+"), "after": re.compile(rf"(?<=[\w'’)])[ \t]*(?:{after})")}
+
+
+def lower_in_place(text: str) -> str:
+    """``text`` lower-cased letter by letter, offsets kept: matching lower-cased text is several times
+    faster than matching case-insensitively, and the few letters whose lower case is longer ("İ")
+    stay as they are."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
 def rules_version(*sources) -> str:
