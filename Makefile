@@ -7,7 +7,7 @@ DB ?= data/film_news.duckdb
 INPUT ?= data/raw
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install browser run test ui bench benchmark docs clean
+.PHONY: install browser run test ui check-defs bench benchmark docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,15 @@ browser:
 test: install browser
 	$(BIN)/python -m pytest -q
 
-# The Dagster UI and the daemon (so the nightly schedule and sensor run) on http://127.0.0.1:3000
+# The Dagster UI and the daemon (so the nightly schedule, the sensors and automation run) on
+# http://127.0.0.1:3000. `dg dev` finds the project from [tool.dg] in pyproject.toml; VIRTUAL_ENV tells
+# it the project's own environment is the active one.
 ui: install $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev --host 127.0.0.1 --port 3000
+
+# Validate the definitions as `dg dev` loads them (assets, checks, jobs, schedules, sensors).
+check-defs: install
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
 
 # The whole graph on a synthetic corpus (1,000 and 10,000 articles) beside a bare spaCy pass with one
 # and two processes, the cost of a run with nothing or 1% new, and publishing at 100,000 articles.

@@ -3,7 +3,7 @@
     film-news run --input DIR --db PATH [--full-refresh] [--batch-size N]
     film-news sql "select …"      query the published read snapshot, print a table
     film-news sql                 an interactive SQL prompt on the snapshot
-    film-news fetch [--day DATE]  gather a day from the outlets in outlets.yaml and new WARC archives
+    film-news fetch [--day DATE]  gather new links (or one past day's) from outlets.yaml, and new WARC archives
 
 Defaults come from FILM_NEWS_LANDING and FILM_NEWS_DB, else data/raw and
 data/film_news.duckdb in the project. Runs are recorded as the project's
@@ -38,12 +38,19 @@ def _dagster_instance():
     return DagsterInstance.get()
 
 
-def _run(args: argparse.Namespace) -> int:
+def _project_job(name: str, database: Path, landing: Path):
+    """One of the project's jobs, as the UI and the schedule run it, on this database and folder."""
     from dagster import Definitions, in_process_executor
 
+    from .definitions import build_resources, defs
+
+    return Definitions(assets=defs.assets, asset_checks=defs.asset_checks, jobs=defs.jobs,
+                       resources=build_resources(str(database), str(landing)),
+                       executor=in_process_executor).resolve_job_def(name)
+
+
+def _run(args: argparse.Namespace) -> int:
     from . import warehouse
-    from .definitions import ALL_ASSETS, ALL_CHECKS, SOURCE_ASSETS, build_resources
-    from .schedules import film_news_job
 
     landing = Path(args.input).resolve()
     database = Path(args.db).resolve()
@@ -58,10 +65,7 @@ def _run(args: argparse.Namespace) -> int:
         # Step-by-step debug events belong in the UI; the shell gets warnings and the summary.
         "loggers": {"console": {"config": {"log_level": args.log_level}}},
     }
-    # The project's job, as the UI and the schedule run it, on this folder and database.
-    run_defs = Definitions(assets=[*SOURCE_ASSETS, *ALL_ASSETS], asset_checks=ALL_CHECKS, jobs=[film_news_job],
-                           resources=build_resources(str(database), str(landing)), executor=in_process_executor)
-    result = run_defs.resolve_job_def("film_news_job").execute_in_process(
+    result = _project_job("film_news_job", database, landing).execute_in_process(
         run_config=run_config,
         instance=instance,
         raise_on_error=False,
@@ -166,16 +170,18 @@ def describe_failed_checks(failed_checks) -> str:
 def _fetch(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from dagster import materialize
-
-    from .definitions import SOURCE_ASSETS, build_resources
-
     import yaml
 
     from .core.sources import load_sources_config
     from .resources import sources_config_from_env, warc_folder_from_env
 
-    day = args.day or (dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)).isoformat()
+    if args.day:
+        try:
+            dt.date.fromisoformat(args.day)
+        except ValueError:
+            print(f"film-news: --day {args.day!r} is not a date; write it as YYYY-MM-DD", file=sys.stderr)
+            return 2
+    days = args.day or "yesterday and today (UTC)"
     outlets_path, warc_folder = Path(sources_config_from_env()), Path(warc_folder_from_env())
     try:
         outlets = load_sources_config(outlets_path).outlets
@@ -189,15 +195,15 @@ def _fetch(args: argparse.Namespace) -> int:
               f"commented examples) and no WARC archive in {warc_folder} (FILM_NEWS_WARC).", file=sys.stderr)
         return 0
     instance = _dagster_instance()
-    result = materialize(
-        SOURCE_ASSETS, partition_key=day, resources=build_resources(str(Path(args.db).resolve()), str(Path(args.input).resolve())),
+    result = _project_job("sources_job", Path(args.db).resolve(), Path(args.input).resolve()).execute_in_process(
         instance=instance, raise_on_error=False, tags={"film_news/trigger": "cli"},
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}},
+                    "ops": {"fetched_pages": {"config": {"day": args.day or ""}}}},
     )
     for event in result.get_asset_materialization_events():
         materialization = event.step_materialization_data.materialization
         counts = {k: v.value for k, v in materialization.metadata.items() if isinstance(v.value, int)}
-        print(f"{materialization.asset_key.to_user_string()} {day}: {counts}")
+        print(f"{materialization.asset_key.to_user_string()} {days}: {counts}")
     if not result.success:
         print("film-news: gathering failed; see the errors above", file=sys.stderr)
         return 1
@@ -460,8 +466,8 @@ def main(argv: list[str] | None = None) -> int:
     sql.add_argument("query", nargs="*", help="a SQL statement; leave out for an interactive prompt")
     sql.add_argument("--db", default=database_path_from_env(), help="the warehouse whose snapshot to read (FILM_NEWS_DB)")
     sql.add_argument("--max-rows", type=int, default=40)
-    fetch = commands.add_parser("fetch", help="gather one day (default: yesterday, UTC) from outlets and WARC archives")
-    fetch.add_argument("--day", help="YYYY-MM-DD, a daily partition")
+    fetch = commands.add_parser("fetch", help="gather new pages (links dated yesterday or today, UTC) from outlets, and new WARC archives")
+    fetch.add_argument("--day", help="YYYY-MM-DD: only links dated that day (a backfill of a past day)")
     fetch.add_argument("--input", default=landing_path_from_env(), help="landing folder the pages are stored in")
     fetch.add_argument("--db", default=database_path_from_env(), help="DuckDB file (FILM_NEWS_DB)")
     search = commands.add_parser("search", help="full-text search of quotes (or articles) in the published data, ranked by BM25")

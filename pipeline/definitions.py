@@ -1,67 +1,30 @@
-"""The Dagster code location: assets, checks, the nightly schedule, the sensor and resources."""
+"""The Dagster code location: every definition under ``pipeline/defs/``, loaded by domain.
+
+``dg`` finds this module from ``[tool.dg.project]`` in pyproject.toml (``dg dev``, ``dg check
+defs``); ``workspace.yaml`` points ``dagster dev`` at it too. The folders are the domains:
+gather (outlets and archives into the landing folder), ingest, nlp, analytics (the SQL models
+and the search index) and publish (the read copy); ``jobs.py`` and ``automation.py`` say when
+things run, ``resources.py`` what they run against.
+"""
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
-from dagster import Definitions, EnvVar, in_process_executor
+from dagster import load_from_defs_folder
 
-from .assets.checks import ENTITY_CHECKS, INGEST_CHECKS, QUOTE_CHECKS
-from .assets.ingest import ingest_articles
-from .assets.nlp import extract_mentions_and_quotes
-from .assets.publish import build_snapshot_asset
-from .assets.search import search_index
-from .assets.sources import archive_pages, fetched_pages
-from .assets.sql_models import build_model_definitions
-from .resources import (
-    DEFAULT_DATABASE_PATH,
-    DEFAULT_LANDING_PATH,
-    DEFAULT_OUTLETS_PATH,
-    DEFAULT_SPACY_MODEL,
-    DEFAULT_WARC_FOLDER,
-    DuckDBWarehouse,
-    LandingFolder,
-    NewsSources,
-    NlpSettings,
-)
-from .schedules import film_news_job, landing_folder_sensor, nightly_schedule, nightly_sources_schedule, sources_job
+from .defs.analytics.sql_models import SQL_MODELS
+from .defs.gather.assets import SOURCES_GROUP
+from .resources import build_resources
 
-SQL_MODELS, MODEL_ASSETS = build_model_definitions()
-PIPELINE_ASSETS = [ingest_articles, extract_mentions_and_quotes, search_index, *MODEL_ASSETS]
-# Published last: it depends on every table and model, so it copies a finished run.
-SNAPSHOT_ASSET = build_snapshot_asset([key.to_user_string() for a in PIPELINE_ASSETS for key in a.keys])
-ALL_ASSETS = [*PIPELINE_ASSETS, SNAPSHOT_ASSET]
-# Gathering runs by day, before the nightly run of everything else (see schedules.py).
-SOURCE_ASSETS = [fetched_pages, archive_pages]
-# The SQL models' tests are check specs of their assets (see assets/sql_models.py).
-ALL_CHECKS = [*INGEST_CHECKS, *ENTITY_CHECKS, *QUOTE_CHECKS]
+defs = load_from_defs_folder(path_within_project=Path(__file__).parent)
 
+# The same definitions as lists, for the command line, the tests and the benchmarks, which run them
+# against a database and landing folder of their own. (A module that lists assets, such as
+# publish/assets.py, is read by the loader too: the lists hold each definition once.)
+_ASSETS = list({id(a): a for a in defs.assets}.values())
+SOURCE_ASSETS = [a for a in _ASSETS if SOURCES_GROUP in a.group_names_by_key.values()]
+ALL_ASSETS = [a for a in _ASSETS if a not in SOURCE_ASSETS]
+ALL_CHECKS = list({id(c): c for c in defs.asset_checks}.values())
 
-def _setting(variable: str, default: str):
-    """Dagster's ``EnvVar`` when the variable is set, so the UI shows where the value comes from
-    (and never stores it); the project's default otherwise."""
-    return EnvVar(variable) if os.environ.get(variable) else default
-
-
-def build_resources(database_path: str | None = None, landing_path: str | None = None) -> dict:
-    """The resources, configured from the environment (README: environment variables) unless
-    the command line passes the paths."""
-    return {
-        "warehouse_db": DuckDBWarehouse(database_path=database_path or _setting("FILM_NEWS_DB", str(DEFAULT_DATABASE_PATH))),
-        "landing_folder": LandingFolder(path=landing_path or _setting("FILM_NEWS_LANDING", str(DEFAULT_LANDING_PATH))),
-        "nlp": NlpSettings(model_name=_setting("FILM_NEWS_SPACY_MODEL", DEFAULT_SPACY_MODEL)),
-        "news_sources": NewsSources(outlets_path=_setting("FILM_NEWS_OUTLETS", str(DEFAULT_OUTLETS_PATH)),
-                                    warc_folder=_setting("FILM_NEWS_WARC", str(DEFAULT_WARC_FOLDER))),
-    }
-
-
-defs = Definitions(
-    assets=[*SOURCE_ASSETS, *ALL_ASSETS],
-    asset_checks=ALL_CHECKS,
-    jobs=[film_news_job, sources_job],
-    schedules=[nightly_sources_schedule, nightly_schedule],
-    sensors=[landing_folder_sensor],
-    resources=build_resources(),
-    # One process per run: DuckDB allows one writer, so steps of a run must not write in parallel.
-    executor=in_process_executor,
-)
+__all__ = ["defs", "SOURCE_ASSETS", "ALL_ASSETS", "ALL_CHECKS", "SQL_MODELS", "build_resources"]

@@ -15,15 +15,6 @@ import pandera.polars as pa
 from . import schemas
 from .core.sql_models import SqlModel
 
-PIPELINE_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
-    "articles": schemas.ArticlesSchema,
-    "rejected_documents": schemas.RejectedDocumentsSchema,
-    "entities": schemas.EntitiesSchema,
-    "mentions": schemas.MentionsSchema,
-    "quotes": schemas.QuotesSchema,
-    "quote_titles": schemas.QuoteTitlesSchema,
-}
-
 
 @functools.lru_cache(maxsize=1)
 def _table_types() -> dict[str, dict[str, str]]:
@@ -64,7 +55,7 @@ def model_types(models: list[SqlModel]) -> dict[str, dict[str, str]]:
 def schema_markdown(schema: type[pa.DataFrameModel], table: str | None = None) -> str:
     """A table's description and a column table, from its Pandera schema, with DuckDB's types."""
     built = schema.to_schema()
-    table = table or next((name for name, known in PIPELINE_SCHEMAS.items() if known is schema), None)
+    table = table or next((name for name, known in schemas.TABLE_SCHEMAS.items() if known is schema), None)
     types = _table_types().get(table or "", {})
     lines = [(schema.__doc__ or "").strip(), "", "| column | type | null | meaning |", "|---|---|---|---|"]
     for name, column in built.columns.items():
@@ -95,7 +86,7 @@ def data_dictionary(models: list[SqlModel]) -> str:
         "",
         "## Tables landed by the pipeline",
     ]
-    for table, schema in PIPELINE_SCHEMAS.items():
+    for table, schema in schemas.TABLE_SCHEMAS.items():
         parts += ["", f"### {table}", "", schema_markdown(schema)]
     parts += ["", "## SQL models (views for analysts)"]
     types = model_types(models)
@@ -150,7 +141,7 @@ def table_metadata(table: str, schema: type[pa.DataFrameModel] | None = None, mo
 
 
 def landed_table_spec(table: str, schema: type[pa.DataFrameModel], *, group: str, kinds: set[str],
-                      deps: list[str] | None = None, how: str = ""):
+                      deps: list[str] | None = None, how: str = "", automation_condition=None):
     """The Dagster spec of a table the pipeline lands: its description, columns, table name and
     owners all come from its Pandera schema; ``how`` adds how the stage fills it."""
     from dagster import AssetSpec
@@ -164,4 +155,5 @@ def landed_table_spec(table: str, schema: type[pa.DataFrameModel], *, group: str
         metadata=table_metadata(table, schema),
         owners=OWNERS,
         tags={"layer": "landed"},
+        automation_condition=automation_condition,
     )

@@ -109,3 +109,23 @@ class NewsSources(ConfigurableResource):
     warc_folder: str
     # Only tests against a server on 127.0.0.1 set this; private addresses are refused regardless.
     allow_loopback: bool = False
+
+
+def _setting(variable: str, default: str):
+    """Dagster's ``EnvVar`` when the variable is set, so the UI shows where the value comes from
+    (and never stores it); the project's default otherwise."""
+    from dagster import EnvVar
+
+    return EnvVar(variable) if os.environ.get(variable) else default
+
+
+def build_resources(database_path: str | None = None, landing_path: str | None = None) -> dict:
+    """The resources, configured from the environment (README: environment variables) unless
+    the command line passes the paths."""
+    return {
+        "warehouse_db": DuckDBWarehouse(database_path=database_path or _setting("FILM_NEWS_DB", str(DEFAULT_DATABASE_PATH))),
+        "landing_folder": LandingFolder(path=landing_path or _setting("FILM_NEWS_LANDING", str(DEFAULT_LANDING_PATH))),
+        "nlp": NlpSettings(model_name=_setting("FILM_NEWS_SPACY_MODEL", DEFAULT_SPACY_MODEL)),
+        "news_sources": NewsSources(outlets_path=_setting("FILM_NEWS_OUTLETS", str(DEFAULT_OUTLETS_PATH)),
+                                    warc_folder=_setting("FILM_NEWS_WARC", str(DEFAULT_WARC_FOLDER))),
+    }

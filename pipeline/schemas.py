@@ -147,6 +147,41 @@ class QuoteTitlesSchema(pa.DataFrameModel):
         strict = True
 
 
+# The landed tables, each declared once, by its schema: the DuckDB DDL (``create_table_sql``),
+# the data dictionary and Dagster's Columns tab (``dictionary.table_metadata``) all come from it.
+TABLE_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
+    "articles": ArticlesSchema,
+    "rejected_documents": RejectedDocumentsSchema,
+    "entities": EntitiesSchema,
+    "mentions": MentionsSchema,
+    "quotes": QuotesSchema,
+    "quote_titles": QuoteTitlesSchema,
+}
+
+_DUCKDB_TYPES = {pl.String: "varchar", pl.Int32: "integer", pl.Int64: "bigint", pl.Boolean: "boolean",
+                 pl.Date: "date", pl.Datetime: "timestamp", pl.Float64: "double"}
+
+
+def duckdb_type(dtype: pl.DataType) -> str:
+    """DuckDB's type for a Polars one: the frames are written as they are validated."""
+    if isinstance(dtype, pl.List):
+        return duckdb_type(dtype.inner) + "[]"
+    base = dtype.base_type()
+    if base not in _DUCKDB_TYPES:
+        raise TypeError(f"no DuckDB type is declared for the Polars type {dtype}")
+    return _DUCKDB_TYPES[base]
+
+
+def create_table_sql(table: str, schema: type[pa.DataFrameModel]) -> str:
+    """``create table if not exists`` from the schema: a unique column is the primary key, a
+    column that may not be null is ``not null``, in the schema's column order."""
+    columns = []
+    for name, column in schema.to_schema().columns.items():
+        constraint = " primary key" if column.unique else ("" if column.nullable else " not null")
+        columns.append(f"    {name} {duckdb_type(column.dtype.type)}{constraint}")
+    return f"create table if not exists {table} (\n" + ",\n".join(columns) + "\n);"
+
+
 def split_valid_rows(schema: type[pa.DataFrameModel], frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[int, str]]:
     """Validate ``frame``; return the rows that pass and, for each failing row, why.
 

@@ -24,70 +24,13 @@ import polars as pl
 
 from .core.dedupe import DedupeCandidate, precedence
 from .core.search import SEARCH_DDL, SEARCH_MACROS, kept_term, terms_of
+from .schemas import TABLE_SCHEMAS, create_table_sql
 
 # The contract's tables first (../shared/DATASET_CONTRACT.md), then our own
 # bookkeeping. Extra columns are ours and documented in the data dictionary.
-DDL = """
-create table if not exists articles (
-    article_id     varchar primary key,
-    source_path    varchar not null,
-    url            varchar,
-    site           varchar,
-    title          varchar,
-    author         varchar,
-    published_date date,
-    language       varchar not null,
-    text           varchar not null,
-    word_count     integer not null,
-    content_hash   varchar not null,
-    duplicate_of   varchar,
-    ingested_at    timestamp not null,
-    italic_spans   integer[][]
-);
-create table if not exists rejected_documents (
-    source_path  varchar primary key,
-    stage        varchar not null,
-    reason       varchar not null,
-    rejected_at  timestamp not null,
-    file_sha256  varchar
-);
-create table if not exists entities (
-    entity_id     varchar primary key,
-    name          varchar not null,
-    entity_type   varchar not null,
-    aliases       varchar[] not null,
-    article_count integer not null
-);
-create table if not exists mentions (
-    article_id  varchar not null,
-    entity_id   varchar not null,
-    text        varchar not null,
-    start_char  integer not null,
-    end_char    integer not null,
-    entity_type varchar not null,
-    entity_name varchar not null,
-    method      varchar not null
-);
-create table if not exists quotes (
-    quote_id          varchar primary key,
-    article_id        varchar not null,
-    text              varchar not null,
-    start_char        integer not null,
-    end_char          integer not null,
-    speaker           varchar,
-    speaker_entity_id varchar,
-    cue               varchar,
-    parent_quote_id   varchar,
-    is_partial        boolean not null,
-    attribution       varchar,
-    kind              varchar not null default 'direct'
-);
-create table if not exists quote_titles (
-    quote_id        varchar not null,
-    article_id      varchar not null,
-    title_entity_id varchar not null,
-    link            varchar not null
-);
+# The dataset's tables, from their Pandera schemas (one declaration per table), then what an older
+# database needs to reach today's layout.
+DDL = "\n".join(create_table_sql(table, schema) for table, schema in TABLE_SCHEMAS.items()) + """
 -- Columns added after the first release: a database of the older layout gains them in place.
 alter table quotes add column if not exists kind varchar default 'direct';
 """

@@ -6,11 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dagster import AssetKey, DefaultScheduleStatus, DefaultSensorStatus, Definitions, build_sensor_context, DagsterInstance
+from dagster import AssetKey, DefaultSensorStatus, Definitions, build_sensor_context, DagsterInstance
 
-from pipeline.definitions import build_resources, defs
+from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, SOURCE_ASSETS, build_resources, defs
 from pipeline.resources import LandingFolder
-from pipeline.schedules import landing_folder_sensor, nightly_schedule
+from pipeline.defs.jobs import landing_folder_sensor
 
 from .newsroom import HARBOR_LIGHTS, news_page, write
 
@@ -39,11 +39,26 @@ def test_workspace_yaml_loads_the_code_location():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_nightly_schedule_runs_the_whole_graph_and_is_on_by_default():
-    assert nightly_schedule.default_status == DefaultScheduleStatus.RUNNING
-    assert nightly_schedule.cron_schedule == "0 3 * * *"
-    job = defs.resolve_job_def(nightly_schedule.job_name)
-    assert {AssetKey("articles"), AssetKey("rejected_documents")} <= set(job.asset_layer.executable_asset_keys)
+def test_dg_check_defs_passes_on_the_project():
+    # `dg check defs` loads pipeline/defs/ as `dg dev` and the UI do, in a fresh interpreter.
+    dg = Path(sys.executable).parent / "dg"
+    done = subprocess.run([str(dg), "check", "defs"], capture_output=True, text=True, cwd=PROJECT, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_definitions_are_loaded_by_domain_from_the_defs_folder():
+    domains = {Path(module).parent.name for module in (
+        asset.op.compute_fn.decorated_fn.__module__.replace(".", "/") + ".py" for asset in [*SOURCE_ASSETS, *ALL_ASSETS])}
+    assert {"gather", "ingest", "nlp", "analytics", "publish"} <= domains
+    # Each definition once, whichever module names it.
+    assert len({key for asset in ALL_ASSETS for key in asset.keys}) == sum(len(asset.keys) for asset in ALL_ASSETS)
+    assert {key.name for check in ALL_CHECKS for key in check.check_keys} >= {"articles_match_schema", "entities_match_schema"}
+    graph = defs.resolve_asset_graph()
+    articles = graph.get(AssetKey("articles"))
+    assert articles.owners and articles.tags.get("layer") == "landed"
+    assert articles.metadata["dagster/table_name"] == "film_news.main.articles"
+    assert [c.name for c in articles.metadata["dagster/column_schema"].columns][:2] == ["article_id", "source_path"]
+    assert graph.get(AssetKey("read_snapshot")).freshness_policy is not None
 
 
 def test_sensor_requests_a_run_for_new_files_once(landing):
@@ -73,3 +88,27 @@ def test_resources_default_to_the_project_data_folder(monkeypatch):
 
     configured = build_resources()["warehouse_db"].database_path
     assert isinstance(configured, EnvVar) and configured.get_value() == "/srv/news.duckdb"
+
+
+def test_each_table_is_declared_once_by_its_schema(tmp_path):
+    """The DuckDB table, its Pandera schema and the UI's Columns agree, because the first and
+    the last are made from the second: a column added to a schema reaches all three."""
+    from pipeline import warehouse
+    from pipeline.schemas import TABLE_SCHEMAS
+
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    try:
+        graph = defs.resolve_asset_graph()
+        for table, schema in TABLE_SCHEMAS.items():
+            declared = schema.to_schema().columns
+            found = con.execute("select column_name, is_nullable = 'YES' from information_schema.columns "
+                                "where table_schema = 'main' and table_name = ? order by ordinal_position", [table]).fetchall()
+            assert found == [(name, column.nullable) for name, column in declared.items()], table
+            keys = {row[0] for row in con.execute(
+                "select unnest(constraint_column_names) from duckdb_constraints() "
+                "where table_name = ? and constraint_type = 'PRIMARY KEY'", [table]).fetchall()}
+            assert keys == {name for name, column in declared.items() if column.unique}, table
+            shown = graph.get(AssetKey(table)).metadata["dagster/column_schema"].columns
+            assert [c.name for c in shown] == list(declared), table
+    finally:
+        con.close()

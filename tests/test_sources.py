@@ -1,4 +1,4 @@
-"""Gathering news from outlets (a local server on 127.0.0.1) and WARC archives, by daily partition."""
+"""Gathering news from outlets (a local server on 127.0.0.1) and WARC archives."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dagster import materialize
 
-from pipeline.assets.sources import archive_pages, fetched_pages
+from pipeline.defs.gather.assets import archive_pages, fetched_pages
 from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
 from pipeline.resources import NewsSources
 
@@ -28,18 +28,22 @@ def resources(db_path: Path, landing: Path, outlets: Path, warc: Path) -> dict:
     return res
 
 
-def test_a_daily_partition_fetches_filters_and_lands_then_skips_what_it_has(tmp_path, landing, db_path):
-    # The nightly schedule gathers the day that just ended.
+def test_gathering_fetches_filters_and_lands_then_skips_what_it_has(tmp_path, landing, db_path):
+    # A nightly run takes the links dated the day that just ended (and today).
     day = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
     rfc822 = day.strftime("%a, %d %b %Y 10:00:00 GMT")
+    week_ago = day - dt.timedelta(days=6)
     with FakeOutlet() as outlet:
         outlet.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n")
         items = ["/film/harbor-lights", "/film/brandt-interview", "/politics/budget", "/private/draft", "/film/gone",
                  "/film/bomb", "/film/huge", "/film/poster", "/film/loop"]
         feed = "<rss version='2.0'><channel>" + "".join(
             f"<item><link>{outlet.base}{path}?utm_source=rss</link><pubDate>{rfc822}</pubDate></item>" for path in items
-        ) + f"<item><link>http://10.0.0.9/film/intranet</link><pubDate>{rfc822}</pubDate></item></channel></rss>"
+        ) + f"<item><link>http://10.0.0.9/film/intranet</link><pubDate>{rfc822}</pubDate></item>" + (
+            f"<item><link>{outlet.base}/film/last-week</link><pubDate>{week_ago.strftime('%a, %d %b %Y 09:00:00 GMT')}"
+            "</pubDate></item></channel></rss>")
         outlet.conditional("/feed/", feed.encode(), "application/rss+xml", '"feed-v1"')
+        outlet.page("/film/last-week", news_page("Harbor Lights Casts Its Lead", HARBOR_LIGHTS, site="Reel Ledger"))
         outlet.page("/film/harbor-lights", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS, site="Reel Ledger"))
         outlet.page("/film/brandt-interview", news_page("Celia Brandt Won't Talk About Harbor Lights", HARBOR_LIGHTS_INTERVIEW))
         outlet.page("/politics/budget", news_page("Senate Delays Budget Vote", POLITICS))
@@ -54,7 +58,7 @@ def test_a_daily_partition_fetches_filters_and_lands_then_skips_what_it_has(tmp_
             f"    feeds: ['{outlet.base}/feed/']\n    film_only: true\n"
         )
         res = resources(db_path, landing, outlets, tmp_path / "warc")
-        first = materialize([fetched_pages], partition_key=day.isoformat(), resources=res)
+        first = materialize([fetched_pages], resources=res)
         assert first.success
         outcome = dict(rows(db_path, "select regexp_extract(url, '/[a-z-]+/[a-z-]+$'), status from internal.fetched_pages"))
         assert outcome == {
@@ -72,7 +76,7 @@ def test_a_daily_partition_fetches_filters_and_lands_then_skips_what_it_has(tmp_
         assert stored == [day.isoformat(), day.isoformat()]
 
         hits_before = len(outlet.hits)
-        again = materialize([fetched_pages], partition_key=day.isoformat(), resources=res)
+        again = materialize([fetched_pages], resources=res)
         assert again.success
         refetched = [path for path, _ in outlet.hits[hits_before:] if path in ("/film/harbor-lights", "/film/brandt-interview")]
         assert refetched == [], "pages already landed are not fetched again"
@@ -81,10 +85,21 @@ def test_a_daily_partition_fetches_filters_and_lands_then_skips_what_it_has(tmp_
         metadata = again.get_asset_materialization_events()[0].step_materialization_data.materialization.metadata
         assert metadata["feeds_not_modified"].value == 1
 
+        # A past day is a config value, not a partition: it takes that day's links only.
+        assert rows(db_path, "select count(*) from internal.fetched_pages where url like '%/last-week'") == [(0,)]
+        outlet.conditional("/feed/", feed.encode(), "application/rss+xml", '"feed-v2"')
+        backfill = materialize([fetched_pages], resources=res,
+                               run_config={"ops": {"fetched_pages": {"config": {"day": week_ago.isoformat()}}}})
+        assert backfill.success
+        assert rows(db_path, "select status, day from internal.fetched_pages where url like '%/last-week'") == [
+            ("landed", week_ago)]
+        assert not materialize([fetched_pages], resources=res, raise_on_error=False,
+                               run_config={"ops": {"fetched_pages": {"config": {"day": "last week"}}}}).success
+
     # The landed pages go through the same ingest as local files, keyed by their URL.
     assert materialize([*ALL_ASSETS, *ALL_CHECKS], resources=res).success
     sources = sorted(r[0] for r in rows(db_path, "select source_path from articles"))
-    assert all(s.startswith("http://127.0.0.1:") for s in sources) and len(sources) == 2
+    assert all(s.startswith("http://127.0.0.1:") for s in sources) and len(sources) == 3
     assert rows(db_path, "select count(*) from entities where name = 'Celia Brandt'") == [(1,)]
 
 

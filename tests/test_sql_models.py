@@ -11,7 +11,7 @@ import pytest
 from dagster import materialize
 
 from pipeline import warehouse
-from pipeline.assets.sql_models import PIPELINE_TABLES, build_model_definitions
+from pipeline.defs.analytics.sql_models import PIPELINE_TABLES, build_model_definitions
 from pipeline.core.sql_models import ModelError, load_models, tables_read
 from pipeline.definitions import build_resources
 

@@ -1,5 +1,6 @@
-"""The Dagster UI as a person uses it: webserver and daemon on 127.0.0.1, the asset graph in headless
-Chromium, a materialization launched and carried out by the daemon, the tables checked, a screenshot kept."""
+"""The Dagster UI as a person uses it: `dg dev` (webserver and daemon) on 127.0.0.1, in headless
+Chromium: "Materialize all" on the lineage page launches at once and the run lands the tables, the
+articles table shows its columns, its checks say they block; screenshots kept in artifacts/ui/."""
 
 from __future__ import annotations
 
@@ -31,15 +32,7 @@ if not (CHROMIUM and CHROMEDRIVER):
         raise RuntimeError("the browser test needs Debian's chromium and chromium-driver; `make test` installs them")
     pytest.skip("Debian's chromium and chromium-driver are not installed", allow_module_level=True)
 
-LAUNCH_RUN = """
-mutation Launch($params: ExecutionParams!) {
-  launchRun(executionParams: $params) {
-    __typename
-    ... on LaunchRunSuccess { run { runId } }
-    ... on PythonError { message }
-    ... on RunConfigValidationInvalid { errors { message } }
-  }
-}"""
+LATEST_RUNS = "query { runsOrError(limit: 5) { __typename ... on Runs { results { runId jobName status tags { key value } } } } }"
 LOCATION_STATUS = """
 query { workspaceOrError { __typename ... on Workspace { locationEntries { name loadStatus
   locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
@@ -88,16 +81,16 @@ def dagster_ui(tmp_path):
     landing = tmp_path / "landing"
     write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
     db = tmp_path / "warehouse" / "film_news.duckdb"
-    env = {**os.environ, "DAGSTER_HOME": str(home), "FILM_NEWS_DB": str(db), "FILM_NEWS_LANDING": str(landing)}
+    env = {**os.environ, "DAGSTER_HOME": str(home), "FILM_NEWS_DB": str(db), "FILM_NEWS_LANDING": str(landing),
+           "VIRTUAL_ENV": str(Path(sys.executable).parent.parent)}
     port = free_port()
-    bin_dir = Path(sys.executable).parent
     # Create the instance's storage once, before three processes (webserver, its code server, the
     # daemon) race to create it in an empty DAGSTER_HOME and stamp its schema version twice.
     subprocess.run([sys.executable, "-c", "from dagster import DagsterInstance; DagsterInstance.get().get_runs(limit=1)"],
                    env=env, check=True, timeout=120)
-    webserver = start([str(bin_dir / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-                      env, tmp_path / "webserver.log")
-    daemon = start([str(bin_dir / "dagster-daemon"), "run", "-w", "workspace.yaml"], env, tmp_path / "daemon.log")
+    # What `make ui` runs: the webserver and the daemon, the project found from pyproject.toml.
+    server = start([str(Path(sys.executable).parent / "dg"), "dev", "--host", "127.0.0.1", "--port", str(port)],
+                   env, tmp_path / "dg_dev.log")
     try:
         deadline = time.monotonic() + 180
         while True:
@@ -105,14 +98,13 @@ def dagster_ui(tmp_path):
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5):
                     break
             except OSError:
-                if time.monotonic() > deadline or webserver.poll() is not None:
-                    raise RuntimeError("webserver did not start:\n" + (tmp_path / "webserver.log").read_text()[-3000:])
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("dg dev did not start:\n" + (tmp_path / "dg_dev.log").read_text()[-3000:])
                 time.sleep(1)
-        wait_for_code_location(port, tmp_path / "webserver.log")
+        wait_for_code_location(port, tmp_path / "dg_dev.log")
         yield port, db, tmp_path
     finally:
-        stop(daemon)
-        stop(webserver)
+        stop(server)
 
 
 @pytest.fixture
@@ -174,39 +166,64 @@ def wait_for_text(driver, text: str, timeout: float = 120) -> None:
         time.sleep(1)
 
 
-def test_materialize_from_the_ui_with_the_daemon(dagster_ui, browser):
+def click_button(driver, label: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    buttons = [b for b in driver.find_elements(By.XPATH, f"//button[normalize-space()='{label}']") if b.is_displayed()]
+    assert buttons, f"no {label!r} button on {driver.current_url}"
+    buttons[0].click()
+
+
+def test_materialize_all_from_the_lineage_page_then_columns_and_blocking_checks(dagster_ui, browser):
     port, db, tmp_path = dagster_ui
     base = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     browser.get(f"{base}/asset-groups")
+    wait_for_text(browser, "Materialize all")
     time.sleep(2)
     dismiss_dialogs(browser)
-    browser.get(f"{base}/locations/film_news/asset-groups/ingest")
-    wait_for_text(browser, "articles")
-    dismiss_dialogs(browser)
-    wait_for_text(browser, "rejected_documents")
+    wait_for_text(browser, "ingest")
     browser.save_screenshot(str(ARTIFACTS / "asset_graph.png"))
+    # No partition anywhere upstream: the click launches the run at once, with no dialog to fill in.
+    click_button(browser, "Materialize all")
+    wait_for_text(browser, "Launched run", timeout=60)
+    assert not browser.find_elements("css selector", "[role=dialog]"), "a dialog opened instead of a run"
+    browser.save_screenshot(str(ARTIFACTS / "materialize_all_launched.png"))
 
-    launched = graphql(port, LAUNCH_RUN, {"params": {
-        "selector": {"repositoryLocationName": "film_news", "repositoryName": "__repository__", "jobName": "film_news_job"},
-        "runConfigData": {},
-    }})["launchRun"]
-    assert launched["__typename"] == "LaunchRunSuccess", launched
-    run_id = launched["run"]["runId"]
-
+    runs = graphql(port, LATEST_RUNS, {})["runsOrError"]["results"]
+    assert len(runs) == 1, runs
+    run_id = runs[0]["runId"]
     deadline, status = time.monotonic() + 300, None
     while time.monotonic() < deadline:
         status = graphql(port, RUN_STATUS, {"id": run_id})["runOrError"]["status"]
         if status in ("SUCCESS", "FAILURE", "CANCELED"):
             break
         time.sleep(2)
-    assert status == "SUCCESS", f"run ended {status}; daemon log:\n{(tmp_path / 'daemon.log').read_text()[-3000:]}"
+    assert status == "SUCCESS", f"run ended {status}; log:\n{(tmp_path / 'dg_dev.log').read_text()[-3000:]}"
 
     browser.get(f"{base}/runs/{run_id}")
     wait_for_text(browser, "Success")
     dismiss_dialogs(browser)
     browser.save_screenshot(str(ARTIFACTS / "run_success.png"))
+
+    # The articles table's columns, from its Pandera schema, in the asset's Columns section.
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{base}/assets/articles")
+    wait_for_text(browser, "Columns")
+    wait_for_text(browser, "Filter columns")
+    columns = browser.find_element(By.XPATH, "//input[@placeholder='Filter columns']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", columns)
+    for column in ("article_id", "published_date", "duplicate_of", "italic_spans"):
+        assert column in browser.page_source
+    assert "film_news.main.articles" in browser.page_source
+    browser.save_screenshot(str(ARTIFACTS / "articles_columns.png"))
+
+    browser.get(f"{base}/assets/articles?view=checks")
+    wait_for_text(browser, "articles_match_schema")
+    wait_for_text(browser, "blocking")
+    browser.save_screenshot(str(ARTIFACTS / "articles_blocking_checks.png"))
 
     con = duckdb.connect(str(snapshot_path_for(db)), read_only=True)
     try:

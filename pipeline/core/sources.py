@@ -111,21 +111,23 @@ class DayResult:
     feeds_not_modified: int = 0
 
 
-def gather_day(
+def gather_days(
     config: SourcesConfig,
-    day: dt.date,
+    first_day: dt.date,
+    last_day: dt.date,
     landing: Path,
     already_seen: Callable[[str], bool],
-    is_current_day: bool,
+    take_undated: bool,
     settings: FetchSettings | None = None,
     fetcher_factory: Callable[[list[str], FetchSettings], PoliteFetcher] = lambda hosts, s: PoliteFetcher(hosts, s),
     validators: dict[str, tuple[str | None, str | None]] | None = None,
 ) -> DayResult:
-    """Discover and fetch one day's new article URLs from every outlet.
+    """Discover and fetch every outlet's new article URLs dated ``first_day`` to ``last_day``.
 
-    A link belongs to ``day`` when its feed or sitemap dates it so; an undated
-    link belongs to the day it was discovered, which is only the current day
-    (a backfill of a past day takes dated links only).
+    A link's day is the one its feed or sitemap gives it. An undated link is taken only
+    when ``take_undated`` (a run gathering up to today): it belongs to ``last_day``, the
+    day it was discovered, so a backfill of past days takes dated links only. A URL
+    already gathered is never fetched again, so overlapping ranges cost nothing twice.
     """
     result = DayResult()
     validators = validators or {}
@@ -164,7 +166,8 @@ def gather_day(
                 result.feed_errors.append(f"{outlet.name}: {source_url}: {error}")
         taken = 0
         for url, published in sorted(links.items()):
-            belongs = published == day if published else is_current_day
+            day = published or last_day
+            belongs = first_day <= published <= last_day if published else take_undated
             if not belongs or already_seen(url):
                 continue
             if taken >= config.max_pages_per_outlet:

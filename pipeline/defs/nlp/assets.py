@@ -3,14 +3,15 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, multi_asset
 
-from .. import warehouse
-from ..core.entities import mentions_frame
-from ..core.nlp.extraction import ArticleReader, ArticleText, available_cores, stage_version
-from ..core.quotes import quote_frames
-from ..dictionary import landed_table_spec
-from .config import StageConfig
-from ..resources import DuckDBWarehouse, NlpSettings
-from ..schemas import EntitiesSchema, MentionsSchema, QuotesSchema, QuoteTitlesSchema, split_valid_rows
+from ... import warehouse
+from ...core.entities import mentions_frame
+from ...core.nlp.extraction import ArticleReader, ArticleText, available_cores, stage_version
+from ...core.quotes import quote_frames
+from ...dictionary import landed_table_spec
+from ..automation import FOLLOWS_UPSTREAM
+from ..config import StageConfig
+from ...resources import DuckDBWarehouse, NlpSettings
+from ...schemas import EntitiesSchema, MentionsSchema, QuotesSchema, QuoteTitlesSchema, split_valid_rows
 
 ENTITIES_GROUP = "entities"
 QUOTES_GROUP = "quotes"
@@ -23,8 +24,10 @@ QUOTES_GROUP = "quotes"
             "mentions", MentionsSchema, group=ENTITIES_GROUP, kinds={"duckdb", "spacy", "polars"}, deps=["articles"],
             how="spaCy NER plus film-news title rules (quote marks, italics, cue words, award lists), with surnames, "
                 "first names, nicknames and misspellings resolved to the full name in the article.",
+            automation_condition=FOLLOWS_UPSTREAM,
         ),
-        landed_table_spec("entities", EntitiesSchema, group=ENTITIES_GROUP, kinds={"duckdb", "polars"}, deps=["mentions"]),
+        landed_table_spec("entities", EntitiesSchema, group=ENTITIES_GROUP, kinds={"duckdb", "polars"}, deps=["mentions"],
+                          automation_condition=FOLLOWS_UPSTREAM),
         landed_table_spec(
             "quotes", QuotesSchema, group=QUOTES_GROUP, kinds={"duckdb", "spacy", "polars"}, deps=["articles", "mentions"],
             how="Quote marks paired by position (straight and curly mixed, nested quotes, paragraphs continued, "
@@ -32,9 +35,10 @@ QUOTES_GROUP = "quotes"
                 "the verb of saying that governs the quote, by lemma), then patterns around the marks, resolved to "
                 "entities through pronouns, role nouns and spokespeople; reported speech (the clause a verb of "
                 "saying or 'according to' governs) as rows of kind 'indirect'.",
+            automation_condition=FOLLOWS_UPSTREAM,
         ),
         landed_table_spec("quote_titles", QuoteTitlesSchema, group=QUOTES_GROUP, kinds={"duckdb", "polars"},
-                          deps=["quotes", "entities"]),
+                          deps=["quotes", "entities"], automation_condition=FOLLOWS_UPSTREAM),
     ],
 )
 def extract_mentions_and_quotes(context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse,

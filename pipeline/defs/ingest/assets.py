@@ -6,15 +6,16 @@ from functools import partial
 import polars as pl
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, multi_asset
 
-from .. import warehouse
-from ..core.articles import REJECTION_FRAME_SCHEMA, article_bands, clean_source_files, mark_duplicates
-from ..core.cleaning import ExtractionSettings
-from ..core.dedupe import ShingleCache
-from ..core.reading import SourceFile
-from ..dictionary import landed_table_spec
-from .config import StageConfig
-from ..resources import DuckDBWarehouse, LandingFolder
-from ..schemas import ArticlesSchema, RejectedDocumentsSchema, split_valid_rows
+from ... import warehouse
+from ...core.articles import REJECTION_FRAME_SCHEMA, article_bands, clean_source_files, mark_duplicates
+from ...core.cleaning import ExtractionSettings
+from ...core.dedupe import ShingleCache
+from ...core.reading import SourceFile
+from ...dictionary import landed_table_spec
+from ..automation import FOLLOWS_UPSTREAM
+from ..config import StageConfig
+from ...resources import DuckDBWarehouse, LandingFolder
+from ...schemas import ArticlesSchema, RejectedDocumentsSchema, split_valid_rows
 
 INGEST_GROUP = "ingest"
 
@@ -30,8 +31,10 @@ INGEST_GROUP = "ingest"
             how="Cleaned body text and metadata (trafilatura for HTML, the 'date YYYY-MM-DD' header for text), "
                 "language, word count, content hash and duplicate_of for syndicated copies. Only new or changed "
                 "files are processed; run with full_refresh for a rebuild.",
+            automation_condition=FOLLOWS_UPSTREAM,
         ),
-        landed_table_spec("rejected_documents", RejectedDocumentsSchema, group=INGEST_GROUP, kinds={"duckdb", "polars"}),
+        landed_table_spec("rejected_documents", RejectedDocumentsSchema, group=INGEST_GROUP, kinds={"duckdb", "polars"},
+                          automation_condition=FOLLOWS_UPSTREAM),
     ],
 )
 def ingest_articles(

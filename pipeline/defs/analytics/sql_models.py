@@ -9,16 +9,18 @@ from pathlib import Path
 
 from dagster import AssetCheckSpec, AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from .. import warehouse
-from .checks import problem_rows_result
-from ..core.sql_models import SqlModel, load_models
-from ..dictionary import OWNERS, model_markdown, model_types, table_metadata
-from ..resources import PROJECT_ROOT, DuckDBWarehouse
+from ... import warehouse
+from ..automation import FOLLOWS_UPSTREAM
+from ..checks import problem_rows_result
+from ...core.sql_models import SqlModel, load_models
+from ...dictionary import OWNERS, model_markdown, model_types, table_metadata
+from ...resources import PROJECT_ROOT, DuckDBWarehouse
+from ...schemas import TABLE_SCHEMAS
 
 MODELS_FOLDER = PROJECT_ROOT / "dbt_like_sql"
 ANALYTICS_GROUP = "analytics"
 # The tables the Python assets land, each under its own asset key.
-PIPELINE_TABLES = {"articles", "rejected_documents", "entities", "mentions", "quotes", "quote_titles"}
+PIPELINE_TABLES = set(TABLE_SCHEMAS)
 
 
 def model_asset(model: SqlModel, column_types: dict[str, str] | None = None):
@@ -32,6 +34,7 @@ def model_asset(model: SqlModel, column_types: dict[str, str] | None = None):
                   **table_metadata(model.name, model=model, model_column_types=column_types)},
         owners=OWNERS,
         tags={"layer": "analytics"},
+        automation_condition=FOLLOWS_UPSTREAM,
         check_specs=[AssetCheckSpec(test.name, asset=model.name, description=test.description) for test in model.tests],
     )
     def _materialize(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse) -> MaterializeResult:
@@ -57,3 +60,6 @@ def build_model_definitions(folder: Path = MODELS_FOLDER):
     models = load_models(folder, PIPELINE_TABLES)
     types = model_types(models)
     return models, [model_asset(m, types.get(m.name)) for m in models]
+
+
+SQL_MODELS, MODEL_ASSETS = build_model_definitions()

@@ -1,4 +1,5 @@
-"""The nightly run of the whole graph, and the sensor that notices new files."""
+"""The project's two jobs, the nightly schedule (gathering; the rest follows it, see automation.py),
+and the sensor that notices new files in the landing folder."""
 
 
 import hashlib
@@ -11,47 +12,38 @@ from dagster import (
     ScheduleDefinition,
     SensorEvaluationContext,
     SkipReason,
-    build_schedule_from_partitioned_job,
     define_asset_job,
     sensor,
 )
 
-from .resources import LandingFolder
+from ..resources import LandingFolder
+from .gather.assets import SOURCES_GROUP
 
-from .assets.sources import SOURCES_GROUP, daily_partitions
-
-# Every asset but the daily-partitioned gathering, with their checks: the same graph the UI materializes.
+# Every asset but the gathering, with their checks: what `film-news run` and the landing-folder sensor run.
 film_news_job = define_asset_job(
     "film_news_job",
     selection=AssetSelection.all() - AssetSelection.groups(SOURCES_GROUP),
     description="Ingest new and changed files from the landing folder and rebuild everything downstream.",
 )
 
-# 03:00 UTC: after the US trades' evening posts and before European mornings.
-# Schedules start stopped unless told otherwise; the nightly run should not
-# depend on someone remembering to switch it on.
-nightly_schedule = ScheduleDefinition(
-    name="nightly_film_news",
-    job=film_news_job,
-    cron_schedule="0 3 * * *",
-    execution_timezone="UTC",
-    default_status=DefaultScheduleStatus.RUNNING,
-    description="Nightly run of the whole film-news graph on the landing folder.",
-)
-
-
-# Gathering one day: outlet feeds and sitemaps (a daily partition) and new WARC archives.
+# Gathering: outlet feeds and sitemaps (yesterday's and today's links) and new WARC archives.
 sources_job = define_asset_job(
     "sources_job",
     selection=AssetSelection.groups(SOURCES_GROUP),
-    partitions_def=daily_partitions,
-    description="Fetch one day of new articles from the configured outlets, and read new WARC archives.",
+    description="Fetch new articles from the configured outlets, and read new WARC archives, into the landing folder.",
 )
 
-# 02:00 UTC, an hour before the nightly run, for the day that just ended; on by default like the nightly run.
-nightly_sources_schedule = build_schedule_from_partitioned_job(
-    sources_job, hour_of_day=2, minute_of_hour=0, default_status=DefaultScheduleStatus.RUNNING,
-    name="nightly_sources",
+# The one clock. 02:00 UTC: after the US trades' evening posts and before European mornings. Everything
+# after gathering follows it by status (automation.py), not at a fixed later hour, so a slow
+# gathering never races the ingest. On by default: the nightly run should not depend on someone
+# remembering to switch it on.
+nightly_schedule = ScheduleDefinition(
+    name="nightly_film_news",
+    job=sources_job,
+    cron_schedule="0 2 * * *",
+    execution_timezone="UTC",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Nightly gathering from outlets and archives; ingest and everything downstream follow it.",
 )
 
 

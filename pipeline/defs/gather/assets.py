@@ -3,22 +3,33 @@
 import datetime as dt
 from pathlib import Path
 
-from dagster import (
-    AssetExecutionContext,
-    DailyPartitionsDefinition,
-    MaterializeResult,
-    MetadataValue,
-    asset,
-)
+from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
 
-from .. import warehouse
-from ..core.fetching import FetchSettings
-from ..core.sources import gather_archive, gather_day, load_sources_config
-from ..resources import DuckDBWarehouse, LandingFolder, NewsSources
+from ... import warehouse
+from ...core.fetching import FetchSettings
+from ...core.sources import gather_archive, gather_days, load_sources_config
+from ...dictionary import OWNERS
+from ...resources import DuckDBWarehouse, LandingFolder, NewsSources
 
 SOURCES_GROUP = "sources"
-# Days are UTC calendar days; backfills of earlier days run from the UI.
-daily_partitions = DailyPartitionsDefinition(start_date="2026-01-01", timezone="UTC")
+
+
+class GatherConfig(Config):
+    """Which days' links a gathering run takes (UTC calendar days, as feeds and sitemaps date them)."""
+
+    day: str = ""
+    """YYYY-MM-DD: gather only links dated that day (a backfill). Empty: the day that just ended and today,
+    undated links included, which is what the nightly run wants."""
+
+    def day_range(self, today: dt.date) -> tuple[dt.date, dt.date, bool]:
+        """(first day, last day, take undated links)."""
+        if not self.day:
+            return today - dt.timedelta(days=1), today, True
+        try:
+            day = dt.date.fromisoformat(self.day)
+        except ValueError:
+            raise ValueError(f"day {self.day!r} is not a date: write it as YYYY-MM-DD") from None
+        return day, day, day >= today
 
 
 def _summary(records) -> dict:
@@ -28,32 +39,34 @@ def _summary(records) -> dict:
     return counts
 
 
+# Not partitioned by day: a run takes whatever is new (the URLs already gathered are remembered), so the
+# asset graph has no partitions and "Materialize all" in the UI starts at once; a past day is a config value.
 @asset(
     name="fetched_pages",
-    partitions_def=daily_partitions,
     group_name=SOURCES_GROUP,
     kinds={"python", "duckdb"},
+    owners=OWNERS,
+    tags={"layer": "sources"},
     description=(
-        "One day of new article URLs from the outlets in outlets.yaml (feeds and sitemaps), fetched politely "
-        "(robots.txt, per-host spacing, retries with backoff, size and time limits), scored for film/TV relevance "
-        "and, when relevant, stored immutably under <landing>/<day>/<host>/. Every URL's outcome, relevance "
-        "decision and score is a row of the fetched_pages table. Re-running a day fetches nothing already landed."
+        "New article URLs (by default dated yesterday or today, UTC; set `day` for a past day) from the outlets "
+        "in outlets.yaml (feeds and sitemaps), fetched politely (robots.txt, per-host spacing, retries with "
+        "backoff, size and time limits), scored for film/TV relevance and, when relevant, stored immutably "
+        "under <landing>/<day>/<host>/. Every URL's outcome, relevance decision and score is a row of "
+        "internal.fetched_pages. A URL already gathered is never fetched again."
     ),
 )
-def fetched_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse, landing_folder: LandingFolder,
-                  news_sources: NewsSources) -> MaterializeResult:
-    day = dt.date.fromisoformat(context.partition_key)
-    config = load_sources_config(Path(news_sources.outlets_path))
-    if not config.outlets:
+def fetched_pages(context: AssetExecutionContext, config: GatherConfig, warehouse_db: DuckDBWarehouse,
+                  landing_folder: LandingFolder, news_sources: NewsSources) -> MaterializeResult:
+    first_day, last_day, take_undated = config.day_range(dt.datetime.now(dt.timezone.utc).date())
+    sources = load_sources_config(Path(news_sources.outlets_path))
+    if not sources.outlets:
         context.log.info(f"no outlets configured in {news_sources.outlets_path}; nothing to fetch")
-    today = dt.datetime.now(dt.timezone.utc).date()
     recorded_at = warehouse.utc_now()
     with warehouse_db.connect() as con:
-        result = gather_day(
-            config, day, Path(landing_folder.path),
+        result = gather_days(
+            sources, first_day, last_day, Path(landing_folder.path),
             already_seen=lambda url: warehouse.url_already_gathered(con, url),
-            # Undated links belong to the day they are discovered: only the newest partition takes them.
-            is_current_day=day >= today - dt.timedelta(days=1),
+            take_undated=take_undated,
             settings=FetchSettings(allow_loopback=news_sources.allow_loopback),
             validators=warehouse.feed_validators(con),
         )
@@ -68,6 +81,7 @@ def fetched_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse,
         "requests": MetadataValue.int(result.requests),
         "feeds_not_modified": MetadataValue.int(result.feeds_not_modified),
         "feed_errors": MetadataValue.md("\n".join(f"- {e}" for e in result.feed_errors) or "_none_"),
+        "days": MetadataValue.text(f"{first_day} to {last_day}"),
     })
 
 
@@ -75,6 +89,8 @@ def fetched_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse,
     name="archive_pages",
     group_name=SOURCES_GROUP,
     kinds={"python", "duckdb"},
+    owners=OWNERS,
+    tags={"layer": "sources"},
     description=(
         "Relevant HTML pages from the WARC archives (e.g. CC-NEWS) in the archive folder, streamed record by record "
         "with bounded memory, filtered for film/TV before any expensive stage, and stored like fetched pages. "

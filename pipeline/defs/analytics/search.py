@@ -3,10 +3,11 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from .. import warehouse
-from ..dictionary import OWNERS
-from ..resources import DuckDBWarehouse
-from .config import StageConfig
+from ... import warehouse
+from ...dictionary import OWNERS
+from ...resources import DuckDBWarehouse
+from ..automation import FOLLOWS_UPSTREAM
+from ..config import StageConfig
 
 
 @asset(
@@ -16,6 +17,7 @@ from .config import StageConfig
     kinds={"duckdb"},
     owners=OWNERS,
     tags={"layer": "internal"},
+    automation_condition=FOLLOWS_UPSTREAM,
     description=(
         "An inverted index of every article's text and every quote (schema `search`), ranked by BM25 "
         "through the table macros `search_quotes(query)` and `search_articles(query)`. Only articles "

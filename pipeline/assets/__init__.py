@@ -1,1 +1,0 @@
-"""Dagster assets: thin wrappers that load, call the core, validate, write and report."""

@@ -1,0 +1,1 @@
+"""Gathering: outlet feeds and sitemaps, and WARC archives, into the landing folder."""

@@ -1,0 +1,1 @@
+"""Ingest: landing-folder files to clean articles and rejections, and their checks."""

@@ -1,0 +1,1 @@
+"""Publishing: the read-only copy readers open."""
