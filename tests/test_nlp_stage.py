@@ -234,6 +234,25 @@ ENTITY_CASES = [
     ("Every outfit Zendaya has worn to promote the film, ranked.", "Zendaya", None),
     ("The production outfit Greyhound Nine bought the rights.", "Greyhound Nine", "ORG"),
     ("Two superspies emerged: Jason Bourne of “The Bourne Identity” and Jack Bauer.", "Jason Bourne", None),
+    # Fashion houses where style coverage dresses someone in them (fashion_contexts.yml), though the
+    # model reads a founder's name; a designer, a pronoun or an award before a gown is no house.
+    ("Wearing Bottega Veneta again, the actor sported a white gown.", "Bottega Veneta", "ORG"),
+    ("An ambassador for Louis Vuitton, she wore a custom look from the fashion house.", "Louis Vuitton", "ORG"),
+    ("Her outfit included a white Valentino gown with a pink bow.", "Valentino", "ORG"),
+    ("The gown, designed by Rick Owens, had a sculpted neckline.", "Rick Owens", "PERSON"),
+    ("She kept her gown on for the after-party in Cannes.", "Her", None),
+    ("Her Oscars gown was the talk of the night.", "Oscars", None),
+    # A city and a plural name is a team; a place's own plural ("Beverly Hills") is not.
+    ("Such is the case for the NFL’s Denver Broncos, who hosted the Tampa Bay Buccaneers on Sunday.",
+     "Tampa Bay Buccaneers", "ORG"),
+    ("Such is the case for the NFL’s Denver Broncos, who hosted the Tampa Bay Buccaneers on Sunday.",
+     "Denver Broncos", "ORG"),
+    ("She bought a house in Beverly Hills last spring.", "Beverly Hills", "PLACE"),
+    ("Why China And Immigrants Matter To Hollywood", "China And Immigrants", None),
+    # Named buildings are places; a person whose surname is such a word is a person.
+    ("During the game, Denver’s Mile High Stadium was filled with cut-outs.", "Mile High Stadium", "PLACE"),
+    ("The gala moved to the Palace Hotel for the weekend.", "Palace Hotel", "PLACE"),
+    ("Rebecca Hall joined the cast on Monday.", "Rebecca Hall", "PERSON"),
     # A first name given to a part does not make the person of the same first name a character.
     ("Jim (Bryce Johnson) wakes up in the woods.\n\nThe scene is scored to Jim Croce’s “Time In A Bottle.”",
      "Jim Croce", "PERSON"),

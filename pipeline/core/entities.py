@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
-from .nlp.pipeline import lower_in_place, page_furniture, title_contexts
+from .nlp.pipeline import fashion_contexts, lower_in_place, page_furniture, title_contexts
 from .paragraphs import is_navigation, paragraph_spans
 from .places import gazetteer_places, place_names
 from .lexicon import (
@@ -408,6 +408,111 @@ def context_titles(text: str, doc) -> list[_Span]:
                 and given_name_gender(words[0]) in ("male", "female") and (doc is None or labels.get((start, end)) == "PERSON"):
             continue  # "starred in Tom Hanks's …", "the Olivia Colman star vehicle": a person's name
         spans.append(_Span(start, end, "TITLE", "context_title", KNOWN_TITLE))
+    return spans
+
+
+# What the model calls these is no fashion house ("her Oscars gown", "a Met Gala look", "a Paris gown").
+_NOT_A_HOUSE_LABELS = frozenset({"GPE", "LOC", "NORP", "DATE", "TIME", "EVENT", "FAC", "MONEY", "CARDINAL", "ORDINAL"})
+
+
+def fashion_houses(text: str, doc) -> list[_Span]:
+    """Fashion houses where style coverage dresses someone in them (``fashion_contexts.yml``):
+    "wearing Alaïa", "a custom look from Bottega Veneta", "a white Valentino gown"."""
+    contexts = fashion_contexts()
+    lowered = lower_in_place(text)
+    candidates: list[tuple[int, int]] = []
+    for match in contexts["before"].finditer(lowered):  # "wearing |Alaïa"
+        start = match.end()
+        if text[start:start + 4] in ("The ", "the "):
+            start += 4
+        if start < len(text) and text[start].isupper():
+            run = _title_case_run(text, start, limit=3, minor=frozenset({"&", "de", "di", "la", "von", "van"}))
+            if run:
+                candidates.append(run)
+    for match in contexts["after"].finditer(lowered):  # "a white Valentino| gown"
+        taken = _title_words_before(text, match.start(), limit=3)
+        if taken:
+            candidates.append((taken[0][0], taken[-1][1]))
+    labels = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_A_HOUSE_LABELS] if doc is not None else []
+    places = place_names()
+    spans = []
+    for start, end in candidates:
+        if text[start:end].startswith(("The ", "A ", "An ")):
+            start += text[start:end].index(" ") + 1
+        phrase = text[start:end]
+        if not phrase or "\n" in phrase or text[end:end + 2] in ("’s", "'s") or phrase in places \
+                or phrase.split()[-1].casefold() in TITLE_MINOR_WORDS \
+                or phrase.casefold() in AWARD_NAMES or phrase.casefold() in NOT_A_TITLE \
+                or all(w.casefold() in TITLE_MINOR_WORDS for w in phrase.split()) \
+                or any(s < end and start < e for s, e in labels):
+            continue
+        if doc is not None:
+            tokens = doc.char_span(start, end, alignment_mode="expand")
+            if tokens is None or tokens[0].pos_ in ("PRON", "DET", "ADP", "SCONJ", "CCONJ", "ADV"):
+                continue  # "Her gown", "This ensemble": no name
+        spans.append(_Span(start, end, "ORG", "fashion_house", RULE_ORG))
+    return spans
+
+
+# Plural words that end a place's own name ("Beverly Hills", "Palm Springs") or an event's ("the Paris
+# Olympics"), not a team's.
+_NOT_A_TEAM_WORD = frozenset(
+    """Hills Heights Springs Falls Gardens Islands Isles Keys Lakes Mountains Rapids Woods Plains Highlands
+    Sands Meadows Oaks Pines Groves Shores Flats Beaches Palms Estates Towers Fields Downs Rocks Olympics
+    Games Awards Oscars Emmys Globes Days Nights Years Times News Studios Films Pictures""".split()
+)
+_TEAM = re.compile(r"(?<![\w'’])((?:[A-Z][a-z]+[ \t]+){1,2})([A-Z][a-z]+s)(?![\w'’-])")
+
+
+def sports_teams(text: str, ner: Sequence[_Span] = ()) -> list[_Span]:
+    """"the Denver Broncos", "the Tampa Bay Buccaneers": a city or state of the gazetteer and a plural
+    name is a team, an organisation, where the model sees a place (and a person in "Mile High").
+    Not a name the model reads as a person's ("Leslie Wimes": Leslie is a town too)."""
+    places = place_names()
+    people = [(s.start, s.end) for s in ner if s.entity_type == "PERSON"]
+    spans = []
+    for match in _TEAM.finditer(text):
+        if any(start <= match.start(1) and match.end() <= end for start, end in people):
+            continue
+        words = match.group(1).split()
+        plural = match.group(2)
+        if plural in _NOT_A_TEAM_WORD or plural in ORG_SUFFIXES or match.group(0) in places \
+                or any(w.casefold() in TITLE_MINOR_WORDS for w in words):
+            continue  # "China And Immigrants": a headline's words
+        # The place is the whole run before the plural ("Tampa Bay", "Denver"), or its first word.
+        if " ".join(words) in places or (len(words) == 2 and words[0] in places):
+            spans.append(_Span(match.start(), match.end(), "ORG", "sports_team", RULE_ORG))
+    return spans
+
+
+# Words that end a venue's name: "Mile High Stadium", "Carnegie Hall", "Bengaluru Central Prison".
+# ("Center" and "Centre" are left out: "the Tax Policy Center" is a body, not a building.)
+_VENUE_WORDS = ("Stadium", "Arena", "Hall", "Theatre", "Theater", "Hotel", "Prison", "Museum",
+                "Airport", "Cathedral", "Coliseum", "Colosseum", "Amphitheatre", "Amphitheater", "Auditorium",
+                "Ballroom", "Playhouse", "Square", "Garden")
+_VENUE = re.compile(rf"(?<![\w'’])((?:[A-Z][\w'’.&-]*[ \t]+){{1,3}}(?:{'|'.join(_VENUE_WORDS)}))(?![\w'’-])")
+
+
+def venues(text: str) -> list[_Span]:
+    """Named buildings and squares are places: "Denver’s Mile High Stadium", "the Palace Hotel",
+    "Madison Square Garden". Not a person whose surname is such a word ("Rebecca Hall", "Arsenio Hall")."""
+    spans = []
+    for match in _VENUE.finditer(text):
+        start, end = match.start(1), match.end(1)
+        words = text[start:end].split()
+        for i, word in enumerate(words[:-1]):
+            if word.endswith(("’s", "'s")):  # "Denver’s Mile High Stadium": the owner is not in the name
+                start = text.index(words[i + 1], start)
+                words = text[start:end].split()
+                break
+        if words[0] in ("The", "A", "An"):
+            start += len(words[0]) + 1
+            words = words[1:]
+        if len(words) < 2 or (len(words) == 2 and given_name_gender(words[0]) is not None):
+            continue
+        if any(w.casefold() in TITLE_MINOR_WORDS for w in words[:1]) or words[0] in _CALENDAR_WORDS:
+            continue
+        spans.append(_Span(start, end, "PLACE", "venue", RULE_ORG))
     return spans
 
 
@@ -889,7 +994,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     known_titles |= {text[s.start:s.end] for s in ner if s.entity_type == "TITLE"}
     # A possessive work is a title only where NER does not see a person in it ("Disney’s Bob Iger").
     ner_people = {(s.start, s.end) for s in ner if s.entity_type == "PERSON"}
-    corporate = corporate_orgs(text)
+    corporate = corporate_orgs(text) + fashion_houses(text, doc) + sports_teams(text, ner)
     owners = [s for s in ner if s.entity_type in ("PERSON", "ORG")] + corporate
     owned = [s for s in possessive_titles(text, owners)
              if not any(s.start < pe and ps < s.end for ps, pe in ner_people)]
@@ -898,7 +1003,8 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # corporate word is its maker, a person, even when NER calls the name a company.
     title_starts = {s.start for s in owned}
     makers = [s for s in owners if s.end + 3 in title_starts and s.method == "ner"]
-    people = {p for p in _people_named_in_full(text, ner, makers, known_titles) if _could_be_a_persons_name(p)}
+    houses = {text[s.start:s.end] for s in corporate if s.method == "fashion_house"}
+    people = {p for p in _people_named_in_full(text, ner, makers, known_titles) if _could_be_a_persons_name(p)} - houses
     # A genre word next to a person's name describes the person ("Quartey, a drama school graduate").
     # Only one-word titles are doubted this way: a two-word title NER calls a person ("Glass Harbor") stays a title.
     person_words = {w for p in people for w in p.split()}
@@ -908,7 +1014,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # known person's first or last name is that person.
     ner = [_Span(s.start, s.end, "PERSON", s.method, s.strength, "PERSON")
            if s.entity_type == "TITLE" and s.method == "ner" and text[s.start:s.end] in person_words else s for s in ner]
-    spans = rule_titles + cue + owned + corporate + outlet_orgs(text) + ner + _ruler_spans(doc) + blocking
+    spans = rule_titles + cue + owned + corporate + venues(text) + outlet_orgs(text) + ner + _ruler_spans(doc) + blocking
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
     for name in people:
@@ -1069,6 +1175,12 @@ def _outlet_context(text: str, start: int, end: int) -> bool:
 def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
     """Give every span its entity: one canonical name and one type per real entity in the article."""
     surface = [text[s.start:s.end] for s in spans]
+    # A name style coverage dresses someone in is a fashion house wherever the article names it,
+    # though it is often its founder's ("Louis Vuitton designed her outfit").
+    houses = {phrase for span, phrase in zip(spans, surface) if span.method == "fashion_house"}
+    for span, phrase in zip(spans, surface):
+        if span.entity_type == "PERSON" and phrase in houses:
+            span.entity_type = "ORG"
 
     # People first named in full; the order of introduction settles ambiguity.
     full_people: list[str] = []
@@ -1101,7 +1213,7 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
             name = title_names.get(phrase, phrase)
         else:
             person = None
-            if span.method != "corporate_name":
+            if span.method not in ("corporate_name", "fashion_house") and phrase not in houses:
                 # NER types a surname as a place or company as often as a person ("Feld", "Adeyemi").
                 person = _match_person(phrase, full_people, allow_first_name=span.ner_label == "PERSON" or span.method == "outlet_cue"
                                        or given_name_gender(phrase) in ("male", "female"),

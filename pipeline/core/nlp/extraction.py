@@ -26,7 +26,8 @@ from spacy.language import Language
 from .. import entities as entity_rules, given_names, lexicon, paragraphs, places, quotes as quote_rules
 from . import attribution
 from .pipeline import (
-    MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, add_entity_rulers, load_pipeline,
+    FASHION_CONTEXTS_FILE, MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, add_entity_rulers,
+    load_pipeline,
     rules_version,
 )
 
@@ -64,7 +65,7 @@ def stage_version(model_name: str) -> str:
     model re-extracts landed articles on the next run without a full refresh.
     """
     sources = (Path(__file__), entity_rules, quote_rules, attribution, paragraphs, lexicon, given_names, places,
-               MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE)
+               MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, FASHION_CONTEXTS_FILE)
     return f"{model_name}:{rules_version(*sources)}"
 
 

@@ -23,6 +23,7 @@ SPEECH_CUES_FILE = HERE / "speech_cues.yml"
 MEDIA_ORGANISATIONS_FILE = HERE / "media_organisations.yml"
 PAGE_FURNITURE_FILE = HERE / "page_furniture.yml"
 TITLE_CONTEXTS_FILE = HERE / "title_contexts.yml"
+FASHION_CONTEXTS_FILE = HERE / "fashion_contexts.yml"
 
 
 @Language.component("paragraph_sentences")
@@ -78,11 +79,22 @@ def speech_cues() -> dict[str, frozenset[str]]:
 
 @functools.lru_cache(maxsize=1)
 def title_contexts() -> dict[str, "re.Pattern[str]"]:
-    """The words before and after a plainly written title (``title_contexts.yml``), each list as one
-    pattern searched once through the lower-cased text (see ``lower_in_place``): a ``before`` match
-    ends where the title starts, an ``after`` match starts right after a word, on the same line
-    ("#AshMeridian" then a paragraph opening "Co-star …" is no "X co-star")."""
-    data = yaml.safe_load(TITLE_CONTEXTS_FILE.read_text(encoding="utf-8"))
+    """The words before and after a plainly written title (``title_contexts.yml``)."""
+    return _context_patterns(TITLE_CONTEXTS_FILE)
+
+
+@functools.lru_cache(maxsize=1)
+def fashion_contexts() -> dict[str, "re.Pattern[str]"]:
+    """The words before and after a fashion house's name (``fashion_contexts.yml``)."""
+    return _context_patterns(FASHION_CONTEXTS_FILE)
+
+
+def _context_patterns(path: Path) -> dict[str, "re.Pattern[str]"]:
+    """A context file's ``before`` and ``after`` lists, each as one pattern searched once through the
+    lower-cased text (see ``lower_in_place``): a ``before`` match ends where the name starts, an
+    ``after`` match starts right after a word, on the same line ("#AshMeridian" then a paragraph
+    opening "Co-star …" is no "X co-star")."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     before = "|".join(f"(?:{p})" for p in data["before"])
     after = "|".join(f"(?:{p.lstrip()})" for p in data["after"])
     return {"before": re.compile(rf"\b(?:{before})[ \t]+"), "after": re.compile(rf"(?<=[\w'’)])[ \t]*(?:{after})")}
