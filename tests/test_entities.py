@@ -268,3 +268,12 @@ def test_surname_particles_and_the_main_person_of_a_shared_surname():
     assert bare == ["Luca van der Berg"]
     assert found["Greyhound 9"] == "ORG"
     assert found["Lantern Road"] == "ORG"
+
+
+def test_the_first_film_is_not_a_short_form_of_its_numbered_part():
+    found = entities_of('She promoted the "Dune" franchise in Paris, and her look for "Dune: Part Two" stood out. '
+                        'Fans of "Dune" cheered.')
+    assert found.get("Dune") == "TITLE" and found.get("Dune: Part Two") == "TITLE"
+    # A subtitle that is no part number still makes the short form the same work.
+    assert aliases_of('"Alita: Battle Angel" opens Friday. "Alita" cost $170 million.', "Alita: Battle Angel") == {
+        "Alita: Battle Angel", "Alita"}

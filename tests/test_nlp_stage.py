@@ -253,6 +253,12 @@ ENTITY_CASES = [
     ("During the game, Denver’s Mile High Stadium was filled with cut-outs.", "Mile High Stadium", "PLACE"),
     ("The gala moved to the Palace Hotel for the weekend.", "Palace Hotel", "PLACE"),
     ("Rebecca Hall joined the cast on Monday.", "Rebecca Hall", "PERSON"),
+    # Another story's headline in a bracketed label is furniture; a rank is no title.
+    ("Fans cheered. (RELATED: Kentucky Basketball’s Christmas Card Must Be Pretty Intimidating)\n\nThe game went on.",
+     "Christmas Card Must Be Pretty Intimidating", None),
+    ("Rick Pitino’s 4th ranked Cardinals have had a great start.", "4th", None),
+    # A listed outlet the model reads as the start of a longer name is that longer name.
+    ("“It was a cool opportunity,” Isaac told Fox News Latino recently.", "Fox News Latino", "ORG"),
     # A first name given to a part does not make the person of the same first name a character.
     ("Jim (Bryce Johnson) wakes up in the woods.\n\nThe scene is scored to Jim Croce’s “Time In A Bottle.”",
      "Jim Croce", "PERSON"),

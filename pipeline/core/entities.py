@@ -13,6 +13,7 @@ in the article, and a misspelt surname goes there by fuzzy match.
 from __future__ import annotations
 
 import hashlib
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -643,8 +644,9 @@ def possessive_titles(text: str, owners: Iterable[_Span]) -> list[_Span]:
             continue
         phrase = text[run[0]:run[1]]
         first = phrase.split()[0].casefold().rstrip(".")
-        if phrase.casefold() in NOT_A_TITLE or first in ROLE_NOUNS or first in HONORIFIC_WORDS or phrase.isdigit():
-            continue
+        if phrase.casefold() in NOT_A_TITLE or first in ROLE_NOUNS or first in HONORIFIC_WORDS or phrase.isdigit() \
+                or re.fullmatch(r"\d+(?:st|nd|rd|th)", phrase.split()[0]):
+            continue  # "Pitino’s 4th ranked Cardinals": a rank, no work
         spans.append(_Span(run[0], run[1], "TITLE", "possessive_title", NER + 1))
     return spans
 
@@ -750,7 +752,17 @@ def furniture_spans(text: str) -> list[_Span]:
         label_end = _furniture_label_end(text[start:end], labels)
         if label_end:
             spans.append(_Span(start, start + len(text[start:start + label_end].rstrip()), "NONE", "page_furniture", BLOCK))
+    # A label in brackets inside a paragraph ("(RELATED: Kentucky Basketball’s Christmas Card …)") holds
+    # another story's headline: nothing in it is an entity of this article.
+    for match in _bracketed_furniture(tuple(labels)).finditer(text):
+        spans.append(_Span(match.start(), match.end(), "NONE", "page_furniture", BLOCK))
     return spans
+
+
+@functools.lru_cache(maxsize=2)
+def _bracketed_furniture(labels: tuple[str, ...]) -> "re.Pattern[str]":
+    words = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"[(\[][ \t]*(?i:{words})[ \t]*:[^()\[\]\n]{{0,200}}[)\]]")
 
 
 def award_list_spans(text: str) -> list[_Span]:
@@ -797,8 +809,17 @@ def _ruler_spans(doc) -> list[_Span]:
     is an organisation wherever it stands, over what the model guessed."""
     if doc is None or not hasattr(doc, "spans") or "media_organisations" not in doc.spans:
         return []
-    return [_Span(span.start_char, span.end_char, "ORG", "media_gazetteer", MEDIA_LIST, "ORG")
-            for span in doc.spans["media_organisations"]]
+    # A listed name the model reads as the start of a longer organisation is that organisation's
+    # start ("Fox News Latino", "Sony Pictures Classics"): the longer name is kept.
+    longer = {ent.start_char: ent.end_char for ent in doc.ents if ent.label_ == "ORG"}
+    spans = []
+    for span in doc.spans["media_organisations"]:
+        end = span.end_char
+        extension = doc.text[end:longer.get(span.start_char, end)]
+        if extension and re.fullmatch(r"(?:[ \t]+[A-Z][\w&'’.-]*)+", extension):
+            end += len(extension)
+        spans.append(_Span(span.start_char, end, "ORG", "media_gazetteer", MEDIA_LIST, "ORG"))
+    return spans
 
 
 def _could_be_a_persons_name(phrase: str) -> bool:
@@ -836,7 +857,8 @@ def ner_spans(doc, text: str) -> list[_Span]:
         # "Wearing Alaïa", "magician Prospero": a name opens with neither a verb nor a lower-case word.
         ent_tokens = [t for t in ent if start <= t.idx < end]
         while len(ent_tokens) > 1 and entity_type in ("PERSON", "ORG") and "\n" not in text[start:end] and (
-                ent_tokens[0].pos_ in ("VERB", "ADP", "SCONJ", "ADV") or ent_tokens[0].text[:1].islower()):
+                ent_tokens[0].pos_ in ("VERB", "ADP", "SCONJ", "ADV") or ent_tokens[0].text[:1].islower()
+                or re.fullmatch(r"\d+(?:st|nd|rd|th)", ent_tokens[0].text)):  # "4th ranked Cardinals"
             ent_tokens.pop(0)
             start = ent_tokens[0].idx
         # "Filmmaker Celia Brandt": a job title swallowed into the name says the rest is a person.
@@ -1445,6 +1467,11 @@ def _match_person(phrase: str, full_people: list[str], allow_first_name: bool, p
     return None
 
 
+# A subtitle that only numbers the part: "Dune: Part Two", "Kill Bill: Vol. 2", "John Wick: Chapter 4".
+_SEQUEL_PART = re.compile(r":?\s+(?:Part|Vol\.?|Volume|Chapter|Episode|Book)\s+(?:\d+|[IVX]+|One|Two|Three|Four|Five|Six|Seven)\b.*",
+                          re.IGNORECASE)
+
+
 def _group_titles(phrases: list[str]) -> dict[str, str]:
     """Each title spelling to the fullest spelling of the same title in the article."""
     distinct = sorted(set(phrases), key=lambda p: (-len(p), p))
@@ -1455,8 +1482,9 @@ def _group_titles(phrases: list[str]) -> dict[str, str]:
             if full == phrase or len(full) < len(phrase) or canonical.get(full, full) != full:
                 continue
             full_key = entity_key(full)
-            if full.startswith(phrase) and _SEQUEL_NUMBER.fullmatch(full, len(phrase)):
-                continue  # "Gravity Well 2" is the sequel, not a longer spelling of "Gravity Well"
+            if full.startswith(phrase) and (_SEQUEL_NUMBER.fullmatch(full, len(phrase))
+                                            or _SEQUEL_PART.fullmatch(full, len(phrase))):
+                continue  # "Gravity Well 2", "Dune: Part Two": the sequel, not a longer spelling of the first
             if ":" not in phrase and sum(1 for other in distinct if other.startswith(phrase + ":")) >= 2:
                 continue  # "Starfall" beside "Starfall: Requiem" and "Starfall: Eclipse" is the franchise
             if key == full_key or phrase in _short_forms(full) or (
