@@ -257,6 +257,17 @@ ENTITY_CASES = [
     ("Fans cheered. (RELATED: Kentucky Basketball’s Christmas Card Must Be Pretty Intimidating)\n\nThe game went on.",
      "Christmas Card Must Be Pretty Intimidating", None),
     ("Rick Pitino’s 4th ranked Cardinals have had a great start.", "4th", None),
+    # Under a heading that is a label alone, the short lines are links to other stories.
+    ("Bond is back.\n\nMORE ON JAMES BOND:\n\nChristopher Orr:\n\nThe Movie Review: Quantum of Solace\n\n"
+     "Daniel Craig returned as Bond in 2008.", "Christopher Orr", None),
+    ("Bond is back.\n\nMORE ON JAMES BOND:\n\nChristopher Orr:\n\nThe Movie Review: Quantum of Solace\n\n"
+     "Daniel Craig returned as Bond in 2008.", "Daniel Craig", "PERSON"),
+    # A corporate word after a proper noun makes a company; after a nationality, no company.
+    ("Even wholesome Archie Comics has been bitten by the zombie bug.", "Archie Comics", "ORG"),
+    ("There are three acts, divided by two breaks (in most American TV), with scenes.", "American TV", None),
+    # A lone given name the model calls a company is a person.
+    ("Coleen’s son Jake flew in from Dublin. Writing in her column, Coleen said the family was close.",
+     "Coleen", "PERSON"),
     # A listed outlet the model reads as the start of a longer name is that longer name.
     ("“It was a cool opportunity,” Isaac told Fox News Latino recently.", "Fox News Latino", "ORG"),
     # A first name given to a part does not make the person of the same first name a character.

@@ -745,13 +745,27 @@ def furniture_spans(text: str) -> list[_Span]:
     as blocking spans: an entity never includes one (see ``page_furniture.yml``)."""
     labels = page_furniture()["labels"]
     spans = []
-    for start, end in _paragraph_spans(text):
-        if is_navigation(text[start:end]):
+    in_link_list = False
+    for start, end in paragraph_spans(text):
+        paragraph = text[start:end].strip()
+        if not paragraph:
+            continue
+        start = text.index(paragraph, start)
+        end = start + len(paragraph)
+        # Under a heading that is a label alone ("MORE ON JAMES BOND:", "Related:"), the short lines
+        # that are no sentences ("Christopher Orr:", "The Movie Review: 'Quantum of Solace'") are links
+        # to other stories, up to the next paragraph of prose.
+        if in_link_list and len(paragraph.split()) <= 12 and not paragraph.rstrip("”’\"')").endswith((".", "!", "?")):
             spans.append(_Span(start, end, "NONE", "page_furniture", BLOCK))
             continue
-        label_end = _furniture_label_end(text[start:end], labels)
+        in_link_list = False
+        if is_navigation(paragraph):
+            spans.append(_Span(start, end, "NONE", "page_furniture", BLOCK))
+            continue
+        label_end = _furniture_label_end(paragraph, labels)
         if label_end:
             spans.append(_Span(start, start + len(text[start:start + label_end].rstrip()), "NONE", "page_furniture", BLOCK))
+            in_link_list = label_end >= len(paragraph)
     # A label in brackets inside a paragraph ("(RELATED: Kentucky Basketball’s Christmas Card …)") holds
     # another story's headline: nothing in it is an entity of this article.
     for match in _bracketed_furniture(tuple(labels)).finditer(text):
@@ -802,6 +816,11 @@ def award_list_spans(text: str) -> list[_Span]:
         if title_start < title_end and is_title_case(text[title_start:title_end], max_words=10):
             spans.append(_Span(title_start, title_end, "TITLE", "award_list_title", RULE_TITLE))
     return spans
+
+
+def _has_proper_noun(doc, start: int, end: int) -> bool:
+    tokens = doc.char_span(start, end, alignment_mode="expand")
+    return tokens is None or any(t.pos_ == "PROPN" for t in tokens)
 
 
 def _ruler_spans(doc) -> list[_Span]:
@@ -861,6 +880,8 @@ def ner_spans(doc, text: str) -> list[_Span]:
                 or re.fullmatch(r"\d+(?:st|nd|rd|th)", ent_tokens[0].text)):  # "4th ranked Cardinals"
             ent_tokens.pop(0)
             start = ent_tokens[0].idx
+        if entity_type in ("PERSON", "ORG") and not any(t.pos_ == "PROPN" for t in ent_tokens):
+            continue  # "in most American TV": no proper noun, no name
         # "Filmmaker Celia Brandt": a job title swallowed into the name says the rest is a person.
         words = text[start:end].split()
         if len(words) >= 2 and words[0].casefold() in ROLE_NOUNS and words[-1] not in ORG_SUFFIXES:
@@ -1016,7 +1037,9 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     known_titles |= {text[s.start:s.end] for s in ner if s.entity_type == "TITLE"}
     # A possessive work is a title only where NER does not see a person in it ("Disney’s Bob Iger").
     ner_people = {(s.start, s.end) for s in ner if s.entity_type == "PERSON"}
-    corporate = corporate_orgs(text) + fashion_houses(text, doc) + sports_teams(text, ner)
+    # "in most American TV": words the tagger reads as no proper noun at all name no company.
+    corporate = [s for s in corporate_orgs(text) if doc is None or _has_proper_noun(doc, s.start, s.end)]
+    corporate += fashion_houses(text, doc) + sports_teams(text, ner)
     owners = [s for s in ner if s.entity_type in ("PERSON", "ORG")] + corporate
     owned = [s for s in possessive_titles(text, owners)
              if not any(s.start < pe and ps < s.end for ps, pe in ner_people)]
@@ -1244,6 +1267,10 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
                 entity_type, name = "PERSON", person
             elif entity_type == "PERSON" and _outlet_context(text, span.start, span.end):
                 entity_type, name = "ORG", org_names.get(phrase, phrase)
+            elif entity_type == "ORG" and span.method == "ner" and " " not in phrase \
+                    and given_name_gender(phrase) in ("male", "female") and not _org_context(text, span.end):
+                # "sister Coleen's daughter": a lone given name the model calls a company is a person.
+                entity_type, name = "PERSON", phrase
             elif entity_type == "ORG":
                 name = org_names.get(phrase, phrase)
             elif entity_type == "PERSON":

@@ -55,7 +55,7 @@ SPEECH_VERBS = frozenset(
 ORG_SUFFIXES = frozenset(
     """Films Pictures Studios Entertainment Media Productions Releasing Distribution
     Animation Network Networks Channel Television TV Records Music Group Inc Inc. LLC Ltd Ltd. Corp Corp. Co Co.
-    Company Partners Capital Ventures Holdings Features Cinema Cinemas Theatres Theaters Press Publishing Games
+    Company Partners Capital Ventures Holdings Features Cinema Cinemas Theatres Theaters Press Publishing Games Comics
     Agency Foundation Academy Guild Association Institute Society Festival Awards Expo Convention Summit
     Research Securities Analytics Consulting Labs Insights Advisors Associates""".split()
 )
