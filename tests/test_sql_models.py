@@ -64,8 +64,8 @@ def test_dbt_style_tests_run_as_checks_and_catch_bad_rows(tmp_path):
                           ('b', 'b.html', null, 'fr', 'x', 1, 'h', now()),
                           ('c', 'c.html', 'test', 'en', 'x', 1, 'h', now())""")
     con.close()
-    models, assets = build_model_definitions(tmp_path)
-    result = materialize(assets, resources=build_resources(str(db), str(tmp_path)), raise_on_error=False)
+    models, asset = build_model_definitions(tmp_path)
+    result = materialize([asset], resources=build_resources(str(db), str(tmp_path)), raise_on_error=False)
     outcome = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert outcome == {
         "article_id_not_null": True,

@@ -357,6 +357,27 @@ _NOT_TITLE_LABELS = frozenset({"GPE", "LOC", "NORP", "DATE", "TIME", "LANGUAGE",
                                "PERCENT", "QUANTITY"})
 
 
+def _named_in_context(text: str, contexts: dict, limit: int, allow_digits: bool = False, skip_the: bool = False,
+                      minor=_CUE_TITLE_MINOR) -> list[tuple[int, int]]:
+    """The capitalized runs right after a ``before`` match and right before an ``after`` match of a
+    context file (``nlp/pipeline._context_patterns``), searched over the text lower-cased in place."""
+    lowered = lower_in_place(text)
+    candidates: list[tuple[int, int]] = []
+    for match in contexts["before"].finditer(lowered):
+        start = match.end()
+        if skip_the and text[start:start + 4] in ("The ", "the "):
+            start += 4
+        if start < len(text) and (text[start].isupper() or (allow_digits and text[start].isdigit())):
+            run = _title_case_run(text, start, limit=limit, minor=minor)
+            if run:
+                candidates.append(run)
+    for match in contexts["after"].finditer(lowered):
+        taken = _title_words_before(text, match.start(), limit=limit)
+        if taken:
+            candidates.append((taken[0][0], taken[-1][1]))
+    return candidates
+
+
 def context_titles(text: str, doc) -> list[_Span]:
     """Titles written plainly where the words around them make them works (``title_contexts.yml``):
     "won for The Favourite", "her role in Broadchurch", "Night Ferry, directed by …", "the Succession
@@ -365,17 +386,8 @@ def context_titles(text: str, doc) -> list[_Span]:
     labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents} if doc is not None else {}
     not_titles = [(s, e) for (s, e), label in labels.items() if label in _NOT_TITLE_LABELS]
     places = place_names()
-    candidates: list[tuple[int, int]] = []
-    lowered = lower_in_place(text)
-    for match in contexts["before"].finditer(lowered):  # "won for |The Favourite"
-        if match.end() < len(text) and (text[match.end()].isupper() or text[match.end()].isdigit()):
-            run = _title_case_run(text, match.end())
-            if run:
-                candidates.append(run)
-    for match in contexts["after"].finditer(lowered):  # "Night Ferry|, directed by"
-        taken = _title_words_before(text, match.start(), limit=6)
-        if taken:
-            candidates.append((taken[0][0], taken[-1][1]))
+    # "won for |The Favourite", "Night Ferry|, directed by"
+    candidates = _named_in_context(text, contexts, limit=6, allow_digits=True)
     spans = []
     for start, end in candidates:
         # A sentence's own "The" ("The Succession star …") is not the title's.
@@ -419,21 +431,9 @@ _NOT_A_HOUSE_LABELS = frozenset({"GPE", "LOC", "NORP", "DATE", "TIME", "EVENT", 
 def fashion_houses(text: str, doc) -> list[_Span]:
     """Fashion houses where style coverage dresses someone in them (``fashion_contexts.yml``):
     "wearing Alaïa", "a custom look from Bottega Veneta", "a white Valentino gown"."""
-    contexts = fashion_contexts()
-    lowered = lower_in_place(text)
-    candidates: list[tuple[int, int]] = []
-    for match in contexts["before"].finditer(lowered):  # "wearing |Alaïa"
-        start = match.end()
-        if text[start:start + 4] in ("The ", "the "):
-            start += 4
-        if start < len(text) and text[start].isupper():
-            run = _title_case_run(text, start, limit=3, minor=frozenset({"&", "de", "di", "la", "von", "van"}))
-            if run:
-                candidates.append(run)
-    for match in contexts["after"].finditer(lowered):  # "a white Valentino| gown"
-        taken = _title_words_before(text, match.start(), limit=3)
-        if taken:
-            candidates.append((taken[0][0], taken[-1][1]))
+    # "wearing |Alaïa", "a white Valentino| gown"
+    candidates = _named_in_context(text, fashion_contexts(), limit=3, skip_the=True,
+                                   minor=frozenset({"&", "de", "di", "la", "von", "van"}))
     labels = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_A_HOUSE_LABELS] if doc is not None else []
     places = place_names()
     spans = []
