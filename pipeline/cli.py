@@ -175,12 +175,13 @@ def _fetch(args: argparse.Namespace) -> int:
     from .core.sources import load_sources_config
     from .resources import sources_config_from_env, warc_folder_from_env
 
-    if args.day:
-        try:
-            dt.date.fromisoformat(args.day)
-        except ValueError:
-            print(f"film-news: --day {args.day!r} is not a date; write it as YYYY-MM-DD", file=sys.stderr)
-            return 2
+    from .defs.gather.assets import GatherConfig
+
+    try:
+        GatherConfig(day=args.day or "").day_range(dt.datetime.now(dt.timezone.utc).date())
+    except ValueError as error:
+        print(f"film-news: --day: {error}", file=sys.stderr)
+        return 2
     days = args.day or "yesterday and today (UTC)"
     outlets_path, warc_folder = Path(sources_config_from_env()), Path(warc_folder_from_env())
     try:

@@ -20,11 +20,9 @@ from .resources import build_resources
 defs = load_from_defs_folder(path_within_project=Path(__file__).parent)
 
 # The same definitions as lists, for the command line, the tests and the benchmarks, which run them
-# against a database and landing folder of their own. (A module that lists assets, such as
-# publish/assets.py, is read by the loader too: the lists hold each definition once.)
-_ASSETS = list({id(a): a for a in defs.assets}.values())
-SOURCE_ASSETS = [a for a in _ASSETS if SOURCES_GROUP in a.group_names_by_key.values()]
-ALL_ASSETS = [a for a in _ASSETS if a not in SOURCE_ASSETS]
-ALL_CHECKS = list({id(c): c for c in defs.asset_checks}.values())
+# against a database and landing folder of their own.
+SOURCE_ASSETS = [a for a in defs.assets if SOURCES_GROUP in a.group_names_by_key.values()]
+ALL_ASSETS = [a for a in defs.assets if a not in SOURCE_ASSETS]
+ALL_CHECKS = list(defs.asset_checks)
 
 __all__ = ["defs", "SOURCE_ASSETS", "ALL_ASSETS", "ALL_CHECKS", "SQL_MODELS", "build_resources"]

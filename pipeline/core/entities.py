@@ -13,7 +13,6 @@ in the article, and a misspelt surname goes there by fuzzy match.
 from __future__ import annotations
 
 import hashlib
-import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -24,7 +23,7 @@ from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
-from .nlp.pipeline import fashion_contexts, lower_in_place, page_furniture, title_contexts
+from .nlp.pipeline import bracketed_furniture, fashion_contexts, lower_in_place, page_furniture, title_contexts
 from .paragraphs import is_navigation, paragraph_spans
 from .places import gazetteer_places, place_names
 from .lexicon import (
@@ -444,7 +443,6 @@ def fashion_houses(text: str, doc) -> list[_Span]:
         if not phrase or "\n" in phrase or text[end:end + 2] in ("’s", "'s") or phrase in places \
                 or phrase.split()[-1].casefold() in TITLE_MINOR_WORDS \
                 or phrase.casefold() in AWARD_NAMES or phrase.casefold() in NOT_A_TITLE \
-                or all(w.casefold() in TITLE_MINOR_WORDS for w in phrase.split()) \
                 or any(s < end and start < e for s, e in labels):
             continue
         if doc is not None:
@@ -511,7 +509,7 @@ def venues(text: str) -> list[_Span]:
             words = words[1:]
         if len(words) < 2 or (len(words) == 2 and given_name_gender(words[0]) is not None):
             continue
-        if any(w.casefold() in TITLE_MINOR_WORDS for w in words[:1]) or words[0] in _CALENDAR_WORDS:
+        if words[0].casefold() in TITLE_MINOR_WORDS or words[0] in _CALENDAR_WORDS:
             continue
         spans.append(_Span(start, end, "PLACE", "venue", RULE_ORG))
     return spans
@@ -645,7 +643,7 @@ def possessive_titles(text: str, owners: Iterable[_Span]) -> list[_Span]:
         phrase = text[run[0]:run[1]]
         first = phrase.split()[0].casefold().rstrip(".")
         if phrase.casefold() in NOT_A_TITLE or first in ROLE_NOUNS or first in HONORIFIC_WORDS or phrase.isdigit() \
-                or re.fullmatch(r"\d+(?:st|nd|rd|th)", phrase.split()[0]):
+                or _ORDINAL.fullmatch(phrase.split()[0]):
             continue  # "Pitino’s 4th ranked Cardinals": a rank, no work
         spans.append(_Span(run[0], run[1], "TITLE", "possessive_title", NER + 1))
     return spans
@@ -768,15 +766,9 @@ def furniture_spans(text: str) -> list[_Span]:
             in_link_list = label_end >= len(paragraph)
     # A label in brackets inside a paragraph ("(RELATED: Kentucky Basketball’s Christmas Card …)") holds
     # another story's headline: nothing in it is an entity of this article.
-    for match in _bracketed_furniture(tuple(labels)).finditer(text):
+    for match in bracketed_furniture().finditer(text):
         spans.append(_Span(match.start(), match.end(), "NONE", "page_furniture", BLOCK))
     return spans
-
-
-@functools.lru_cache(maxsize=2)
-def _bracketed_furniture(labels: tuple[str, ...]) -> "re.Pattern[str]":
-    words = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
-    return re.compile(rf"[(\[][ \t]*(?i:{words})[ \t]*:[^()\[\]\n]{{0,200}}[)\]]")
 
 
 def award_list_spans(text: str) -> list[_Span]:
@@ -877,7 +869,7 @@ def ner_spans(doc, text: str) -> list[_Span]:
         ent_tokens = [t for t in ent if start <= t.idx < end]
         while len(ent_tokens) > 1 and entity_type in ("PERSON", "ORG") and "\n" not in text[start:end] and (
                 ent_tokens[0].pos_ in ("VERB", "ADP", "SCONJ", "ADV") or ent_tokens[0].text[:1].islower()
-                or re.fullmatch(r"\d+(?:st|nd|rd|th)", ent_tokens[0].text)):  # "4th ranked Cardinals"
+                or _ORDINAL.fullmatch(ent_tokens[0].text)):  # "4th ranked Cardinals"
             ent_tokens.pop(0)
             start = ent_tokens[0].idx
         if entity_type in ("PERSON", "ORG") and not any(t.pos_ == "PROPN" for t in ent_tokens):
@@ -1048,7 +1040,11 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # corporate word is its maker, a person, even when NER calls the name a company.
     title_starts = {s.start for s in owned}
     makers = [s for s in owners if s.end + 3 in title_starts and s.method == "ner"]
+    # A name style coverage dresses someone in is a fashion house wherever the article names it,
+    # though it is often its founder's ("Louis Vuitton designed her outfit").
     houses = {text[s.start:s.end] for s in corporate if s.method == "fashion_house"}
+    ner = [_Span(s.start, s.end, "ORG", s.method, s.strength, s.ner_label)
+           if s.entity_type == "PERSON" and text[s.start:s.end] in houses else s for s in ner]
     people = {p for p in _people_named_in_full(text, ner, makers, known_titles) if _could_be_a_persons_name(p)} - houses
     # A genre word next to a person's name describes the person ("Quartey, a drama school graduate").
     # Only one-word titles are doubted this way: a two-word title NER calls a person ("Glass Harbor") stays a title.
@@ -1090,6 +1086,7 @@ _CALENDAR_WORDS = frozenset(
     "September October November December".split()
 )
 _CALENDAR_FOLDED = frozenset(word.casefold() for word in _CALENDAR_WORDS)
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 _PLACE_PREPOSITIONS = frozenset("in of from to near outside at across around into".split())
 
 
@@ -1220,12 +1217,6 @@ def _outlet_context(text: str, start: int, end: int) -> bool:
 def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
     """Give every span its entity: one canonical name and one type per real entity in the article."""
     surface = [text[s.start:s.end] for s in spans]
-    # A name style coverage dresses someone in is a fashion house wherever the article names it,
-    # though it is often its founder's ("Louis Vuitton designed her outfit").
-    houses = {phrase for span, phrase in zip(spans, surface) if span.method == "fashion_house"}
-    for span, phrase in zip(spans, surface):
-        if span.entity_type == "PERSON" and phrase in houses:
-            span.entity_type = "ORG"
 
     # People first named in full; the order of introduction settles ambiguity.
     full_people: list[str] = []
@@ -1258,7 +1249,7 @@ def resolve(text: str, spans: list[_Span]) -> list[EntityMention]:
             name = title_names.get(phrase, phrase)
         else:
             person = None
-            if span.method not in ("corporate_name", "fashion_house") and phrase not in houses:
+            if span.method not in ("corporate_name", "fashion_house"):
                 # NER types a surname as a place or company as often as a person ("Feld", "Adeyemi").
                 person = _match_person(phrase, full_people, allow_first_name=span.ner_label == "PERSON" or span.method == "outlet_cue"
                                        or given_name_gender(phrase) in ("male", "female"),

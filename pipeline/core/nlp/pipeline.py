@@ -72,6 +72,15 @@ def page_furniture() -> dict[str, frozenset[str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def bracketed_furniture() -> "re.Pattern[str]":
+    """A furniture label in brackets inside a paragraph, with what follows it up to the closing
+    bracket: "(RELATED: Kentucky Basketball’s Christmas Card …)" holds another story's headline."""
+    labels = sorted(page_furniture()["labels"], key=len, reverse=True)
+    words = "|".join(re.escape(label) for label in labels)
+    return re.compile(rf"[(\[][ \t]*(?i:{words})[ \t]*:[^()\[\]\n]{{0,200}}[)\]]")
+
+
+@functools.lru_cache(maxsize=1)
 def speech_cues() -> dict[str, frozenset[str]]:
     """The cue lexicons of ``speech_cues.yml``: direct, reported, according and nouns, each a set of lemmas."""
     return _lexicons(SPEECH_CUES_FILE)

@@ -1,6 +1,7 @@
 """Gathering news: outlet feeds and sitemaps by day, and WARC archives, into the landing folder."""
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
@@ -32,21 +33,15 @@ class GatherConfig(Config):
         return day, day, day >= today
 
 
-def _summary(records) -> dict:
-    counts: dict[str, int] = {}
-    for record in records:
-        counts[record.status] = counts.get(record.status, 0) + 1
-    return counts
+# What both gathering assets are: where they sit in the UI, what they run on, who answers for them.
+_GATHERING = {"group_name": SOURCES_GROUP, "kinds": {"python", "duckdb"}, "owners": OWNERS, "tags": {"layer": "sources"}}
 
 
 # Not partitioned by day: a run takes whatever is new (the URLs already gathered are remembered), so the
 # asset graph has no partitions and "Materialize all" in the UI starts at once; a past day is a config value.
 @asset(
     name="fetched_pages",
-    group_name=SOURCES_GROUP,
-    kinds={"python", "duckdb"},
-    owners=OWNERS,
-    tags={"layer": "sources"},
+    **_GATHERING,
     description=(
         "New article URLs (by default dated yesterday or today, UTC; set `day` for a past day) from the outlets "
         "in outlets.yaml (feeds and sitemaps), fetched politely (robots.txt, per-host spacing, retries with "
@@ -75,7 +70,7 @@ def fetched_pages(context: AssetExecutionContext, config: GatherConfig, warehous
             warehouse.record_feed_validators(con, result.validators, recorded_at)
     for error in result.feed_errors:
         context.log.warning(error)
-    counts = _summary(result.records)
+    counts = Counter(record.status for record in result.records)
     return MaterializeResult(metadata={
         **{f"pages_{status}": MetadataValue.int(n) for status, n in counts.items()},
         "requests": MetadataValue.int(result.requests),
@@ -87,10 +82,7 @@ def fetched_pages(context: AssetExecutionContext, config: GatherConfig, warehous
 
 @asset(
     name="archive_pages",
-    group_name=SOURCES_GROUP,
-    kinds={"python", "duckdb"},
-    owners=OWNERS,
-    tags={"layer": "sources"},
+    **_GATHERING,
     description=(
         "Relevant HTML pages from the WARC archives (e.g. CC-NEWS) in the archive folder, streamed record by record "
         "with bounded memory, filtered for film/TV before any expensive stage, and stored like fetched pages. "

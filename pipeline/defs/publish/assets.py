@@ -12,8 +12,9 @@ from ..automation import FOLLOWS_UPSTREAM
 from ..ingest import assets as ingest
 from ..nlp import assets as nlp
 
-# Every table and model: the copy is published last, so it copies a finished run.
-PUBLISHED_ASSETS = [ingest.ingest_articles, nlp.extract_mentions_and_quotes, search.search_index, sql_models.MODELS_ASSET]
+# Every table and model: the copy is published last, so it copies a finished run. (A tuple: the
+# defs-folder loader collects module-level lists of assets, and these are defined in their own modules.)
+PUBLISHED_ASSETS = (ingest.ingest_articles, nlp.extract_mentions_and_quotes, search.search_index, sql_models.MODELS_ASSET)
 
 # Readers expect last night's news by the start of the European morning: the copy is stale when it
 # was not published in the 24 hours before 06:00 UTC (the nightly chain starts at 02:00).
