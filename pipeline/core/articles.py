@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from .cleaning import ExtractionSettings, content_hash, count_words, detect_language, extract_article
-from .dedupe import MAX_CANDIDATES, DedupeCandidate, DedupeResult, ShingleCache, assign_duplicates, lsh_band_hashes
+from .dedupe import MAX_CANDIDATES, DedupeCandidate, DedupeResult, ShingleCache, assign_duplicates, lsh_band_hashes, shingles
 from .errors import DocumentRejected
 from .reading import SourceFile, read_source_document
 
@@ -153,11 +153,17 @@ def clean_source_files(
     )
 
 
-def article_bands(articles: pl.DataFrame) -> pl.DataFrame:
+def article_shingles(articles: pl.DataFrame) -> dict[str, set[str]]:
+    """Each article's body as its set of word shingles: computed once, read by the bands and the dedupe."""
+    return {article_id: shingles(text) for article_id, text in articles.select("article_id", "text").iter_rows()}
+
+
+def article_bands(articles: pl.DataFrame, body_shingles: dict[str, set[str]] | None = None) -> pl.DataFrame:
     """The LSH band hashes of each article's body, one row per band."""
+    body_shingles = body_shingles if body_shingles is not None else article_shingles(articles)
     rows = []
-    for article_id, text in articles.select("article_id", "text").iter_rows():
-        for band, band_hash in enumerate(lsh_band_hashes(text)):
+    for article_id in articles["article_id"]:
+        for band, band_hash in enumerate(lsh_band_hashes(body_shingles[article_id])):
             rows.append((article_id, band, band_hash))
     return pl.DataFrame(rows, schema=BAND_FRAME_SCHEMA, orient="row")
 
@@ -167,6 +173,7 @@ def mark_duplicates(
     bands: pl.DataFrame,
     find_landed_candidates: Callable[[pl.DataFrame, int], dict[str, list[DedupeCandidate]]],
     landed_shingles: ShingleCache | None = None,
+    body_shingles: dict[str, set[str]] | None = None,
 ) -> tuple[pl.DataFrame, DedupeResult]:
     """Fill ``duplicate_of`` for a batch, given a lookup of landed articles by band hash.
 
@@ -188,7 +195,7 @@ def mark_duplicates(
         return by_bands.get(tuple(hashes), [])
 
     result = assign_duplicates(list(articles.select("article_id", "published_date", "text").iter_rows()), lookup, band_hashes,
-                               landed_shingles)
+                               landed_shingles, body_shingles)
     marked = articles.with_columns(
         pl.col("article_id").replace_strict(result.duplicate_of, default=None, return_dtype=pl.String).alias("duplicate_of")
     )

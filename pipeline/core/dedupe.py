@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 SHINGLE_WORDS = 5
 NUM_PERMUTATIONS = 128
@@ -71,10 +70,13 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
-def lsh_band_hashes(text: str) -> list[int]:
-    """One signed 64-bit hash per LSH band of the body's MinHash signature."""
+def lsh_band_hashes(body_shingles: set[str]) -> list[int]:
+    """One signed 64-bit hash per LSH band of the MinHash signature of a body's shingles."""
+    # Imported here: datasketch loads scipy (0.4 s), which a run with no new article need not pay.
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERMUTATIONS, seed=1)
-    minhash.update_batch([s.encode("utf-8") for s in shingles(text)])
+    minhash.update_batch([s.encode("utf-8") for s in body_shingles])
     rows = NUM_PERMUTATIONS // LSH_BANDS
     values = np.asarray(minhash.hashvalues, dtype=np.uint64)
     return [
@@ -129,6 +131,7 @@ def assign_duplicates(
     find_landed_candidates: Callable[[list[int]], Iterable[DedupeCandidate]],
     band_hashes: dict[str, list[int]] | None = None,
     landed_shingles: ShingleCache | None = None,
+    new_shingles: dict[str, set[str]] | None = None,
 ) -> DedupeResult:
     """Decide ``duplicate_of`` for new articles given as ``(article_id, published_date, text)``.
 
@@ -138,7 +141,8 @@ def assign_duplicates(
     earliest version (a cluster root), never a copy of a copy. When a new
     article predates a landed root, it becomes the root and the result says
     which landed root to re-point. ``band_hashes`` are the articles' bands when the caller
-    has computed them already; ``landed_shingles`` keeps landed articles' shingles across batches.
+    has computed them already, ``new_shingles`` likewise the new articles' shingle sets;
+    ``landed_shingles`` keeps landed articles' shingles across batches.
     """
     ranks: dict[str, Rank] = {}
     for sequence, (article_id, published, _text) in enumerate(articles, start=1):
@@ -154,8 +158,8 @@ def assign_duplicates(
     landed_roots: set[str] = set()
     landed_shingles = landed_shingles if landed_shingles is not None else ShingleCache()
     for article_id, _published, text in sorted(articles, key=lambda a: ranks[a[0]]):
-        own = shingles(text)
-        bands = (band_hashes or {}).get(article_id) or lsh_band_hashes(text)
+        own = (new_shingles or {}).get(article_id) or shingles(text)
+        bands = (band_hashes or {}).get(article_id) or lsh_band_hashes(own)
         matched_roots: set[str] = set()
         for candidate in find_landed_candidates(bands):
             if candidate.article_id == article_id:

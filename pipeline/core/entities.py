@@ -12,6 +12,7 @@ in the article, and a misspelt surname goes there by fuzzy match.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -84,6 +85,7 @@ class _Span:
 # ---------------------------------------------------------------- helpers
 
 
+@functools.lru_cache(maxsize=65536)
 def entity_key(name: str) -> str:
     """The folded form two spellings of one name share: accents, case, punctuation and a leading article dropped."""
     folded = unicodedata.normalize("NFKD", name)
@@ -295,18 +297,22 @@ def _title_words_after(text: str, start_at: int, limit: int = 7) -> list[tuple[i
 _CUE_TITLE_MINOR = frozenset({"of", "the", "and", "a", "an", "to", "&"})
 
 
+_TITLE_CUE = re.compile(
+    r"(?:\b(?:" + "|".join(sorted(TITLE_CUE_NOUNS, key=len, reverse=True)) + r")"
+    # "hit" is a noun only after an owner or a kind ("last year's hit", "the sleeper hit"), not in "hit Netflix".
+    r"|(?:[’']s|\bthe|\ba|\bsurprise|\bsleeper|\bsmash|\bbreakout|\bbox-office|\bcult)\s+hit"
+    # "a sequel to Steel Orchid", "the remake of Night Tide": what a work follows or remakes is a work.
+    r"|\b(?:sequel|prequel|follow-up|followup|remake|reboot|spinoff|spin-off|adaptation|continuation)\s+(?:to|of))"
+    # "films such as Ghost Town and Knocked Up", "a new sitcom, Perfect Couples, co-created by …"
+    r"(?P<listing>,?\s+(?:such\s+as|like|including))?(?P<apposition>,)?"
+    r"\s+(?=[A-Z0-9])"
+)
+
+
 def cue_titles(text: str) -> list[_Span]:
     """Unquoted titles right after a genre noun: "the thriller Night Ferry", "her debut Glass Harbor"."""
     spans = []
-    # "hit" is a noun only after an owner or a kind ("last year's hit", "the sleeper hit"), not in "hit Netflix".
-    # "a sequel to Steel Orchid", "the remake of Night Tide": what a work follows or remakes is a work.
-    cue = re.compile(r"(?:\b(?:" + "|".join(sorted(TITLE_CUE_NOUNS, key=len, reverse=True)) + r")"
-                     r"|(?:[’']s|\bthe|\ba|\bsurprise|\bsleeper|\bsmash|\bbreakout|\bbox-office|\bcult)\s+hit"
-                     r"|\b(?:sequel|prequel|follow-up|followup|remake|reboot|spinoff|spin-off|adaptation|continuation)\s+(?:to|of))"
-                     # "films such as Ghost Town and Knocked Up", "a new sitcom, Perfect Couples, co-created by …"
-                     r"(?P<listing>,?\s+(?:such\s+as|like|including))?(?P<apposition>,)?"
-                     r"\s+(?=[A-Z0-9])")
-    starts = [(match, match.end()) for match in cue.finditer(text)]
+    starts = [(match, match.end()) for match in _TITLE_CUE.finditer(text)]
     for match, at in starts:
         taken: list[tuple[int, int]] = []
         position = at
@@ -609,11 +615,17 @@ def _title_case_run(text: str, start: int, limit: int = 6, minor=_CUE_TITLE_MINO
     return taken[0][0], _strip_possessive(text, taken[0][0], taken[-1][1])
 
 
+_OUTLET_CUE = re.compile(
+    r"\b(?:" + "|".join(re.escape(c.lower()) for c in sorted(OUTLET_CUES_BEFORE, key=len, reverse=True)) + r")"
+    r"\s+(?=(?:the\s+)?[a-z])"
+)
+
+
 def outlet_orgs(text: str) -> list[_Span]:
     """The outlet named after "told", "in an interview with", "according to": "Marsh told Deadline"."""
     spans = []
-    cues = "|".join(re.escape(c) for c in sorted(OUTLET_CUES_BEFORE, key=len, reverse=True))
-    for match in re.finditer(rf"\b(?:{cues})\s+(?=(?:the\s+)?[A-Z])", text, re.IGNORECASE):
+    # Matched in the text lower-cased in place (several times faster than case-insensitively).
+    for match in _OUTLET_CUE.finditer(lower_in_place(text)):
         start = match.end()
         if text[start:start + 4] == "the ":
             start += 4
@@ -649,13 +661,17 @@ def possessive_titles(text: str, owners: Iterable[_Span]) -> list[_Span]:
     return spans
 
 
+# Words of one name stand on one line, and "Co-star" is no company.
+_CORPORATE_NAME = re.compile(
+    r"(?<![\w'’#@])((?:[A-Z][\w&'’.-]*[ \t]+){1,3}(?:"
+    + "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES, key=len, reverse=True)) + r"))(?![\w-])"
+)
+
+
 def corporate_orgs(text: str) -> list[_Span]:
     """Capitalized names ending in a corporate word: Orbit Films, Marlow Pictures, Northlight Media."""
-    suffixes = "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES, key=len, reverse=True))
-    # Words of one name stand on one line, and "Co-star" is no company.
-    pattern = re.compile(rf"(?<![\w'’#@])((?:[A-Z][\w&'’.-]*[ \t]+){{1,3}}(?:{suffixes}))(?![\w-])")
     spans = []
-    for match in pattern.finditer(text):
+    for match in _CORPORATE_NAME.finditer(text):
         start, end = match.start(1), match.end(1)
         words = text[start:end].split()
         # A sentence-initial "The" is part of the name only in "The X Company"-style names; keep it out otherwise.

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=1)
-def _detector():
+def name_detector():
     import gender_guesser.detector
 
     return gender_guesser.detector.Detector(case_sensitive=False)
@@ -25,7 +25,7 @@ def given_name_gender(word: str) -> str | None:
         return None
     # English-language news: the name's use in the US and Britain first ("Marian" is a woman there,
     # a man in Poland), the whole list only for names those two do not know.
-    detector = _detector()
+    detector = name_detector()
     # (a country lookup answers "andy" for a name that country's list lacks: that decides nothing)
     local = {detector.get_gender(word, country) for country in ("usa", "great_britain")} - {"unknown", "andy"}
     local = {g.removeprefix("mostly_") for g in local}

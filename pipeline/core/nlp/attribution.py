@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
 from .pipeline import speech_cues
@@ -29,6 +30,8 @@ from .pipeline import speech_cues
 _NAME_PARTS = frozenset({"det", "compound", "amod", "poss", "nmod", "nummod", "quantmod", "case", "punct", "npadvmod"})
 # A verb of saying that hangs off another one shares its subject: "she said, adding …", "he laughed and said".
 _SHARES_SUBJECT = frozenset({"conj", "advcl", "xcomp"})
+# Cue verbs, by the tagger's coarse tag (compared as symbol ids: this runs on every token of every article).
+_VERB_TAGS = frozenset({VERB, AUX})
 _EDGE_PUNCT = " \n\t,;:.—–-\"'“”‘’«»()"
 
 
@@ -64,7 +67,7 @@ def _inside(position: int, ranges: Sequence[tuple[int, int]]) -> bool:
 
 
 def _is_cue(token: Token, lexicon: str) -> bool:
-    return token.lemma_.casefold() in speech_cues()[lexicon] and token.pos_ in ("VERB", "AUX")
+    return token.pos in _VERB_TAGS and token.lemma_.casefold() in speech_cues()[lexicon]
 
 
 def subject_of(cue: Token) -> Token | None:
@@ -123,9 +126,9 @@ def _attribution(cue: Token) -> Attribution:
     return Attribution(cue.lower_, cue.idx, name_phrase(subject) if subject is not None else None)
 
 
-def _according_cues(tokens) -> list[Token]:
-    return [t for t in tokens if t.lemma_.casefold() in speech_cues()["according"]
-            and any(c.lower_ == "to" for c in t.children)]
+def _is_according(token: Token) -> bool:
+    """"according" with its "to": the prepositional cue."""
+    return token.lemma_.casefold() in speech_cues()["according"] and any(c.lower_ == "to" for c in token.children)
 
 
 def quote_attribution(doc: Doc, start: int, end: int, quote_ranges: Sequence[tuple[int, int]],
@@ -165,7 +168,7 @@ def quote_attribution(doc: Doc, start: int, end: int, quote_ranges: Sequence[tup
         sentences[doc[last.i + 1].sent.start] = doc[last.i + 1].sent
     candidates = [t for sentence in sentences.values() for t in sentence
                   if not (start - 1 <= t.idx < end + 1) and not _inside(t.idx, outside)
-                  and (_is_cue(t, "direct") or t in _according_cues([t]))]
+                  and (_is_cue(t, "direct") or _is_according(t))]
     if not candidates:
         return None
     nearest = min(candidates, key=lambda t: (start - t.idx) if t.idx < start else (t.idx - end))
@@ -182,17 +185,19 @@ def reported_speech(doc: Doc, quote_ranges: Sequence[tuple[int, int]], min_words
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None:
             quoted[span.start:span.end] = b"\x01" * (span.end - span.start)
+    reported_cues, according_cues = speech_cues()["reported"], speech_cues()["according"]  # looked up once, not per token
     for token in doc:
         if quoted[token.i] and _inside(token.idx, quote_ranges):
             continue
-        if _is_cue(token, "reported"):
+        lemma = token.lemma_.casefold()
+        if lemma in reported_cues and token.pos in _VERB_TAGS:
             for clause in token.children:
                 if clause.dep_ != "ccomp":
                     continue
                 span = _content(doc, clause.left_edge.i, clause.right_edge.i + 1, quote_ranges, min_words)
                 if span is not None:
                     found.append(ReportedSpeech(span[0], span[1], _attribution(token)))
-        elif token in _according_cues([token]) and token.head is not token:
+        elif lemma in according_cues and token.head is not token and _is_according(token):
             clause = token.head
             cut = token.left_edge.i, token.right_edge.i + 1
             if cut[0] <= clause.left_edge.i:  # "According to X, the studio owes …"

@@ -7,7 +7,7 @@ import polars as pl
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, multi_asset
 
 from ... import warehouse
-from ...core.articles import REJECTION_FRAME_SCHEMA, article_bands, clean_source_files, mark_duplicates
+from ...core.articles import REJECTION_FRAME_SCHEMA, article_bands, article_shingles, clean_source_files, mark_duplicates
 from ...core.cleaning import ExtractionSettings
 from ...core.dedupe import ShingleCache
 from ...core.reading import SourceFile
@@ -121,8 +121,9 @@ def _ingest_batch(con, batch: list[tuple[SourceFile, str | None]], ingested_at, 
             pl.when(pl.col("source_path").is_in(invalid_paths)).then(pl.lit("rejected")).otherwise(pl.col("status")).alias("status"),
             pl.when(pl.col("source_path").is_in(invalid_paths)).then(None).otherwise(pl.col("article_id")).alias("article_id"),
         )
-    bands = article_bands(valid)
-    marked, dedupe = mark_duplicates(valid, bands, partial(warehouse.landed_candidates, con), landed_shingles)
+    body_shingles = article_shingles(valid)
+    bands = article_bands(valid, body_shingles)
+    marked, dedupe = mark_duplicates(valid, bands, partial(warehouse.landed_candidates, con), landed_shingles, body_shingles)
     ArticlesSchema.validate(marked)
     RejectedDocumentsSchema.validate(rejections)
     warehouse.upsert_articles(con, marked, bands)
