@@ -14,6 +14,7 @@ data/film_news.duckdb in the project. Runs are recorded as the project's
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import os
 import re
@@ -512,5 +513,28 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def entry() -> None:
+    """The ``film-news`` command: ``main``, then a prompt exit with its code.
+
+    When ``main`` returns, every database is committed and closed and the output written; the exit
+    handlers still run (multiprocessing's, logging's, Dagster's). Only the interpreter's own teardown
+    is skipped: freeing, one by one, the objects and modules of spaCy, Dagster, DuckDB and Polars,
+    which took a second of every run (measured: 0.6 s after the imports alone) and changes nothing.
+    """
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of the output went away (`film-news sql "…" | head`): stop quietly, as the
+        # Python documentation advises (output to a closed pipe is dropped, not a traceback).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -88,9 +88,9 @@ class NlpSettings(ConfigurableResource):
     def setup_for_execution(self, context) -> None:
         # At the start of a run, not when the NLP step begins: the server the workers are forked
         # from then loads spaCy and the model on the core that start-up and ingest leave idle.
-        if self.n_process != 1:
-            from .core.nlp.extraction import start_worker_server
+        from .core.nlp.extraction import available_cores, start_worker_server
 
+        if (self.n_process or available_cores()) > 1:
             start_worker_server()
 
 
