@@ -1,6 +1,6 @@
 """The whole graph on a synthetic corpus, beside the bare spaCy floor in the same run (``make bench``).
 
-Usage:  python benchmarks/pipeline_benchmark.py [--sizes 1000,10000] [--publish-articles 100000] [--keep DIR]
+Usage:  python benchmarks/pipeline_benchmark.py [--sizes 1000,10000] [--publish-articles 100000] [--repeats 2] [--keep DIR]
 
 For each corpus size (written by ``synthetic_corpus.py``, 500-900 words an
 article, quotes, titles, one syndicated copy in twenty):
@@ -11,6 +11,9 @@ article, quotes, titles, one syndicated copy in twenty):
   1% new          1% more articles landed, the command again
 Once, on the first corpus: a bare ``nlp.pipe`` over the same cleaned texts with the same model
 components, with one and with two processes (the floor), and the ratio of ours to it.
+The first corpus's full run and the two-process floor are each measured ``--repeats`` times and
+the fastest kept, every time printed: on a shared virtual machine the same work has measured 9%
+apart in two runs an hour apart, and such noise only ever adds time, to ours and to the floor.
 Then the cost of publishing the read copy of a warehouse of ``--publish-articles`` articles
 (the first corpus's rows repeated under new ids).
 """
@@ -262,6 +265,8 @@ def main() -> None:
     parser.add_argument("--publish-articles", type=int, default=100_000)
     parser.add_argument("--model", default=None)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--repeats", type=int, default=2,
+                        help="full runs of the first corpus, and two-process floor passes, to keep the fastest of")
     args = parser.parse_args()
     from pipeline.resources import spacy_model_from_env
 
@@ -272,17 +277,25 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     print(f"model {model_name}; {os.cpu_count()} cores; work folder {work}\n")
     results = []
+    full_runs: dict[int, list[float]] = {}
     try:
         for size in sizes:
             corpus, database, home = work / f"corpus-{size}", work / f"bench-{size}.duckdb", work / f"dagster-{size}"
-            for stale in (corpus, home):
-                shutil.rmtree(stale, ignore_errors=True)
-            for stale in work.glob(f"bench-{size}*.duckdb"):
-                stale.unlink()
-            home.mkdir()
+            shutil.rmtree(corpus, ignore_errors=True)
             write_corpus(corpus, size)
-            full, peak = run_pipeline(corpus, database, home)
-            stages = stage_seconds(home)
+            # The first size is run from an empty warehouse ``--repeats`` times and the fastest run kept
+            # (with its stages), as its floor is: on a shared machine noise only ever adds time.
+            attempts = []
+            for _ in range(args.repeats if size == sizes[0] else 1):
+                shutil.rmtree(home, ignore_errors=True)
+                for stale in work.glob(f"bench-{size}*.duckdb"):
+                    stale.unlink()
+                home.mkdir()
+                seconds, memory = run_pipeline(corpus, database, home)
+                attempts.append((seconds, memory, stage_seconds(home)))
+            full, _, stages = min(attempts, key=lambda attempt: attempt[0])
+            peak = max(memory for _, memory, _ in attempts)
+            full_runs[size] = [seconds for seconds, _, _ in attempts]
             articles, words = corpus_words(database)
             nothing, _ = run_pipeline(corpus, database, home)
             write_corpus(corpus, max(1, size // 100), first=size)
@@ -290,18 +303,22 @@ def main() -> None:
             results.append((size, articles, words, full, peak, stages, nothing, one_percent, corpus, database))
 
         size, articles, words, full, peak, stages, nothing, one_percent, corpus, database = results[0]
-        floor = {n: bare_floor(corpus, model_name, n) for n in (1, 2)}
+        floor_runs = {1: [bare_floor(corpus, model_name, 1)],
+                      2: [bare_floor(corpus, model_name, 2) for _ in range(args.repeats)]}
+        floor = {n: min(runs) for n, runs in floor_runs.items()}
 
         print(f"{'':38s} {'seconds':>8s} {'articles/s':>11s} {'words/s':>9s}")
         for n, seconds in floor.items():
             print(f"{f'bare nlp.pipe, {n} process' + ('es' if n > 1 else ''):38s} {seconds:8.1f} "
-                  f"{articles / seconds:11.1f} {words / seconds:9.0f}")
+                  f"{articles / seconds:11.1f} {words / seconds:9.0f}"
+                  + (f"   (best of {', '.join(f'{r:.1f}' for r in floor_runs[n])})" if len(floor_runs[n]) > 1 else ""))
         for size, articles, words, full, peak, stages, nothing, one_percent, *_ in results:
             print(f"\n{size} articles, {words:,} words")
             for stage, seconds in stages.items():
                 rate = f"{articles / seconds:11.1f} {words / seconds:9.0f}" if stage in ("ingest", "nlp") and seconds else ""
                 print(f"  {'stage ' + stage:36s} {seconds:8.1f} {rate}")
-            print(f"  {'end to end (film-news run)':36s} {full:8.1f} {articles / full:11.1f} {words / full:9.0f}")
+            print(f"  {'end to end (film-news run)':36s} {full:8.1f} {articles / full:11.1f} {words / full:9.0f}"
+                  + (f"   (best of {', '.join(f'{r:.1f}' for r in full_runs[size])})" if len(full_runs[size]) > 1 else ""))
             print(f"  {'peak memory, process tree (PSS)':36s} {peak / 1e6:8.0f} MB")
             print(f"  {'run with nothing new':36s} {nothing:8.1f}   (the fixed cost of a run)")
             print(f"  {'run with 1% new articles':36s} {one_percent:8.1f}   {one_percent / full:.1%} of the full run; "
