@@ -49,6 +49,18 @@ def test_run_lands_the_folder_and_prints_what_landed(landing, db_path):
     assert count(db_path, "articles") == 2 and count(db_path, "rejected_documents") == 1
 
 
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly_and_keeps_the_run(landing, db_path):
+    # `film-news run … | head -3`: the reader goes away before the summary is written.
+    write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    process = subprocess.Popen([*FILM_NEWS, "run", "--input", str(landing), "--db", str(db_path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()
+    _, errors = process.communicate(timeout=300)
+    assert process.returncode == 1
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
+    assert count(db_path, "articles") == 1  # the run itself landed
+
+
 def test_settings_come_from_the_environment_when_flags_are_absent(landing, db_path):
     write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
     done = film_news("run", env={"FILM_NEWS_LANDING": str(landing), "FILM_NEWS_DB": str(db_path)})
