@@ -16,7 +16,7 @@ import polars as pl
 from dagster import ConfigurableResource
 
 from . import warehouse
-from .core.nlp.pipeline import DEFAULT_SPACY_MODEL, spacy_model_from_env  # noqa: F401 (the project's settings, in one place)
+from .core.nlp import DEFAULT_SPACY_MODEL, spacy_model_from_env  # noqa: F401 (the project's settings, in one place)
 from .core.reading import SourceFile, discover_source_files
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

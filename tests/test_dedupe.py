@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pipeline.core.cleaning import extract_html_article
-from pipeline.core.dedupe import DedupeCandidate, assign_duplicates, precedence, shingles, is_same_story
+from pipeline.core.dedupe import DedupeCandidate, assign_duplicates, fingerprints, precedence, shingles, is_same_story
 
 from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page
 
@@ -24,11 +24,11 @@ NO_LANDED = lambda bands: []  # noqa: E731
 
 
 def test_copy_with_new_headline_boilerplate_and_a_cut_paragraph_is_the_same_story():
-    assert is_same_story(shingles(ORIGINAL), shingles(COPY))
+    assert is_same_story(fingerprints(shingles(ORIGINAL)), fingerprints(shingles(COPY)))
 
 
 def test_another_article_about_the_same_film_is_not_a_copy():
-    assert not is_same_story(shingles(ORIGINAL), shingles(INTERVIEW))
+    assert not is_same_story(fingerprints(shingles(ORIGINAL)), fingerprints(shingles(INTERVIEW)))
 
 
 def test_copy_points_at_the_earliest_version_in_one_batch():
@@ -59,5 +59,5 @@ def test_undated_copy_never_outranks_a_dated_original():
 
 
 def test_very_short_texts_are_only_duplicates_when_identical():
-    assert not is_same_story(shingles("Brandt said the film shoots in March."), shingles("Brandt said the film shoots in May."))
-    assert is_same_story(shingles("Brandt said the film shoots in March."), shingles("Brandt said the film shoots in March."))
+    assert not is_same_story(fingerprints(shingles("Brandt said the film shoots in March.")), fingerprints(shingles("Brandt said the film shoots in May.")))
+    assert is_same_story(fingerprints(shingles("Brandt said the film shoots in March.")), fingerprints(shingles("Brandt said the film shoots in March.")))

@@ -158,9 +158,8 @@ def article_shingles(articles: pl.DataFrame) -> dict[str, set[str]]:
     return {article_id: shingles(text) for article_id, text in articles.select("article_id", "text").iter_rows()}
 
 
-def article_bands(articles: pl.DataFrame, body_shingles: dict[str, set[str]] | None = None) -> pl.DataFrame:
-    """The LSH band hashes of each article's body, one row per band."""
-    body_shingles = body_shingles if body_shingles is not None else article_shingles(articles)
+def article_bands(articles: pl.DataFrame, body_shingles: dict[str, set[str]]) -> pl.DataFrame:
+    """The LSH band hashes of each article's body (its shingles from ``article_shingles``), one row per band."""
     rows = []
     for article_id in articles["article_id"]:
         for band, band_hash in enumerate(lsh_band_hashes(body_shingles[article_id])):

@@ -98,20 +98,15 @@ def fingerprints(body_shingles: set[str]) -> np.ndarray:
     return np.unique(values)
 
 
-def _as_fingerprints(shingle_set) -> np.ndarray:
-    return shingle_set if isinstance(shingle_set, np.ndarray) else fingerprints(shingle_set)
-
-
-def containment(a, b) -> float:
-    """The share of the shorter body's shingles found in the other (shingle sets or fingerprints)."""
-    a, b = _as_fingerprints(a), _as_fingerprints(b)
+def containment(a: np.ndarray, b: np.ndarray) -> float:
+    """The share of the shorter body's shingles found in the other, from their fingerprints."""
     if not len(a) or not len(b):
         return 0.0
     return np.intersect1d(a, b, assume_unique=True).size / min(len(a), len(b))
 
 
-def is_same_story(a, b) -> bool:
-    a, b = _as_fingerprints(a), _as_fingerprints(b)
+def is_same_story(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two bodies, given as ``fingerprints``, tell the same story."""
     if min(len(a), len(b)) < MIN_SHINGLES:
         return np.array_equal(a, b)
     return containment(a, b) >= CONTAINMENT_THRESHOLD

