@@ -179,15 +179,11 @@ def publish_at_scale(source: Path, articles: int, work: Path) -> tuple[float, fl
             copy += 1
         # The full-text index of the grown warehouse, built from scratch (what a full refresh costs).
         from pipeline import warehouse
+        from pipeline.core.search import update_index
 
         started = time.perf_counter()
         con.execute("begin")
-        for table in warehouse.SEARCH_TABLES:
-            con.execute(f"delete from {table}")
-        todo = warehouse.articles_needing_search_index(con)
-        for at in range(0, len(todo), 1000):
-            warehouse.reindex_articles(con, todo[at:at + 1000], warehouse.utc_now())
-        warehouse.refresh_search_stats(con)
+        update_index(con, warehouse.utc_now(), batch_size=1000, full_refresh=True)
         con.execute("commit")
         index_build = time.perf_counter() - started
     size_mb = big.stat().st_size / 1e6

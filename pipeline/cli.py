@@ -352,75 +352,39 @@ def _run_query(snapshot: Path, query: str, max_rows: int) -> int:
         con.close()
 
 
-def search_sql(args: argparse.Namespace) -> tuple[str, list]:
-    """The statement ``film-news search`` runs on the published copy, and its parameters."""
-    where, params = [], [" ".join(args.query)]
-    if args.since:
-        where.append("published_date >= ?")
-        params.append(args.since)
-    if args.until:
-        where.append("published_date <= ?")
-        params.append(args.until)
-    if args.site:
-        where.append("site ilike ?")
-        params.append(f"%{args.site}%")
-    if not args.include_copies:
-        where.append("not is_syndicated_copy")
-    if args.title:
-        # A quote about the title (quote_titles), or an article that mentions it.
-        linked = ("select l.quote_id from quote_titles l join entities e on e.entity_id = l.title_entity_id"
-                  if args.target == "quotes" else
-                  "select m.article_id from mentions m join entities e using (entity_id)")
-        where.append(f"{'quote_id' if args.target == 'quotes' else 'article_id'} in ({linked} "
-                     "where e.name ilike ? or list_contains(list_transform(e.aliases, lambda alias: lower(alias)), lower(?)))")
-        params += [f"%{args.title}%", args.title]
-    if args.target == "quotes":
-        if args.speaker:
-            where.append("speaker ilike ?")
-            params.append(f"%{args.speaker}%")
-        if args.kind:
-            where.append("kind = ?")
-            params.append(args.kind)
-        select = ("select round(score, 2) as score, published_date, site, speaker, kind, text, quote_id, url "
-                  "from search_quotes(?)")
-    else:
-        select = "select round(score, 2) as score, published_date, site, title, article_id, url from search_articles(?)"
-    tie_break = "quote_id" if args.target == "quotes" else "article_id"
-    sql = select + (" where " + " and ".join(where) if where else "") + f" order by score desc, {tie_break} limit ?"
-    return sql, params + [args.limit]
-
-
 def _search(args: argparse.Namespace) -> int:
     import shutil
 
-    from . import warehouse
+    from .core.search import SearchError, SearchRequest, search
 
-    if args.target == "articles" and (args.speaker or args.kind):
-        print("film-news: --speaker and --kind filter quotes; leave them out with --in articles", file=sys.stderr)
-        return 2
     try:
-        args.since, args.until = (dt.date.fromisoformat(day) if day else None for day in (args.since, args.until))
+        since, until = (dt.date.fromisoformat(day) if day else None for day in (args.since, args.until))
     except ValueError as error:
         print(f"film-news: {error}; write dates as YYYY-MM-DD", file=sys.stderr)
+        return 2
+    try:
+        request = SearchRequest(words=" ".join(args.query), target=args.target, speaker=args.speaker,
+                                title=args.title, kind=args.kind, since=since, until=until, site=args.site,
+                                include_copies=args.include_copies, limit=args.limit)
+    except SearchError as error:
+        print(f"film-news: {error}", file=sys.stderr)
         return 2
     snapshot = _published_copy(args.db)
     if snapshot is None:
         return 2
-    sql, params = search_sql(args)
     con = _open_published(snapshot)
     if con is None:
         return 1
     try:
-        if not warehouse.table_exists(con, "search.stats"):
-            print(f"film-news: {snapshot} has no search index yet (it was published by an older version); "
-                  "run `film-news run` once to build it", file=sys.stderr)
-            return 2
-        relation = con.sql(sql, params=params)
+        found = search(con, request)
         if args.format == "csv":
-            print(relation.pl().write_csv(), end="")
+            print(found.pl().write_csv(), end="")
         else:
-            relation.show(max_rows=args.limit, max_width=shutil.get_terminal_size((160, 40)).columns)
+            found.show(max_rows=args.limit, max_width=shutil.get_terminal_size((160, 40)).columns)
         return 0
+    except SearchError as error:
+        print(f"film-news: {error}", file=sys.stderr)
+        return 2
     finally:
         con.close()
 

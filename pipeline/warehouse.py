@@ -23,7 +23,7 @@ import duckdb
 import polars as pl
 
 from .core.dedupe import DedupeCandidate, precedence
-from .core.search import SEARCH_DDL, SEARCH_MACROS, kept_term, terms_of
+from .core.search import SEARCH_DDL, SEARCH_MACROS
 from .schemas import TABLE_SCHEMAS, create_table_sql
 
 # The contract's tables first (../shared/DATASET_CONTRACT.md), then our own
@@ -556,91 +556,6 @@ def replace_quotes(con: duckdb.DuckDBPyConnection, article_ids: list[str], quote
     finally:
         for name in ("batch_articles", "incoming_quotes", "incoming_links"):
             _unregister(con, name)
-
-
-SEARCH_TABLES = ("search.postings", "search.documents", "search.stats", "search.index_state")
-
-
-def articles_needing_search_index(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Articles whose text or quotes changed since they were indexed (or never were), and indexed
-    articles that are gone."""
-    rows = con.execute(
-        """
-        select a.article_id from articles a
-        left join internal.quote_extraction_state q using (article_id)
-        left join search.index_state s using (article_id)
-        where s.article_id is null or s.content_hash <> a.content_hash
-           or s.quotes_processed_at is distinct from q.processed_at
-        union
-        select s.article_id from search.index_state s anti join articles a using (article_id)
-        order by 1
-        """
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def reindex_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str], indexed_at) -> int:
-    """Replace the index entries of these articles (their text and their quotes); an article that
-    no longer exists leaves the index. Returns the number of documents indexed."""
-    con.register("batch_articles", pl.DataFrame({"article_id": article_ids}, schema={"article_id": pl.String}))
-    try:
-        con.execute("delete from search.postings where doc_key in (select doc_key from search.documents "
-                    "where article_id in (select article_id from batch_articles))")
-        for table in ("search.documents", "search.index_state"):
-            con.execute(f"delete from {table} where article_id in (select article_id from batch_articles)")
-        con.execute(
-            """
-            create or replace temp table batch_documents as
-            select nextval('search.document_keys') as doc_key, kind, doc_id, article_id, text from (
-                select 'article' as kind, article_id as doc_id, article_id, text from articles
-                where article_id in (select article_id from batch_articles)
-                union all
-                select 'quote', quote_id, article_id, text from quotes
-                where article_id in (select article_id from batch_articles))
-            """
-        )
-        con.execute(
-            f"""
-            create or replace temp table batch_words as
-            select doc_key, unnest({terms_of('text')}) as term from batch_documents
-            """
-        )
-        con.execute(
-            """
-            insert into search.documents
-            select d.doc_key, d.kind, d.doc_id, d.article_id, count(w.term) filter (where length(w.term) > 1)
-            from batch_documents d left join batch_words w using (doc_key)
-            group by all
-            """
-        )
-        con.execute(
-            f"""
-            insert into search.postings
-            select term, doc_key, count(*) from batch_words where {kept_term('term')}
-            group by all order by term
-            """
-        )
-        con.execute(
-            """
-            insert into search.index_state
-            select a.article_id, a.content_hash, q.processed_at, ?
-            from articles a left join internal.quote_extraction_state q using (article_id)
-            where a.article_id in (select article_id from batch_articles)
-            """,
-            [indexed_at],
-        )
-        indexed = scalar(con, "select count(*) from batch_documents")
-        con.execute("drop table batch_words")
-        con.execute("drop table batch_documents")
-        return int(indexed)
-    finally:
-        _unregister(con, "batch_articles")
-
-
-def refresh_search_stats(con: duckdb.DuckDBPyConnection) -> None:
-    """Documents and mean length per kind, as BM25 reads them."""
-    con.execute("delete from search.stats")
-    con.execute("insert into search.stats select kind, count(*), coalesce(avg(length), 0) from search.documents group by kind")
 
 
 def url_already_gathered(con: duckdb.DuckDBPyConnection, url: str) -> bool:

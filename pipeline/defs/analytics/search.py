@@ -1,9 +1,10 @@
 """The full-text index: article text and quotes, searchable from SQL (``search_quotes``,
-``search_articles``) and from ``film-news search``."""
+``search_articles``) and from ``film-news search`` (both in ``core/search.py``)."""
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from ... import warehouse
+from ...core.search import update_index
 from ...dictionary import OWNERS
 from ...resources import DuckDBWarehouse
 from ..automation import FOLLOWS_UPSTREAM
@@ -26,24 +27,13 @@ from ..config import StageConfig
     ),
 )
 def search_index(context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse) -> MaterializeResult:
-    indexed_at = warehouse.utc_now()
-    documents = 0
     with warehouse_db.connect() as con, warehouse.transaction(con):
-        if config.full_refresh:
-            for table in warehouse.SEARCH_TABLES:
-                con.execute(f"delete from {table}")
-        todo = warehouse.articles_needing_search_index(con)
-        context.log.info(f"{len(todo)} articles to index")
-        size = max(1, config.batch_size)
-        for start in range(0, len(todo), size):
-            documents += warehouse.reindex_articles(con, todo[start:start + size], indexed_at)
-        if todo:
-            warehouse.refresh_search_stats(con)
+        update = update_index(con, warehouse.utc_now(), config.batch_size, config.full_refresh, log=context.log.info)
         stats = warehouse.query_frame(con, "select kind, documents, round(avg_length, 1) as avg_length from search.stats order by kind")
         postings = warehouse.scalar(con, "select count(*) from search.postings")
     return MaterializeResult(metadata={
-        "articles_indexed": MetadataValue.int(len(todo)),
-        "documents_indexed": MetadataValue.int(documents),
+        "articles_indexed": MetadataValue.int(update.articles_indexed),
+        "documents_indexed": MetadataValue.int(update.documents_indexed),
         "postings": MetadataValue.int(int(postings)),
         "documents": MetadataValue.md(warehouse.frame_to_markdown(stats)),
     })
