@@ -390,9 +390,7 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    import duckdb
-
-    from .reporting import NothingToReport, write_week_report
+    from .core.report import NothingToReport, ReportFailed, write_week_report
 
     snapshot = _published_copy(args.db)
     if snapshot is None:
@@ -407,8 +405,8 @@ def _report(args: argparse.Namespace) -> int:
     except NothingToReport as error:
         print(f"film-news: {error}", file=sys.stderr)
         return 2
-    except (duckdb.Error, OSError) as error:
-        print(f"film-news: cannot write the report: {str(error).splitlines()[0]}", file=sys.stderr)
+    except ReportFailed as error:
+        print(f"film-news: {error}", file=sys.stderr)
         return 1
     print(f"wrote {output} (the week of {week.isoformat()}); open it in a browser, it needs no network")
     return 0
