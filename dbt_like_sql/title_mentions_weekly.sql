@@ -1,5 +1,6 @@
 -- The trend of each title: mentions and articles per ISO week (Monday to Sunday), syndicated
--- copies left out, with the change on the week before.
+-- copies left out, with the change on the calendar week before. A week without mentions has no
+-- row, so that week is joined by date (it counts 0), not taken as the title's previous row.
 with weekly as (
     select
         title_entity_id,
@@ -12,5 +13,8 @@ with weekly as (
 )
 select
     w.*,
-    w.mentions - coalesce(lag(w.mentions) over (partition by w.title_entity_id order by w.week), 0) as change_on_previous_week
+    w.mentions - coalesce(prior_week.mentions, 0) as change_on_previous_week
 from weekly w
+left join weekly prior_week
+       on prior_week.title_entity_id = w.title_entity_id
+      and prior_week.week = (w.week - interval 7 day)::date

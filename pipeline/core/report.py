@@ -24,7 +24,7 @@ body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 60re
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
 .summary { color: #555; } table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #e3e3e3; vertical-align: top; }
-th { font-weight: 600; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+th { font-weight: 600; } th.n, td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .up { color: #0a7a32; } .down { color: #b3261e; } blockquote { margin: 0; }
 .meta { color: #666; font-size: .85rem; } svg { vertical-align: middle; }
 """
@@ -51,6 +51,11 @@ def _change(value: int) -> str:
     return "0"
 
 
+def _count(number: int, noun: str) -> str:
+    """"1 article", "2 articles": ``noun`` is singular and takes an s."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _table(headers: list[str], rows: list[list], empty: str) -> str:
     """An HTML table of cells already escaped; a header starting with "#" is a right-aligned number column."""
     if not rows:
@@ -69,7 +74,7 @@ def render_week(week: dt.date, totals: dict[str, int], titles: pl.DataFrame, tre
     ``titles``: title_entity_id, title, mentions, articles, change_on_previous_week;
     ``trends``: title_entity_id -> mentions per week, oldest first, ending with this week;
     ``speakers``: speaker, statements (direct quotes joined into whole statements), reported_statements, articles;
-    ``quotes``: published_date, site, speaker, kind, text, url.
+    ``quotes``: published_date, site, speaker, kind ('direct' for a whole statement, 'indirect'), text, url.
     """
     e = html.escape
     last = week + dt.timedelta(days=6)
@@ -79,8 +84,9 @@ def render_week(week: dt.date, totals: dict[str, int], titles: pl.DataFrame, tre
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Film news: week of {week.isoformat()}</title><style>{_STYLE}</style></head><body>",
         f"<h1>Film news, week of {week:%d %B %Y}</h1>",
-        f'<p class="summary">{week:%a %d %b} to {last:%a %d %b %Y}: {totals["articles"]} articles, '
-        f'{totals["statements"]} statements quoted, {totals["titles"]} titles mentioned. Syndicated copies are left out.</p>',
+        f'<p class="summary">{week:%a %d %b} to {last:%a %d %b %Y}: {_count(totals["articles"], "article")}, '
+        f'{_count(totals["statements"], "statement")} quoted, {_count(totals["titles"], "title")} mentioned. '
+        'Syndicated copies are left out.</p>',
         '<h2 id="titles">Most-mentioned titles</h2>',
     ]
     parts.append(_table(
@@ -174,14 +180,26 @@ def week_report(con: duckdb.DuckDBPyConnection, week: dt.date, top: int = 10, ne
     )
     quotes = warehouse.query_frame(
         con,
-        # The newest attributed quotes, at most two from one article, so one interview does not fill the list.
+        # The newest attributed statements, at most two from one article, so one interview does not fill
+        # the list. Direct quotes come whole from `statements` (a quote split around "she said" is one
+        # statement, not two of the article's places); a statement of fragments woven into the writer's
+        # sentences alone is left out. Reported speech is a statement in one piece.
         """
+        with said as (
+            select s.article_id, s.start_char, s.speaker, 'direct' as kind, s.text
+            from statements s
+            where s.speaker is not null and exists (
+                select 1 from quotes q where list_contains(s.part_quote_ids, q.quote_id) and not q.is_partial)
+            union all
+            select q.article_id, q.start_char, q.speaker, q.kind, q.text
+            from quotes q
+            where q.kind = 'indirect' and q.parent_quote_id is null and q.speaker is not null
+        )
         select published_date, site, speaker, kind, text, url from (
-            select a.published_date, a.site, q.speaker, q.kind, q.text, a.url, a.article_id, q.start_char,
-                   row_number() over (partition by q.article_id order by q.start_char) as nth
-            from quotes q join articles a using (article_id)
-            where a.duplicate_of is null and a.published_date >= ? and a.published_date < ?
-              and q.parent_quote_id is null and q.speaker is not null and (q.kind = 'indirect' or not q.is_partial))
+            select a.published_date, a.site, said.speaker, said.kind, said.text, a.url, a.article_id, said.start_char,
+                   row_number() over (partition by said.article_id order by said.start_char) as nth
+            from said join articles a using (article_id)
+            where a.duplicate_of is null and a.published_date >= ? and a.published_date < ?)
         where nth <= 2
         order by published_date desc, article_id, start_char limit ?
         """,
