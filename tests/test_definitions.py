@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,20 @@ def test_each_table_is_declared_once_by_its_schema(tmp_path):
             assert [c.name for c in shown] == list(declared), table
     finally:
         con.close()
+
+
+def test_the_readme_states_no_count_of_checks_or_tests_the_definitions_contradict():
+    """Every model test added changes the number of checks (issue 22.6: the README said 51 checks and
+    42 SQL tests when the UI showed 92): a count the README states is the definitions' own."""
+    from pipeline.definitions import SQL_MODELS
+
+    all_checks = len(defs.resolve_asset_graph().asset_check_keys)
+    model_tests = sum(len(model.tests) for model in SQL_MODELS)
+    landed_checks = all_checks - model_tests
+    readme = " ".join((PROJECT / "README.md").read_text(encoding="utf-8").split())
+    stated = [(int(number.replace(",", "")), phrase) for number, phrase in re.findall(
+        r"\b(\d[\d,]*) ((?:asset )?checks(?: of the landed tables)?|(?:SQL )?(?:model )?tests)\b", readme)]
+    stated += [(int(number), "tests") for number in re.findall(r"SQL models' (\d+) tests", readme)]
+    for number, phrase in stated:
+        actual = landed_checks if phrase.endswith("landed tables") else model_tests if "tests" in phrase else all_checks
+        assert number == actual, f"README.md says {number} {phrase}; the definitions have {actual}"
