@@ -89,3 +89,18 @@ def test_search_from_the_command_line_with_filters(landing, db_path):
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr
     mixed = film_news("search", "crowd", "--in", "articles", "--speaker", "Hale", "--db", str(db_path))
     assert mixed.returncode == 2 and "--speaker" in mixed.stderr
+
+
+def test_a_search_of_only_words_the_index_leaves_out_says_so(tmp_path):
+    # An empty published warehouse is enough: the words are refused before any is looked up.
+    from pipeline import warehouse
+
+    db = tmp_path / "film_news.duckdb"
+    warehouse.connect(db).close()
+    warehouse.publish_snapshot(db)
+    done = film_news("search", "the", "said", "--db", str(db))
+    assert done.returncode == 2 and done.stdout == ""
+    assert 'every word of "the said"' in done.stderr and "rarer word" in done.stderr
+    assert "Traceback" not in done.stderr
+    kept = film_news("search", "the", "sequel", "--db", str(db))
+    assert kept.returncode == 0, kept.stderr

@@ -306,12 +306,20 @@ def search_statement(request: SearchRequest) -> tuple[str, list]:
 def search(con: duckdb.DuckDBPyConnection, request: SearchRequest) -> duckdb.DuckDBPyRelation:
     """The best matches of ``request``, best first, on a connection to the published copy.
 
-    Raises ``SearchError`` when the published copy has no index.
+    Raises ``SearchError`` when the published copy has no index, or when no word of the request is
+    a term of the index (only one-letter words and stopwords): it could match nothing, and an empty
+    answer would not say why.
     """
     has_index = con.execute("select count(*) from information_schema.tables "
                             "where table_schema = 'search' and table_name = 'stats'").fetchall()[0][0]
     if not has_index:
         raise SearchError("the published data has no search index yet (it was published by an older version); "
                           "run `film-news run` once to build it")
+    searched_terms = con.execute(f"select count(*) from (select unnest({terms_of('?')}) as term) where {kept_term('term')}",
+                                 [request.words]).fetchall()[0][0]
+    if not searched_terms:
+        raise SearchError(
+            f"nothing to search for: the index leaves out every word of \"{request.words}\" (words of one letter "
+            "and the commonest English function words, such as \"the\", \"and\", \"said\"); add a rarer word")
     sql, params = search_statement(request)
     return con.sql(sql, params=params)
