@@ -23,6 +23,7 @@ import duckdb
 import polars as pl
 
 from .core.dedupe import DedupeCandidate, precedence
+from .core.previews import shorten
 from .core.search import SEARCH_DDL, SEARCH_MACROS
 from .schemas import TABLE_SCHEMAS, create_table_sql
 
@@ -610,9 +611,7 @@ def frame_to_markdown(frame: pl.DataFrame, max_width: int = 60) -> str:
         return "_no rows_"
 
     def cell(value) -> str:
-        text = "" if value is None else str(value)
-        text = text.replace("|", "\\|").replace("\n", " ")
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+        return shorten("" if value is None else str(value), max_width).replace("|", "\\|")
 
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
     for row in frame.iter_rows():

@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from .. import warehouse
+from .previews import shorten
 
 TREND_WEEKS = 8
 
@@ -106,7 +107,7 @@ def render_week(week: dt.date, totals: dict[str, int], titles: pl.DataFrame, tre
     else:
         parts.append("<table><tbody>")
         for row in quotes.iter_rows(named=True):
-            text = row["text"] if len(row["text"]) <= 300 else row["text"][:299] + "…"
+            text = shorten(row["text"], 300)
             said = "said" if row["kind"] == "direct" else "reported"
             where = e(row["site"] or "unknown outlet")
             if row["url"] and str(row["url"]).startswith(("http://", "https://")):

@@ -148,10 +148,13 @@ def _summary(con) -> dict:
         "newest_quotes": warehouse.frame_to_markdown(warehouse.query_frame(
             con,
             """
-            select coalesce(q.speaker, '(unattributed)') as speaker, q.kind, q.cue, a.published_date, left(q.text, 80) as quote
+            select coalesce(q.speaker, '(unattributed)') as speaker, q.kind, q.cue, a.published_date, q.text as quote
             from quotes q join articles a using (article_id)
             order by a.published_date desc nulls last, q.article_id, q.start_char limit 8
             """), max_width=80),
+        # Originals only, as the views count: a wire story re-posted by ten sites is quoted once.
         "top_speakers": warehouse.frame_to_markdown(warehouse.query_frame(
-            con, "select speaker, count(*) as quotes from quotes where speaker is not null group by 1 order by 2 desc, 1 limit 10")),
+            con, "select q.speaker, count(*) as quotes, count(distinct q.article_id) as articles "
+                 "from quotes q join articles a using (article_id) "
+                 "where q.speaker is not null and a.duplicate_of is null group by 1 order by 2 desc, 1 limit 10")),
     }
