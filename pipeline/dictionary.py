@@ -84,6 +84,10 @@ def data_dictionary(models: list[SqlModel]) -> str:
         "(`dbt_like_sql/`); do not edit by hand. Offsets are character offsets into `articles.text` "
         "(Python string indices, end exclusive).",
         "",
+        '"This week" in the descriptions below is the newest week (or day) with data, as the queries they '
+        "show select it (`max(week)`, `max(day)`), not the calendar week of today: when nothing was "
+        "published this week, it is the last week something was.",
+        "",
         "## Tables landed by the pipeline",
     ]
     for table, schema in schemas.TABLE_SCHEMAS.items():
