@@ -125,7 +125,6 @@ def _print_summary(con, database: Path, result, failed_checks) -> None:
             )
         else:
             frame = warehouse.query_frame(con, "select source_path, stage, reason from rejected_documents order by source_path limit 20")
-            frame = frame.with_columns(frame["source_path"].map_elements(lambda p: Path(p).name, return_dtype=str))
         if frame.height:
             print(warehouse.frame_to_markdown(frame, max_width=70))
     entity_count = warehouse.scalar(con, "select count(*) from entities")

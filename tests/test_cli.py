@@ -223,3 +223,65 @@ def test_fetch_with_nothing_configured_says_why(tmp_path):
                                                             "FILM_NEWS_WARC": str(tmp_path / "no-archives")})
     assert done.returncode == 0
     assert "nothing to gather" in done.stderr and "FILM_NEWS_OUTLETS" in done.stderr
+
+
+def published_state(db_path: Path) -> tuple[int, int]:
+    """The read copy's identity on disk: replaced by every publish, never written in place."""
+    from pipeline.warehouse import snapshot_path_for
+
+    status = snapshot_path_for(db_path).stat()
+    return status.st_ino, status.st_mtime_ns
+
+
+def land_a_folder_with_one_rejection(landing: Path, db_path: Path) -> None:
+    write(landing, "2026-10-02/harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    # Read whole (so its hash is recorded), then rejected: no article in it.
+    write(landing, "2026-10-02/signup.html", "<html><body><nav>Home</nav><form><input></form></body></html>")
+    done = film_news("run", "--input", str(landing), "--db", str(db_path))
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_copied_landing_folder_is_the_same_documents_and_the_run_on_it_publishes(landing, db_path, tmp_path):
+    land_a_folder_with_one_rejection(landing, db_path)
+    published = published_state(db_path)
+    copy = tmp_path / "landing-copy"
+    subprocess.run(["cp", "-r", str(landing), str(copy)], check=True)  # new path, new modification times
+
+    done = film_news("run", "--input", str(copy), "--db", str(db_path))
+    assert done.returncode == 0, done.stderr
+    assert "check(s) failed" not in done.stderr
+    assert published_state(db_path) != published, "the read copy was published again"
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        rejected = con.execute("select source_path, stage from rejected_documents").fetchall()
+        articles = con.execute("select source_path from articles").fetchall()
+    finally:
+        con.close()
+    # Named by their place in the landing folder, wherever the folder is.
+    assert rejected == [("2026-10-02/signup.html", "extract")]
+    assert articles == [("2026-10-02/harbor.html",)]
+
+
+def test_a_warehouse_of_the_older_layout_keeps_working_on_a_copied_folder(landing, db_path, tmp_path):
+    """Layout 4 named documents by absolute path; a folder copied before the upgrade had left a
+    rejection under the old location, failing every_file_accounted_for on every run."""
+    land_a_folder_with_one_rejection(landing, db_path)
+    copy = tmp_path / "landing-copy"
+    subprocess.run(["cp", "-r", str(landing), str(copy)], check=True)
+    con = duckdb.connect(str(db_path))
+    con.execute("update internal.warehouse_meta set value = '4' where key = 'schema_version'")
+    con.execute("update articles set source_path = ? || '/' || source_path", [str(landing)])
+    con.execute("update rejected_documents set source_path = ? || '/' || source_path", [str(landing)])
+    con.execute("update internal.source_files set source_path = ? || '/' || relative_path", [str(copy)])
+    con.close()
+
+    done = film_news("run", "--input", str(copy), "--db", str(db_path))
+    assert done.returncode == 0, done.stderr
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        assert con.execute("select source_path from rejected_documents").fetchall() == [("2026-10-02/signup.html",)]
+        assert con.execute("select source_path from articles").fetchall() == [("2026-10-02/harbor.html",)]
+        assert con.execute("select distinct source_path = relative_path from internal.source_files").fetchall() == [(True,)]
+        assert con.execute("select value from internal.warehouse_meta where key = 'schema_version'").fetchall() == [("5",)]
+    finally:
+        con.close()
