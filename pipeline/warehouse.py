@@ -120,9 +120,14 @@ INGEST_TABLES = ("articles", "rejected_documents", "internal.source_files", "int
 # protects only the opened file, while ATTACH … (READ_WRITE), COPY … TO,
 # EXPORT DATABASE, read_text() and INSTALL/LOAD reach any file the user can.
 # With external access off nothing outside the opened file is touched, and the
-# locked configuration stops a later SET from switching it back on.
+# locked configuration stops a later SET from switching it back on. External
+# access off still lets a statement write into DuckDB's temp directory, which is
+# NAME.tmp beside the database by default: COPY … TO and EXPORT DATABASE could fill
+# the warehouse's disk through it. With no temp directory there is nowhere to write
+# (a query bigger than memory fails instead of spilling; readers' queries are small).
 READ_ONLY_CONFIG = {
     "enable_external_access": False,
+    "temp_directory": "",
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
     "lock_configuration": True,
@@ -283,6 +288,16 @@ def snapshot_path_for(database_path: str | Path) -> Path:
     """Where readers find the published copy: ``film_news.duckdb`` -> ``film_news.read.duckdb``."""
     path = Path(database_path)
     return path.with_name(f"{path.stem}.read{path.suffix or '.duckdb'}")
+
+
+def read_copy_named_by(path: str | Path) -> Path:
+    """The read copy a reader means by ``path``: the warehouse's ``NAME.read.duckdb``, or ``path`` itself
+    when it is a read copy (the file the README tells analysts to query)."""
+    path = Path(path)
+    snapshot = snapshot_path_for(path)
+    if not snapshot.exists() and path.stem.endswith(".read") and path.exists():
+        return path
+    return snapshot
 
 
 def publish_snapshot(database_path: str | Path) -> Path:
