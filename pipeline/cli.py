@@ -125,7 +125,6 @@ def _print_summary(con, database: Path, result, failed_checks) -> None:
             )
         else:
             frame = warehouse.query_frame(con, "select source_path, stage, reason from rejected_documents order by source_path limit 20")
-            frame = frame.with_columns(frame["source_path"].map_elements(lambda p: Path(p).name, return_dtype=str))
         if frame.height:
             print(warehouse.frame_to_markdown(frame, max_width=70))
     entity_count = warehouse.scalar(con, "select count(*) from entities")
@@ -214,10 +213,11 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _published_copy(db: str) -> Path | None:
-    """The read copy of the warehouse ``db``, or None (said on stderr) when no run has published one."""
+    """The read copy named by ``--db`` (the warehouse, whose copy is NAME.read.duckdb beside it, or
+    that copy itself), or None (said on stderr) when no run has published one."""
     from . import warehouse
 
-    snapshot = warehouse.snapshot_path_for(Path(db).resolve())
+    snapshot = warehouse.read_copy_named_by(Path(db).resolve())
     if not snapshot.exists():
         print(f"film-news: no published data at {snapshot}; run `film-news run` first", file=sys.stderr)
         return None
@@ -243,7 +243,7 @@ def _sql(args: argparse.Namespace) -> int:
     if snapshot is None:
         return 2
     if args.query:
-        return _run_query(snapshot, " ".join(args.query), args.max_rows)
+        return _run_query(snapshot, " ".join(args.query), args.max_rows, args.format)
     print(f"Connected read-only to {snapshot} (the data of the last finished run).")
     print("End statements with ';'. Commands: .help  .tables  .schema TABLE  .quit (or Ctrl-D)")
     _line_editing()
@@ -266,13 +266,13 @@ def _sql(args: argparse.Namespace) -> int:
             if query is None:
                 print(SQL_PROMPT_HELP)
             elif query:
-                _run_query(snapshot, query, args.max_rows)
+                _run_query(snapshot, query, args.max_rows, args.format)
             continue
         if not buffer and command == "\\q":
             return 0
         buffer += line + "\n"
         if buffer.strip().endswith(";"):
-            _run_query(snapshot, buffer, args.max_rows)
+            _run_query(snapshot, buffer, args.max_rows, args.format)
             buffer = ""
 
 
@@ -325,10 +325,17 @@ def _save_history(readline, history: Path) -> None:
         pass  # a read-only home: the session still worked
 
 
-def _run_query(snapshot: Path, query: str, max_rows: int) -> int:
+# Statements that write files (or read them into tables): the connection refuses them too, but
+# with DuckDB's "file system operations are disabled", which does not say what to do instead.
+_FILE_STATEMENTS = ("COPY", "EXPORT", "COPY_DATABASE")
+
+
+def _run_query(snapshot: Path, query: str, max_rows: int, output_format: str = "table") -> int:
     import shutil
 
     import duckdb
+
+    from .query_output import print_table, write_csv
 
     # A fresh connection per statement: each one sees the newest published run.
     # It is sealed: no statement can write, attach, export or read another file.
@@ -336,16 +343,31 @@ def _run_query(snapshot: Path, query: str, max_rows: int) -> int:
     if con is None:
         return 1
     try:
+        kinds = {statement.type.name for statement in con.extract_statements(query)}
+        if kinds & set(_FILE_STATEMENTS):
+            print("film-news: COPY and EXPORT DATABASE are refused: `film-news sql` reads the published data and "
+                  "writes no file. To save a result: film-news sql --format csv \"select …\" > result.csv",
+                  file=sys.stderr)
+            return 1
         relation = con.sql(query)
         if relation is None:
             return 0
-        relation.show(max_rows=max_rows, max_width=shutil.get_terminal_size((160, 40)).columns)
+        if output_format == "csv":
+            write_csv(relation.columns, relation.fetchall())
+            return 0
+        rows = relation.limit(max_rows + 1).fetchall()
+        print_table(relation.columns, [str(t) for t in relation.types], rows[:max_rows],
+                    width=shutil.get_terminal_size((160, 40)).columns, more_rows=len(rows) > max_rows)
         return 0
     except duckdb.Error as error:
-        message = str(error).splitlines()[0]
-        if "read-only" in message.casefold() or isinstance(error, duckdb.PermissionException) \
-                or "cannot change configuration" in message.casefold():
-            message += " (the published data is read-only and this prompt reads nothing else: it is rebuilt by `film-news run`)"
+        # DuckDB's whole message: its later lines say what to write instead ("Did you mean",
+        # "Candidate bindings") and point at the place in the statement.
+        message = str(error).strip()
+        first_line = message.splitlines()[0].casefold() if message else ""
+        if "read-only" in first_line or isinstance(error, duckdb.PermissionException) \
+                or "cannot change configuration" in first_line:
+            message += ("\n(the published data is read-only and this prompt reads nothing else: "
+                        "it is rebuilt by `film-news run`)")
         print(f"film-news: {message}", file=sys.stderr)
         return 1
     finally:
@@ -428,8 +450,13 @@ def main(argv: list[str] | None = None) -> int:
                      help="Dagster's console log level (the run's full log is in the Dagster UI)")
     sql = commands.add_parser("sql", help="query the published read snapshot (interactive without a query)")
     sql.add_argument("query", nargs="*", help="a SQL statement; leave out for an interactive prompt")
-    sql.add_argument("--db", default=database_path_from_env(), help="the warehouse whose snapshot to read (FILM_NEWS_DB)")
-    sql.add_argument("--max-rows", type=int, default=40)
+    sql.add_argument("--db", default=database_path_from_env(),
+                     help="the warehouse (FILM_NEWS_DB) or its read copy NAME.read.duckdb: the read copy is what is queried")
+    sql.add_argument("--max-rows", type=int, default=40,
+                     help="rows of a result shown as a table (default 40; a line says when there are more)")
+    sql.add_argument("--format", choices=["table", "csv"], default="table",
+                     help="table: for reading, long values shortened; csv: every row and value whole, "
+                          "for a file or another program")
     fetch = commands.add_parser("fetch", help="gather new pages (links dated yesterday or today, UTC) from outlets, and new WARC archives")
     fetch.add_argument("--day", help="YYYY-MM-DD: only links dated that day (a backfill of a past day)")
     fetch.add_argument("--input", default=landing_path_from_env(), help="landing folder the pages are stored in")

@@ -24,7 +24,7 @@ class ArticlesSchema(pa.DataFrameModel):
 
     article_id: str = pa.Field(unique=True, str_matches=ARTICLE_ID_PATTERN,
                                description="Stable id: a hash of the file's path inside the landing folder (or the fetched URL).")
-    source_path: str = pa.Field(str_length={"min_value": 1}, description="Where the document came from: the file path, or the URL fetched.")
+    source_path: str = pa.Field(str_length={"min_value": 1}, description="Where the document came from: the URL a gathered page was fetched from, else the file's path inside the landing folder (never the folder's own location, so a copied or moved folder holds the same documents).")
     url: Optional[str] = pa.Field(nullable=True, description="Canonical URL when the page declares one.")
     site: Optional[str] = pa.Field(nullable=True, description="Publication name, or its domain.")
     title: Optional[str] = pa.Field(nullable=True, description="Headline.")
@@ -61,7 +61,7 @@ class ArticlesSchema(pa.DataFrameModel):
 class RejectedDocumentsSchema(pa.DataFrameModel):
     """What could not be ingested, and why (``rejected_documents``)."""
 
-    source_path: str = pa.Field(unique=True, str_length={"min_value": 1}, description="The input file (or URL).")
+    source_path: str = pa.Field(unique=True, str_length={"min_value": 1}, description="The document rejected, named as in articles.source_path: the URL of a gathered page, else the file's path inside the landing folder.")
     stage: str = pa.Field(isin=["read", "decode", "extract", "validate"], description="Where it was rejected: read, decode, extract or validate.")
     reason: str = pa.Field(str_length={"min_value": 10}, description="A sentence a person can act on.")
     rejected_at: pl.Datetime = pa.Field(description="When (UTC).")

@@ -121,9 +121,14 @@ INGEST_TABLES = ("articles", "rejected_documents", "internal.source_files", "int
 # protects only the opened file, while ATTACH … (READ_WRITE), COPY … TO,
 # EXPORT DATABASE, read_text() and INSTALL/LOAD reach any file the user can.
 # With external access off nothing outside the opened file is touched, and the
-# locked configuration stops a later SET from switching it back on.
+# locked configuration stops a later SET from switching it back on. External
+# access off still lets a statement write into DuckDB's temp directory, which is
+# NAME.tmp beside the database by default: COPY … TO and EXPORT DATABASE could fill
+# the warehouse's disk through it. With no temp directory there is nowhere to write
+# (a query bigger than memory fails instead of spilling; readers' queries are small).
 READ_ONLY_CONFIG = {
     "enable_external_access": False,
+    "temp_directory": "",
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
     "lock_configuration": True,
@@ -175,7 +180,9 @@ def connect(database_path: str | Path, read_only: bool = False, lock_timeout: fl
 #   1: the first release   2: quotes.kind, quote_extraction_state.rules_version, warehouse_meta
 #   3: the search schema (full-text index) and the search_quotes / search_articles macros
 #   4: the stages' bookkeeping (INTERNAL_TABLES, warehouse_meta) moved to the schema internal
-SCHEMA_VERSION = 4
+#   5: source_path (articles, rejected_documents, internal.source_files) is the page's URL or the
+#      file's path inside the landing folder, no longer the absolute path (``_migrate_source_paths``)
+SCHEMA_VERSION = 5
 
 
 class WarehouseLocked(RuntimeError):
@@ -212,13 +219,86 @@ def _create_or_migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                 con.execute(f"drop table main.{table}")
         con.execute(SEARCH_DDL)
         con.execute(SEARCH_MACROS)
+        if version is not None and version < 5:
+            _migrate_source_paths(con)
         con.execute("insert or replace into internal.warehouse_meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
+def _migrate_source_paths(con: duckdb.DuckDBPyConnection) -> None:
+    """Layouts before 5 named each document by its absolute path: rewrite every ``source_path`` to the
+    page's URL or the file's path inside the landing folder (``core.articles.document_source_path``).
+
+    A rejection is matched to its file by the absolute path recorded with the file; one recorded
+    under an earlier location of the folder (copied or moved before this migration, the case that
+    failed ``every_file_accounted_for``) is matched by the longest landing-folder path it ends with,
+    and of two rejections of one file the newer is kept.
+    """
+    con.execute(
+        """
+        create or replace temp table migrated_paths as
+        select s.relative_path, s.source_path as old_path, coalesce(f.url, s.relative_path) as new_path
+        from internal.source_files s
+        left join (select relative_path, any_value(url) as url from internal.fetched_pages
+                   where relative_path is not null group by all) f using (relative_path)
+        """
+    )
+    con.execute(
+        """
+        create or replace temp table migrated_rejections as
+        with exact as (
+            select r.source_path as old_path, any_value(m.new_path) as new_path
+            from rejected_documents r join migrated_paths m on m.old_path = r.source_path
+            group by all
+        ),
+        moved as (
+            select r.source_path as old_path, arg_max(m.new_path, length(m.relative_path)) as new_path
+            from rejected_documents r join migrated_paths m on ends_with(r.source_path, '/' || m.relative_path)
+            where r.source_path not in (select old_path from exact)
+            group by all
+        ),
+        renamed as (
+            select r.* replace (coalesce(e.new_path, m.new_path, r.source_path) as source_path)
+            from rejected_documents r
+            left join exact e on e.old_path = r.source_path
+            left join moved m on m.old_path = r.source_path
+        )
+        select * from renamed
+        qualify row_number() over (partition by source_path order by rejected_at desc) = 1
+        """
+    )
+    con.execute("delete from rejected_documents")
+    con.execute("insert into rejected_documents by name select * from migrated_rejections")
+    con.execute(
+        """
+        update articles a set source_path = m.new_path
+        from (select s.article_id, any_value(m.new_path) as new_path
+              from internal.source_files s join migrated_paths m using (relative_path)
+              where s.status = 'landed' and s.article_id is not null group by all) m
+        where a.article_id = m.article_id
+        """
+    )
+    con.execute(
+        "update internal.source_files s set source_path = m.new_path from migrated_paths m "
+        "where s.relative_path = m.relative_path"
+    )
+    con.execute("drop table migrated_rejections")
+    con.execute("drop table migrated_paths")
 
 
 def snapshot_path_for(database_path: str | Path) -> Path:
     """Where readers find the published copy: ``film_news.duckdb`` -> ``film_news.read.duckdb``."""
     path = Path(database_path)
     return path.with_name(f"{path.stem}.read{path.suffix or '.duckdb'}")
+
+
+def read_copy_named_by(path: str | Path) -> Path:
+    """The read copy a reader means by ``path``: the warehouse's ``NAME.read.duckdb``, or ``path`` itself
+    when it is a read copy (the file the README tells analysts to query)."""
+    path = Path(path)
+    snapshot = snapshot_path_for(path)
+    if not snapshot.exists() and path.stem.endswith(".read") and path.exists():
+        return path
+    return snapshot
 
 
 def publish_snapshot(database_path: str | Path) -> Path:

@@ -196,3 +196,15 @@ def test_schema_check_fails_on_a_row_damaged_outside_the_pipeline(newsroom_folde
     checks = {e.check_name: e.passed for e in run(newsroom_folder, db_path).get_asset_check_evaluations()}
     assert checks["articles_match_schema"] is False
     assert checks["every_file_accounted_for"] is True
+
+
+def test_a_rejection_lost_outside_the_pipeline_fails_the_file_accounting_and_names_the_file(newsroom_folder, db_path):
+    assert run(newsroom_folder, db_path).success
+    con = duckdb.connect(str(db_path))
+    con.execute("delete from rejected_documents where source_path = '2026-10-05/poster.html'")
+    con.close()
+    accounting = next(e for e in run(newsroom_folder, db_path).get_asset_check_evaluations()
+                      if e.check_name == "every_file_accounted_for")
+    assert accounting.passed is False
+    assert accounting.metadata["rejected_without_reason"].value == 1
+    assert "2026-10-05/poster.html" in accounting.metadata["sample"].value

@@ -223,3 +223,145 @@ def test_fetch_with_nothing_configured_says_why(tmp_path):
                                                             "FILM_NEWS_WARC": str(tmp_path / "no-archives")})
     assert done.returncode == 0
     assert "nothing to gather" in done.stderr and "FILM_NEWS_OUTLETS" in done.stderr
+
+
+def published_state(db_path: Path) -> tuple[int, int]:
+    """The read copy's identity on disk: replaced by every publish, never written in place."""
+    from pipeline.warehouse import snapshot_path_for
+
+    status = snapshot_path_for(db_path).stat()
+    return status.st_ino, status.st_mtime_ns
+
+
+def land_a_folder_with_one_rejection(landing: Path, db_path: Path) -> None:
+    write(landing, "2026-10-02/harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    # Read whole (so its hash is recorded), then rejected: no article in it.
+    write(landing, "2026-10-02/signup.html", "<html><body><nav>Home</nav><form><input></form></body></html>")
+    done = film_news("run", "--input", str(landing), "--db", str(db_path))
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_copied_landing_folder_is_the_same_documents_and_the_run_on_it_publishes(landing, db_path, tmp_path):
+    land_a_folder_with_one_rejection(landing, db_path)
+    published = published_state(db_path)
+    copy = tmp_path / "landing-copy"
+    subprocess.run(["cp", "-r", str(landing), str(copy)], check=True)  # new path, new modification times
+
+    done = film_news("run", "--input", str(copy), "--db", str(db_path))
+    assert done.returncode == 0, done.stderr
+    assert "check(s) failed" not in done.stderr
+    assert published_state(db_path) != published, "the read copy was published again"
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        rejected = con.execute("select source_path, stage from rejected_documents").fetchall()
+        articles = con.execute("select source_path from articles").fetchall()
+    finally:
+        con.close()
+    # Named by their place in the landing folder, wherever the folder is.
+    assert rejected == [("2026-10-02/signup.html", "extract")]
+    assert articles == [("2026-10-02/harbor.html",)]
+
+
+def test_a_warehouse_of_the_older_layout_keeps_working_on_a_copied_folder(landing, db_path, tmp_path):
+    """Layout 4 named documents by absolute path; a folder copied before the upgrade had left a
+    rejection under the old location, failing every_file_accounted_for on every run."""
+    land_a_folder_with_one_rejection(landing, db_path)
+    copy = tmp_path / "landing-copy"
+    subprocess.run(["cp", "-r", str(landing), str(copy)], check=True)
+    con = duckdb.connect(str(db_path))
+    con.execute("update internal.warehouse_meta set value = '4' where key = 'schema_version'")
+    con.execute("update articles set source_path = ? || '/' || source_path", [str(landing)])
+    con.execute("update rejected_documents set source_path = ? || '/' || source_path", [str(landing)])
+    con.execute("update internal.source_files set source_path = ? || '/' || relative_path", [str(copy)])
+    con.close()
+
+    done = film_news("run", "--input", str(copy), "--db", str(db_path))
+    assert done.returncode == 0, done.stderr
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        assert con.execute("select source_path from rejected_documents").fetchall() == [("2026-10-02/signup.html",)]
+        assert con.execute("select source_path from articles").fetchall() == [("2026-10-02/harbor.html",)]
+        assert con.execute("select distinct source_path = relative_path from internal.source_files").fetchall() == [(True,)]
+        assert con.execute("select value from internal.warehouse_meta where key = 'schema_version'").fetchall() == [("5",)]
+    finally:
+        con.close()
+
+
+def files_under(*folders: Path) -> dict[Path, int]:
+    return {path: path.stat().st_size for folder in folders for path in folder.rglob("*")}
+
+
+# The two statements of issue 21.5: DuckDB's temp directory (NAME.tmp beside the database) was writable.
+WRITES_INTO_THE_TEMP_DIRECTORY = [
+    "EXPORT DATABASE '{data}/film_news.read.duckdb.tmp'",
+    "COPY (select repeat('A', 1048576) from range(3)) TO '{data}/film_news.read.duckdb.tmp/fill.csv'",
+]
+
+
+@pytest.mark.parametrize("statement", WRITES_INTO_THE_TEMP_DIRECTORY)
+def test_the_sql_command_writes_no_file_in_the_data_folder_or_the_temp_directory(published_warehouse, tmp_path, statement):
+    from pipeline import warehouse
+
+    data, temp = published_warehouse.parent, tmp_path / "tmp"
+    temp.mkdir()
+    before = files_under(data, temp)
+    done = film_news("sql", "--db", str(published_warehouse), statement.format(data=data), env={"TMPDIR": str(temp)})
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "COPY and EXPORT DATABASE are refused" in done.stderr and "--format csv" in done.stderr
+    assert files_under(data, temp) == before
+
+    # The connection is sealed on its own, whatever the command lets through.
+    con = warehouse.connect(warehouse.snapshot_path_for(published_warehouse), read_only=True)
+    try:
+        with pytest.raises(duckdb.Error):
+            con.execute(statement.format(data=data))
+    finally:
+        con.close()
+    assert files_under(data, temp) == before
+
+
+def test_the_sql_command_shows_duckdbs_whole_error_without_a_traceback(published_warehouse):
+    misspelt_table = film_news("sql", "--db", str(published_warehouse), "select * from article")
+    assert misspelt_table.returncode == 1
+    assert 'Did you mean "articles"?' in misspelt_table.stderr
+    misspelt_column = film_news("sql", "--db", str(published_warehouse), "select titel from articles")
+    assert 'Candidate bindings: "title"' in misspelt_column.stderr
+    assert "Traceback" not in misspelt_table.stderr + misspelt_column.stderr
+
+
+def test_the_sql_command_reads_the_read_copy_when_given_it(published_warehouse):
+    from pipeline.warehouse import snapshot_path_for
+
+    done = film_news("sql", "--db", str(snapshot_path_for(published_warehouse)), "select title from articles")
+    assert done.returncode == 0, done.stderr
+    assert "Harbor Lights Sets March Start" in done.stdout
+
+
+def test_the_sql_command_writes_csv_with_every_row_and_value_whole(published_warehouse):
+    done = film_news("sql", "--db", str(published_warehouse), "--format", "csv", "--max-rows", "1",
+                     "select range as n, null as nothing, [range, 7] as pair, repeat('word ', 100) as long "
+                     "from range(3) order by n")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "n,nothing,pair,long"
+    assert lines[1] == "0,,\"[0, 7]\"," + "word " * 99 + "word "
+    assert len(lines) == 4, "every row, whatever --max-rows says"
+
+
+def test_a_table_wraps_long_cells_between_words_and_says_when_rows_are_left_out(published_warehouse):
+    sentence = ("Dana Whitlock said the production would move to the harbor in March, when the weather turns "
+                "and the light is right for the long night scenes")
+    done = film_news("sql", "--db", str(published_warehouse), "--max-rows", "2",
+                     f"select '{sentence}' as quote, range as n from range(3)", env={"COLUMNS": "60"})
+    assert done.returncode == 0, done.stderr
+    assert max(len(line) for line in done.stdout.splitlines()) <= 60
+    shown = done.stdout.split()
+    assert all(word in shown for word in sentence.split()), "no word is cut in two"
+    assert "2 rows shown, and there are more" in done.stdout
+
+
+def test_the_sql_help_says_what_each_option_does():
+    done = film_news("sql", "--help")
+    assert "rows of a result shown as a table" in done.stdout
+    assert "--format {table,csv}" in done.stdout and "its read copy" in done.stdout

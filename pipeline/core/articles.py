@@ -64,6 +64,16 @@ def article_id_for(relative_path: str) -> str:
     return hashlib.sha256(f"file:{relative_path}".encode("utf-8")).hexdigest()[:16]
 
 
+def document_source_path(relative_path: str, url: str | None = None) -> str:
+    """What ``source_path`` says in every row about a document: the URL a gathered page was fetched
+    from, else the file's path inside the landing folder.
+
+    Never the absolute path: a landing folder copied or moved elsewhere holds the same documents,
+    and rows keyed on where the folder happened to be would no longer match their files.
+    """
+    return url or relative_path
+
+
 @dataclass
 class CleanedBatch:
     articles: pl.DataFrame
@@ -92,9 +102,10 @@ def clean_source_files(
     for source, known_sha256 in files:
         url = source_urls.get(source.relative_path)
         article_id = article_id_for_url(url) if url else article_id_for(source.relative_path)
+        document_path = document_source_path(source.relative_path, url)
         record = {
             "relative_path": source.relative_path,
-            "source_path": source.source_path,
+            "source_path": document_path,
             "size": source.size,
             "mtime_ns": source.mtime_ns,
             "file_sha256": None,
@@ -116,7 +127,7 @@ def clean_source_files(
         except DocumentRejected as rejection:
             rejections.append(
                 {
-                    "source_path": source.source_path,
+                    "source_path": document_path,
                     "stage": rejection.stage,
                     "reason": rejection.reason,
                     "rejected_at": ingested_at,
@@ -128,7 +139,7 @@ def clean_source_files(
         articles.append(
             {
                 "article_id": article_id,
-                "source_path": url or source.source_path,
+                "source_path": document_path,
                 "url": article.url,
                 "site": article.site,
                 "title": article.title,
@@ -147,7 +158,8 @@ def clean_source_files(
     return CleanedBatch(
         # The same URL stored on two days in one batch: the later file (sorted last) is the article.
         articles=pl.DataFrame(articles, schema=ARTICLE_FRAME_SCHEMA).unique(subset=["article_id"], keep="last", maintain_order=True),
-        rejections=pl.DataFrame(rejections, schema=REJECTION_FRAME_SCHEMA),
+        # Likewise its rejections: one row per document, the later file's.
+        rejections=pl.DataFrame(rejections, schema=REJECTION_FRAME_SCHEMA).unique(subset=["source_path"], keep="last", maintain_order=True),
         source_files=pl.DataFrame(records, schema=SOURCE_FILE_FRAME_SCHEMA),
         emptied=emptied,
     )

@@ -10,7 +10,7 @@ from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, Metada
 
 from ...resources import DuckDBWarehouse
 from ...schemas import ArticlesSchema, RejectedDocumentsSchema
-from ...warehouse import query_frame
+from ...warehouse import frame_to_markdown, query_frame
 from ..checks import problem_rows_result, table_matches_schema
 
 ORPHAN_ARTICLES_SQL = """
@@ -34,6 +34,16 @@ FILE_ACCOUNTING_SQL = """
     from internal.source_files s left join rejected_documents r using (source_path)
 """
 
+# A file and its rejection share source_path, the page's URL or the path inside the landing folder
+# (never the folder's own location: a copied or moved folder holds the same documents).
+UNACCOUNTED_FILES_SQL = """
+    select s.relative_path, s.status, 'no row in rejected_documents for ' || s.source_path as problem
+    from internal.source_files s left join rejected_documents r using (source_path)
+    where s.status not in ('landed', 'rejected') or (s.status = 'rejected' and r.source_path is null)
+    order by s.relative_path
+    limit 10
+"""
+
 
 @multi_asset_check(
     name="ingest_checks",
@@ -54,12 +64,15 @@ def ingest_checks(warehouse_db: DuckDBWarehouse):
         yield problem_rows_result(con, ORPHAN_ARTICLES_SQL, check_name="articles_have_no_orphans", asset="articles")
         yield table_matches_schema(con, "rejected_documents", RejectedDocumentsSchema, "rejected_documents_match_schema")
         counts = query_frame(con, FILE_ACCOUNTING_SQL).row(0, named=True)
-    unaccounted = counts["files_seen"] - counts["files_landed"] - counts["files_rejected"]
+        unaccounted = counts["files_seen"] - counts["files_landed"] - counts["files_rejected"]
+        failed = unaccounted != 0 or counts["rejected_without_reason"] != 0
+        sample = frame_to_markdown(query_frame(con, UNACCOUNTED_FILES_SQL)) if failed else "_no rows_"
     yield AssetCheckResult(
         asset_key="rejected_documents",
         check_name="every_file_accounted_for",
-        passed=unaccounted == 0 and counts["rejected_without_reason"] == 0,
+        passed=not failed,
         severity=AssetCheckSeverity.ERROR,
         metadata={**{key: MetadataValue.int(int(value)) for key, value in counts.items()},
-                  "files_unaccounted": MetadataValue.int(int(unaccounted))},
+                  "files_unaccounted": MetadataValue.int(int(unaccounted)),
+                  "sample": MetadataValue.md(sample)},
     )
