@@ -170,46 +170,65 @@ def describe_failed_checks(failed_checks) -> str:
 def _fetch(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    import yaml
-
-    from .core.sources import load_sources_config
-    from .resources import sources_config_from_env, warc_folder_from_env
-
+    from .core.sources import OutletsFileError, load_sources_config
     from .defs.gather.assets import GatherConfig
+    from .resources import sources_config_from_env, warc_folder_from_env
 
     try:
         GatherConfig(day=args.day or "").day_range(dt.datetime.now(dt.timezone.utc).date())
     except ValueError as error:
         print(f"film-news: --day: {error}", file=sys.stderr)
         return 2
-    days = args.day or "yesterday and today (UTC)"
+    days = f"dated {args.day}" if args.day else "dated yesterday or today (UTC)"
     outlets_path, warc_folder = Path(sources_config_from_env()), Path(warc_folder_from_env())
     try:
         outlets = load_sources_config(outlets_path).outlets
-    except (OSError, ValueError, yaml.YAMLError) as error:
-        print(f"film-news: cannot read the outlets file {outlets_path}: {error}", file=sys.stderr)
+    except OutletsFileError as error:
+        print(f"film-news: {error}", file=sys.stderr)
         return 2
     archives = sorted(warc_folder.glob("*.warc*")) if warc_folder.is_dir() else []
     if not outlets and not archives:
         # Nothing would be gathered: say why rather than print zeros.
-        print(f"film-news: nothing to gather: no outlet in {outlets_path} (FILM_NEWS_OUTLETS; the file has "
-              f"commented examples) and no WARC archive in {warc_folder} (FILM_NEWS_WARC).", file=sys.stderr)
+        print(f"film-news: nothing to gather: no outlet is configured in {outlets_path} (FILM_NEWS_OUTLETS; the "
+              f"file has commented examples) and no WARC archive is in {warc_folder} (FILM_NEWS_WARC).", file=sys.stderr)
         return 0
     instance = _dagster_instance()
     result = _project_job("sources_job", Path(args.db).resolve(), Path(args.input).resolve()).execute_in_process(
         instance=instance, raise_on_error=False, tags={"film_news/trigger": "cli"},
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}},
+        # The outcome of each outlet is said below, in sentences; Dagster's log keeps the details for the UI.
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
                     "ops": {"fetched_pages": {"config": {"day": args.day or ""}}}},
     )
+    if not result.success:
+        print("film-news: gathering failed; the database keeps its previous state. Errors:", file=sys.stderr)
+        for event in result.all_events:
+            if event.is_step_failure:
+                error = event.step_failure_data.error
+                cause = error.cause.message.strip() if error and error.cause else (error.message.strip() if error else "")
+                print(f"  {event.step_key}: {cause}", file=sys.stderr)
+        return 1
+    gathered = {}
     for event in result.get_asset_materialization_events():
         materialization = event.step_materialization_data.materialization
-        counts = {k: v.value for k, v in materialization.metadata.items() if isinstance(v.value, int)}
-        print(f"{materialization.asset_key.to_user_string()} {days}: {counts}")
-    if not result.success:
-        print("film-news: gathering failed; see the errors above", file=sys.stderr)
-        return 1
-    print("Run `film-news run` to ingest what landed.")
-    return 0
+        gathered[materialization.asset_key.to_user_string()] = {k: v.value for k, v in materialization.metadata.items()}
+    pages, archived = gathered.get("fetched_pages", {}), gathered.get("archive_pages", {})
+    landed = pages.get("pages_landed", 0) + archived.get("pages_kept", 0)
+    if outlets:
+        print(f"Outlets in {outlets_path}, links {days}:")
+        for line in (pages.get("outcome") or "").splitlines():
+            print(f"  {line}")
+    if archives:
+        print(f"Archives in {warc_folder}: {archived.get('archives_read', 0)} new archive(s) read, "
+              f"{archived.get('pages_kept', 0)} of {archived.get('pages_seen', 0)} HTML page(s) kept.")
+    every_outlet_failed = bool(outlets) and pages.get("outlets_failed", 0) == len(outlets)
+    if every_outlet_failed:
+        print(f"Nothing was gathered from the outlets: none of the {len(outlets)} outlet(s) could be read (see why "
+              "above). Correct the outlets file or try again when the outlets answer.")
+    if landed:
+        print(f"{landed} page(s) landed in {Path(args.input).resolve()}; run `film-news run` to ingest them.")
+    elif not every_outlet_failed:
+        print("No new page landed.")
+    return 1 if every_outlet_failed else 0
 
 
 def _published_copy(db: str) -> Path | None:

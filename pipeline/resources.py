@@ -107,8 +107,6 @@ class NewsSources(ConfigurableResource):
 
     outlets_path: str
     warc_folder: str
-    # Only tests against a server on 127.0.0.1 set this; private addresses are refused regardless.
-    allow_loopback: bool = False
 
 
 def _setting(variable: str, default: str):

@@ -25,8 +25,8 @@ class ArticlesSchema(pa.DataFrameModel):
     article_id: str = pa.Field(unique=True, str_matches=ARTICLE_ID_PATTERN,
                                description="Stable id: a hash of the file's path inside the landing folder (or the fetched URL).")
     source_path: str = pa.Field(str_length={"min_value": 1}, description="Where the document came from: the URL a gathered page was fetched from, else the file's path inside the landing folder (never the folder's own location, so a copied or moved folder holds the same documents).")
-    url: Optional[str] = pa.Field(nullable=True, description="Canonical URL when the page declares one.")
-    site: Optional[str] = pa.Field(nullable=True, description="Publication name, or its domain.")
+    url: Optional[str] = pa.Field(nullable=True, description="The URL a page gathered from an outlet or archive was fetched from; for a file dropped in, the canonical URL when the page declares one.")
+    site: Optional[str] = pa.Field(nullable=True, description="The outlet's name as configured in outlets.yaml for a page gathered from it; otherwise the publication name the page declares, or its domain.")
     title: Optional[str] = pa.Field(nullable=True, description="Headline.")
     author: Optional[str] = pa.Field(nullable=True, description='Byline; several authors joined with "; ".')
     published_date: Optional[pl.Date] = pa.Field(

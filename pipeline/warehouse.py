@@ -681,6 +681,17 @@ def fetched_urls_for(con: duckdb.DuckDBPyConnection, relative_paths: list[str]) 
     return dict(rows)
 
 
+def fetched_outlets_for(con: duckdb.DuckDBPyConnection, relative_paths: list[str]) -> dict[str, str]:
+    """The configured outlet each fetched page file was gathered from (pages read from a WARC archive have none)."""
+    rows = con.execute(
+        "select relative_path, source from internal.fetched_pages f where relative_path in (select unnest(?::varchar[])) "
+        "and not exists (select 1 from internal.processed_archives a where a.path = f.source "
+        "or ends_with(a.path, '/' || f.source))",
+        [relative_paths],
+    ).fetchall()
+    return dict(rows)
+
+
 def newest_rows_markdown(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], order_by: str, limit: int = 5) -> str:
     frame = query_frame(con, f"select {', '.join(columns)} from {table} order by {order_by} desc limit {int(limit)}")
     return frame_to_markdown(frame)

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class FakeOutlet:
     """Serves ``routes``: path -> (status, headers, body) or a callable(handler) for special behaviour."""
 
-    def __init__(self):
+    def __init__(self, address: str = "127.0.0.1", port: int = 0):
         self.routes: dict[str, object] = {}
         self.hits: list[tuple[str, dict]] = []
         outlet = self
@@ -39,13 +39,17 @@ class FakeOutlet:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((address, port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"http://{self.server.server_address[0]}:{self.port}"
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
 
     def __enter__(self):
         self.thread.start()
@@ -94,6 +98,32 @@ def slow_drip(handler, seconds: float = 5.0):
         except OSError:
             return
         time.sleep(0.2)
+
+
+def drip_in_headers(handler, seconds: float = 60.0):
+    """A status line, then one byte of an endless header every second: the headers never end."""
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Drip: ")
+    _drip(handler, seconds)
+
+
+def drip_in_body(handler, seconds: float = 60.0):
+    """Headers at once, then one byte of body every second."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.end_headers()
+    _drip(handler, seconds)
+
+
+def _drip(handler, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            handler.wfile.write(b"a")
+            handler.wfile.flush()
+        except OSError:  # the client gave up
+            return
+        time.sleep(1.0)
+    handler.close_connection = True
 
 
 def gzip_bomb(handler, size: int = 50 * 1024 * 1024):

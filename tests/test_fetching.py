@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from pipeline.core.discovery import UnsafeOrInvalidXml, parse_links
 from pipeline.core.fetching import FetchSettings, PoliteFetcher
 
-from .fake_outlet import FakeOutlet, gzip_bomb, slow_drip
+from .fake_outlet import FakeOutlet, drip_in_body, drip_in_headers, gzip_bomb, slow_drip
 
 ARTICLE = "<html><body><article><p>" + "Northgate Studios has set a March start for Harbor Lights. " * 20 + "</p></article></body></html>"
 
@@ -21,7 +23,7 @@ def outlet():
 
 def fetcher(**overrides) -> tuple[PoliteFetcher, list[float]]:
     slept: list[float] = []
-    options = dict(allow_loopback=True, min_interval=0.0, backoff=0.01, total_timeout=2.0, read_timeout=2.0,
+    options = dict(allow_private_address=True, min_interval=0.0, backoff=0.01, deadline_per_url=2.0, read_timeout=2.0,
                    max_bytes=200_000, max_decoded_bytes=400_000)
     settings = FetchSettings(**{**options, **overrides})
     return PoliteFetcher(["127.0.0.1"], settings, sleep=lambda s: slept.append(s)), slept
@@ -70,7 +72,7 @@ def test_429_and_500_are_retried_with_backoff_then_given_up(outlet):
 
     outlet.routes["/film/busy"] = flaky
     outlet.routes["/film/broken"] = (500, {"Content-Type": "text/html"}, b"oops")
-    f, slept = fetcher(retries=2)
+    f, slept = fetcher(retries=2, deadline_per_url=10.0)
     assert f.fetch(outlet.base + "/film/busy").status == "fetched"
     assert 3.0 in slept, "Retry-After was honoured"
     broken = f.fetch(outlet.base + "/film/broken")
@@ -94,7 +96,7 @@ def test_requests_to_one_host_are_spaced(outlet):
         ("/film/loop", (302, {"Location": "/film/loop"}, b""), "redirect loop"),
         ("/film/away", (302, {"Location": "http://10.0.0.7/film/x"}, b""), "not a configured outlet host"),
         ("/film/bomb", gzip_bomb, "compression bomb"),
-        ("/film/drip", slow_drip, "slow drip"),
+        ("/film/drip", slow_drip, "deadline"),
     ],
 )
 def test_hostile_answers_are_rejected_with_a_reason(outlet, path, route, words):
@@ -103,6 +105,49 @@ def test_hostile_answers_are_rejected_with_a_reason(outlet, path, route, words):
     result = f.fetch(outlet.base + path)
     assert result.status == "rejected"
     assert words in result.reason
+
+
+@pytest.mark.parametrize("drip", [drip_in_headers, drip_in_body], ids=["headers", "body"])
+def test_a_server_dripping_a_byte_a_second_is_cut_off_at_the_deadline(outlet, drip):
+    # Each byte arrives well within the read timeout, so only a deadline on the whole URL stops it;
+    # the server would go on for a minute.
+    outlet.routes["/film/drip"] = drip
+    f, _ = fetcher(deadline_per_url=2.0, read_timeout=5.0)
+    started = time.monotonic()
+    result = f.fetch(outlet.base + "/film/drip", check_robots=False)
+    waited = time.monotonic() - started
+    assert result.status == "rejected" and "2-second deadline" in result.reason
+    assert waited < 10, f"gave up after {waited:.1f} s, against a deadline of 2 s"
+
+
+def test_an_outlet_gets_a_budget_of_requests_per_run(outlet):
+    outlet.page("/film/a", ARTICLE)
+    f, _ = fetcher(max_requests=3)
+    results = [f.fetch(outlet.base + "/film/a") for _ in range(4)]  # robots.txt, then the page three times
+    assert [r.status for r in results] == ["fetched", "fetched", "rejected", "rejected"]
+    assert "budget of 3 requests" in results[-1].reason
+    assert len(outlet.hits) == 3 and f.budget_spent
+
+
+def test_the_connection_goes_to_the_address_that_was_checked_not_to_a_second_answer():
+    # DNS rebinding: the outlet's name resolves to the outlet (127.0.0.2) when checked, then to an
+    # internal service (127.0.0.1, same port) when asked again. Both servers are on loopback.
+    with FakeOutlet(address="127.0.0.2") as checked, FakeOutlet(address="127.0.0.1", port=checked.port) as internal:
+        checked.page("/film/a", ARTICLE)
+        internal.page("/film/a", "<html><body><p>internal admin page</p></body></html>")
+        answers = []
+
+        def rebinding_resolver(host):
+            answers.append(host)
+            return ["127.0.0.2"] if len(answers) == 1 else ["127.0.0.1"]
+
+        settings = FetchSettings(allow_private_address=True, min_interval=0.0, deadline_per_url=5.0)
+        f = PoliteFetcher(["localhost"], settings, resolve=rebinding_resolver)
+        result = f.fetch(f"http://localhost:{checked.port}/film/a", check_robots=False)
+        assert result.status == "fetched" and b"Northgate Studios" in result.content
+        assert [path for path, _ in checked.hits] == ["/film/a"] and internal.hits == []
+        assert answers == ["localhost"], "the name is resolved once, by the guard"
+        assert checked.hits[0][1]["Host"] == f"localhost:{checked.port}"
 
 
 def test_feeds_and_sitemaps_give_article_links():

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 from dagster import materialize
 
 from pipeline.defs.gather.assets import archive_pages, fetched_pages
+from pipeline.core.sources import gather_days, load_sources_config
 from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
 from pipeline.resources import NewsSources
 
-from .fake_outlet import FakeOutlet, gzip_bomb
+from .fake_outlet import FakeOutlet, drip_in_body, gzip_bomb
 from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page
 from .test_assets import rows
 from .warc_writer import http_response, warc_record, write_warc
@@ -24,7 +30,7 @@ POLITICS = ["Senators postponed the budget vote on Tuesday as lawmakers argued o
 
 def resources(db_path: Path, landing: Path, outlets: Path, warc: Path) -> dict:
     res = build_resources(str(db_path), str(landing))
-    res["news_sources"] = NewsSources(outlets_path=str(outlets), warc_folder=str(warc), allow_loopback=True)
+    res["news_sources"] = NewsSources(outlets_path=str(outlets), warc_folder=str(warc))
     return res
 
 
@@ -55,7 +61,7 @@ def test_gathering_fetches_filters_and_lands_then_skips_what_it_has(tmp_path, la
         outlets = tmp_path / "outlets.yaml"
         outlets.write_text(
             f"min_interval_seconds: 0\noutlets:\n  - name: Reel Ledger\n    hosts: ['127.0.0.1']\n"
-            f"    feeds: ['{outlet.base}/feed/']\n    film_only: true\n"
+            f"    feeds: ['{outlet.base}/feed/']\n    film_only: true\n    allow_private_address: true\n"
         )
         res = resources(db_path, landing, outlets, tmp_path / "warc")
         first = materialize([fetched_pages], resources=res)
@@ -100,6 +106,11 @@ def test_gathering_fetches_filters_and_lands_then_skips_what_it_has(tmp_path, la
     assert materialize([*ALL_ASSETS, *ALL_CHECKS], resources=res).success
     sources = sorted(r[0] for r in rows(db_path, "select source_path from articles"))
     assert all(s.startswith("http://127.0.0.1:") for s in sources) and len(sources) == 3
+    # Each fetched article names its outlet as configured (the pages call themselves "Reel Ledger",
+    # "The Daily Reel" or nothing) and the URL it was fetched from, so coverage counts it under the outlet.
+    assert rows(db_path, "select distinct site from articles") == [("Reel Ledger",)]
+    assert rows(db_path, "select count(*) from articles where url = source_path") == [(3,)]
+    assert rows(db_path, "select site, articles, syndicated_copies from outlet_coverage") == [("Reel Ledger", 2, 1)]
     assert rows(db_path, "select count(*) from entities where name = 'Celia Brandt'") == [(1,)]
 
 
@@ -126,3 +137,102 @@ def test_warc_archives_are_streamed_filtered_and_read_once(tmp_path, landing, db
 
     assert materialize([archive_pages], resources=res).success
     assert rows(db_path, "select count(*) from internal.fetched_pages") == [(200,)]
+
+
+def test_a_sitemap_index_that_lists_itself_or_a_cycle_of_them_is_read_once(tmp_path):
+    with FakeOutlet() as outlet:
+        index = "<sitemapindex>" + "".join(f"<sitemap><loc>{outlet.base}{path}</loc></sitemap>"
+                                           for path in ("/sitemap.xml", "/sitemap-b.xml")) + "</sitemapindex>"
+        outlet.xml("/sitemap.xml", index)  # lists itself, and b
+        outlet.xml("/sitemap-b.xml", index.replace("/sitemap-b.xml", "/sitemap-c.xml#again"))  # back to the first
+        outlet.xml("/sitemap-c.xml", f"<urlset><url><loc>{outlet.base}/film/a</loc></url></urlset>")
+        outlet.page("/film/a", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+        config = load_sources_config(_outlets_file(tmp_path, outlet.base, sitemaps=["/sitemap.xml"]))
+        result = gather_days(config, dt.date(2026, 11, 24), dt.date(2026, 11, 24), tmp_path / "landing",
+                             already_gathered=lambda urls: set(), take_undated=True)
+    paths = [path for path, _ in outlet.hits]
+    assert sorted(paths) == ["/film/a", "/robots.txt", "/sitemap-b.xml", "/sitemap-c.xml", "/sitemap.xml"]
+    assert [r.status for r in result.records] == ["landed"]
+
+
+def test_an_outlet_stops_at_its_budget_of_requests_and_says_what_it_left(tmp_path):
+    with FakeOutlet() as outlet:
+        outlet.xml("/sitemap.xml", "<sitemapindex>" + "".join(
+            f"<sitemap><loc>{outlet.base}/sitemap-{n}.xml</loc></sitemap>" for n in range(100)) + "</sitemapindex>")
+        for n in range(100):
+            outlet.xml(f"/sitemap-{n}.xml", "<urlset>" + "".join(
+                f"<url><loc>{outlet.base}/film/{n}-{k}</loc></url>" for k in range(20)) + "</urlset>")
+        config = load_sources_config(_outlets_file(tmp_path, outlet.base, sitemaps=["/sitemap.xml"],
+                                                   extra="max_requests_per_outlet: 12\n"))
+        result = gather_days(config, dt.date(2026, 11, 24), dt.date(2026, 11, 24), tmp_path / "landing",
+                             already_gathered=lambda urls: set(), take_undated=True)
+    assert len(outlet.hits) == 12 and result.requests == 12
+    assert any("budget of 12 requests" in error and "left for the next run" in error for error in result.feed_errors)
+
+
+def _outlets_file(folder: Path, base: str, feeds=(), sitemaps=(), opt_in: bool = True, extra: str = "") -> Path:
+    path = folder / "outlets.yaml"
+    path.write_text(
+        f"min_interval_seconds: 0\n{extra}outlets:\n  - name: Reel Ledger\n    hosts: ['127.0.0.1']\n"
+        f"    feeds: {[base + f for f in feeds]}\n    sitemaps: {[base + s for s in sitemaps]}\n"
+        + ("    allow_private_address: true\n" if opt_in else ""))
+    return path
+
+
+def film_news_fetch(tmp_path: Path, outlets: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "FILM_NEWS_OUTLETS": str(outlets), "FILM_NEWS_WARC": str(tmp_path / "no-archives")}
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", "fetch", "--input", str(tmp_path / "raw"),
+                           "--db", str(tmp_path / "fetch.duckdb")], capture_output=True, text=True, timeout=300, env=env)
+
+
+def test_fetch_fails_and_says_why_when_every_outlet_failed_and_a_local_outlet_needs_its_opt_in(tmp_path):
+    today = dt.datetime.now(dt.timezone.utc).strftime("%a, %d %b %Y 10:00:00 GMT")
+    with FakeOutlet() as outlet:
+        outlet.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\n")
+        outlet.xml("/feed/", f"<rss><channel><item><link>{outlet.base}/film/a</link><pubDate>{today}</pubDate>"
+                             "</item></channel></rss>")
+        outlet.page("/film/a", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+
+        refused = film_news_fetch(tmp_path, _outlets_file(tmp_path, outlet.base, feeds=["/feed/"], opt_in=False))
+        assert refused.returncode == 1, refused.stdout + refused.stderr
+        assert "Reel Ledger: nothing gathered" in refused.stdout and "non-public address" in refused.stdout
+        assert "allow_private_address: true" in refused.stdout, "the message says how to opt in"
+        assert "film-news run" not in refused.stdout and "{" not in refused.stdout
+        assert outlet.hits == [], "the guard refuses before connecting"
+
+        allowed = film_news_fetch(tmp_path, _outlets_file(tmp_path, outlet.base, feeds=["/feed/"]))
+        assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+        assert "Reel Ledger: 1 page(s) landed" in allowed.stdout and "run `film-news run`" in allowed.stdout
+        assert len(list((tmp_path / "raw").rglob("*.html"))) == 1
+
+
+def test_fetch_says_when_the_outlets_file_is_missing_or_not_yaml(tmp_path):
+    missing = film_news_fetch(tmp_path, tmp_path / "outlet.yml")
+    assert missing.returncode == 2 and "outlet.yml does not exist" in missing.stderr
+    broken = tmp_path / "outlets.yaml"
+    broken.write_text("outlets:\n  - name: Reel Ledger\n    hosts: [127.0.0.1\n")
+    unparsable = film_news_fetch(tmp_path, broken)
+    assert unparsable.returncode == 2 and "cannot be parsed as YAML at line" in unparsable.stderr
+    assert "commented examples" not in missing.stderr + unparsable.stderr
+
+
+def test_the_warehouse_is_not_locked_while_an_outlet_drips_a_page(tmp_path, landing, db_path):
+    # Another process (a `film-news run`) can open the warehouse for writing while gathering waits on a slow server.
+    with FakeOutlet() as outlet:
+        outlet.xml("/sitemap.xml", f"<urlset><url><loc>{outlet.base}/film/slow</loc></url></urlset>")
+        outlet.routes["/film/slow"] = drip_in_body
+        outlets = _outlets_file(tmp_path, outlet.base, sitemaps=["/sitemap.xml"], extra="deadline_per_url_seconds: 8\n")
+        res = resources(db_path, landing, outlets, tmp_path / "warc")
+        outcome = {}
+        gathering = threading.Thread(target=lambda: outcome.update(result=materialize([fetched_pages], resources=res)))
+        gathering.start()
+        while not any(path == "/film/slow" for path, _ in outlet.hits) and gathering.is_alive():
+            time.sleep(0.1)
+        other_writer = subprocess.run(
+            [sys.executable, "-c", f"import duckdb; duckdb.connect({str(db_path)!r}).close()"],
+            capture_output=True, text=True, timeout=60)
+        gathering.join()
+    assert other_writer.returncode == 0, other_writer.stderr
+    assert outcome["result"].success
+    reason = rows(db_path, "select reason from internal.fetched_pages where url like '%/film/slow'")[0][0]
+    assert "8-second deadline" in reason

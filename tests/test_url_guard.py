@@ -39,11 +39,23 @@ def test_a_public_address_of_a_configured_host_or_subdomain_is_allowed():
     assert refusal_reason("https://news.reelledger.example/a", HOSTS, resolve=resolver_to("93.184.216.34")) is None
 
 
-def test_loopback_is_allowed_only_when_asked_for_and_private_never():
-    hosts = ["127.0.0.1"]
-    assert refusal_reason("http://127.0.0.1:8080/feed", hosts) is not None
-    assert refusal_reason("http://127.0.0.1:8080/feed", hosts, allow_loopback=True) is None
-    assert refusal_reason("http://10.1.1.1/feed", ["10.1.1.1"], allow_loopback=True) is not None
+def test_loopback_and_private_networks_are_allowed_only_for_an_outlet_that_opts_in():
+    assert "allow_private_address: true" in refusal_reason("http://127.0.0.1:8080/feed", ["127.0.0.1"])
+    assert refusal_reason("http://127.0.0.1:8080/feed", ["127.0.0.1"], allow_private_address=True) is None
+    assert refusal_reason("http://staging.reelledger.example/feed", HOSTS, resolve=resolver_to("10.1.1.1"),
+                          allow_private_address=True) is None
+
+
+@pytest.mark.parametrize("address", ["169.254.169.254", "fe80::1", "0.0.0.0", "224.0.0.1", "::ffff:169.254.169.254"])
+def test_link_local_multicast_and_unspecified_addresses_are_refused_even_to_an_outlet_that_opts_in(address):
+    reason = refusal_reason("https://reelledger.example/feed", HOSTS, resolve=resolver_to(address),
+                            allow_private_address=True)
+    assert reason and "never fetched" in reason
+
+
+def test_every_address_of_a_name_must_be_allowed():
+    reason = refusal_reason("https://reelledger.example/feed", HOSTS, resolve=resolver_to("93.184.216.34", "10.0.0.5"))
+    assert reason and "10.0.0.5" in reason
 
 
 def test_canonical_urls_drop_fragments_and_tracking():

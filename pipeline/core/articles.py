@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from urllib.parse import urlsplit
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -90,15 +91,19 @@ def clean_source_files(
     settings: ExtractionSettings = ExtractionSettings(),
     source_urls: dict[str, str] | None = None,
     landed_before: frozenset[str] | set[str] = frozenset(),
+    source_outlets: dict[str, str] | None = None,
 ) -> CleanedBatch:
     """Read and clean each ``(file, sha256 recorded last time or None)``.
 
     One bad file becomes a rejection row and never stops the batch; a file
     whose bytes match the recorded hash (only its timestamp changed) is
-    recorded as unchanged and not cleaned again.
+    recorded as unchanged and not cleaned again. A page fetched from a configured outlet
+    (``source_urls``, ``source_outlets``) lands with the URL it was fetched from and the
+    outlet's name as configured, whatever its own metadata says or lacks: one outlet is one
+    site in every count. A page from an archive keeps its own site name, else its host.
     """
     articles, rejections, records, emptied = [], [], [], []
-    source_urls = source_urls or {}
+    source_urls, source_outlets = source_urls or {}, source_outlets or {}
     for source, known_sha256 in files:
         url = source_urls.get(source.relative_path)
         article_id = article_id_for_url(url) if url else article_id_for(source.relative_path)
@@ -140,8 +145,8 @@ def clean_source_files(
             {
                 "article_id": article_id,
                 "source_path": document_path,
-                "url": article.url,
-                "site": article.site,
+                "url": url or article.url,
+                "site": source_outlets.get(source.relative_path) or article.site or (urlsplit(url).hostname if url else None),
                 "title": article.title,
                 "author": article.author,
                 "published_date": article.published_date,

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,6 +35,8 @@ class Outlet:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     film_only: bool = False
+    # A local or staging server: loopback and private-network addresses are fetched for this outlet only.
+    allow_private_address: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,21 +45,81 @@ class SourcesConfig:
     user_agent: str | None = None
     min_interval_seconds: float = 2.0
     max_pages_per_outlet: int = 200
+    # Every request counts (robots.txt, feeds, sitemaps, pages, retries, redirects), so no outlet, however
+    # its sitemaps are nested or looped, keeps a run going: 200 pages, their feeds and sitemaps, and room to retry.
+    max_requests_per_outlet: int = 400
+    max_seconds_per_outlet: float = 600.0
+    deadline_per_url_seconds: float = 30.0
+
+
+class OutletsFileError(ValueError):
+    """The outlets file is missing, is not YAML, or does not describe outlets; the message says which."""
+
+
+_OUTLET_KEYS = {"name", "hosts", "feeds", "sitemaps", "film_only", "allow_private_address"}
+_FILE_KEYS = {field.name for field in fields(SourcesConfig)}
 
 
 def load_sources_config(path: Path) -> SourcesConfig:
-    if not Path(path).exists():
-        return SourcesConfig()
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    """The outlets file, read and checked; ``OutletsFileError`` says what is wrong with it."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise OutletsFileError(f"the outlets file {path} does not exist; check the path (FILM_NEWS_OUTLETS), "
+                               "or copy the project's outlets.yaml") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise OutletsFileError(f"the outlets file {path} cannot be read: {error}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        where = getattr(error, "problem_mark", None)
+        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise OutletsFileError(f"the outlets file {path} cannot be parsed as YAML{at}: {problem}") from None
+    data = data or {}
+    if not isinstance(data, dict):
+        raise OutletsFileError(f"the outlets file {path} should be a mapping with an `outlets:` list, not a "
+                               f"{type(data).__name__}")
+    unknown = sorted(set(data) - _FILE_KEYS)
+    if unknown:
+        raise OutletsFileError(f"the outlets file {path} has unknown settings {', '.join(unknown)} "
+                               f"(known: {', '.join(sorted(_FILE_KEYS))})")
+    entries = data.get("outlets") or []
+    if not isinstance(entries, list):
+        raise OutletsFileError(f"the outlets file {path}: `outlets` should be a list of outlets")
     outlets = []
-    for entry in data.get("outlets") or []:
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not entry.get("name"):
+            raise OutletsFileError(f"the outlets file {path}: outlet {number} has no name")
+        name = str(entry["name"])
+        unknown = sorted(set(entry) - _OUTLET_KEYS)
+        if unknown:
+            raise OutletsFileError(f"the outlets file {path}: outlet {name!r} has unknown settings "
+                                   f"{', '.join(unknown)} (known: {', '.join(sorted(_OUTLET_KEYS))})")
         if not entry.get("hosts"):
-            raise ValueError(f"{path}: outlet {entry.get('name')!r} lists no hosts; links are only followed to listed hosts")
-        outlets.append(Outlet(name=entry["name"], hosts=tuple(entry["hosts"]), feeds=tuple(entry.get("feeds") or ()),
-                              sitemaps=tuple(entry.get("sitemaps") or ()), film_only=bool(entry.get("film_only"))))
-    return SourcesConfig(outlets=tuple(outlets), user_agent=data.get("user_agent"),
-                         min_interval_seconds=float(data.get("min_interval_seconds", 2.0)),
-                         max_pages_per_outlet=int(data.get("max_pages_per_outlet", 200)))
+            raise OutletsFileError(f"the outlets file {path}: outlet {name!r} lists no hosts; links are only "
+                                   "followed to listed hosts")
+        if not entry.get("feeds") and not entry.get("sitemaps"):
+            raise OutletsFileError(f"the outlets file {path}: outlet {name!r} lists no feeds and no sitemaps, "
+                                   "so nothing would be gathered from it")
+        outlets.append(Outlet(name=name, hosts=_strings(entry["hosts"]), feeds=_strings(entry.get("feeds")),
+                              sitemaps=_strings(entry.get("sitemaps")), film_only=entry.get("film_only") is True,
+                              allow_private_address=entry.get("allow_private_address") is True))
+    numbers = {"min_interval_seconds": float, "max_pages_per_outlet": int, "max_requests_per_outlet": int,
+               "max_seconds_per_outlet": float, "deadline_per_url_seconds": float}
+    try:
+        settings = {key: kind(data[key]) for key, kind in numbers.items() if key in data}
+    except (TypeError, ValueError) as error:
+        raise OutletsFileError(f"the outlets file {path}: a number setting is not a number ({error})") from None
+    return SourcesConfig(outlets=tuple(outlets), user_agent=data.get("user_agent"), **settings)
+
+
+def _strings(value) -> tuple[str, ...]:
+    """A YAML list of strings, or one string written without brackets."""
+    if value is None:
+        return ()
+    return (str(value),) if isinstance(value, str) else tuple(str(item) for item in value)
 
 
 @dataclass
@@ -80,8 +143,13 @@ def page_path(landing: Path, day: dt.date, url: str) -> Path:
     return landing / day.isoformat() / host / f"{digest}.html"
 
 
-def keep_if_relevant(landing: Path, day: dt.date, url: str, html: bytes, source: str, film_only: bool) -> PageRecord:
-    """Score a page and store it when it is about film or TV; the decision is returned either way."""
+def keep_if_relevant(landing: Path, day: dt.date, url: str, html: bytes, source: str, film_only: bool,
+                     staging: Path | None = None) -> PageRecord:
+    """Score a page and store it when it is about film or TV; the decision is returned either way.
+
+    With ``staging``, the page is written there (at its path inside the landing folder) for
+    ``land_staged_pages`` to move into the landing folder when its record is written.
+    """
     try:
         article = extract_html_article(html)
         title, text = article.title, article.text
@@ -92,13 +160,53 @@ def keep_if_relevant(landing: Path, day: dt.date, url: str, html: bytes, source:
                         relevant=decision.relevant, relevance_score=decision.score, relevance_reasons=decision.reasons)
     if decision.relevant:
         target = page_path(landing, day, url)
-        if not target.exists():  # immutable: a stored page is never rewritten
-            target.parent.mkdir(parents=True, exist_ok=True)
-            staging = target.with_suffix(".tmp")
-            staging.write_bytes(html)
-            staging.replace(target)
         record.relative_path = target.relative_to(landing).as_posix()
+        if not target.exists():  # immutable: a stored page is never rewritten
+            _write_atomically(staging / record.relative_path if staging else target, html)
     return record
+
+
+def _write_atomically(target: Path, content: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")  # hidden: ingest never lists a half-written page
+    partial.write_bytes(content)
+    partial.replace(target)
+
+
+def land_staged_pages(staging: Path, landing: Path) -> int:
+    """Move the pages ``keep_if_relevant`` staged into the landing folder; how many were moved.
+
+    Gathering stages pages outside the landing folder's listing, so it can fetch without
+    holding the warehouse's lock, and lands them (call this inside the transaction that
+    records them) only when ingest can also find how each was fetched.
+    """
+    moved = 0
+    for staged in sorted(p for p in staging.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        target = landing / staged.relative_to(staging)
+        if target.exists():  # immutable: a stored page is never rewritten
+            staged.unlink()
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged.replace(target)
+        moved += 1
+    return moved
+
+
+@dataclass
+class OutletOutcome:
+    """What one outlet gave in one run, for the run's summary."""
+
+    name: str
+    sources_read: int = 0  # feeds and sitemaps fetched, or unchanged since the last run
+    source_errors: list[str] = field(default_factory=list)
+    pages: Counter = field(default_factory=Counter)  # page status -> count
+    requests: int = 0
+    links_left: int = 0  # links not fetched because a limit of the run was reached
+
+    @property
+    def failed(self) -> bool:
+        """No feed or sitemap of the outlet could be read: nothing was gathered, and not for lack of news."""
+        return self.sources_read == 0 and bool(self.source_errors)
 
 
 @dataclass
@@ -109,6 +217,20 @@ class DayResult:
     # Validators of each feed and sitemap as last fetched: url -> (etag, last_modified).
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     feeds_not_modified: int = 0
+    outlets: list[OutletOutcome] = field(default_factory=list)
+
+
+# Sitemaps an index may queue at once; the budget of requests bounds how many are read in all.
+MAX_QUEUED_SITEMAPS = 50
+
+
+def _outlet_settings(base: FetchSettings, config: SourcesConfig, outlet: Outlet) -> FetchSettings:
+    overrides = {"min_interval": config.min_interval_seconds, "max_requests": config.max_requests_per_outlet,
+                 "max_seconds": config.max_seconds_per_outlet, "deadline_per_url": config.deadline_per_url_seconds,
+                 "allow_private_address": base.allow_private_address or outlet.allow_private_address}
+    if config.user_agent:
+        overrides["user_agent"] = config.user_agent
+    return replace(base, **overrides)
 
 
 def gather_days(
@@ -116,70 +238,100 @@ def gather_days(
     first_day: dt.date,
     last_day: dt.date,
     landing: Path,
-    already_seen: Callable[[str], bool],
+    already_gathered: Callable[[list[str]], set[str]],
     take_undated: bool,
     settings: FetchSettings | None = None,
     fetcher_factory: Callable[[list[str], FetchSettings], PoliteFetcher] = lambda hosts, s: PoliteFetcher(hosts, s),
     validators: dict[str, tuple[str | None, str | None]] | None = None,
+    staging: Path | None = None,
 ) -> DayResult:
     """Discover and fetch every outlet's new article URLs dated ``first_day`` to ``last_day``.
 
     A link's day is the one its feed or sitemap gives it. An undated link is taken only
     when ``take_undated`` (a run gathering up to today): it belongs to ``last_day``, the
     day it was discovered, so a backfill of past days takes dated links only. A URL
-    already gathered is never fetched again, so overlapping ranges cost nothing twice.
+    already gathered (``already_gathered`` answers for a list of URLs at once) is never
+    fetched again, so overlapping ranges cost nothing twice. Relevant pages are written to
+    ``staging`` when given (see ``land_staged_pages``), else straight into ``landing``. Each feed and sitemap is read at most once a run (an index that lists itself, or a
+    cycle of indexes, ends), and each outlet has a budget of requests a run.
     """
     result = DayResult()
     validators = validators or {}
     for outlet in config.outlets:
-        base = settings or FetchSettings()
-        outlet_settings = FetchSettings(**{**base.__dict__, "min_interval": config.min_interval_seconds,
-                                           **({"user_agent": config.user_agent} if config.user_agent else {})})
-        fetcher = fetcher_factory(list(outlet.hosts), outlet_settings)
+        fetcher = fetcher_factory(list(outlet.hosts), _outlet_settings(settings or FetchSettings(), config, outlet))
+        outcome = OutletOutcome(outlet.name)
+        result.outlets.append(outcome)
+
+        def source_failed(source_url: str, reason: str) -> None:
+            outcome.source_errors.append(f"{source_url}: {reason}")
+            result.feed_errors.append(f"{outlet.name}: {source_url}: {reason}")
+
         links: dict[str, dt.date | None] = {}
-        pending = [(u, False) for u in outlet.feeds] + [(u, True) for u in outlet.sitemaps]
-        while pending:
-            source_url, _is_sitemap = pending.pop(0)
+        pending = list(outlet.feeds) + list(outlet.sitemaps)
+        read_or_queued = {_source_key(url) for url in pending}
+        while pending and not fetcher.budget_spent:
+            source_url = pending.pop(0)
             # Feeds are read every day: ask conditionally, so an unchanged feed costs a 304.
             etag, last_modified = validators.get(source_url, (None, None))
             fetched = fetcher.fetch(source_url, accept=FEED_TYPES, etag=etag, last_modified=last_modified)
             if fetched.status == "not_modified":
                 result.feeds_not_modified += 1
+                outcome.sources_read += 1
                 continue
-            if fetched.status == "fetched":
-                result.validators[source_url] = (fetched.etag, fetched.last_modified)
             if fetched.status != "fetched":
-                result.feed_errors.append(f"{outlet.name}: {source_url}: {fetched.reason or fetched.status}")
+                source_failed(source_url, fetched.reason or fetched.status)
                 continue
+            result.validators[source_url] = (fetched.etag, fetched.last_modified)
             try:
-                for link in parse_links(fetched.content or b""):
-                    if link.is_sitemap:
-                        if len(pending) < 50:
-                            pending.append((link.url, True))
-                        continue
-                    try:
-                        url = canonical_url(link.url)
-                    except ValueError:
-                        continue
-                    links.setdefault(url, link.published)
+                found = parse_links(fetched.content or b"")
             except UnsafeOrInvalidXml as error:
-                result.feed_errors.append(f"{outlet.name}: {source_url}: {error}")
-        taken = 0
-        for url, published in sorted(links.items()):
-            day = published or last_day
-            belongs = first_day <= published <= last_day if published else take_undated
-            if not belongs or already_seen(url):
+                source_failed(source_url, str(error))
                 continue
-            if taken >= config.max_pages_per_outlet:
+            outcome.sources_read += 1
+            for link in found:
+                if link.is_sitemap:
+                    key = _source_key(link.url)
+                    if key not in read_or_queued and len(pending) < MAX_QUEUED_SITEMAPS:
+                        read_or_queued.add(key)
+                        pending.append(link.url)
+                    continue
+                try:
+                    url = canonical_url(link.url)
+                except ValueError:
+                    continue
+                links.setdefault(url, link.published)
+        taken = 0
+        belonging = [(url, published or last_day) for url, published in sorted(links.items())
+                     if (first_day <= published <= last_day if published else take_undated)]
+        gathered_before = already_gathered([url for url, _ in belonging]) if belonging else set()
+        to_fetch = [(url, day) for url, day in belonging if url not in gathered_before]
+        for position, (url, day) in enumerate(to_fetch):
+            if taken >= config.max_pages_per_outlet or fetcher.budget_spent:
+                outcome.links_left = len(to_fetch) - position
                 break
             taken += 1
             page = fetcher.fetch(url)
             if page.status != "fetched":
-                result.records.append(PageRecord(url, day, outlet.name, "rejected", reason=page.reason))
-                continue
-            result.records.append(keep_if_relevant(landing, day, url, page.content or b"", outlet.name, outlet.film_only))
+                record = PageRecord(url, day, outlet.name, "rejected", reason=page.reason)
+            else:
+                record = keep_if_relevant(landing, day, url, page.content or b"", outlet.name, outlet.film_only, staging)
+            result.records.append(record)
+            outcome.pages[record.status] += 1
+        if fetcher.budget_spent and (pending or outcome.links_left):
+            left = f"{len(pending)} sitemap(s) and {outcome.links_left} link(s)"
+            result.feed_errors.append(f"{outlet.name}: the budget of {fetcher.budget_description()} was spent; "
+                                      f"{left} are left for the next run")
+        outcome.requests = fetcher.requests_made
         result.requests += fetcher.requests_made
     return result
+
+
+def _source_key(url: str) -> str:
+    """One spelling of a feed or sitemap URL, so a sitemap listed under two spellings is read once."""
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return url.strip()
 
 
 def gather_archive(path: Path, landing: Path, already_seen: Callable[[str], bool]) -> Iterable[PageRecord]:

@@ -1,14 +1,17 @@
 """Gathering news: outlet feeds and sitemaps by day, and WARC archives, into the landing folder."""
 
+import contextlib
 import datetime as dt
+import shutil
+import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
 from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
 
 from ... import warehouse
-from ...core.fetching import FetchSettings
-from ...core.sources import gather_archive, gather_days, load_sources_config
+from ...core.sources import DayResult, gather_archive, gather_days, land_staged_pages, load_sources_config
 from ...dictionary import OWNERS
 from ...resources import DuckDBWarehouse, LandingFolder, NewsSources
 
@@ -45,9 +48,11 @@ _GATHERING = {"group_name": SOURCES_GROUP, "kinds": {"python", "duckdb"}, "owner
     description=(
         "New article URLs (by default dated yesterday or today, UTC; set `day` for a past day) from the outlets "
         "in outlets.yaml (feeds and sitemaps), fetched politely (robots.txt, per-host spacing, retries with "
-        "backoff, size and time limits), scored for film/TV relevance and, when relevant, stored immutably "
+        "backoff, size limits, a deadline per URL, a budget of requests and seconds per outlet; connections go to "
+        "the address that was checked), scored for film/TV relevance and, when relevant, stored immutably "
         "under <landing>/<day>/<host>/. Every URL's outcome, relevance decision and score is a row of "
-        "internal.fetched_pages. A URL already gathered is never fetched again."
+        "internal.fetched_pages. A URL already gathered is never fetched again. The warehouse is locked only "
+        "to look up what was gathered and to write the outcome, never while a server answers."
     ),
 )
 def fetched_pages(context: AssetExecutionContext, config: GatherConfig, warehouse_db: DuckDBWarehouse,
@@ -56,18 +61,42 @@ def fetched_pages(context: AssetExecutionContext, config: GatherConfig, warehous
     sources = load_sources_config(Path(news_sources.outlets_path))
     if not sources.outlets:
         context.log.info(f"no outlets configured in {news_sources.outlets_path}; nothing to fetch")
-    recorded_at = warehouse.utc_now()
-    with warehouse_db.connect() as con:
-        result = gather_days(
-            sources, first_day, last_day, Path(landing_folder.path),
-            already_seen=lambda url: warehouse.url_already_gathered(con, url),
-            take_undated=take_undated,
-            settings=FetchSettings(allow_loopback=news_sources.allow_loopback),
-            validators=warehouse.feed_validators(con),
-        )
-        with warehouse.transaction(con):
+    landing = Path(landing_folder.path)
+    # The warehouse's write lock is taken for the lookups and the final write only, never while a
+    # server answers: however slowly outlets answer, a concurrent run waits for no more than that.
+    lock_held = [0.0]
+
+    @contextlib.contextmanager
+    def warehouse_locked():
+        with warehouse_db.connect() as con:
+            taken = time.monotonic()
+            try:
+                yield con
+            finally:
+                lock_held[0] += time.monotonic() - taken
+
+    with warehouse_locked() as con:
+        validators = warehouse.feed_validators(con)
+
+    def already_gathered(urls: list[str]) -> set[str]:
+        with warehouse_locked() as con:
+            return {url for url in urls if warehouse.url_already_gathered(con, url)}
+
+    landing.mkdir(parents=True, exist_ok=True)
+    # Hidden, so ingest does not list a page before its record (its URL and outlet) is written.
+    staging = Path(tempfile.mkdtemp(prefix=".gathering-", dir=landing))
+    try:
+        started = time.monotonic()
+        result = gather_days(sources, first_day, last_day, landing, already_gathered=already_gathered,
+                             take_undated=take_undated, validators=validators, staging=staging)
+        gathering_seconds = time.monotonic() - started
+        recorded_at = warehouse.utc_now()
+        with warehouse_locked() as con, warehouse.transaction(con):
+            land_staged_pages(staging, landing)
             warehouse.record_fetched_pages(con, result.records, recorded_at)
             warehouse.record_feed_validators(con, result.validators, recorded_at)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     for error in result.feed_errors:
         context.log.warning(error)
     counts = Counter(record.status for record in result.records)
@@ -77,7 +106,32 @@ def fetched_pages(context: AssetExecutionContext, config: GatherConfig, warehous
         "feeds_not_modified": MetadataValue.int(result.feeds_not_modified),
         "feed_errors": MetadataValue.md("\n".join(f"- {e}" for e in result.feed_errors) or "_none_"),
         "days": MetadataValue.text(f"{first_day} to {last_day}"),
+        "gathering_seconds": MetadataValue.float(round(gathering_seconds, 2)),
+        "warehouse_lock_seconds": MetadataValue.float(round(lock_held[0], 3)),
+        "outlets": MetadataValue.int(len(result.outlets)),
+        "outlets_failed": MetadataValue.int(sum(outcome.failed for outcome in result.outlets)),
+        "outcome": MetadataValue.text(describe_outlets(result)),
     })
+
+
+def describe_outlets(result: DayResult) -> str:
+    """What each outlet gave, one sentence a line: what landed, or why nothing could be read."""
+    lines = []
+    for outcome in result.outlets:
+        if outcome.failed:
+            reasons = "; ".join(outcome.source_errors)
+            lines.append(f"{outcome.name}: nothing gathered, no feed or sitemap could be read ({reasons}).")
+            continue
+        pages = outcome.pages
+        said = [f"{pages['landed']} page(s) landed", f"{pages['filtered_out']} filtered out as not about film or TV",
+                f"{pages['rejected']} rejected"]
+        line = f"{outcome.name}: {', '.join(said)}, in {outcome.requests} request(s)."
+        if outcome.source_errors:
+            line += f" {len(outcome.source_errors)} feed(s) or sitemap(s) could not be read: {'; '.join(outcome.source_errors)}."
+        if outcome.links_left:
+            line += f" {outcome.links_left} link(s) were left for the next run (a limit of the run was reached)."
+        lines.append(line)
+    return "\n".join(lines)
 
 
 @asset(

@@ -58,8 +58,9 @@ def ingest_articles(
             chunk = todo.slice(offset, config.batch_size)
             batch = [(sources[path], known) for path, known in chunk.select("relative_path", "known_sha256").iter_rows()]
             landed_before = set(chunk.filter(pl.col("known_status") == "landed")["relative_path"].to_list())
-            urls = warehouse.fetched_urls_for(con, [source.relative_path for source, _ in batch])
-            _ingest_batch(con, batch, ingested_at, settings, totals, urls, landed_before, landed_shingles)
+            paths = [source.relative_path for source, _ in batch]
+            urls, outlets = warehouse.fetched_urls_for(con, paths), warehouse.fetched_outlets_for(con, paths)
+            _ingest_batch(con, batch, ingested_at, settings, totals, urls, landed_before, landed_shingles, outlets)
             context.log.info(f"batch of {len(batch)} files written (up to {offset + len(batch)} of {todo.height})")
         article_rows = warehouse.scalar(con, "select count(*) from articles")
         rejected_rows = warehouse.scalar(con, "select count(*) from rejected_documents")
@@ -92,8 +93,8 @@ def ingest_articles(
 
 def _ingest_batch(con, batch: list[tuple[SourceFile, str | None]], ingested_at, settings: ExtractionSettings, totals: dict,
                   source_urls: dict[str, str], landed_before: set[str] = frozenset(),
-                  landed_shingles: ShingleCache | None = None) -> None:
-    cleaned = clean_source_files(batch, ingested_at, settings, source_urls, landed_before)
+                  landed_shingles: ShingleCache | None = None, source_outlets: dict[str, str] | None = None) -> None:
+    cleaned = clean_source_files(batch, ingested_at, settings, source_urls, landed_before, source_outlets)
     totals["emptied_since_landed"] += len(cleaned.emptied)
     totals.setdefault("emptied_paths", []).extend(cleaned.emptied)
     valid, failures = split_valid_rows(ArticlesSchema, cleaned.articles)
