@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .cleaning import extract_html_article
+from .bounded_extraction import extract_html_article_within_budget
 from .discovery import UnsafeOrInvalidXml, parse_links
 from .errors import DocumentRejected
 from .fetching import FEED_TYPES, FetchSettings, PoliteFetcher
@@ -83,7 +83,7 @@ def page_path(landing: Path, day: dt.date, url: str) -> Path:
 def keep_if_relevant(landing: Path, day: dt.date, url: str, html: bytes, source: str, film_only: bool) -> PageRecord:
     """Score a page and store it when it is about film or TV; the decision is returned either way."""
     try:
-        article = extract_html_article(html)
+        article = extract_html_article_within_budget(html)
         title, text = article.title, article.text
     except DocumentRejected as rejection:
         return PageRecord(url, day, source, "rejected", reason=rejection.reason)
