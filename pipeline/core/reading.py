@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-import gzip
+import errno
 import hashlib
 import os
 import stat
@@ -45,6 +45,10 @@ class SourceFile:
     size: int
     mtime_ns: int
     problem: str | None = None  # why it must not be opened at all (not a regular file, a link out, a bad name)
+    # What the listing checked, so that what is read is that very file: the path naming it with no
+    # link in its last part (a link inside the folder: its target) and its (device, inode).
+    checked_path: Path | None = None
+    device_inode: tuple[int, int] | None = None
 
     @property
     def source_path(self) -> str:
@@ -57,9 +61,9 @@ def printable_path(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _why_not_readable(path: Path, root: Path) -> tuple[str | None, os.stat_result | None]:
+def _why_not_readable(path: Path, root: Path) -> tuple[str | None, os.stat_result | None, Path]:
     """Why a file in the landing folder must not be opened (None for a plain file of the folder),
-    with its stat, so the folder walk looks at each file once.
+    with its stat and the path to open (a link's target), so the folder walk looks at each file once.
 
     Opening a named pipe blocks until someone writes to it, and a device or socket is no
     article: only regular files are read. A link is followed only when its target lies in
@@ -69,25 +73,26 @@ def _why_not_readable(path: Path, root: Path) -> tuple[str | None, os.stat_resul
         printable = str(path).encode("utf-8")
     except UnicodeEncodeError:
         printable = None
+    checked = path
     try:
         status = path.lstat()
         if printable is None:
             return (f"the file name is not valid UTF-8 ({printable_path(path.name)}); rename the file with a "
-                    "UTF-8 name so its rows can name it"), status
+                    "UTF-8 name so its rows can name it"), status, checked
         if stat.S_ISLNK(status.st_mode):
-            target = path.resolve()
-            if target != root and root not in target.parents:
+            checked = path.resolve()
+            if checked != root and root not in checked.parents:
                 return ("the file is a link to something outside the landing folder; copy the article into the "
-                        "folder instead"), status
-            status = path.stat()  # the target's size and time, for a link inside the folder
+                        "folder instead"), status, path
+            status = checked.lstat()  # the target's size and time, for a link inside the folder
     except OSError:
-        return None, None  # a dangling link or a file gone meanwhile: reading it reports that
+        return None, None, checked  # a dangling link or a file gone meanwhile: reading it reports that
     mode = status.st_mode
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
                 else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
-        return f"this is {kind}, not a file: the pipeline reads only regular files; remove it from the landing folder", status
-    return None, status
+        return f"this is {kind}, not a file: the pipeline reads only regular files; remove it from the landing folder", status, checked
+    return None, status, checked
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,7 @@ def discover_source_files(root: Path) -> list[SourceFile]:
                 continue
             path = Path(dirpath) / name
             # A dangling symlink (no status) still has to be reported, not skipped.
-            problem, status = _why_not_readable(path, root)
+            problem, status, checked = _why_not_readable(path, root)
             found.append(
                 SourceFile(
                     path=path,
@@ -135,24 +140,59 @@ def discover_source_files(root: Path) -> list[SourceFile]:
                     size=status.st_size if status else -1,
                     mtime_ns=status.st_mtime_ns if status else -1,
                     problem=problem,
+                    checked_path=checked,
+                    device_inode=(status.st_dev, status.st_ino) if status else None,
                 )
             )
     return sorted(found, key=lambda f: f.relative_path)
 
 
-def _read_with_time_limit(path: Path, limit: int, timeout: float) -> bytes:
-    """Up to ``limit`` bytes of ``path``, or TimeoutError after ``timeout`` seconds.
+def _open_as_listed(source: SourceFile) -> int:
+    """A descriptor of the very file the listing checked, or DocumentRejected.
+
+    Between the listing and the read, the file can be replaced, by a link to a file
+    outside the folder among others. Opening without following a link (O_NOFOLLOW) and
+    comparing the opened file's device and inode with the listed ones means that what
+    is read is what was checked. O_NONBLOCK: a named pipe swapped in is refused by its
+    status instead of blocking the open until someone writes to it.
+    """
+    path = source.checked_path or source.path
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise DocumentRejected(
+                "read", "the file was replaced by a link after the folder was listed, and links are not followed then; "
+                        "put the article itself in the landing folder and run again") from None
+        raise
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise DocumentRejected(
+                "read", "the file was replaced by something that is not a regular file (a folder, pipe, device or socket) after "
+                        "the folder was listed; put the article itself in the landing folder and run again")
+        if source.device_inode is not None and (status.st_dev, status.st_ino) != source.device_inode:
+            raise DocumentRejected(
+                "read", "the file was replaced by another one after the folder was listed, so what was checked is not "
+                        "what would be read; run again to read the new file")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
+def _read_with_time_limit(source: SourceFile, limit: int, timeout: float) -> bytes:
+    """Up to ``limit`` bytes of the file the listing checked, or TimeoutError after ``timeout`` seconds.
 
     Files are read inside the ingest transaction, which holds the warehouse's write lock;
-    a read that hangs (a stalled network mount, a special file that slipped through) must
-    not hold it for ever. The reader is a daemon thread: if it never returns, it is left
-    behind and does not keep the process alive.
+    a read that hangs (a stalled network mount) must not hold it for ever. The reader is
+    a daemon thread: if it never returns, it is left behind and does not keep the process alive.
     """
     outcome: dict[str, object] = {}
 
     def read() -> None:
         try:
-            with open(path, "rb") as handle:
+            with os.fdopen(_open_as_listed(source), "rb") as handle:
                 outcome["data"] = handle.read(limit)
         except BaseException as error:  # handed to the caller's thread
             outcome["error"] = error
@@ -161,7 +201,7 @@ def _read_with_time_limit(path: Path, limit: int, timeout: float) -> bytes:
     reader.start()
     reader.join(timeout)
     if reader.is_alive():
-        raise TimeoutError(path)
+        raise TimeoutError(source.path)
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["data"]  # type: ignore[return-value]
@@ -183,7 +223,7 @@ def read_source_document(source: SourceFile, timeout: float = READ_TIMEOUT_SECON
             f"the pipeline reads {', '.join(SUPPORTED_SUFFIXES)}; convert the file or move it out of the landing folder",
         )
     try:
-        raw = _read_with_time_limit(source.path, MAX_FILE_BYTES + 1, timeout)
+        raw = _read_with_time_limit(source, MAX_FILE_BYTES + 1, timeout)
     except TimeoutError:
         raise DocumentRejected(
             "read", f"reading the file took longer than {timeout:.0f} s (a stalled network drive or a special file?); "
