@@ -217,3 +217,42 @@ def test_a_link_swapped_in_during_a_run_lands_nothing_from_outside_the_folder(la
     assert rows(db, "select count(*) from articles") == [(1,)]
     ((path, reason),) = rows(db, "select source_path, reason from rejected_documents")
     assert path.endswith("zzz.txt") and "replaced by a link" in reason
+
+
+def test_a_nul_byte_far_into_a_text_file_rejects_it_as_damaged_saying_where(landing):
+    body = "date 2026-10-01\n\n" + "Harbor Lights starts shooting in Halifax in March. " * 200
+    (landing / "export.txt").write_bytes(body.encode()[:9000] + b"\x00" + body.encode()[9000:])
+    with pytest.raises(DocumentRejected) as rejected:
+        read_source_document(only(landing))
+    assert rejected.value.stage == "read"
+    assert "NUL byte at byte 9,000" in rejected.value.reason and "re-export" in rejected.value.reason
+
+
+def test_every_member_of_a_multi_member_gzip_page_is_read(landing):
+    page = news_page("Harbor Lights sets March start", HARBOR_LIGHTS).encode()
+    half = len(page) // 2
+    # Two members, as `cat first.gz second.gz` or bgzip make, then zero padding.
+    (landing / "story.html.gz").write_bytes(gzip.compress(page[:half]) + gzip.compress(page[half:]) + b"\0" * 16)
+    assert read_source_document(only(landing)).content == page
+
+
+def test_a_gzip_bomb_spread_over_members_is_still_refused(landing):
+    member = gzip.compress(b"\0" * (MAX_DECOMPRESSED_BYTES // 4 + 1))
+    (landing / "bomb.html.gz").write_bytes(member * 4)
+    with pytest.raises(DocumentRejected, match="expands beyond"):
+        read_source_document(only(landing))
+
+
+def test_utf16_text_without_a_byte_order_mark_is_read(landing):
+    (landing / "export.txt").write_bytes("date 2026-10-01\n\nGreta Lund’s “Harbor Lights” starts in March.".encode("utf-16-le"))
+    document = read_source_document(only(landing))
+    assert decode_text(document.content) == "date 2026-10-01\n\nGreta Lund’s “Harbor Lights” starts in March."
+
+
+def test_what_looks_like_utf16_without_a_byte_order_mark_and_is_not_says_so(landing):
+    # Zeros in every other byte, as in UTF-16, but an odd length: the last character is cut in half.
+    (landing / "export.txt").write_bytes("date 2026-10-01\n\nHarbor Lights starts in March.".encode("utf-16-be")[:-1])
+    with pytest.raises(DocumentRejected) as rejected:
+        read_source_document(only(landing))
+    assert "looks like UTF-16 text without a byte-order mark" in rejected.value.reason
+    assert "binary" not in rejected.value.reason

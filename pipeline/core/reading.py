@@ -101,7 +101,7 @@ class SourceDocument:
 
     source: SourceFile
     kind: str  # "html" or "text"
-    content: bytes  # decompressed bytes: HTML is decoded by trafilatura, text by decode_text
+    content: bytes  # decompressed (UTF-16 without a BOM: as UTF-8): HTML is decoded by trafilatura, text by decode_text
     file_sha256: str  # of the bytes on disk, to notice changed files
 
 
@@ -244,38 +244,107 @@ def read_source_document(source: SourceFile, timeout: float = READ_TIMEOUT_SECON
         content = _gunzip_capped(raw)
     if not content.strip():
         raise DocumentRejected("read", "the file is empty; re-download or re-export the article")
-    _reject_binary(content, kind)
+    content = _as_text_bytes(content, kind)
     return SourceDocument(source=source, kind=kind, content=content, file_sha256=file_sha256)
 
 
+# Members of one .gz file: `cat a.gz b.gz` makes two, bgzip one per 64 KB (some 800 at the size cap).
+# Each costs a decompressor, so a file of a million empty members is refused rather than walked.
+MAX_GZIP_MEMBERS = 10_000
+
+
 def _gunzip_capped(raw: bytes) -> bytes:
-    # zlib with a max_length bound: a small bomb cannot expand past the cap.
-    decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        out = decompressor.decompress(raw, MAX_DECOMPRESSED_BYTES + 1)
-    except zlib.error:
-        raise DocumentRejected(
-            "read", "the .gz file is not valid gzip data (corrupt or not compressed); re-download it or drop the .gz suffix"
-        ) from None
-    if len(out) > MAX_DECOMPRESSED_BYTES or decompressor.unconsumed_tail:
-        raise DocumentRejected(
-            "read", f"the .gz file expands beyond {MAX_DECOMPRESSED_BYTES // (1024 * 1024)} MB, which no news page does"
-        )
-    if not decompressor.eof:
-        raise DocumentRejected("read", "the .gz file is truncated (the download was cut short); re-download it")
-    return out
+    """Every member of a gzip file, one after the other, as gzip(1) reads them, within the caps."""
+    out = bytearray()
+    rest = raw
+    for member in range(MAX_GZIP_MEMBERS):
+        # zlib with a max_length bound: a small bomb cannot expand past the cap, over all members.
+        decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            out += decompressor.decompress(rest, MAX_DECOMPRESSED_BYTES + 1 - len(out))
+        except zlib.error:
+            if member == 0:
+                raise DocumentRejected(
+                    "read", "the .gz file is not valid gzip data (corrupt or not compressed); re-download it or drop the .gz suffix"
+                ) from None
+            raise DocumentRejected(
+                "read", f"the .gz file holds data that is not gzip after its first {member} member(s) (damaged, or "
+                        "something appended to it); re-download it") from None
+        if len(out) > MAX_DECOMPRESSED_BYTES or decompressor.unconsumed_tail:
+            raise DocumentRejected(
+                "read", f"the .gz file expands beyond {MAX_DECOMPRESSED_BYTES // (1024 * 1024)} MB, which no news page does"
+            )
+        if not decompressor.eof:
+            raise DocumentRejected("read", "the .gz file is truncated (the download was cut short); re-download it")
+        # Zero bytes after the last member are padding (gzip(1) ignores them too).
+        rest = decompressor.unused_data.lstrip(b"\0")
+        if not rest:
+            return bytes(out)
+    raise DocumentRejected(
+        "read", f"the .gz file is made of more than {MAX_GZIP_MEMBERS:,} gzip members, which no saved page is; "
+                "re-compress it as one (gunzip, then gzip)")
 
 
-def _reject_binary(content: bytes, kind: str) -> None:
+# How much of a page is sniffed for binary content: a NUL byte in an HTML page's body is dropped
+# by the parser, as the HTML standard says, but one near the start means the file is no HTML.
+HTML_SNIFF_BYTES = 4096
+_UNICODE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+
+
+def _as_text_bytes(content: bytes, kind: str) -> bytes:
+    """The content, re-encoded as UTF-8 when it is UTF-16 text without a byte-order mark;
+    DocumentRejected when it is a known binary format or holds NUL bytes no text has."""
     for signature, what in _BINARY_SIGNATURES.items():
         if content.startswith(signature):
             raise DocumentRejected("read", f"the file is {what}, not {'HTML' if kind == 'html' else 'text'}; check what was saved")
     # Text in UTF-16/32 is legitimate and full of NUL bytes; anything else with them is binary.
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return
-    head = content[:4096]
-    if b"\x00" in head:
-        raise DocumentRejected("read", "the file contains binary data, not text; check what was saved under this name")
+    if content.startswith(_UNICODE_BOMS):
+        return content
+    first_nul = content.find(b"\x00")
+    if first_nul < 0 or (kind == "html" and first_nul >= HTML_SNIFF_BYTES):
+        return content
+    byte_order = _utf16_byte_order(content)
+    if byte_order:
+        return _utf16_as_utf8(content, byte_order)
+    # A NUL is in no UTF-8 or Windows-1252 prose. In a text file it means binary data, or a damaged
+    # export (an interrupted copy or a crash mid-write leaves zero-filled blocks): removing the NULs
+    # would land a damaged article as if it were whole, so the file is refused and the reason says where.
+    raise DocumentRejected(
+        "read", f"the file holds a NUL byte at byte {first_nul:,}, which no text has: it is binary data, or an export "
+                "damaged by an interrupted copy (zero-filled); re-export it, or check what was saved under this name")
+
+
+def _utf16_byte_order(content: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the zero bytes fall as in UTF-16 text without a byte-order mark.
+
+    Each character of the Latin, Greek and Cyrillic alphabets, digits and punctuation is two
+    bytes in UTF-16, one of them zero for ASCII: zeros on one side only (the odd bytes in
+    little-endian). Binary data and zero-filled damage have zeros on both sides alike.
+    """
+    sample = content[:65_536]
+    even_zeros, odd_zeros = sample[0::2].count(0), sample[1::2].count(0)
+    pairs = len(sample) // 2
+    if odd_zeros >= pairs * 0.3 and even_zeros <= odd_zeros * 0.02:
+        return "utf-16-le"
+    if even_zeros >= pairs * 0.3 and odd_zeros <= even_zeros * 0.02:
+        return "utf-16-be"
+    return None
+
+
+def _utf16_as_utf8(content: bytes, byte_order: str) -> bytes:
+    """UTF-16 text as UTF-8 bytes, or a reason saying it looked like UTF-16 and is not."""
+    try:
+        text = content.decode(byte_order)
+    except UnicodeDecodeError as error:
+        problem = f"byte {error.start:,} is not {byte_order.upper()}"
+    else:
+        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+        if controls <= max(2, len(text) // 200):
+            return text.encode("utf-8")
+        problem = f"{controls:,} control characters come out of it"
+    raise DocumentRejected(
+        "decode", f"the file looks like UTF-16 text without a byte-order mark (every other byte is zero) but is not: "
+                  f"{problem}; re-save it as UTF-8")
 
 
 def decode_text(content: bytes) -> str:
