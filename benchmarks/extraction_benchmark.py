@@ -1,6 +1,7 @@
 """How well article text and metadata come out of real pages, ours beside trafilatura's defaults.
 
 Usage:  python benchmarks/extraction_benchmark.py [--pages ../shared/data/film-pages]
+        python benchmarks/extraction_benchmark.py --nested [--sizes 0.5 1 2 6]
 
 Body text is scored against the full-body gold of the scrapinghub-aeb and
 fundus sets with the article-extraction-benchmark metric: 4-token shingles
@@ -8,7 +9,13 @@ over ``\\w+`` tokens, per-page true/false positives and negatives, precision
 averaged over pages with non-empty output, recall over all pages, F1 of the
 two means. Title, author and date are scored against every gold file that has
 them (exact match after folding case, quote marks and white space; dates on
-the day). Prints one table; writes nothing.
+the day). Prints one table; writes nothing. The last row is the pipeline's own
+path: the same extraction in the budgeted worker (``bounded_extraction``), so its
+ms/page beside the row above is what the worker costs a normal page.
+
+``--nested`` times hostile pages instead: one paragraph of ``<i><b><span>word
+</span></b></i>`` repeated to each size, extracted in this process (CPU seconds
+and wall seconds) and through the worker with the default budget.
 """
 
 from __future__ import annotations
@@ -132,11 +139,59 @@ def run_ours(settings: ExtractionSettings):
     return extract
 
 
+def run_in_worker(settings: ExtractionSettings):
+    from pipeline.core.bounded_extraction import extract_html_article_within_budget
+
+    def extract(html: bytes) -> dict:
+        try:
+            article = extract_html_article_within_budget(html, settings)
+        except DocumentRejected:
+            return {}
+        return {"body": article.text, "title": article.title, "author": article.author,
+                "date": article.published_date.isoformat() if article.published_date else None}
+    return extract
+
+
+def nested_inline_page(megabytes: float) -> bytes:
+    chunk = "<i><b><span>word </span></b></i>"
+    return ("<html><head><title>Nested</title></head><body><article><p>" + chunk * int(megabytes * 1024 * 1024 / len(chunk))
+            + "</p></article></body></html>").encode()
+
+
+def time_nested_pages(sizes: list[float], with_worker: bool) -> None:
+    print(f"{'page':>8} {'in process: CPU s':>18} {'wall s':>8} {'in the worker: wall s':>22}  outcome")
+    for megabytes in sizes:
+        html = nested_inline_page(megabytes)
+        cpu, wall = time.process_time(), time.perf_counter()
+        try:
+            extract_html_article(html)
+        except DocumentRejected:
+            pass
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        worker_wall, outcome = "", ""
+        if with_worker:
+            from pipeline.core.bounded_extraction import extract_html_article_within_budget
+
+            started = time.perf_counter()
+            try:
+                outcome = f"{len(extract_html_article_within_budget(html).text):,} characters"
+            except DocumentRejected as rejection:
+                outcome = "rejected: " + rejection.reason[:60]
+            worker_wall = f"{time.perf_counter() - started:.1f}"
+        print(f"{megabytes:6.1f}MB {cpu:18.1f} {wall:8.1f} {worker_wall:>22}  {outcome}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
     parser.add_argument("--show-misses", action="store_true", help="list the pipeline's metadata misses")
+    parser.add_argument("--nested", action="store_true", help="time nested-inline pages instead of scoring the gold pages")
+    parser.add_argument("--sizes", type=float, nargs="+", default=[0.5, 1, 2, 6], help="sizes of the nested pages, in MB")
+    parser.add_argument("--no-worker", action="store_true", help="in this process only (for code before the worker)")
     args = parser.parse_args()
+    if args.nested:
+        time_nested_pages(args.sizes, with_worker=not args.no_worker)
+        return 0
     if not (args.pages / "scrapinghub-aeb").is_dir():
         print(f"no gold pages at {args.pages}; pass --pages", file=sys.stderr)
         return 2
@@ -152,6 +207,8 @@ def main() -> int:
         "ours, headline kept": run_ours(dataclasses.replace(default_settings, drop_leading_headline=False)),
         "ours, no date after today": run_ours(dataclasses.replace(default_settings, max_date_ahead_days=0)),
     }
+    if not args.no_worker:
+        candidates["ours, in the worker (pipeline)"] = run_in_worker(default_settings)
     body_pages = [page for page in pages if page.body is not None]
     print(f"{len(body_pages)} pages with full-body gold; metadata gold: "
           f"{sum(p.title is not None for p in pages)} titles, {sum(p.author is not None for p in pages)} authors, "

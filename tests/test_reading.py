@@ -150,16 +150,109 @@ def test_odd_files_end_in_rows_and_the_rest_of_the_folder_lands(landing, tmp_pat
     assert "outside the landing folder" in reasons["out.txt"]
 
 
-def test_a_read_that_hangs_is_given_up_after_the_time_limit(landing):
-    import time
+def test_a_read_that_hangs_is_given_up_after_the_time_limit(landing, monkeypatch):
+    import threading
 
-    from pipeline.core.reading import SourceFile
+    from pipeline.core import reading
 
-    # A special file the discovery would refuse, handed over as if it were a plain file:
-    # opening it blocks, as a stalled network mount would.
-    os.mkfifo(landing / "stalled.html")
-    stalled = SourceFile(landing / "stalled.html", "stalled.html", 0, 0)
-    started = time.monotonic()
-    with pytest.raises(DocumentRejected, match="took longer than"):
-        read_source_document(stalled, timeout=0.5)
-    assert time.monotonic() - started < 5
+    write(landing, "stalled.html", news_page("Harbor Lights", HARBOR_LIGHTS))
+    source = only(landing)
+    release = threading.Event()
+    opened_as_listed = reading._open_as_listed
+
+    def open_on_a_stalled_mount(listed):
+        release.wait()  # a stalled network mount: the call never returns
+        return opened_as_listed(listed)
+
+    monkeypatch.setattr(reading, "_open_as_listed", open_on_a_stalled_mount)
+    try:
+        with pytest.raises(DocumentRejected, match="took longer than"):
+            read_source_document(source, timeout=0.5)
+    finally:
+        release.set()
+
+
+SECRET = "date 2026-10-01\n\nThe payroll of the whole studio, which no article should ever publish."
+
+
+def test_a_file_swapped_for_a_link_after_the_listing_is_not_read(landing, tmp_path):
+    (tmp_path / "secret.txt").write_text(SECRET)
+    write(landing, "zzz.txt", "date 2026-10-01\n\nHarbor Lights starts shooting in Halifax in March.")
+    listed = only(landing)
+    (landing / "zzz.txt").unlink()
+    (landing / "zzz.txt").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(DocumentRejected, match="replaced by a link after the folder was listed"):
+        read_source_document(listed)
+
+
+def test_a_file_replaced_by_another_after_the_listing_is_not_read(landing, tmp_path):
+    write(landing, "zzz.txt", "date 2026-10-01\n\nHarbor Lights starts shooting in Halifax in March.")
+    listed = only(landing)
+    (tmp_path / "secret.txt").write_text(SECRET)
+    os.replace(tmp_path / "secret.txt", landing / "zzz.txt")  # same name, another file (same file system)
+    with pytest.raises(DocumentRejected, match="replaced by another one after the folder was listed"):
+        read_source_document(listed)
+
+
+def test_a_link_swapped_in_during_a_run_lands_nothing_from_outside_the_folder(landing, tmp_path, monkeypatch):
+    from pipeline.resources import LandingFolder
+
+    from .test_assets import rows, run
+
+    (tmp_path / "secret.txt").write_text(SECRET)
+    write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    write(landing, "zzz.txt", "date 2026-10-01\n\nHarbor Lights starts shooting in Halifax in March.")
+    list_files = LandingFolder.list_files
+
+    def list_then_swap(self):
+        listed = list_files(self)
+        (landing / "zzz.txt").unlink()
+        (landing / "zzz.txt").symlink_to(tmp_path / "secret.txt")
+        return listed
+
+    monkeypatch.setattr(LandingFolder, "list_files", list_then_swap)
+    db = tmp_path / "db.duckdb"
+    assert run(landing, db).success
+    assert rows(db, "select count(*) from articles where text like '%payroll%'") == [(0,)]
+    assert rows(db, "select count(*) from articles") == [(1,)]
+    ((path, reason),) = rows(db, "select source_path, reason from rejected_documents")
+    assert path.endswith("zzz.txt") and "replaced by a link" in reason
+
+
+def test_a_nul_byte_far_into_a_text_file_rejects_it_as_damaged_saying_where(landing):
+    body = "date 2026-10-01\n\n" + "Harbor Lights starts shooting in Halifax in March. " * 200
+    (landing / "export.txt").write_bytes(body.encode()[:9000] + b"\x00" + body.encode()[9000:])
+    with pytest.raises(DocumentRejected) as rejected:
+        read_source_document(only(landing))
+    assert rejected.value.stage == "read"
+    assert "NUL byte at byte 9,000" in rejected.value.reason and "re-export" in rejected.value.reason
+
+
+def test_every_member_of_a_multi_member_gzip_page_is_read(landing):
+    page = news_page("Harbor Lights sets March start", HARBOR_LIGHTS).encode()
+    half = len(page) // 2
+    # Two members, as `cat first.gz second.gz` or bgzip make, then zero padding.
+    (landing / "story.html.gz").write_bytes(gzip.compress(page[:half]) + gzip.compress(page[half:]) + b"\0" * 16)
+    assert read_source_document(only(landing)).content == page
+
+
+def test_a_gzip_bomb_spread_over_members_is_still_refused(landing):
+    member = gzip.compress(b"\0" * (MAX_DECOMPRESSED_BYTES // 4 + 1))
+    (landing / "bomb.html.gz").write_bytes(member * 4)
+    with pytest.raises(DocumentRejected, match="expands beyond"):
+        read_source_document(only(landing))
+
+
+def test_utf16_text_without_a_byte_order_mark_is_read(landing):
+    (landing / "export.txt").write_bytes("date 2026-10-01\n\nGreta Lund’s “Harbor Lights” starts in March.".encode("utf-16-le"))
+    document = read_source_document(only(landing))
+    assert decode_text(document.content) == "date 2026-10-01\n\nGreta Lund’s “Harbor Lights” starts in March."
+
+
+def test_what_looks_like_utf16_without_a_byte_order_mark_and_is_not_says_so(landing):
+    # Zeros in every other byte, as in UTF-16, but an odd length: the last character is cut in half.
+    (landing / "export.txt").write_bytes("date 2026-10-01\n\nHarbor Lights starts in March.".encode("utf-16-be")[:-1])
+    with pytest.raises(DocumentRejected) as rejected:
+        read_source_document(only(landing))
+    assert "looks like UTF-16 text without a byte-order mark" in rejected.value.reason
+    assert "binary" not in rejected.value.reason

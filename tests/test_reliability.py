@@ -127,3 +127,53 @@ def test_a_page_that_repeats_its_paragraphs_is_an_article_not_an_index_page():
     page = f"<html><head><title>Festival</title></head><body><article>{paragraph * 6}</article></body></html>"
     document = SourceDocument(SourceFile(Path("/in/x.html"), "x.html", 1, 1), "html", page.encode(), "0" * 64)
     assert "Celia Brandt" in extract_article(document).text
+
+
+def nested_inline_page(megabytes: float) -> str:
+    """One paragraph of inline tags three deep, repeated: trafilatura's formatting passes once took minutes on it."""
+    chunk = "<i><b><span>word </span></b></i>"
+    return ("<html><head><title>Nested</title></head><body><article><p>"
+            + chunk * int(megabytes * 1024 * 1024 / len(chunk)) + "</p></article></body></html>")
+
+
+def test_a_page_slower_to_extract_than_the_budget_is_rejected_and_the_batch_goes_on(landing):
+    from pipeline.core.articles import clean_source_files
+    from pipeline.core.cleaning import ExtractionSettings
+    from pipeline.core.reading import discover_source_files
+
+    from .newsroom import HARBOR_LIGHTS, news_page, write
+
+    write(landing, "a-hostile.html", nested_inline_page(6))
+    write(landing, "b-harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    settings = ExtractionSettings(time_budget_seconds=2)
+    cleaned = clean_source_files([(source, None) for source in discover_source_files(landing)], warehouse.utc_now(), settings)
+    (rejection,) = cleaned.rejections.iter_rows(named=True)
+    assert rejection["source_path"].endswith("a-hostile.html") and rejection["stage"] == "extract"
+    assert "took longer than 2 s" in rejection["reason"]
+    assert cleaned.articles["source_path"].to_list() == [str(landing / "b-harbor.html")]
+    assert cleaned.source_files["status"].to_list() == ["rejected", "landed"]
+
+
+def test_a_page_of_figures_without_words_is_rejected_as_in_no_language_not_as_a_schema_error(landing, db_path):
+    from .newsroom import HARBOR_LIGHTS, news_page, write
+    from .test_assets import rows, run
+
+    figures = [" ".join(str(number * 7919 % 1000) for number in range(row, row + 30)) for row in range(0, 150, 30)]
+    write(landing, "results.html", news_page("Results", figures))
+    write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    assert run(landing, db_path).success
+    assert rows(db_path, "select count(*) from articles") == [(1,)]
+    ((stage, reason),) = rows(db_path, "select stage, reason from rejected_documents")
+    assert stage == "validate" and "in no language" in reason and "maintainers" not in reason
+
+
+def test_a_page_of_one_24_mb_paragraph_is_rejected_as_too_long(landing):
+    from pipeline.core.articles import clean_source_files
+    from pipeline.core.reading import discover_source_files
+
+    (landing / "book.html").write_text("<html><head><title>All of it</title></head><body><article><p>"
+                                       + "and then the ferry left again " * 800_000 + "</p></article></body></html>")
+    cleaned = clean_source_files([(discover_source_files(landing)[0], None)], warehouse.utc_now())
+    (rejection,) = cleaned.rejections.iter_rows(named=True)
+    assert rejection["stage"] == "validate"
+    assert "24.0 MB of text in one piece" in rejection["reason"] and "no article text" not in rejection["reason"]

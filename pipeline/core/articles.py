@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from .cleaning import ExtractionSettings, content_hash, count_words, detect_language, extract_article
+from .bounded_extraction import extract_article_within_budget
+from .cleaning import ExtractionSettings, content_hash, count_words
 from .dedupe import MAX_CANDIDATES, DedupeCandidate, DedupeResult, ShingleCache, assign_duplicates, lsh_band_hashes, shingles
 from .errors import DocumentRejected
 from .reading import SourceFile, read_source_document
@@ -128,7 +129,7 @@ def clean_source_files(
             if known_sha256 is not None and document.file_sha256 == known_sha256:
                 records.append(record | {"status": "unchanged", "article_id": None})
                 continue
-            article = extract_article(document, settings)
+            article = extract_article_within_budget(document, settings)
         except DocumentRejected as rejection:
             rejections.append(
                 {
@@ -150,7 +151,7 @@ def clean_source_files(
                 "title": article.title,
                 "author": article.author,
                 "published_date": article.published_date,
-                "language": detect_language(article.text),
+                "language": article.language,
                 "text": article.text,
                 "word_count": count_words(article.text),
                 "content_hash": content_hash(article.text),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 import unicodedata
@@ -48,6 +49,9 @@ class ExtractionSettings:
     # No word of prose (a URL included) is thousands of characters long: such a run is
     # encoded data (base64 images, minified scripts), not text.
     max_run_chars: int = 5_000
+    # Seconds the extraction of one file may take (``bounded_extraction`` stops it past this). A news
+    # page takes well under a second; the slowest page of the gold sets, about 0.3 s on an idle core.
+    time_budget_seconds: float = 30.0
 
 
 @dataclass
@@ -60,6 +64,8 @@ class CleanArticle:
     url: str | None = None
     # (start, end) offsets of italic runs in ``text``: film news italicizes titles.
     italic_spans: list[tuple[int, int]] = field(default_factory=list)
+    # ISO 639-1 code of the text; set by extract_article (the ingest path), not by extract_html_article.
+    language: str | None = None
 
 
 # Private-use code points mark italic runs while the text is being normalized,
@@ -106,16 +112,44 @@ _QUOTE_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201
 
 
 LANGUAGE_SAMPLE_CHARS = 1500
+# py3langid's answer for text in no language at all: figures, symbols, code.
+NO_LANGUAGE = "zxx"
+
+
+@functools.cache
+def _language_identifier():
+    """py3langid's model choosing among the languages that have an ISO 639-1 code, and 'no language'.
+
+    The contract's ``language`` is an ISO 639-1 code; the model also knows 24 languages that
+    have only a three-letter code (Cantonese 'yue', Egyptian Arabic 'arz', Nigerian Pidgin
+    'pcm' ...), which the schema would refuse. Naive Bayes scores each language on its own, so
+    leaving those out changes no other answer: such a text gets its nearest two-letter language.
+    """
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier.set_languages([code for code in identifier.nb_classes if len(code) == 2] + [NO_LANGUAGE])
+    return identifier
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code of the body text, from py3langid (offline, 97 languages)."""
-    import py3langid
-
+    """ISO 639-1 code of the body text, from py3langid (offline); DocumentRejected for text in no language."""
     # The opening paragraphs decide it (a language is plain within a few hundred words); the
     # classifier's cost grows with the text, and it was a third of ingest on 5,000 characters.
-    language, _score = py3langid.classify(text[:LANGUAGE_SAMPLE_CHARS])
+    language, _score = _language_identifier().classify(text[:LANGUAGE_SAMPLE_CHARS])
+    if language == NO_LANGUAGE:
+        raise DocumentRejected(
+            "validate",
+            "the text is in no language: figures, symbols or code without sentences (a results table, a list of "
+            "numbers, a placeholder page), not an article; save the article's own page or leave the file out of the landing folder",
+        )
     return language
+
+
+def warm_up() -> None:
+    """Load what extraction needs before the first file (the extraction worker's initializer)."""
+    _language_identifier()
+    trafilatura.bare_extraction("<html><body><article><p>Warm-up.</p></article></body></html>", with_metadata=True)
 
 
 def extract_article(document: SourceDocument, settings: ExtractionSettings = ExtractionSettings()) -> CleanArticle:
@@ -147,6 +181,7 @@ def extract_article(document: SourceDocument, settings: ExtractionSettings = Ext
             f"the text holds a run of {longest:,} characters without a space (at most {settings.max_run_chars:,} in prose): "
             "it is encoded data, not article text; check how the file was saved",
         )
+    article.language = detect_language(article.text)
     return article
 
 
@@ -163,7 +198,33 @@ def _repeated_words(html: bytes, extracted: str) -> int:
     return sum(count_words(text) for text in (" ".join(p.text_content().split()) for p in tree.iter("p")) if text in kept)
 
 
+# libxml2, lxml's parser, drops a text node longer than this, and what follows it, without an error:
+# the extractor would then say it found no article. Any such run is far beyond an article's length.
+PARSER_MAX_TEXT_BYTES = 10_000_000
+
+
+def _longest_text_run(html: bytes | str) -> int:
+    """Length of the longest stretch of the page without a tag (one text node, at the most)."""
+    if len(html) <= PARSER_MAX_TEXT_BYTES:
+        return 0  # cannot hold a longer run; the scan below is skipped for every normal page
+    tag_open = b"<" if isinstance(html, bytes) else "<"
+    longest, start = 0, 0
+    while start < len(html):
+        end = html.find(tag_open, start)
+        end = len(html) if end < 0 else end
+        longest, start = max(longest, end - start), end + 1
+    return longest
+
+
 def extract_html_article(html: bytes | str, settings: ExtractionSettings = ExtractionSettings()) -> CleanArticle:
+    run = _longest_text_run(html)
+    if run > PARSER_MAX_TEXT_BYTES:
+        raise DocumentRejected(
+            "validate",
+            f"the page holds {run / 1e6:.1f} MB of text in one piece, more than the HTML parser reads "
+            f"({PARSER_MAX_TEXT_BYTES / 1e6:.0f} MB) and far more than an article (at most {settings.max_words:,} words): "
+            "it is a book, a data dump or several pages in one; split it or leave it out of the landing folder",
+        )
     try:
         return _extract_html_article(html, settings)
     except DocumentRejected:
@@ -178,6 +239,11 @@ def _extract_html_article(html: bytes | str, settings: ExtractionSettings) -> Cl
     try:
         document = trafilatura.bare_extraction(
             html,
+            # The body tree is what we read (_body_blocks). With the default "python" output trafilatura
+            # also renders it as Markdown, work we discard whose cost grows with the square of a
+            # paragraph's inline tags: its merge of adjacent <hi> siblings re-copies the merged text
+            # each time (2 MB of <i><b><span>word</span></b></i> took 87 s, 0.6 s without it).
+            output_format="xml",
             with_metadata=True,
             include_comments=False,
             include_tables=settings.include_tables,

@@ -15,3 +15,7 @@ class DocumentRejected(Exception):
         super().__init__(f"{stage}: {reason}")
         self.stage = stage
         self.reason = reason
+
+    def __reduce__(self):
+        # Raised in the extraction worker, it crosses to the run's process pickled.
+        return DocumentRejected, (self.stage, self.reason)

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .cleaning import extract_html_article
+from .bounded_extraction import extract_html_article_within_budget
 from .discovery import UnsafeOrInvalidXml, parse_links
 from .errors import DocumentRejected
 from .fetching import FEED_TYPES, FetchSettings, PoliteFetcher
@@ -151,7 +151,7 @@ def keep_if_relevant(landing: Path, day: dt.date, url: str, html: bytes, source:
     ``land_staged_pages`` to move into the landing folder when its record is written.
     """
     try:
-        article = extract_html_article(html)
+        article = extract_html_article_within_budget(html)
         title, text = article.title, article.text
     except DocumentRejected as rejection:
         return PageRecord(url, day, source, "rejected", reason=rejection.reason)
