@@ -200,7 +200,7 @@ def _fetch(args: argparse.Namespace) -> int:
                     "ops": {"fetched_pages": {"config": {"day": args.day or ""}}}},
     )
     if not result.success:
-        print("film-news: gathering failed; the database keeps its previous state. Errors:", file=sys.stderr)
+        print("film-news: gathering failed:", file=sys.stderr)
         for event in result.all_events:
             if event.is_step_failure:
                 error = event.step_failure_data.error
