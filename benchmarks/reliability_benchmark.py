@@ -1,6 +1,6 @@
-"""The slow reliability cases: kill -9 mid-run, two writers, readers during a run, a full disk.
+"""The slow reliability cases: kill -9 mid-run, two writers, readers during a run, a full disk, a hostile page.
 
-Usage:  python benchmarks/reliability_benchmark.py [--articles 120] [--kills 5]
+Usage:  python benchmarks/reliability_benchmark.py [--articles 120] [--kills 5] [--only hostile]
 
 Everything happens in a temporary folder with the real CLI (`python -m pipeline.cli`):
   kill -9     a run is killed at a random moment, then run again to the end; the
@@ -11,6 +11,9 @@ Everything happens in a temporary folder with the real CLI (`python -m pipeline.
   full disk   where the machine lets this process mount a small tmpfs (root), the warehouse
               lives there and the publish fails for lack of space: no staging file may
               remain, the previous copy must open, and a run after space is freed succeeds
+  hostile     a 24 MB page of nested inline tags lands with the corpus while a second run
+              waits for the write lock: the first must reject it within the extraction
+              budget and land the rest, the second must wait no longer than that
 Prints each case's figures. The fast cases are in tests/test_reliability.py.
 """
 
@@ -157,15 +160,51 @@ def full_disk(work: Path, landing: Path) -> None:
         subprocess.run(["umount", str(mount)], capture_output=True)
 
 
+def nested_inline_page(megabytes: float) -> str:
+    chunk = "<i><b><span>word </span></b></i>"
+    return ("<html><head><title>Nested</title></head><body><article><p>"
+            + chunk * int(megabytes * 1024 * 1024 / len(chunk)) + "</p></article></body></html>")
+
+
+def hostile_page(work: Path, landing: Path) -> None:
+    folder = work / "hostile"
+    shutil.copytree(landing, folder)
+    (folder / "zz-nested.html").write_text(nested_inline_page(24))
+    db = work / "hostile-db" / "w.duckdb"
+    db.parent.mkdir()
+    started = time.monotonic()
+    first = run(folder, db)
+    time.sleep(2)
+    second_started = time.monotonic()
+    second = run(folder, db)
+    first.communicate()
+    first_took = time.monotonic() - started
+    second.communicate()
+    second_took = time.monotonic() - second_started
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        landed = con.execute("select count(*) from articles").fetchone()[0]
+        reasons = [reason for (reason,) in con.execute("select reason from rejected_documents").fetchall()]
+    finally:
+        con.close()
+    print(f"hostile page (24 MB of nested inline tags): first run exit {first.returncode} in {first_took:.1f} s, "
+          f"{landed} articles landed, rejected: {reasons}; a second run started 2 s later: exit {second.returncode} "
+          f"after {second_took:.1f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=120)
     parser.add_argument("--kills", type=int, default=5)
+    parser.add_argument("--only", choices=["hostile"], help="run this case alone")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         landing = work / "landing"
         write_corpus(landing, args.articles)
+        if args.only == "hostile":
+            hostile_page(work, landing)
+            return 0
         started = time.monotonic()
         reference_db = work / "reference" / "w.duckdb"
         reference_db.parent.mkdir()
@@ -178,6 +217,7 @@ def main() -> int:
         two_writers(work, landing, reference)
         readers_during_a_run(work, landing)
         full_disk(work, landing)
+        hostile_page(work, landing)
     return 0
 
 

@@ -7,6 +7,7 @@ import polars as pl
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, multi_asset
 
 from ... import warehouse
+from ...core import bounded_extraction
 from ...core.articles import REJECTION_FRAME_SCHEMA, article_bands, article_shingles, clean_source_files, mark_duplicates
 from ...core.cleaning import ExtractionSettings
 from ...core.dedupe import ShingleCache
@@ -54,14 +55,18 @@ def ingest_articles(
         todo = warehouse.files_to_process(con, listing)
         landed_shingles = ShingleCache()  # one per run, bounded
         context.log.info(f"{todo.height} of {listing.height} files are new or changed")
-        for offset in range(0, todo.height, max(1, config.batch_size)):
-            chunk = todo.slice(offset, config.batch_size)
-            batch = [(sources[path], known) for path, known in chunk.select("relative_path", "known_sha256").iter_rows()]
-            landed_before = set(chunk.filter(pl.col("known_status") == "landed")["relative_path"].to_list())
-            paths = [source.relative_path for source, _ in batch]
-            urls, outlets = warehouse.fetched_urls_for(con, paths), warehouse.fetched_outlets_for(con, paths)
-            _ingest_batch(con, batch, ingested_at, settings, totals, urls, landed_before, landed_shingles, outlets)
-            context.log.info(f"batch of {len(batch)} files written (up to {offset + len(batch)} of {todo.height})")
+        try:
+            for offset in range(0, todo.height, max(1, config.batch_size)):
+                chunk = todo.slice(offset, config.batch_size)
+                batch = [(sources[path], known) for path, known in chunk.select("relative_path", "known_sha256").iter_rows()]
+                landed_before = set(chunk.filter(pl.col("known_status") == "landed")["relative_path"].to_list())
+                paths = [source.relative_path for source, _ in batch]
+                urls, outlets = warehouse.fetched_urls_for(con, paths), warehouse.fetched_outlets_for(con, paths)
+                _ingest_batch(con, batch, ingested_at, settings, totals, urls, landed_before, landed_shingles, outlets)
+                context.log.info(f"batch of {len(batch)} files written (up to {offset + len(batch)} of {todo.height})")
+        finally:
+            # The extraction worker holds the language model and trafilatura (~170 MB): freed before the NLP stage.
+            bounded_extraction.stop_worker()
         article_rows = warehouse.scalar(con, "select count(*) from articles")
         rejected_rows = warehouse.scalar(con, "select count(*) from rejected_documents")
         articles_preview = warehouse.newest_rows_markdown(
