@@ -42,7 +42,9 @@ INTERNAL_TABLES = ("source_files", "entity_extraction_state", "quote_extraction_
 INTERNAL_DDL = """
 create schema if not exists internal;
 -- One row per file seen in the landing folder: what it was when last
--- processed, so a nightly run only reads new or changed files.
+-- processed, so a nightly run only reads new or changed files. A file is its
+-- path inside the folder; source_path is what the dataset's rows call it (that
+-- path, or the URL of a gathered page), never where the folder is.
 create table if not exists internal.source_files (
     relative_path varchar primary key,
     source_path   varchar not null,
