@@ -81,12 +81,16 @@ def _run(args: argparse.Namespace) -> int:
               "published (readers keep the previous one). Fix the problem rows and run again.", file=sys.stderr)
         return 1
     if not result.success:
+        failures = [(event.step_key, event.step_failure_data.error) for event in result.all_events if event.is_step_failure]
+        causes = [(step, error.cause if error and error.cause else error) for step, error in failures]
+        damaged = [cause.message.strip() for _, cause in causes if cause and cause.cls_name == "WarehouseDamaged"]
+        if damaged:
+            # Not "keeps its previous state": a damaged file has no state to keep; the message says what to do.
+            print("film-news: " + re.sub(r"^[\w.]*WarehouseDamaged: ", "", damaged[0]), file=sys.stderr)
+            return 1
         print("film-news: the run failed; the database keeps its previous state. Errors:", file=sys.stderr)
-        for event in result.all_events:
-            if event.is_step_failure:
-                error = event.step_failure_data.error
-                cause = error.cause.message.strip() if error and error.cause else (error.message.strip() if error else "")
-                print(f"  {event.step_key}: {cause}", file=sys.stderr)
+        for step, cause in causes:
+            print(f"  {step}: {cause.message.strip() if cause else ''}", file=sys.stderr)
         return 1
 
     con = warehouse.connect(database, read_only=True)
@@ -354,6 +358,7 @@ def _run_query(snapshot: Path, query: str, max_rows: int, output_format: str = "
 
     import duckdb
 
+    from . import warehouse
     from .query_output import print_table, write_csv
 
     # A fresh connection per statement: each one sees the newest published run.
@@ -368,13 +373,14 @@ def _run_query(snapshot: Path, query: str, max_rows: int, output_format: str = "
                   "writes no file. To save a result: film-news sql --format csv \"select …\" > result.csv",
                   file=sys.stderr)
             return 1
-        relation = con.sql(query)
-        if relation is None:
-            return 0
-        if output_format == "csv":
-            write_csv(relation.columns, relation.fetchall())
-            return 0
-        rows = relation.limit(max_rows + 1).fetchall()
+        with warehouse.reporting_damage(snapshot):
+            relation = con.sql(query)
+            if relation is None:
+                return 0
+            if output_format == "csv":
+                write_csv(relation.columns, relation.fetchall())
+                return 0
+            rows = relation.limit(max_rows + 1).fetchall()
         print_table(relation.columns, [str(t) for t in relation.types], rows[:max_rows],
                     width=shutil.get_terminal_size((160, 40)).columns, more_rows=len(rows) > max_rows)
         return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import decimal
+import re
 import sys
 from typing import TextIO
 
@@ -20,9 +21,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-# DuckDB type names whose values line up on the right, as numbers do.
-_NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-                  "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL", "REAL")
+# DuckDB types whose values line up on the right, as numbers do (a list of numbers does not).
+_NUMERIC_TYPE = re.compile(r"(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|REAL|DECIMAL\(\d+,\s*\d+\))",
+                           re.IGNORECASE)
 
 
 # A cell longer than this (an article's text) is shortened at a word, with an ellipsis: one row must
@@ -74,7 +75,7 @@ def print_table(columns: list[str], types: list[str], rows: list[tuple], width: 
     cells = [[cell_text(value) for value in row] for row in rows]
     table = Table(box=box.ROUNDED, show_lines=False, header_style="bold", pad_edge=True)
     for index, (name, type_name) in enumerate(zip(columns, types)):
-        numeric = type_name.upper().startswith(_NUMERIC_TYPES)
+        numeric = _NUMERIC_TYPE.fullmatch(type_name) is not None
         header = Text(name)
         header.append("\n" + type_name.lower(), style="dim")
         longest_word = max((len(word) for row in cells for word in row[index].plain.split()), default=0)

@@ -45,11 +45,13 @@ class DuckDBWarehouse(ConfigurableResource):
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = warehouse.connect(self.database_path)
-        try:
-            yield con
-        finally:
-            con.close()
+        # A damaged file is usually found mid-step, on the first read of a bad block: reported as such.
+        with warehouse.reporting_damage(self.database_path):
+            con = warehouse.connect(self.database_path)
+            try:
+                yield con
+            finally:
+                con.close()
 
 
 class LandingFolder(ConfigurableResource):

@@ -43,7 +43,9 @@ INTERNAL_TABLES = ("source_files", "entity_extraction_state", "quote_extraction_
 INTERNAL_DDL = """
 create schema if not exists internal;
 -- One row per file seen in the landing folder: what it was when last
--- processed, so a nightly run only reads new or changed files.
+-- processed, so a nightly run only reads new or changed files. A file is its
+-- path inside the folder; source_path is what the dataset's rows call it (that
+-- path, or the URL of a gathered page), never where the folder is.
 create table if not exists internal.source_files (
     relative_path varchar primary key,
     source_path   varchar not null,
@@ -145,6 +147,11 @@ def connect(database_path: str | Path, read_only: bool = False, lock_timeout: fl
     opened database and nothing else.
     """
     path = Path(database_path)
+    with reporting_damage(path):
+        return _connect(path, read_only, lock_timeout)
+
+
+def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -191,6 +198,63 @@ class WarehouseLocked(RuntimeError):
 
 class IncompatibleWarehouse(RuntimeError):
     """The database was written by a newer pipeline: its layout is not one this version knows."""
+
+
+class WarehouseDamaged(duckdb.Error):
+    """The database file is not a whole DuckDB database: truncated, partly overwritten, a failing disk.
+
+    A ``duckdb.Error``, DuckDB's own report reworded: code that handles DuckDB's errors handles it.
+    """
+
+
+# What DuckDB says when a file is not, or no longer, a whole database: a block whose checksum does
+# not match, a file shorter than its own block list says, a header that is not DuckDB's.
+_DAMAGE_SIGNS = ("corrupt database file", "could not read enough bytes from file", "not a valid duckdb database file")
+
+
+def damage_reported_by(error: BaseException | None) -> BaseException | None:
+    """DuckDB's report of a damaged file in ``error`` or what it was raised while handling (a rollback
+    after a bad block fails in its turn), or None."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, duckdb.Error) and any(sign in str(error).casefold() for sign in _DAMAGE_SIGNS):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
+
+
+@contextlib.contextmanager
+def reporting_damage(database_path: str | Path) -> Iterator[None]:
+    """Turn DuckDB's report of a damaged file, raised while the block runs, into ``WarehouseDamaged``
+    saying what happened and how to recover; any other error passes through unchanged."""
+    try:
+        yield
+    except duckdb.Error as error:
+        damage = damage_reported_by(error)
+        if damage is None or isinstance(error, WarehouseDamaged):
+            raise
+        raise WarehouseDamaged(damage_message(Path(database_path), damage)) from None
+
+
+def damage_message(path: Path, error: BaseException) -> str:
+    said = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if path.stem.endswith(".read"):
+        return (f"the read copy {path} is damaged: DuckDB cannot read it as a whole database ({said}). "
+                "The next `film-news run` publishes it again from the warehouse.")
+    snapshot = snapshot_path_for(path)
+    message = (f"the warehouse {path} is damaged: DuckDB cannot read it as a whole database ({said}). "
+               "A truncated or partly overwritten file (a copy cut short, a full or failing disk) cannot be "
+               "changed safely, so the run stopped there")
+    rebuild = f"  mv {path} {path}.damaged\n  film-news run --full-refresh   (with the same --input and --db)"
+    if not snapshot.exists():
+        return message + f".\nTo recover, set the damaged file aside and rebuild every table from the landing folder:\n{rebuild}"
+    return message + (
+        f", and the read copy {snapshot}, the state of the last good run, is untouched.\n"
+        "To recover, restore the read copy and run again (files landed since it was published are read again):\n"
+        f"  cp {snapshot} {path}\n  film-news run\n"
+        "or set the damaged file aside and rebuild every table from the landing folder (which URL each "
+        f"gathered page came from is not in the files, and is lost that way):\n{rebuild}")
 
 
 def _create_or_migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -315,7 +379,8 @@ def publish_snapshot(database_path: str | Path) -> Path:
     con = connect(source)
     staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        con.execute("checkpoint")
+        with reporting_damage(source):
+            con.execute("checkpoint")
         # Copied while the connection (and so the write lock) is held: no run can change the file meanwhile.
         # Staging files of earlier runs that died mid-copy are removed first: under that lock none is in use.
         for stale in target.parent.glob(f".{target.name}.*.tmp"):

@@ -365,3 +365,56 @@ def test_the_sql_help_says_what_each_option_does():
     done = film_news("sql", "--help")
     assert "rows of a result shown as a table" in done.stdout
     assert "--format {table,csv}" in done.stdout and "its read copy" in done.stdout
+
+
+def truncated_to_half(path: Path) -> None:
+    os.truncate(path, path.stat().st_size // 2)
+
+
+def header_overwritten(path: Path) -> None:
+    with open(path, "r+b") as handle:
+        handle.write(b"\x00garbled" * 1024)
+
+
+def block_overwritten(path: Path) -> None:
+    with open(path, "r+b") as handle:
+        handle.seek(4096)  # the second header block: its checksum no longer matches
+        handle.write(b"\x00garbled" * 1024)
+
+
+@pytest.mark.parametrize("damage", [truncated_to_half, header_overwritten, block_overwritten])
+def test_a_damaged_warehouse_says_so_and_how_to_recover_and_the_read_copy_is_untouched(published_warehouse, tmp_path, damage):
+    from pipeline.warehouse import snapshot_path_for
+
+    landing = published_warehouse.parent.parent / "landing"
+    db_path = tmp_path / "data" / "film_news.duckdb"
+    db_path.parent.mkdir()
+    for source in (published_warehouse, snapshot_path_for(published_warehouse)):
+        (db_path.parent / source.name).write_bytes(source.read_bytes())
+    read_copy = snapshot_path_for(db_path)
+    good = read_copy.read_bytes()
+    damage(db_path)
+
+    done = film_news("run", "--input", str(landing), "--db", str(db_path))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "keeps its previous state" not in done.stderr
+    assert f"the warehouse {db_path} is damaged" in done.stderr
+    assert f"cp {read_copy} {db_path}" in done.stderr and "--full-refresh" in done.stderr
+    assert read_copy.read_bytes() == good
+
+    # The advice works: the read copy restored, the next run succeeds.
+    db_path.write_bytes(good)
+    assert film_news("run", "--input", str(landing), "--db", str(db_path)).returncode == 0
+    assert count(db_path, "articles") == 1
+
+
+def test_a_damaged_read_copy_is_named_as_such_by_the_sql_command(published_warehouse, tmp_path):
+    from pipeline.warehouse import snapshot_path_for
+
+    read_copy = tmp_path / "film_news.read.duckdb"
+    read_copy.write_bytes(snapshot_path_for(published_warehouse).read_bytes())
+    header_overwritten(read_copy)
+    done = film_news("sql", "--db", str(read_copy), "select count(*) from articles")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert f"the read copy {read_copy} is damaged" in done.stderr and "film-news run" in done.stderr
