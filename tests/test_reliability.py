@@ -10,7 +10,9 @@ import polars as pl
 import pytest
 
 from pipeline import warehouse
-from pipeline.warehouse import PublishFailed, publish_snapshot, snapshot_path_for
+from pipeline.defs.ingest.store import upsert_rejections
+from pipeline.defs.publish.store import PublishFailed, publish_snapshot
+from pipeline.warehouse import snapshot_path_for
 
 
 def test_a_database_error_is_not_hidden_by_the_cleanup(tmp_path):
@@ -23,7 +25,7 @@ def test_a_database_error_is_not_hidden_by_the_cleanup(tmp_path):
                                      "rejected_at": pl.Datetime("us"), "file_sha256": pl.String})
     with pytest.raises(duckdb.Error) as raised:
         with warehouse.transaction(con):
-            warehouse.upsert_rejections(con, rejection)
+            upsert_rejections(con, rejection)
     assert "file_sha256" in str(raised.value)
     assert "transaction is aborted" not in str(raised.value).casefold()
     con.close()
