@@ -7,30 +7,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import materialize
 
-from pipeline import warehouse
 from pipeline.defs.ingest import store as ingest_store
-from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, SQL_MODELS, build_resources
+from pipeline.definitions import ALL_CHECKS, SQL_MODELS
 
+from .harness import rows, run
 from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page, text_article, write
-
-
-def run(landing: Path, db_path: Path, **config):
-    return materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        resources=build_resources(str(db_path), str(landing)),
-        run_config={"ops": {"ingest_articles": {"config": config}}} if config else None,
-        raise_on_error=False,
-    )
-
-
-def rows(db_path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def snapshot(db_path: Path) -> dict[str, list[tuple]]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from .harness import film_news, rows, run
 from .newsroom import news_page, text_article, write
-from .test_assets import rows, run
-from .test_cli import film_news
 
 SEQUEL_PAGE = news_page(
     "Orbit Films Greenlights a Salt and Ember Sequel",
