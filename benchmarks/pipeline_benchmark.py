@@ -155,7 +155,7 @@ def publish_at_scale(source: Path, articles: int, work: Path) -> tuple[float, fl
     from scratch) for a warehouse grown to ``articles``."""
     import duckdb
 
-    from pipeline.warehouse import publish_snapshot
+    from pipeline.defs.publish.store import publish_snapshot
 
     big = work / "publish.duckdb"
     shutil.copyfile(source, big)

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# pytest explains a failed assert only in test modules and conftest unless told: the shared helpers'
+# asserts (a run that failed, a command's exit code) should say what failed as a test's do.
+pytest.register_assert_rewrite("tests.harness")
 
 
 @pytest.fixture(scope="session", autouse=True)

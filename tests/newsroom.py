@@ -92,3 +92,21 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
 def text_article(date: str, paragraphs: list[str]) -> str:
     """The newsroom plain-text export: a leading ``date YYYY-MM-DD`` and the body."""
     return f" date {date} " + "\n\n".join(paragraphs) + "\n"
+
+
+def newsroom_weeks(landing: Path) -> None:
+    """Salt and Ember named in one article the week before and in two this week; a quote with markup in it."""
+    write(landing, "a/early.txt", text_article("2026-11-11", [
+        "Orbit Films dated its thriller Salt and Ember for the spring.",
+        "“We are nearly there,” producer Owen Hale said.",
+    ]))
+    write(landing, "b/this-week-1.html", news_page(
+        "Salt and Ember Sequel Confirmed",
+        ["Orbit Films will make a sequel to the thriller Salt and Ember, producer Owen Hale said on Monday.",
+         "“We owe the audience a second chapter,” Hale said. “The script is done.”"],
+        site="Reel Ledger", published="2026-11-16T10:00:00+00:00", canonical="https://reel-ledger.example/salt-sequel",
+    ))
+    write(landing, "c/this-week-2.txt", text_article("2026-11-18", [
+        "Director Ama Boateng praised the thriller Salt and Ember at a festival panel.",
+        "“It changed how I think about the <b>coast</b>,” Boateng said.",
+    ]))

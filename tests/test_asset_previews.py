@@ -6,8 +6,8 @@ import pytest
 
 from pipeline.core.previews import shorten
 
+from .harness import rows, run
 from .newsroom import news_page, write
-from .test_assets import rows, run
 
 
 @pytest.mark.parametrize("text, width, shown", [

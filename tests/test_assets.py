@@ -7,29 +7,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import materialize
 
-from pipeline import warehouse
-from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, SQL_MODELS, build_resources
+from pipeline.defs.ingest import store as ingest_store
+from pipeline.definitions import ALL_CHECKS, SQL_MODELS
 
+from .harness import rows, run
 from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page, text_article, write
-
-
-def run(landing: Path, db_path: Path, **config):
-    return materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        resources=build_resources(str(db_path), str(landing)),
-        run_config={"ops": {"ingest_articles": {"config": config}}} if config else None,
-        raise_on_error=False,
-    )
-
-
-def rows(db_path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def snapshot(db_path: Path) -> dict[str, list[tuple]]:
@@ -144,7 +127,7 @@ def test_a_run_that_fails_midway_leaves_the_previous_state(newsroom_folder, db_p
         write(newsroom_folder, f"2026-10-{day}/story.txt", text_article(f"2026-10-{day}", [HARBOR_LIGHTS[day % 6], HARBOR_LIGHTS[(day + 1) % 6]]))
 
     calls = {"n": 0}
-    real_upsert = warehouse.upsert_source_files
+    real_upsert = ingest_store.upsert_source_files
 
     def crash_on_third_batch(con, records):
         calls["n"] += 1
@@ -152,13 +135,13 @@ def test_a_run_that_fails_midway_leaves_the_previous_state(newsroom_folder, db_p
             raise RuntimeError("disk full (simulated)")
         return real_upsert(con, records)
 
-    monkeypatch.setattr(warehouse, "upsert_source_files", crash_on_third_batch)
+    monkeypatch.setattr(ingest_store, "upsert_source_files", crash_on_third_batch)
     result = run(newsroom_folder, db_path, batch_size=2)
     assert not result.success
     assert calls["n"] == 3, "two batches were written inside the transaction before the crash"
     assert snapshot(db_path) == before
 
-    monkeypatch.setattr(warehouse, "upsert_source_files", real_upsert)
+    monkeypatch.setattr(ingest_store, "upsert_source_files", real_upsert)
     assert run(newsroom_folder, db_path, batch_size=2).success
     assert len(snapshot(db_path)["articles"]) == len(before["articles"]) + 6
 

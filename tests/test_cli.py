@@ -12,16 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .conftest import SHARED
+from .harness import FILM_NEWS, SHARED, film_news
 from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page, text_article, write
-
-FILM_NEWS = [sys.executable, "-m", "pipeline.cli"]
-
-
-def film_news(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*FILM_NEWS, *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})
-
 
 def count(db_path: Path, table: str) -> int:
     con = duckdb.connect(str(db_path), read_only=True)

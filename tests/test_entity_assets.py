@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .harness import rows, run
 from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page, text_article, write
-from .test_assets import rows, run
 
 
 def entity(db_path: Path, name: str) -> tuple:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import SHARED
+from .harness import SHARED
 
 PAGES = SHARED / "data" / "film-pages"
 pytestmark = pytest.mark.skipif(not (PAGES / "scrapinghub-aeb").is_dir(), reason="../shared/data/film-pages is not beside the project")

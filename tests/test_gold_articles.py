@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_assets import rows, run
+from .harness import rows, run
 
 GOLD = Path(__file__).parent / "fixtures" / "gold"
 QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})

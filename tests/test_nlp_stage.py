@@ -15,8 +15,8 @@ from pipeline.core.nlp.pipeline import load_pipeline
 from pipeline.core.quotes import extract_quotes, find_quote_spans
 from pipeline.resources import DEFAULT_SPACY_MODEL
 
+from .harness import rows, run
 from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page, text_article, write
-from .test_assets import rows, run
 
 
 @pytest.fixture(scope="module")

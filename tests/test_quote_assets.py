@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from .harness import rows, run
 from .newsroom import news_page, text_article, write
-from .test_assets import rows, run
 
 WHAT_DID_THEY_SAY = """
     select q.text, q.speaker, a.published_date::varchar, a.site

@@ -134,7 +134,7 @@ def test_a_file_name_that_is_not_utf8_is_rejected_by_its_escaped_name(landing):
 
 
 def test_odd_files_end_in_rows_and_the_rest_of_the_folder_lands(landing, tmp_path):
-    from .test_assets import rows, run
+    from .harness import rows, run
 
     write(landing, "good.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
     os.mkfifo(landing / "pipe.html")
@@ -197,7 +197,7 @@ def test_a_file_replaced_by_another_after_the_listing_is_not_read(landing, tmp_p
 def test_a_link_swapped_in_during_a_run_lands_nothing_from_outside_the_folder(landing, tmp_path, monkeypatch):
     from pipeline.resources import LandingFolder
 
-    from .test_assets import rows, run
+    from .harness import rows, run
 
     (tmp_path / "secret.txt").write_text(SECRET)
     write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))

@@ -10,7 +10,9 @@ import polars as pl
 import pytest
 
 from pipeline import warehouse
-from pipeline.warehouse import PublishFailed, publish_snapshot, snapshot_path_for
+from pipeline.defs.ingest.store import upsert_rejections
+from pipeline.defs.publish.store import PublishFailed, publish_snapshot
+from pipeline.warehouse import snapshot_path_for
 
 
 def test_a_database_error_is_not_hidden_by_the_cleanup(tmp_path):
@@ -23,7 +25,7 @@ def test_a_database_error_is_not_hidden_by_the_cleanup(tmp_path):
                                      "rejected_at": pl.Datetime("us"), "file_sha256": pl.String})
     with pytest.raises(duckdb.Error) as raised:
         with warehouse.transaction(con):
-            warehouse.upsert_rejections(con, rejection)
+            upsert_rejections(con, rejection)
     assert "file_sha256" in str(raised.value)
     assert "transaction is aborted" not in str(raised.value).casefold()
     con.close()
@@ -81,8 +83,8 @@ def test_an_older_database_is_migrated_in_place_and_a_newer_one_refused(tmp_path
 
 
 def test_a_landed_file_emptied_later_keeps_its_article_and_is_reported_once(landing, db_path):
+    from .harness import rows, run
     from .newsroom import HARBOR_LIGHTS, news_page, write
-    from .test_assets import rows, run
 
     path = write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
     assert run(landing, db_path).success
@@ -155,8 +157,8 @@ def test_a_page_slower_to_extract_than_the_budget_is_rejected_and_the_batch_goes
 
 
 def test_a_page_of_figures_without_words_is_rejected_as_in_no_language_not_as_a_schema_error(landing, db_path):
+    from .harness import rows, run
     from .newsroom import HARBOR_LIGHTS, news_page, write
-    from .test_assets import rows, run
 
     figures = [" ".join(str(number * 7919 % 1000) for number in range(row, row + 30)) for row in range(0, 150, 30)]
     write(landing, "results.html", news_page("Results", figures))

@@ -10,36 +10,8 @@ import pytest
 
 from pipeline.core.report import sparkline
 
+from .harness import film_news, run, write_report
 from .newsroom import news_page, text_article, write
-from .test_assets import run
-from .test_cli import film_news
-
-
-def newsroom_weeks(landing: Path) -> None:
-    """Salt and Ember named in one article the week before and in two this week; a quote with markup in it."""
-    write(landing, "a/early.txt", text_article("2026-11-11", [
-        "Orbit Films dated its thriller Salt and Ember for the spring.",
-        "“We are nearly there,” producer Owen Hale said.",
-    ]))
-    write(landing, "b/this-week-1.html", news_page(
-        "Salt and Ember Sequel Confirmed",
-        ["Orbit Films will make a sequel to the thriller Salt and Ember, producer Owen Hale said on Monday.",
-         "“We owe the audience a second chapter,” Hale said. “The script is done.”"],
-        site="Reel Ledger", published="2026-11-16T10:00:00+00:00", canonical="https://reel-ledger.example/salt-sequel",
-    ))
-    write(landing, "c/this-week-2.txt", text_article("2026-11-18", [
-        "Director Ama Boateng praised the thriller Salt and Ember at a festival panel.",
-        "“It changed how I think about the <b>coast</b>,” Boateng said.",
-    ]))
-
-
-def write_report(landing: Path, db_path: Path, tmp_path: Path, *extra: str) -> tuple[str, str]:
-    newsroom_weeks(landing)
-    assert run(landing, db_path).success
-    output = tmp_path / "week.html"
-    done = film_news("report", "--db", str(db_path), "--output", str(output), *extra)
-    assert done.returncode == 0, done.stderr
-    return output.read_text(encoding="utf-8"), done.stdout
 
 
 def test_the_week_page_shows_titles_with_their_trend_speakers_and_quotes(landing, db_path, tmp_path):

@@ -18,8 +18,8 @@ from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, SOURCE_ASSETS, build_re
 from pipeline.defs.automation import follow_upstream_sensor
 from pipeline.defs.jobs import film_news_job, nightly_schedule, sources_job
 
+from .harness import rows
 from .newsroom import HARBOR_LIGHTS, news_page, write
-from .test_assets import rows
 
 
 def test_the_nightly_schedule_gathers_and_is_on_by_default():

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from .harness import film_news, rows, run
 from .newsroom import news_page, text_article, write
-from .test_assets import rows, run
-from .test_cli import film_news
 
 SEQUEL_PAGE = news_page(
     "Orbit Films Greenlights a Salt and Ember Sequel",
@@ -94,10 +93,11 @@ def test_search_from_the_command_line_with_filters(landing, db_path):
 def test_a_search_of_only_words_the_index_leaves_out_says_so(tmp_path):
     # An empty published warehouse is enough: the words are refused before any is looked up.
     from pipeline import warehouse
+    from pipeline.defs.publish.store import publish_snapshot
 
     db = tmp_path / "film_news.duckdb"
     warehouse.connect(db).close()
-    warehouse.publish_snapshot(db)
+    publish_snapshot(db)
     done = film_news("search", "the", "said", "--db", str(db))
     assert done.returncode == 2 and done.stdout == ""
     assert 'every word of "the said"' in done.stderr and "rarer word" in done.stderr

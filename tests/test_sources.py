@@ -18,8 +18,8 @@ from pipeline.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
 from pipeline.resources import NewsSources
 
 from .fake_outlet import FakeOutlet, drip_in_body, gzip_bomb
+from .harness import rows
 from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page
-from .test_assets import rows
 from .warc_writer import http_response, warc_record, write_warc
 
 POLITICS = ["Senators postponed the budget vote on Tuesday as lawmakers argued over taxes and the governor "

@@ -15,8 +15,8 @@ from pipeline.defs.analytics.sql_models import PIPELINE_TABLES, build_model_defi
 from pipeline.core.sql_models import ModelError, load_models, tables_read
 from pipeline.definitions import build_resources
 
+from .harness import rows, run
 from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page, text_article, write
-from .test_assets import rows, run
 
 PROJECT = Path(__file__).resolve().parents[1]
 

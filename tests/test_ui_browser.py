@@ -237,7 +237,7 @@ def test_materialize_all_from_the_lineage_page_then_columns_and_blocking_checks(
 def test_the_week_report_opens_offline_in_the_browser(browser, landing, db_path, tmp_path):
     from selenium.webdriver.common.by import By
 
-    from .test_report import write_report
+    from .harness import write_report
 
     write_report(landing, db_path, tmp_path)
     browser.get((tmp_path / "week.html").as_uri())

@@ -14,6 +14,7 @@ from ... import warehouse
 from ...core.sources import DayResult, gather_archive, gather_days, land_staged_pages, load_sources_config
 from ...dictionary import OWNERS
 from ...resources import DuckDBWarehouse, LandingFolder, NewsSources
+from . import store
 
 SOURCES_GROUP = "sources"
 
@@ -76,11 +77,11 @@ def fetched_pages(context: AssetExecutionContext, config: GatherConfig, warehous
                 lock_held[0] += time.monotonic() - taken
 
     with warehouse_locked() as con:
-        validators = warehouse.feed_validators(con)
+        validators = store.feed_validators(con)
 
     def already_gathered(urls: list[str]) -> set[str]:
         with warehouse_locked() as con:
-            return {url for url in urls if warehouse.url_already_gathered(con, url)}
+            return {url for url in urls if store.url_already_gathered(con, url)}
 
     landing.mkdir(parents=True, exist_ok=True)
     # Hidden, so ingest does not list a page before its record (its URL and outlet) is written.
@@ -93,8 +94,8 @@ def fetched_pages(context: AssetExecutionContext, config: GatherConfig, warehous
         recorded_at = warehouse.utc_now()
         with warehouse_locked() as con, warehouse.transaction(con):
             land_staged_pages(staging, landing)
-            warehouse.record_fetched_pages(con, result.records, recorded_at)
-            warehouse.record_feed_validators(con, result.validators, recorded_at)
+            store.record_fetched_pages(con, result.records, recorded_at)
+            store.record_feed_validators(con, result.validators, recorded_at)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     for error in result.feed_errors:
@@ -159,13 +160,13 @@ def archive_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse,
             recorded_at = warehouse.utc_now()
             with warehouse.transaction(con):
                 for record in gather_archive(archive, Path(landing_folder.path),
-                                             lambda url: warehouse.url_already_gathered(con, url)):
+                                             lambda url: store.url_already_gathered(con, url)):
                     records.append(record.status)
                     batch.append(record)
                     if len(batch) >= 500:  # bounded memory: write as the archive streams by
-                        warehouse.record_fetched_pages(con, batch, recorded_at)
+                        store.record_fetched_pages(con, batch, recorded_at)
                         batch = []
-                warehouse.record_fetched_pages(con, batch, recorded_at)
+                store.record_fetched_pages(con, batch, recorded_at)
                 kept = records.count("landed")
                 con.execute("delete from internal.processed_archives where path = ?", [str(archive)])
                 con.execute("insert into internal.processed_archives values (?, ?, ?, ?, ?, ?)",

@@ -17,6 +17,7 @@ from ..automation import FOLLOWS_UPSTREAM
 from ..config import StageConfig
 from ...resources import DuckDBWarehouse, LandingFolder
 from ...schemas import ArticlesSchema, RejectedDocumentsSchema, split_valid_rows
+from . import store
 
 INGEST_GROUP = "ingest"
 
@@ -51,8 +52,8 @@ def ingest_articles(
     with warehouse_db.connect() as con, warehouse.transaction(con):
         if config.full_refresh:
             context.log.info("full refresh: clearing ingested articles, rejections and file records")
-            warehouse.clear_ingest_state(con)
-        todo = warehouse.files_to_process(con, listing)
+            store.clear_ingest_state(con)
+        todo = store.files_to_process(con, listing)
         landed_shingles = ShingleCache()  # one per run, bounded
         context.log.info(f"{todo.height} of {listing.height} files are new or changed")
         try:
@@ -61,7 +62,7 @@ def ingest_articles(
                 batch = [(sources[path], known) for path, known in chunk.select("relative_path", "known_sha256").iter_rows()]
                 landed_before = set(chunk.filter(pl.col("known_status") == "landed")["relative_path"].to_list())
                 paths = [source.relative_path for source, _ in batch]
-                urls, outlets = warehouse.fetched_urls_for(con, paths), warehouse.fetched_outlets_for(con, paths)
+                urls, outlets = store.fetched_urls_for(con, paths), store.fetched_outlets_for(con, paths)
                 _ingest_batch(con, batch, ingested_at, settings, totals, urls, landed_before, landed_shingles, outlets)
                 context.log.info(f"batch of {len(batch)} files written (up to {offset + len(batch)} of {todo.height})")
         finally:
@@ -129,13 +130,13 @@ def _ingest_batch(con, batch: list[tuple[SourceFile, str | None]], ingested_at, 
         )
     body_shingles = article_shingles(valid)
     bands = article_bands(valid, body_shingles)
-    marked, dedupe = mark_duplicates(valid, bands, partial(warehouse.landed_candidates, con), landed_shingles, body_shingles)
+    marked, dedupe = mark_duplicates(valid, bands, partial(store.landed_candidates, con), landed_shingles, body_shingles)
     ArticlesSchema.validate(marked)
     RejectedDocumentsSchema.validate(rejections)
-    warehouse.upsert_articles(con, marked, bands)
-    warehouse.repoint_duplicates(con, dedupe.repointed_roots)
-    warehouse.upsert_rejections(con, rejections)
-    warehouse.upsert_source_files(con, source_files)
+    store.upsert_articles(con, marked, bands)
+    store.repoint_duplicates(con, dedupe.repointed_roots)
+    store.upsert_rejections(con, rejections)
+    store.upsert_source_files(con, source_files)
     totals["files_processed"] += len(batch)
     totals["articles_landed"] += marked.height
     totals["documents_rejected"] += rejections.height

@@ -12,6 +12,7 @@ from ..automation import FOLLOWS_UPSTREAM
 from ..config import StageConfig
 from ...resources import DuckDBWarehouse, NlpSettings
 from ...schemas import EntitiesSchema, MentionsSchema, QuotesSchema, QuoteTitlesSchema, split_valid_rows
+from . import store
 
 ENTITIES_GROUP = "entities"
 QUOTES_GROUP = "quotes"
@@ -50,9 +51,9 @@ def extract_mentions_and_quotes(context: AssetExecutionContext, config: StageCon
               "quotes_written": 0, "quotes_with_speaker": 0, "quotes_dropped_invalid": 0}
     with warehouse_db.connect() as con, warehouse.transaction(con):
         if config.full_refresh:
-            for table in (*warehouse.ENTITY_TABLES, *warehouse.QUOTE_TABLES):
+            for table in (*store.ENTITY_TABLES, *store.QUOTE_TABLES):
                 con.execute(f"delete from {table}")
-        todo = warehouse.articles_needing_nlp(con, version, nlp.languages)
+        todo = store.articles_needing_nlp(con, version, nlp.languages)
         processes = nlp.n_process or available_cores()
         batches = [todo[i:i + max(1, config.batch_size)] for i in range(0, len(todo), max(1, config.batch_size))]
         with ArticleReader(nlp.model_name, processes, len(todo), nlp.batch_size) as reader:
@@ -109,9 +110,9 @@ def _land(con, context, batch_ids: list[str], pending, version: str, processed_a
     if mention_failures:
         context.log.warning(f"{len(mention_failures)} mentions failed the schema and were dropped: "
                             f"{list(mention_failures.values())[:3]}")
-    affected = warehouse.replace_mentions(con, batch_ids, mentions)
-    warehouse.refresh_entities(con, affected)
-    warehouse.mark_entities_processed(con, batch_ids, version, processed_at)
+    affected = store.replace_mentions(con, batch_ids, mentions)
+    store.refresh_entities(con, affected)
+    store.mark_entities_processed(con, batch_ids, version, processed_at)
     EntitiesSchema.validate(warehouse.query_frame(
         con, "select * from entities where entity_id in (select unnest(?::varchar[]))", [affected]))
 
@@ -122,7 +123,7 @@ def _land(con, context, batch_ids: list[str], pending, version: str, processed_a
                             f"{list(quote_failures.values())[:3]}")
         links = links.filter(links["quote_id"].is_in(quotes["quote_id"].implode()))
     QuoteTitlesSchema.validate(links)
-    warehouse.replace_quotes(con, batch_ids, quotes, links, processed_at, version)
+    store.replace_quotes(con, batch_ids, quotes, links, processed_at, version)
 
     totals["articles_processed"] += len(batch_ids)
     totals["mentions_written"] += mentions.height

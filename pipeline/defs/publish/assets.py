@@ -4,13 +4,13 @@ import datetime as dt
 
 from dagster import AssetExecutionContext, FreshnessPolicy, MaterializeResult, MetadataValue, asset
 
-from ... import warehouse
 from ...dictionary import OWNERS
 from ...resources import DuckDBWarehouse
 from ..analytics import search, sql_models
 from ..automation import FOLLOWS_UPSTREAM
 from ..ingest import assets as ingest
 from ..nlp import assets as nlp
+from . import store
 
 # Every table and model: the copy is published last, so it copies a finished run. (A tuple: the
 # defs-folder loader collects module-level lists of assets, and these are defined in their own modules.)
@@ -39,7 +39,7 @@ def build_snapshot_asset(upstream: list[str]):
         ),
     )
     def read_snapshot(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse) -> MaterializeResult:
-        target = warehouse.publish_snapshot(warehouse_db.database_path)
+        target = store.publish_snapshot(warehouse_db.database_path)
         context.log.info(f"published {target}")
         return MaterializeResult(metadata={
             "path": MetadataValue.path(str(target)),
