@@ -259,3 +259,20 @@ def test_a_later_quote_is_not_given_to_the_paragraphs_speaker_when_someone_else_
 def test_marks_in_a_bar_of_links_are_no_quotation():
     text = "Share | « Previous Entertainment | Next Entertainment » | Email Print\n\n“We loved it,” said Owen Hale."
     assert quotes_of(text) == [("We loved it,", "Owen Hale")]
+
+
+def reported_of(text: str) -> list[tuple[str, str | None, str | None]]:
+    """(reported words, speaker, cue) of the reported-speech rows (kind 'indirect')."""
+    return [(q.text, q.speaker, q.cue) for q in read_text(text, DEFAULT_SPACY_MODEL).quotes if q.kind == "indirect"]
+
+
+def test_narration_about_someones_work_is_not_reported_speech():
+    # "co-wrote" in a relative clause: the parser can hang the main clause off "wrote" as if it were said.
+    text = ("Director Lena Varga, who also co-wrote the original with Tom Field, has been developing a story "
+            "that would bring back the twins.")
+    assert reported_of(text) == []
+
+
+def test_a_verb_of_saying_with_a_clause_of_its_own_is_reported_speech():
+    text = "Kenji Ito, who wrote the screenplay, said the film would open in May."
+    assert reported_of(text) == [("the film would open in May", "Kenji Ito", "said")]
