@@ -189,9 +189,10 @@ def quote_attribution(doc: Doc, start: int, end: int, quote_ranges: Sequence[tup
         sentences[doc[first.i - 1].sent.start] = doc[first.i - 1].sent
     if last.i + 1 < len(doc):
         sentences[doc[last.i + 1].sent.start] = doc[last.i + 1].sent
+    # The lexicon test first: it rules out nearly every token before the scan of the quotations.
     candidates = [t for sentence in sentences.values() for t in sentence
-                  if not (start - 1 <= t.idx < end + 1) and not _inside(t.idx, outside)
-                  and (_is_cue(t, "direct") or _is_according(t))]
+                  if (_is_cue(t, "direct") or _is_according(t))
+                  and not (start - 1 <= t.idx < end + 1) and not _inside(t.idx, outside)]
     if not candidates:
         return None
     nearest = min(candidates, key=lambda t: (start - t.idx) if t.idx < start else (t.idx - end))
