@@ -42,6 +42,8 @@ def test_who_said_what_about_which_title(landing, db_path):
     assert [(text[:30], date, site) for text, _, date, site in said] == [
         ("We never made the first one th", "2026-11-20", "Reel Ledger"),
         ("But audiences told us they wan", "2026-11-20", "Reel Ledger"),
+        # Reported speech counts too: "…, the producer said" is Hale, introduced as the producer.
+        ("Owen Hale is not in a hurry wi", "2026-12-01", None),
         ("We will shoot when the script ", "2026-12-01", None),
     ]
     varga = rows(db_path, "select speaker, cue from quotes where text like 'I kept a notebook%'")
@@ -49,7 +51,7 @@ def test_who_said_what_about_which_title(landing, db_path):
 
     # The speaker's entity is the person, and a re-run changes nothing.
     assert rows(db_path, """select count(*) from quotes q join entities e on e.entity_id = q.speaker_entity_id
-                            where e.name = 'Owen Hale' and e.entity_type = 'PERSON'""") == [(3,)]
+                            where e.name = 'Owen Hale' and e.entity_type = 'PERSON'""") == [(4,)]
     before = rows(db_path, "select * from quotes order by quote_id")
     assert run(landing, db_path).success
     assert rows(db_path, "select * from quotes order by quote_id") == before

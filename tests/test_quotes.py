@@ -259,3 +259,59 @@ def test_a_later_quote_is_not_given_to_the_paragraphs_speaker_when_someone_else_
 def test_marks_in_a_bar_of_links_are_no_quotation():
     text = "Share | « Previous Entertainment | Next Entertainment » | Email Print\n\n“We loved it,” said Owen Hale."
     assert quotes_of(text) == [("We loved it,", "Owen Hale")]
+
+
+def reported_of(text: str) -> list[tuple[str, str | None, str | None]]:
+    """(reported words, speaker, cue) of the reported-speech rows (kind 'indirect')."""
+    return [(q.text, q.speaker, q.cue) for q in read_text(text, DEFAULT_SPACY_MODEL).quotes if q.kind == "indirect"]
+
+
+def test_narration_about_someones_work_is_not_reported_speech():
+    # "co-wrote" in a relative clause: the parser can hang the main clause off "wrote" as if it were said.
+    text = ("Director Lena Varga, who also co-wrote the original with Tom Field, has been developing a story "
+            "that would bring back the twins.")
+    assert reported_of(text) == []
+
+
+def test_a_verb_of_saying_with_a_clause_of_its_own_is_reported_speech():
+    text = "Kenji Ito, who wrote the screenplay, said the film would open in May."
+    assert reported_of(text) == [("the film would open in May", "Kenji Ito", "said")]
+
+
+def test_an_interview_write_up_gives_the_uncued_quotes_to_the_interviewee():
+    # The shape of interview write-ups: the subject is introduced once, then paragraphs of quotes with no cue.
+    text = ("Amara Reyes has had a strange year. The actress, 41, spoke to us from her home in Lagos, where she has "
+            "lived since the shoot ended.\n\n"
+            "Her manager Tom Ellis sat in on the call.\n\n"
+            "“I never planned any of this. I wanted to teach, and then a friend dragged me to an audition.”\n\n"
+            "“The first week on set I hid in the bathroom between takes. Nobody knew.”\n\n"
+            "Reyes laughs about it now. The film made $40 million in its first month.\n\n"
+            "“My mother still asks when I will get a real job.”")
+    quotes = read_text(text, DEFAULT_SPACY_MODEL, headline="Amara Reyes on fame, Lagos and her new film").quotes
+    speakers = {q.text: q.speaker for q in quotes if q.kind == "direct"}
+    assert speakers["The first week on set I hid in the bathroom between takes. Nobody knew."] == "Amara Reyes"
+    assert speakers["My mother still asks when I will get a real job."] == "Amara Reyes"
+
+
+def test_the_speaker_model_is_part_of_the_stage_version(tmp_path, monkeypatch):
+    # A retrained model must re-extract landed articles, as a changed rule does.
+    from pipeline.core.nlp import extraction, speaker_ranker
+
+    before = extraction.stage_version(DEFAULT_SPACY_MODEL)
+    retrained = tmp_path / "speaker_model.json"
+    retrained.write_text(speaker_ranker.MODEL_FILE.read_text().replace('"threshold": ', '"threshold": 0.0 + '))
+    monkeypatch.setattr(speaker_ranker, "MODEL_FILE", retrained)
+    assert extraction.stage_version(DEFAULT_SPACY_MODEL) != before
+
+
+def test_a_speaker_model_trained_on_other_features_is_refused_with_a_reason():
+    import json
+
+    import pytest
+
+    from pipeline.core.nlp import speaker_ranker
+
+    data = json.loads(speaker_ranker.MODEL_FILE.read_text())
+    data["features"] = data["features"][:-1]
+    with pytest.raises(ValueError, match="retrain"):
+        speaker_ranker.SpeakerModel.from_json(data)

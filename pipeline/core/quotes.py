@@ -11,8 +11,9 @@ X said; before it: X said: "…" / saying, "…"), from the quote it continues,
 or from the sentence before a quote-only paragraph. Pronouns go to the last
 person named as a subject; role nouns ("the producer") to the person
 introduced with that role; a spokesperson or statement to its organisation.
-When none of this gives a named entity, the speaker stays empty: no speaker
-is better than a wrong one.
+
+That cascade proposes; the trained ranker of ``nlp.speaker_ranker`` decides,
+reading the proposal as one feature among the parse and the page's.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .entities import is_title_case, surname_of
 from .given_names import may_refer_to
 from .paragraphs import is_navigation, paragraph_spans
 from .nlp.attribution import quote_attribution, reported_speech
+from .nlp.speaker_ranker import ArticlePage, ParseEvidence, QuoteView, cascade_shares, quote_features, speaker_model
 from .lexicon import (
     NOT_A_TITLE,
     ORG_ROLE_NOUNS,
@@ -885,21 +887,75 @@ def _swap_mark_levels(text: str) -> str:
     return "".join(out)
 
 
-def extract_quotes(text: str, mentions: Sequence[Mention], doc=None) -> list[Quote]:
+def extract_quotes(text: str, mentions: Sequence[Mention], doc=None, headline: str | None = None,
+                   rank_speakers: bool = True) -> list[Quote]:
     """The speech quotes of an article with their speakers; titles and scare quotes left out.
 
     With the article's parsed ``doc`` (spaCy, parser on), speakers come from
-    the parse and reported speech is added as quotes of kind "indirect".
+    the parse and reported speech is added as quotes of kind "indirect"; the
+    speaker of each direct quote is then decided by the trained ranker
+    (``nlp.speaker_ranker``), which reads the rule cascade's choice as a
+    feature. ``rank_speakers=False`` keeps the cascade's choice (training reads it).
     """
     marked = _two_apostrophes_as_marks(text)
-    if single_marks_are_primary(marked):
-        # Work on a copy with the levels traded; offsets are unchanged, so the quotes point into ``text``.
-        quotes = _extract_quotes(_swap_mark_levels(marked), mentions, doc)
-    else:
-        quotes = _extract_quotes(marked, mentions, doc)
+    working = _swap_mark_levels(marked) if single_marks_are_primary(marked) else marked
+    # With the levels traded the offsets are unchanged, so the quotes point into ``text``.
+    quotes = _extract_quotes(working, mentions, doc)
+    if rank_speakers and doc is not None and (model := speaker_model()) is not None:
+        for quote, candidates, rows in speaker_feature_rows(working, quotes, mentions, doc, headline):
+            _assign_ranked(quote, candidates, model.choose(rows))
     for quote in quotes:
         quote.text = text[quote.start:quote.end]
     return quotes
+
+
+def speaker_feature_rows(text: str, quotes: Sequence[Quote], mentions: Sequence[Mention], doc,
+                         headline: str | None = None):
+    """For each quote in the narrative, direct and reported: the quote, its candidates and their feature rows."""
+    direct = [q for q in quotes if q.level == 0 and q.kind == "direct"]
+    reported = [q for q in quotes if q.kind == "indirect"]
+    quote_ranges = [(q.start, q.end) for q in direct]
+    page = ArticlePage(text, mentions, quote_ranges, doc, headline, paragraph_spans(text))
+    if not page.candidates:
+        return []
+    views = [QuoteView(q.start, q.end, q.paragraph, q.is_partial, q.speaker_entity_id, q.attribution) for q in direct]
+    shares = cascade_shares(views)
+    out = []
+    for index, (quote, view) in enumerate(zip(direct, views)):
+        parse = _parse_evidence(doc, quote, quote_ranges)
+        candidates, rows = quote_features(page, view, parse, views[index - 1] if index else None, shares)
+        out.append((quote, candidates, rows))
+    for quote in reported:
+        view = QuoteView(quote.start, quote.end, quote.paragraph, False, quote.speaker_entity_id, quote.attribution,
+                         reported=True)
+        candidates, rows = quote_features(page, view, _parse_evidence(doc, quote, quote_ranges + [(quote.start, quote.end)]),
+                                          None, shares)
+        out.append((quote, candidates, rows))
+    return out
+
+
+def _parse_evidence(doc, quote: Quote, quote_ranges) -> ParseEvidence:
+    governing = quote_attribution(doc, quote.start, quote.end, quote_ranges, governing_only=True)
+    nearest = governing or quote_attribution(doc, quote.start, quote.end, quote_ranges)
+    def span(attribution):
+        phrase = attribution.speaker if attribution is not None else None
+        return (phrase.start, phrase.end) if phrase is not None else None
+    phrase = nearest.speaker if nearest is not None else None
+    return ParseEvidence(span(governing), span(nearest),
+                         phrase.text.casefold() if phrase is not None and phrase.is_pronoun else None)
+
+
+def _assign_ranked(quote: Quote, candidates, best: int | None) -> None:
+    """The ranker's choice: a candidate, or no speaker."""
+    if best is None:
+        if quote.speaker_entity_id is not None:
+            quote.speaker = quote.speaker_entity_id = None
+            quote.attribution = "ranker_no_speaker"
+        return
+    chosen = candidates[best]
+    if chosen.entity_id != quote.speaker_entity_id:
+        quote.speaker, quote.speaker_entity_id = chosen.name, chosen.entity_id
+        quote.attribution = "ranker"
 
 
 def _two_apostrophes_as_marks(text: str) -> str:

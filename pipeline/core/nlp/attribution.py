@@ -67,7 +67,30 @@ def _inside(position: int, ranges: Sequence[tuple[int, int]]) -> bool:
 
 
 def _is_cue(token: Token, lexicon: str) -> bool:
-    return token.pos in _VERB_TAGS and token.lemma_.casefold() in speech_cues()[lexicon]
+    return token.pos in _VERB_TAGS and token.lemma_.casefold() in speech_cues()[lexicon] and not _hyphenated(token)
+
+
+def _hyphenated(token: Token) -> bool:
+    """The last part of a hyphenated verb ("co-wrote", "re-told"): spaCy splits it, but the word is
+    "co-write", whose lemma is not the cue's ("who co-wrote the original" reports nothing)."""
+    doc = token.doc
+    if token.i < 2:
+        return False
+    hyphen, first = doc[token.i - 1], doc[token.i - 2]
+    return hyphen.text in ("-", "‐") and hyphen.idx + len(hyphen) == token.idx and first.idx + len(first) == hyphen.idx
+
+
+# Dependents that give a clause a subject of its own.
+_CLAUSE_SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
+
+
+def _is_reported_clause(clause: Token) -> bool:
+    """A clause that reports what was said has a subject of its own ("said the film would open"), or
+    opens with "that" (the parser may hang its subject elsewhere);
+    a complement without one is the parser joining two clauses of narration ("wrote the original,
+    has been developing a story"), not speech."""
+    return any(child.dep_ in _CLAUSE_SUBJECTS or (child.dep_ == "mark" and child.lower_ == "that")
+               for child in clause.children)
 
 
 def subject_of(cue: Token) -> Token | None:
@@ -166,9 +189,10 @@ def quote_attribution(doc: Doc, start: int, end: int, quote_ranges: Sequence[tup
         sentences[doc[first.i - 1].sent.start] = doc[first.i - 1].sent
     if last.i + 1 < len(doc):
         sentences[doc[last.i + 1].sent.start] = doc[last.i + 1].sent
+    # The lexicon test first: it rules out nearly every token before the scan of the quotations.
     candidates = [t for sentence in sentences.values() for t in sentence
-                  if not (start - 1 <= t.idx < end + 1) and not _inside(t.idx, outside)
-                  and (_is_cue(t, "direct") or _is_according(t))]
+                  if (_is_cue(t, "direct") or _is_according(t))
+                  and not (start - 1 <= t.idx < end + 1) and not _inside(t.idx, outside)]
     if not candidates:
         return None
     nearest = min(candidates, key=lambda t: (start - t.idx) if t.idx < start else (t.idx - end))
@@ -190,9 +214,9 @@ def reported_speech(doc: Doc, quote_ranges: Sequence[tuple[int, int]], min_words
         if quoted[token.i] and _inside(token.idx, quote_ranges):
             continue
         lemma = token.lemma_.casefold()
-        if lemma in reported_cues and token.pos in _VERB_TAGS:
+        if lemma in reported_cues and token.pos in _VERB_TAGS and not _hyphenated(token):
             for clause in token.children:
-                if clause.dep_ != "ccomp":
+                if clause.dep_ != "ccomp" or not _is_reported_clause(clause):
                     continue
                 span = _content(doc, clause.left_edge.i, clause.right_edge.i + 1, quote_ranges, min_words)
                 if span is not None:

@@ -35,7 +35,7 @@ from typing import Sequence
 from spacy.language import Language
 
 from .. import entities as entity_rules, given_names, lexicon, paragraphs, places, quotes as quote_rules
-from . import attribution
+from . import attribution, speaker_ranker
 from .pipeline import (
     FASHION_CONTEXTS_FILE, MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, add_entity_rulers,
     load_pipeline,
@@ -75,8 +75,10 @@ def stage_version(model_name: str) -> str:
     Stored with each article's extraction state, so a changed rule, lexicon or
     model re-extracts landed articles on the next run without a full refresh.
     """
-    sources = (Path(__file__), entity_rules, quote_rules, attribution, paragraphs, lexicon, given_names, places,
-               MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, FASHION_CONTEXTS_FILE)
+    # The speaker model's bytes too: a retrained model re-extracts landed articles.
+    sources = (Path(__file__), entity_rules, quote_rules, attribution, speaker_ranker, paragraphs, lexicon, given_names,
+               places, MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE,
+               FASHION_CONTEXTS_FILE, speaker_ranker.MODEL_FILE)
     return f"{model_name}:{rules_version(*sources)}"
 
 
@@ -96,7 +98,7 @@ def read_article(article: ArticleText, doc) -> ArticleExtraction:
                              entity_rules.entity_id_for(m.entity_type, m.name), m.method) for m in mentions),
         key=lambda m: (m.start, m.end),
     )
-    found = quote_rules.extract_quotes(article.text, quote_mentions, doc)
+    found = quote_rules.extract_quotes(article.text, quote_mentions, doc, article.headline)
     return ArticleExtraction(article.article_id, article.text, mentions, found, quote_mentions)
 
 

@@ -1,0 +1,469 @@
+"""Who said a quotation, decided by a trained ranker over the article's people and organisations.
+
+The rule cascade of ``quotes.attribute`` proposes a speaker and says how it
+found it; the ranker reads that proposal as one feature among others and
+scores every candidate (each PERSON and ORG entity of the article, with its
+mentions) on features of the parse and the page: the cue and whether its
+subject names the candidate, distance in characters, sentences and
+paragraphs, which side of the quote the candidate stands, salience (mentions
+so far, the headline, the article's most-mentioned person), the previous
+quote's speaker, quote-only paragraphs, a "Name:" prefix, pronoun agreement
+(gender from given names), and "in a statement" / "told" / "according to".
+
+The candidate scored highest speaks, unless its probability is below the
+model's threshold (chosen on the development set by the training script: the
+best quote+speaker F1, optionally under a floor of precision when named), or
+the verb of saying has a subject that names nobody of the article and the
+rules found no speaker either ("officials said"): then the quote has none.
+
+The model is a logistic regression trained by ``training/train_speaker_ranker.py``
+(scikit-learn, a training-only dependency) and shipped as plain JSON
+(``speaker_model.json``: feature names, standardisation, coefficients,
+threshold), scored here with numpy; ``training/speaker_model_manifest.json``
+names the articles it was trained on. The file's bytes are part of the
+stage's rules version, so a new model re-extracts landed articles.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..given_names import PRONOUN_GENDER, may_refer_to
+
+MODEL_FILE = Path(__file__).resolve().parent / "speaker_model.json"
+
+# How the cascade found its speaker, grouped by how far that kind of evidence carries.
+CASCADE_GROUPS = {
+    "syntax": "parse", "syntax_pronoun": "parse_pronoun", "syntax_description": "parse_description",
+    "according_to": "parse", "cue_after": "pattern", "cue_before": "pattern", "signed_with_dash": "pattern",
+    "continues_previous_quote": "carried", "same_paragraph_speaker": "carried",
+    "continues_previous_paragraph": "carried", "named_in_previous_sentence": "context",
+    "subject_of_previous_sentence": "context", "interviewee": "interviewee",
+}
+_GROUPS = ("parse", "parse_pronoun", "parse_description", "pattern", "carried", "context", "interviewee")
+
+# Words right before a mention that make it the one spoken to or about, not the speaker.
+_ADDRESSEE_BEFORE = re.compile(
+    r"(?:\btold|\btells|\btell|\bto|\bwith|\bfor|\babout|\bof|\bby|\bat|\binterview(?:ed)?|\basked|\bthanked|\bpraised)\s+"
+    r"(?:the\s+|a\s+|an\s+|[\w’'-]+’s\s+|[\w’'-]+'s\s+)?(?:[a-z][\w’'-]*\s+){0,2}$")
+_STATEMENT = re.compile(r"\b(?:statement|spokes(?:wo)?m[ae]n|spokesperson|representative|press release|release)\b",
+                        re.IGNORECASE)
+_ACCORDING_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.IGNORECASE)
+# "WALLACE: …" and "Reyes: …": a speaker's name and a colon open the paragraph (transcripts, Q&As).
+_PREFIX = re.compile(r"^\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s*:\s*$")
+_TURN = re.compile(r"[“\"‘']?\s*((?:[A-Z][A-Z’'.-]+)(?:\s+[A-Z][A-Z’'.-]+){0,2})\s*:\s")
+
+CANDIDATE_FEATURES = (
+    "bias_candidate",
+    "is_person",
+    "is_org",
+    "cascade_choice",
+    *(f"cascade_{group}" for group in _GROUPS),
+    "cascade_none_quote",
+    "parse_governing_subject",
+    "parse_nearest_subject",
+    "parse_pronoun_agrees",
+    "parse_pronoun_disagrees",
+    "before_same_sentence",
+    "before_adjacent_sentence",
+    "before_same_paragraph",
+    "after_same_sentence",
+    "after_same_paragraph",
+    "log_chars_before",
+    "log_chars_after",
+    "paragraphs_back",
+    "never_before",
+    "recency_rank_0",
+    "recency_rank_1",
+    "recency_rank_2",
+    "nearest_is_subject",
+    "nearest_is_addressee",
+    "nearest_is_possessive",
+    "nearest_in_quote_marks_only",
+    "named_inside_quote",
+    "log_mentions_before",
+    "log_mentions_total",
+    "most_mentioned",
+    "first_named",
+    "in_headline",
+    "previous_quote_speaker",
+    "previous_quote_speaker_quote_only",
+    "cascade_share",
+    "dominant_speaker",
+    "dominant_speaker_unattributed",
+    "quote_only_recency_0",
+    "quote_only_subject_of_previous_paragraph",
+    "statement_org",
+    "according_to",
+    "name_prefix",
+    "partial_quote_recency_0",
+    "pronoun_recent_agreeing_0",
+    "pronoun_recent_subject_agreeing_0",
+    "subject_recency_0",
+    "subject_recency_1",
+    "before_same_sentence_subject",
+    "transcript_speaker",
+    "previous_paragraph_first_named_any",
+    "pronoun_agrees_most_mentioned",
+    "pronoun_agrees_in_headline",
+    "pronoun_agrees_previous_speaker",
+    "pronoun_agrees_dominant_speaker",
+    "mention_share",
+    "reported_parse_subject",
+    "reported_cascade_choice",
+    "parse_subject_unresolved",
+    "is_reported",
+)
+FEATURES = CANDIDATE_FEATURES
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """What the ranker reads of one quotation: where it is and what the cascade said."""
+
+    start: int
+    end: int
+    paragraph: int
+    is_partial: bool
+    cascade_entity_id: str | None
+    cascade_attribution: str | None
+    reported: bool = False  # reported speech (no quote marks): its cue's subject is nearly always the speaker
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entity_id: str
+    name: str
+    entity_type: str
+    mentions: tuple  # the entity's mentions, in reading order
+
+
+@dataclass(frozen=True)
+class ParseEvidence:
+    """The speaker phrases the parse gives a quote: the governing cue's subject and the nearest cue's."""
+
+    governing: tuple[int, int] | None
+    nearest: tuple[int, int] | None
+    pronoun: str | None  # "he"/"she"/… when the nearest cue's subject is a pronoun
+
+
+class ArticlePage:
+    """The per-article facts every quote's features read: sentences, paragraphs, mentions by entity."""
+
+    def __init__(self, text: str, mentions: Sequence, quote_ranges: Sequence[tuple[int, int]], doc=None,
+                 headline: str | None = None, paragraphs: Sequence[tuple[int, int]] = ()):
+        self.text = text
+        self.doc = doc
+        self.paragraphs = list(paragraphs)
+        self.quote_ranges = sorted(quote_ranges)
+        self.headline = (headline or "").casefold()
+        by_entity: dict[str, list] = {}
+        for m in sorted(mentions, key=lambda m: m.start):
+            if m.entity_type in ("PERSON", "ORG"):
+                by_entity.setdefault(m.entity_id, []).append(m)
+        self.candidates = [Candidate(eid, ms[0].name, ms[0].entity_type, tuple(ms)) for eid, ms in by_entity.items()]
+        self.by_id = {c.entity_id: c for c in self.candidates}
+        people = [c for c in self.candidates if c.entity_type == "PERSON"]
+        self.most_mentioned = max(people, key=lambda c: (len(c.mentions), -c.mentions[0].start)).entity_id if people else None
+        self.first_named = min(people, key=lambda c: c.mentions[0].start).entity_id if people else None
+        self.sentence_starts = self._sentence_starts()
+        # Each mention's grammatical role and whether it stands inside quote marks, once per article.
+        self.is_subject = {m.start: self.token_dep(m.start) in ("nsubj", "nsubjpass")
+                           for c in self.candidates for m in c.mentions}
+        self.quoted = {m.start: self.inside_quote(m.start) for c in self.candidates for m in c.mentions}
+        self.transcript_names = self._transcript_names()
+        self.paragraph_starts = [p[0] for p in self.paragraphs]
+        # Per candidate, for bisecting by position: all mentions' starts and ends, the ends of those outside
+        # quote marks, and of those outside quote marks in subject position.
+        self.starts = {c.entity_id: [m.start for m in c.mentions] for c in self.candidates}
+        self.ends = {c.entity_id: [m.end for m in c.mentions] for c in self.candidates}
+        self.unquoted = {c.entity_id: [m for m in c.mentions if not self.quoted[m.start]] for c in self.candidates}
+        self.unquoted_ends = {eid: [m.end for m in ms] for eid, ms in self.unquoted.items()}
+        self.subject_ends = {eid: [m.end for m in ms if self.is_subject[m.start]] for eid, ms in self.unquoted.items()}
+        self.name_words = {c.entity_id: frozenset(w.casefold() for w in re.findall(r"[\w’'-]+", c.name))
+                           for c in self.candidates}
+        self.headlined = {c.entity_id: self.in_headline(c) for c in self.candidates}
+        self.all_spans = sorted((m.start, m.end) for c in self.candidates for m in c.mentions)
+        # The first candidate named outside quote marks in each paragraph (any, and people only).
+        self.first_in_paragraph: dict[int, str] = {}
+        self.first_person_in_paragraph: dict[int, str] = {}
+        for start, eid in sorted((m.start, c.entity_id) for c in self.candidates for m in self.unquoted[c.entity_id]):
+            index = self.paragraph_of(start)
+            self.first_in_paragraph.setdefault(index, eid)
+            if self.by_id[eid].entity_type == "PERSON":
+                self.first_person_in_paragraph.setdefault(index, eid)
+        self._features_of_mention: dict[int, tuple] = {}
+
+    def mention_context(self, mention) -> tuple[bool, bool, bool, bool]:
+        """(subject, addressee, possessive, after "according to") of a mention, computed once."""
+        found = self._features_of_mention.get(mention.start)
+        if found is None:
+            text = self.text
+            found = (self.is_subject[mention.start],
+                     bool(_ADDRESSEE_BEFORE.search(text[max(0, mention.start - 40):mention.start])),
+                     text[mention.end:mention.end + 2] in ("’s", "'s"),
+                     bool(_ACCORDING_BEFORE.search(text[max(0, mention.start - 20):mention.start])))
+            self._features_of_mention[mention.start] = found
+        return found
+
+    def overlapping(self, span: tuple[int, int] | None) -> set[str]:
+        """The candidates with a mention overlapping ``span``."""
+        if span is None:
+            return set()
+        return {c.entity_id for c in self.candidates for m in c.mentions if m.start < span[1] and span[0] < m.end}
+
+    def _transcript_names(self) -> list[tuple[int, frozenset[str]]]:
+        """(paragraph, name words) of each paragraph that opens with a capitalised name and a colon
+        ("WALLACE: …", "Reyes: …"): a transcript or Q&A turn."""
+        out = []
+        for index, (start, end) in enumerate(self.paragraphs):
+            match = _TURN.match(self.text, start, end)
+            if match:
+                out.append((index, frozenset(w.casefold() for w in re.findall(r"[\w’'-]+", match.group(1)))))
+        return out
+
+    def turn_speaker_words(self, paragraph: int, position: int) -> frozenset[str]:
+        """The name words of the transcript turn a position belongs to (its paragraph or one of the
+        five before, the nearest), or nothing."""
+        best = frozenset()
+        for index, words in self.transcript_names:
+            if paragraph - 5 <= index <= paragraph:
+                best = words
+        return best
+
+    def _sentence_starts(self) -> list[int]:
+        if self.doc is not None:
+            return [s.start_char for s in self.doc.sents]
+        return [0] + [m.end() for m in re.finditer(r"[.!?][”\"’']?\s+(?=[A-Z“\"‘])", self.text)]
+
+    def sentence_of(self, position: int) -> int:
+        return bisect.bisect_right(self.sentence_starts, position) - 1
+
+    def paragraph_of(self, position: int) -> int:
+        return max(0, bisect.bisect_right(self.paragraph_starts, position) - 1)
+
+    def inside_quote(self, position: int) -> bool:
+        return any(s <= position < e for s, e in self.quote_ranges)
+
+    def in_headline(self, candidate: Candidate) -> bool:
+        if not self.headline:
+            return False
+        words = re.findall(r"[\w’'-]+", candidate.name)
+        key = words[-1].casefold() if words else ""
+        return bool(key) and re.search(rf"\b{re.escape(key)}\b", self.headline) is not None
+
+    def token_dep(self, position: int) -> str | None:
+        if self.doc is None:
+            return None
+        span = self.doc.char_span(position, position + 1, alignment_mode="expand")
+        if span is None or not len(span):
+            return None
+        token = span[0]
+        # The dependency of the name as a whole: climb the compound/flat parts of a proper name.
+        while token.dep_ in ("compound", "flat") and token.head is not token:
+            token = token.head
+        return token.dep_
+
+
+def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, previous: QuoteView | None,
+                   cascade_share: dict[str, float]) -> tuple[list[Candidate], np.ndarray]:
+    """The candidates of one quote and their feature rows (one row per candidate, columns as ``FEATURES``)."""
+    text = page.text
+    q_sentence = page.sentence_of(quote.start)
+    q_end_sentence = page.sentence_of(max(quote.start, quote.end - 1))
+    p_start, p_end = page.paragraphs[quote.paragraph]
+    quote_only = not text[p_start:max(p_start, quote.start - 1)].strip() and len(text[quote.end:p_end].strip(" ”\"’'")) <= 2
+    prefix = _PREFIX.match(text[p_start:max(p_start, quote.start - 1)])
+    prefix_words = frozenset(w.casefold() for w in re.findall(r"[\w’'-]+", prefix.group(1))) if prefix else frozenset()
+    group = CASCADE_GROUPS.get(quote.cascade_attribution or "", None)
+    window = text[max(p_start, quote.start - 200):min(p_end, quote.end + 200)]
+    statement_near = _STATEMENT.search(window) is not None
+    # Recency: candidates ordered by their last mention before the quote, outside quote marks.
+    by_id = page.by_id
+    last_before: dict[str, int] = {}
+    subject_last: dict[str, int] = {}
+    for c in page.candidates:
+        k = bisect.bisect_right(page.unquoted_ends[c.entity_id], quote.start - 1)
+        if k:
+            last_before[c.entity_id] = page.unquoted[c.entity_id][k - 1].start
+        subjects = page.subject_ends[c.entity_id]
+        k = bisect.bisect_right(subjects, quote.start - 1)
+        if k:
+            subject_last[c.entity_id] = subjects[k - 1]
+    people_recent = sorted((eid for eid in last_before if by_id[eid].entity_type == "PERSON"),
+                           key=lambda eid: -last_before[eid])
+    rank = {eid: i for i, eid in enumerate(people_recent)}
+    previous_paragraph_subject = page.first_person_in_paragraph.get(quote.paragraph - 1) \
+        if quote_only and quote.paragraph > 0 else None
+    pronoun = parse.pronoun if parse.pronoun in PRONOUN_GENDER else None
+    agreeing = [eid for eid in people_recent if pronoun and may_refer_to(pronoun, by_id[eid].name)]
+    subject_order = sorted(subject_last, key=lambda eid: -subject_last[eid])
+    agreeing_subjects = [eid for eid in subject_order if pronoun and by_id[eid].entity_type == "PERSON"
+                         and may_refer_to(pronoun, by_id[eid].name)]
+    turn = page.turn_speaker_words(quote.paragraph, quote.start)
+    previous_paragraph_first = page.first_in_paragraph.get(quote.paragraph - 1) if quote.paragraph > 0 else None
+    governing_ids, nearest_ids = page.overlapping(parse.governing), page.overlapping(parse.nearest)
+    dominant = max(cascade_share, key=cascade_share.get) if cascade_share else None
+    total_mentions = sum(len(c.mentions) for c in page.candidates) or 1
+    subject = parse.governing or parse.nearest
+    subject_unresolved = subject is not None and parse.pronoun not in PRONOUN_GENDER and not page.overlapping(subject)
+    dominant = dominant if dominant is not None and cascade_share[dominant] >= 0.5 else None
+
+    rows = []
+    for c in page.candidates:
+        f = dict.fromkeys(FEATURES, 0.0)
+        f["bias_candidate"] = 1.0
+        f["is_person"] = float(c.entity_type == "PERSON")
+        f["is_org"] = float(c.entity_type == "ORG")
+        chosen = quote.cascade_entity_id == c.entity_id
+        f["cascade_choice"] = float(chosen)
+        if chosen and group:
+            f[f"cascade_{group}"] = 1.0
+        f["cascade_none_quote"] = float(quote.cascade_entity_id is None)
+        f["parse_governing_subject"] = float(c.entity_id in governing_ids)
+        f["parse_nearest_subject"] = float(c.entity_id in nearest_ids)
+        if parse.pronoun and parse.pronoun in PRONOUN_GENDER and c.entity_type == "PERSON":
+            agrees = may_refer_to(parse.pronoun, c.name)
+            f["parse_pronoun_agrees"] = float(agrees)
+            f["parse_pronoun_disagrees"] = float(not agrees)
+        n_before = bisect.bisect_right(page.ends[c.entity_id], quote.start)
+        first_after = bisect.bisect_left(page.starts[c.entity_id], quote.end)
+        if n_before:
+            near = c.mentions[n_before - 1]
+            is_subject, addressee, possessive, according = page.mention_context(near)
+            s = page.sentence_of(near.start)
+            f["before_same_sentence"] = float(s == q_sentence)
+            f["before_adjacent_sentence"] = float(s == q_sentence - 1)
+            f["before_same_paragraph"] = float(near.start >= p_start)
+            f["log_chars_before"] = math.log1p(quote.start - near.end) / 10
+            f["paragraphs_back"] = min(quote.paragraph - page.paragraph_of(near.start), 10) / 10
+            f["nearest_is_subject"] = float(is_subject)
+            f["nearest_is_addressee"] = float(addressee)
+            f["nearest_is_possessive"] = float(possessive)
+            f["according_to"] = float(according and near.start >= p_start)
+        else:
+            f["never_before"] = 1.0
+            f["log_chars_before"] = 1.0
+            f["paragraphs_back"] = 1.0
+        if first_after < len(c.mentions):
+            first = c.mentions[first_after]
+            f["after_same_sentence"] = float(page.sentence_of(first.start) == q_end_sentence)
+            f["after_same_paragraph"] = float(first.start < p_end)
+            f["log_chars_after"] = math.log1p(first.start - quote.end) / 10
+        else:
+            f["log_chars_after"] = 1.0
+        f["nearest_in_quote_marks_only"] = float(n_before > 0 and c.entity_id not in last_before)
+        inside = bisect.bisect_left(page.starts[c.entity_id], quote.start)
+        f["named_inside_quote"] = float(inside < len(c.mentions) and c.mentions[inside].start < quote.end)
+        r = rank.get(c.entity_id)
+        if r is not None:
+            f[f"recency_rank_{min(r, 2)}"] = 1.0
+        f["log_mentions_before"] = math.log1p(n_before) / 3
+        f["log_mentions_total"] = math.log1p(len(c.mentions)) / 3
+        f["most_mentioned"] = float(page.most_mentioned == c.entity_id)
+        f["first_named"] = float(page.first_named == c.entity_id)
+        f["in_headline"] = float(page.headlined[c.entity_id])
+        if previous is not None and previous.cascade_entity_id == c.entity_id:
+            f["previous_quote_speaker"] = 1.0
+            f["previous_quote_speaker_quote_only"] = float(quote_only)
+        share = cascade_share.get(c.entity_id, 0.0)
+        f["cascade_share"] = share
+        f["dominant_speaker"] = float(dominant == c.entity_id)
+        f["dominant_speaker_unattributed"] = float(dominant == c.entity_id and quote.cascade_entity_id is None)
+        f["quote_only_recency_0"] = float(quote_only and r == 0)
+        f["quote_only_subject_of_previous_paragraph"] = float(previous_paragraph_subject == c.entity_id)
+        f["statement_org"] = float(statement_near and c.entity_type == "ORG" and n_before > 0
+                                   and c.mentions[n_before - 1].start >= p_start)
+        if prefix_words:
+            f["name_prefix"] = float(bool(prefix_words & page.name_words[c.entity_id]))
+        f["partial_quote_recency_0"] = float(quote.is_partial and r == 0)
+        f["pronoun_recent_agreeing_0"] = float(bool(agreeing) and agreeing[0] == c.entity_id)
+        f["pronoun_recent_subject_agreeing_0"] = float(bool(agreeing_subjects) and agreeing_subjects[0] == c.entity_id)
+        f["subject_recency_0"] = float(bool(subject_order) and subject_order[0] == c.entity_id)
+        f["subject_recency_1"] = float(len(subject_order) > 1 and subject_order[1] == c.entity_id)
+        f["before_same_sentence_subject"] = float(n_before > 0 and f["before_same_sentence"] == 1.0
+                                                  and page.is_subject[c.mentions[n_before - 1].start])
+        if turn:
+            f["transcript_speaker"] = float(bool(turn & page.name_words[c.entity_id]))
+        f["previous_paragraph_first_named_any"] = float(previous_paragraph_first == c.entity_id)
+        if pronoun and c.entity_type == "PERSON" and may_refer_to(pronoun, c.name):
+            f["pronoun_agrees_most_mentioned"] = f["most_mentioned"]
+            f["pronoun_agrees_in_headline"] = f["in_headline"]
+            f["pronoun_agrees_previous_speaker"] = f["previous_quote_speaker"]
+            f["pronoun_agrees_dominant_speaker"] = f["dominant_speaker"]
+        f["mention_share"] = len(c.mentions) / total_mentions
+        # "Officials … ‘…,’ they said", "a spokesman said": the parse names a speaker who is none of the candidates.
+        f["parse_subject_unresolved"] = float(subject_unresolved)
+        if quote.reported:
+            f["is_reported"] = 1.0
+            f["reported_parse_subject"] = f["parse_governing_subject"]
+            f["reported_cascade_choice"] = f["cascade_choice"]
+        rows.append([f[name] for name in FEATURES])
+    return page.candidates, np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+
+
+@dataclass(frozen=True)
+class SpeakerModel:
+    """A logistic regression over candidates: the probability that a candidate is the quote's speaker."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float  # below it, the best candidate is not named: the quote has no speaker
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(((rows - self.mean) / self.scale) @ self.coef + self.intercept)))
+
+    def choose(self, rows: np.ndarray) -> int | None:
+        """The index of the candidate that speaks, or None for no speaker."""
+        if not len(rows) or unnamed_source(rows):
+            return None
+        probabilities = self.probabilities(rows)
+        best = int(probabilities.argmax())
+        return best if probabilities[best] >= self.threshold else None
+
+    @classmethod
+    def from_json(cls, data: dict) -> "SpeakerModel":
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError("the speaker model was trained on other features than this code computes: retrain it "
+                             "with training/train_speaker_ranker.py")
+        return cls(tuple(data["features"]), *(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")),
+                   float(data["intercept"]), float(data["threshold"]))
+
+
+_UNRESOLVED, _CASCADE_NONE, _REPORTED = (CANDIDATE_FEATURES.index(name) for name in (
+    "parse_subject_unresolved", "cascade_none_quote", "is_reported"))
+
+
+def unnamed_source(rows: np.ndarray) -> bool:
+    """Whether the verb of saying has a subject that names nobody of the article and the rules found no
+    speaker either ("Officials met the union. ‘…,’ they said"; "a source close to the production said"):
+    then the speaker is that unnamed source, and naming a candidate would be a guess. (Reported speech
+    is left to the model: its cue's subject is the speaker, which the features already say.)"""
+    return bool(rows[0, _UNRESOLVED]) and bool(rows[0, _CASCADE_NONE]) and not rows[0, _REPORTED]
+
+
+@functools.lru_cache(maxsize=1)
+def speaker_model() -> SpeakerModel | None:
+    """The shipped model, or None when none is shipped (the cascade's choice then stands)."""
+    if not MODEL_FILE.exists():
+        return None
+    return SpeakerModel.from_json(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
+
+
+def cascade_shares(quotes: Sequence[QuoteView]) -> dict[str, float]:
+    spoken = Counter(q.cascade_entity_id for q in quotes if q.cascade_entity_id)
+    total = sum(spoken.values())
+    return {eid: n / total for eid, n in spoken.items()} if total else {}

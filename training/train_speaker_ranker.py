@@ -1,0 +1,360 @@
+"""Train the speaker ranker (``pipeline/core/nlp/speaker_model.json``) from the evaluation sets.
+
+Usage, from the project root, with the training extra installed (``pip install -e '.[training]'``):
+
+    .venv/bin/python training/train_speaker_ranker.py --eval ../shared/eval [--cache /tmp/speaker-ranker-cache]
+
+What it does:
+1. Reads each article of ``polnear-train``, ``polnear-dev`` and ``film-real-dev`` the way the pipeline
+   does (the ingest's cleaning, the NLP stage's pipeline), and caches the parsed docs under
+   ``--cache`` (spaCy DocBin), so a second run does not parse 1,000 articles again.
+2. Runs the entity stage and the rule cascade on each article, and for every quote the pipeline
+   finds that matches a gold quote, computes the ranker's feature rows (one per candidate);
+   a candidate is right when its name is the gold speaker's (the scorer's rule: aliases, honorifics,
+   middle names; never a surname alone).
+3. Fits a logistic regression (scikit-learn) on ``polnear-train`` (speakers from automatic
+   coreference weighted down: about a third of them are wrong) and ``film-real-dev``; reports
+   ``film-real-dev`` by cross-validation (folds by article: each fold scored by a model that never saw
+   it) and ``polnear-dev`` held out; chooses the no-speaker threshold on ``polnear-dev`` (the best
+   quote+speaker F1, ties to the higher threshold, optionally only among thresholds whose precision
+   when named reaches ``--min-precision``) and writes the model as
+   JSON, with ``training/speaker_model_manifest.json`` naming the files it was trained on.
+
+The texts of the sets are never copied into the repository: only coefficients and file names.
+Output is deterministic (a fixed solver and no random state).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import pickle
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.core import entities as entity_rules  # noqa: E402
+from pipeline.core import quotes as quote_rules  # noqa: E402
+from pipeline.core.cleaning import extract_article  # noqa: E402
+from pipeline.core.errors import DocumentRejected  # noqa: E402
+from pipeline.core.nlp.extraction import load_stage_pipeline  # noqa: E402
+from pipeline.core.nlp.speaker_ranker import FEATURES, MODEL_FILE, unnamed_source  # noqa: E402
+from pipeline.core.reading import discover_source_files, read_source_document  # noqa: E402
+from pipeline.resources import DEFAULT_SPACY_MODEL  # noqa: E402
+
+MANIFEST_FILE = Path(__file__).resolve().parent / "speaker_model_manifest.json"
+SETS = ("polnear-train", "polnear-dev", "film-real-dev")
+COREF_WEIGHT = 0.3
+# Quotes of unnamed sources ("officials said", optional in the gold): they teach that no candidate speaks,
+# but the gold leaves them out of the scoring, so they count for less.
+OPTIONAL_WEIGHT = 0.3
+# film-real-dev is the target domain and ten times smaller than polnear-train.
+FILM_WEIGHT = 3.0
+
+
+def load_scorer(eval_dir: Path):
+    """The evaluation's own scorer module: its text matching and its rule for a right speaker."""
+    spec = importlib.util.spec_from_file_location("eval_score", eval_dir / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_set(folder: Path):
+    """(file name, text, title, italic spans) of each article of a set, as ingest cleans it."""
+    out = []
+    for source in discover_source_files(folder):
+        if source.relative_path.endswith(".gold.json"):
+            continue
+        try:
+            article = extract_article(read_source_document(source))
+        except DocumentRejected:
+            continue
+        out.append((Path(source.relative_path).name, article.text, article.title, tuple(article.italic_spans)))
+    return out
+
+
+def parsed_set(name: str, eval_dir: Path, cache: Path):
+    """The set's articles with their parsed docs, from the cache when it holds them."""
+    from spacy.tokens import DocBin
+
+    nlp = load_stage_pipeline(DEFAULT_SPACY_MODEL)
+    articles = read_set(eval_dir / name)
+    key = hashlib.sha256(("\n".join(f"{a[0]}:{hashlib.sha256(a[1].encode()).hexdigest()}" for a in articles)
+                          + DEFAULT_SPACY_MODEL).encode()).hexdigest()[:12]
+    path = cache / f"{name}-{key}.docbin"
+    if path.exists():
+        docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(nlp.vocab))
+    else:
+        print(f"parsing {len(articles)} articles of {name} (cached in {path})", file=sys.stderr)
+        docs = list(nlp.pipe((a[1] for a in articles), batch_size=16))
+        bin_ = DocBin(store_user_data=True)
+        for doc in docs:
+            bin_.add(doc)
+        cache.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(bin_.to_bytes())
+    return articles, docs
+
+
+def gold_speaker_matcher(scorer, gold: dict):
+    org_names = {scorer.norm_name(ge["name"]): scorer.names_of(ge)
+                 for ge in gold.get("entities", []) + gold.get("optional_entities", []) if ge["type"] == "ORG"}
+
+    def speaker_ok(name, gq):
+        if not gq.get("speaker"):
+            return not name
+        want = scorer.names_of({"name": gq["speaker"], "speaker_aliases": gq.get("speaker_aliases", [])})
+        want |= org_names.get(scorer.norm_name(gq["speaker"]), set())
+        if scorer.norm_name(name or "") in want:
+            return True
+        return any(scorer.same_person(name, n) for n in [gq["speaker"], *gq.get("speaker_aliases", [])])
+    return speaker_ok
+
+
+def examples_of(name: str, eval_dir: Path, cache: Path, scorer):
+    """Per matched quote: (article, feature rows, which candidates are right, gold speaker or None, weight, cascade right)."""
+    feature_cache = cache / f"{name}-features-{_code_key()}.pickle"
+    if feature_cache.exists():
+        return pickle.loads(feature_cache.read_bytes())
+    articles, docs = parsed_set(name, eval_dir, cache)
+    out = []
+    for (file_name, text, title, italics), doc in zip(articles, docs):
+        gold_path = eval_dir / name / (Path(file_name).stem + ".gold.json")
+        if not gold_path.exists():
+            continue
+        gold = json.loads(gold_path.read_text())
+        spans = entity_rules.recognize(text, doc, italics, title)
+        mentions = entity_rules.resolve(text, spans)
+        quote_mentions = sorted((quote_rules.Mention(m.start, m.end, m.text, m.entity_type, m.name,
+                                                     entity_rules.entity_id_for(m.entity_type, m.name), m.method)
+                                 for m in mentions), key=lambda m: (m.start, m.end))
+        quotes = quote_rules.extract_quotes(text, quote_mentions, doc, title, rank_speakers=False)
+        speaker_ok = gold_speaker_matcher(scorer, gold)
+        text_norm, _ = scorer.norm_text(text)
+        golds = [dict(gq, span=scorer.locate(gq["text"], text_norm)) for gq in gold.get("quotes", [])]
+        n_gold = len(golds)
+        marked = quote_rules._two_apostrophes_as_marks(text)
+        working = quote_rules._swap_mark_levels(marked) if quote_rules.single_marks_are_primary(marked) else marked
+        rows_by_quote = {id(q): (cands, rows) for q, cands, rows in
+                         quote_rules.speaker_feature_rows(working, quotes, quote_mentions, doc, title)}
+        article_rows = []
+        n_sys = 0
+        for quote in quotes:
+            if quote.kind != "direct" or quote.level > 0:
+                continue
+            span = scorer.locate(text[quote.start:quote.end], text_norm)
+            if span is None:
+                n_sys += 1
+                continue
+            slen = span[1] - span[0]
+            hits = [gq for gq in golds if gq["span"] and scorer.overlap(span, gq["span"]) >= 0.7 * slen]
+            optional = [gq for gq in gold.get("optional_quotes", [])
+                        if (gs := scorer.locate(gq["text"], text_norm)) and scorer.overlap(span, gs) >= 0.7 * slen]
+            if not hits:
+                if not optional:
+                    n_sys += 1
+                elif not any(gq.get("speaker") for gq in optional):
+                    # An unnamed source ("officials said"): scored neither way, but it teaches that no
+                    # candidate of the article speaks.
+                    article_rows.append(_example(quote, optional[0], rows_by_quote, speaker_ok, reported=False,
+                                                 optional=True))
+                continue
+            n_sys += 1
+            article_rows.append(_example(quote, hits[0], rows_by_quote, speaker_ok, reported=False))
+        # Reported speech, where the gold annotates it: a match overlaps the gold span by half of each.
+        golds_reported = [dict(gq, span=scorer.locate(gq["text"], text_norm)) for gq in gold.get("indirect_quotes", [])]
+        n_reported_sys = 0
+        for quote in quotes:
+            if quote.kind != "indirect" or "indirect_quotes" not in gold:
+                continue
+            span = scorer.locate(text[quote.start:quote.end], text_norm)
+            n_reported_sys += 1
+            hits = [gq for gq in golds_reported if span and gq["span"] and _same_span(scorer, span, gq["span"])]
+            if hits:
+                article_rows.append(_example(quote, hits[0], rows_by_quote, speaker_ok, reported=True))
+        out.append(dict(file=file_name, quotes=article_rows, n_gold=n_gold, n_sys=n_sys, text=text,
+                        n_reported_gold=len(golds_reported), n_reported_sys=n_reported_sys))
+    feature_cache.write_bytes(pickle.dumps(out))
+    return out
+
+
+def _same_span(scorer, a, b) -> bool:
+    overlap = scorer.overlap(a, b)
+    return overlap >= 0.5 * (a[1] - a[0]) and overlap >= 0.5 * (b[1] - b[0])
+
+
+def _example(quote, gq, rows_by_quote, speaker_ok, reported: bool, optional: bool = False) -> dict:
+    cands, rows = rows_by_quote.get(id(quote), ([], np.zeros((0, len(FEATURES)))))
+    return dict(rows=rows, right=np.asarray([speaker_ok(c.name, gq) for c in cands], dtype=bool),
+                gold_has_speaker=bool(gq.get("speaker")), reported=reported, optional=optional,
+                weight=COREF_WEIGHT if gq.get("speaker_source") == "coref" else 1.0,
+                cascade_right=speaker_ok(quote.speaker, gq), cascade_named=bool(quote.speaker),
+                start=quote.start, end=quote.end, gold_speaker=gq.get("speaker"), cascade_speaker=quote.speaker,
+                cascade_how=quote.attribution, candidates=[c.name for c in cands])
+
+
+def _code_key() -> str:
+    """The features depend on the code that computes them: a changed rule gives a new feature cache."""
+    from pipeline.core.nlp import attribution, speaker_ranker
+
+    digest = hashlib.sha256()
+    for module in (quote_rules, entity_rules, attribution, speaker_ranker):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def stack(articles, film_weight: float):
+    """Every candidate row of every quote, whether it is the gold speaker, and its weight."""
+    xs, ys, ws = [], [], []
+    for article in articles:
+        for q in article["quotes"]:
+            if not len(q["rows"]):
+                continue
+            xs.append(q["rows"])
+            ys.append(q["right"])
+            weight = q["weight"] * (film_weight if article.get("film") else 1.0) * (OPTIONAL_WEIGHT if q["optional"] else 1.0)
+            ws.append(np.full(len(q["rows"]), weight))
+    return np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
+
+
+def fit(articles, c_value: float, film_weight: float):
+    """A logistic regression over candidate rows on standardised features (lbfgs: deterministic)."""
+    from sklearn.linear_model import LogisticRegression
+
+    x, y, w = stack(articles, film_weight)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c_value, solver="lbfgs", max_iter=5000)
+    model.fit((x - mean) / scale, y, sample_weight=w)
+    return dict(mean=mean, scale=scale, coef=model.coef_[0], intercept=float(model.intercept_[0]))
+
+
+def decide(params, rows, threshold: float):
+    """The index of the chosen candidate, or None for no speaker."""
+    if not len(rows) or unnamed_source(rows):
+        return None
+    z = ((rows - params["mean"]) / params["scale"]) @ params["coef"] + params["intercept"]
+    p = 1 / (1 + np.exp(-z))
+    best = int(p.argmax())
+    return best if p[best] >= threshold else None
+
+
+def measure(articles, params_of, threshold: float, reported: bool = False):
+    """The scorer's speaker figures for these articles' direct quotes (or reported speech): right on found,
+    precision when named, and quote+speaker (reported+speaker) F1."""
+    found = right = named = named_right = n_sys = n_gold = 0
+    cascade_right = cascade_named = cascade_named_right = 0
+    for article in articles:
+        params = params_of(article)
+        n_sys += article["n_reported_sys"] if reported else article["n_sys"]
+        n_gold += article["n_reported_gold"] if reported else article["n_gold"]
+        for q in article["quotes"]:
+            if q["reported"] != reported or q["optional"]:
+                continue
+            found += 1
+            best = decide(params, q["rows"], threshold)
+            if best is None:
+                ok = not q["gold_has_speaker"]
+            else:
+                ok = bool(q["right"][best])
+                named += 1
+                named_right += ok
+            right += ok
+            cascade_right += q["cascade_right"]
+            cascade_named += q["cascade_named"]
+            cascade_named_right += q["cascade_named"] and q["cascade_right"]
+    def f1(tp):
+        p, r = tp / n_sys if n_sys else 0, tp / n_gold if n_gold else 0
+        return round(2 * p * r / (p + r), 3) if p + r else 0.0
+    return {
+        "found": found, "speaker_right_on_found": round(right / found, 3) if found else None,
+        "precision_when_named": round(named_right / named, 3) if named else None, "quote_speaker_f1": f1(right),
+        "rules_only": {"speaker_right_on_found": round(cascade_right / found, 3) if found else None,
+                       "precision_when_named": round(cascade_named_right / cascade_named, 3) if cascade_named else None,
+                       "quote_speaker_f1": f1(cascade_right)},
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval", help="the evaluation sets' folder")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/speaker-ranker-cache"))
+    parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    parser.add_argument("--film-weight", type=float, default=FILM_WEIGHT,
+                        help="weight of a film-real-dev quote against a polnear-train one")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--min-precision", type=float, default=0.0,
+                        help="the no-speaker threshold is the one of best quote+speaker F1 on polnear-dev whose "
+                             "precision when named is at least this (ties go to the higher threshold)")
+    parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    args = parser.parse_args()
+    scorer = load_scorer(args.eval)
+    data = {name: examples_of(name, args.eval, args.cache, scorer) for name in SETS}
+    train, dev, film = data["polnear-train"], data["polnear-dev"], data["film-real-dev"]
+    for article in film:
+        article["film"] = True
+
+    # Cross-validation on film-real-dev: folds by article, in file-name order.
+    folds = [film[i::args.folds] for i in range(args.folds)]
+    fold_params = {}
+    for i, held in enumerate(folds):
+        rest = [a for j, f in enumerate(folds) if j != i for a in f]
+        params = fit(train + rest, args.c, args.film_weight)
+        for article in held:
+            fold_params[article["file"]] = params
+    final = fit(train + film, args.c, args.film_weight)
+
+    # The no-speaker threshold, chosen on polnear-dev: the best quote+speaker F1 among those whose
+    # precision when named reaches --min-precision.
+    curve = {}
+    for candidate in np.arange(0.0, 0.8, 0.05):
+        figures = measure(dev, lambda a: final, float(candidate))
+        curve[f"{candidate:.2f}"] = (figures["speaker_right_on_found"], figures["precision_when_named"],
+                                     figures["quote_speaker_f1"])
+    allowed = [k for k, v in curve.items() if v[1] is not None and v[1] >= args.min_precision] or list(curve)
+    threshold = float(max(allowed, key=lambda k: (curve[k][2], float(k))))
+    report = {
+        "threshold": threshold,
+        "polnear-dev by threshold (right on found, precision when named, quote+speaker F1)": curve,
+        "polnear-dev (held out)": measure(dev, lambda a: final, threshold),
+        "film-real-dev (trained on)": measure(film, lambda a: final, threshold),
+        "film-real-dev (cross-validated)": measure(film, lambda a: fold_params[a["file"]], threshold),
+        "polnear-dev, threshold 0": measure(dev, lambda a: final, 0.0),
+        "polnear-dev reported speech": measure(dev, lambda a: final, threshold, reported=True),
+    }
+    print(json.dumps(report, indent=1))
+    if args.dry_run:
+        return 0
+    model = {
+        "kind": "logistic regression over candidates (one row per candidate speaker of a quote)",
+        "features": list(FEATURES),
+        "mean": [round(float(v), 6) for v in final["mean"]],
+        "scale": [round(float(v), 6) for v in final["scale"]],
+        "coef": [round(float(v), 6) for v in final["coef"]],
+        "intercept": round(final["intercept"], 6),
+        "threshold": threshold,
+    }
+    MODEL_FILE.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    manifest = {
+        "trained_by": "training/train_speaker_ranker.py",
+        "regularisation_c": args.c,
+        "film_weight": args.film_weight,
+        "coref_speaker_weight": COREF_WEIGHT,
+        "trained_on": {name: sorted(a["file"] for a in data[name]) for name in ("polnear-train", "film-real-dev")},
+        "threshold_chosen_on": "polnear-dev",
+        "min_precision_when_named": args.min_precision,
+        "figures": report,
+    }
+    MANIFEST_FILE.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {MODEL_FILE} and {MANIFEST_FILE}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
