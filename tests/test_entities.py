@@ -277,3 +277,33 @@ def test_the_first_film_is_not_a_short_form_of_its_numbered_part():
     # A subtitle that is no part number still makes the short form the same work.
     assert aliases_of('"Alita: Battle Angel" opens Friday. "Alita" cost $170 million.', "Alita: Battle Angel") == {
         "Alita: Battle Angel", "Alita"}
+
+
+def test_a_place_the_gazetteer_lacks_is_kept_where_the_parse_puts_a_place():
+    text = "The crew spent two weeks shooting in Chechnya and in Kandovar before moving the production to Scotland."
+    found = entities_of(text)
+    assert found["Chechnya"] == "PLACE"
+    assert found["Kandovar"] == "PLACE"
+    assert found["Scotland"] == "PLACE"
+
+
+def test_a_shouted_dateline_is_the_place_it_names():
+    text = "LONDON 2026-11-02\n\nThe studio said on Monday that filming would resume next spring."
+    assert {entity_key(name): kind for name, kind in entities_of(text).items()}.get("london") == "PLACE"
+
+
+def test_a_one_word_place_with_no_support_stays_out():
+    text = "Fans of Magneto will be pleased by the second trailer, which the studio released on Tuesday."
+    assert "Magneto" not in entities_of(text)
+
+
+def test_capitalized_words_of_a_headline_are_no_team():
+    text = "Denver Hails Return Of Its Film Festival\n\nThe festival opens on Friday with a gala screening."
+    found = entities_of(text)
+    assert "Denver Hails" not in found
+    assert found.get("Denver") == "PLACE"
+
+
+def test_a_plural_proper_noun_named_once_is_a_team():
+    text = "Before the premiere the cast watched the Yankees lose at home, a ritual the director started."
+    assert entities_of(text)["Yankees"] == "ORG"

@@ -90,7 +90,7 @@ def load_stage_pipeline(model_name: str) -> Language:
 def read_article(article: ArticleText, doc) -> ArticleExtraction:
     """Mentions, then quotes (whose speakers resolve to those mentions), from one parsed article."""
     spans = entity_rules.recognize(article.text, doc, article.italic_spans or (), article.headline)
-    mentions = entity_rules.resolve(article.text, spans)
+    mentions = entity_rules.resolve(article.text, spans, doc)
     quote_mentions = sorted(
         (quote_rules.Mention(m.start, m.end, m.text, m.entity_type, m.name,
                              entity_rules.entity_id_for(m.entity_type, m.name), m.method) for m in mentions),
