@@ -33,6 +33,7 @@ from .schemas import TABLE_SCHEMAS, create_table_sql
 DDL = "\n".join(create_table_sql(table, schema) for table, schema in TABLE_SCHEMAS.items()) + """
 -- Columns added after the first release: a database of the older layout gains them in place.
 alter table quotes add column if not exists kind varchar default 'direct';
+alter table mentions add column if not exists rule varchar;
 """
 
 # Bookkeeping of the stages (what was read, fetched and extracted, and when) is not for analysts:
@@ -174,7 +175,8 @@ def connect(database_path: str | Path, read_only: bool = False, lock_timeout: fl
 #   1: the first release   2: quotes.kind, quote_extraction_state.rules_version, warehouse_meta
 #   3: the search schema (full-text index) and the search_quotes / search_articles macros
 #   4: the stages' bookkeeping (INTERNAL_TABLES, warehouse_meta) moved to the schema internal
-SCHEMA_VERSION = 4
+#   5: mentions.rule (the typing policy's rule that decided a mention's type)
+SCHEMA_VERSION = 5
 
 
 class WarehouseLocked(RuntimeError):
@@ -440,7 +442,7 @@ def upsert_source_files(con: duckdb.DuckDBPyConnection, records: pl.DataFrame) -
 
 
 ENTITY_TABLES = ("mentions", "entities", "internal.entity_extraction_state")
-MENTION_COLUMNS = ["article_id", "entity_id", "text", "start_char", "end_char", "entity_type", "entity_name", "method"]
+MENTION_COLUMNS = ["article_id", "entity_id", "text", "start_char", "end_char", "entity_type", "entity_name", "method", "rule"]
 
 
 def articles_needing_nlp(con: duckdb.DuckDBPyConnection, version: str, languages: list[str]) -> list[str]:

@@ -307,3 +307,13 @@ def test_capitalized_words_of_a_headline_are_no_team():
 def test_a_plural_proper_noun_named_once_is_a_team():
     text = "Before the premiere the cast watched the Yankees lose at home, a ritual the director started."
     assert entities_of(text)["Yankees"] == "ORG"
+
+
+def test_each_mention_names_the_rule_that_decided_its_type():
+    text = ('Director Robert Vance has cast Kathleen Ortiz in "Salt and Ember". Vance said the Orbit Films '
+            'spokesperson would confirm the date.')
+    decided = {(m.text, m.entity_type): m.rule for m in read_text(text, DEFAULT_SPACY_MODEL).mentions}
+    assert decided[("Vance", "PERSON")] == "person_by_name"
+    assert decided[("Salt and Ember", "TITLE")] == "title_form"
+    assert decided[("Robert Vance", "PERSON")] in ("person_by_name", "as_recognized")
+

@@ -17,7 +17,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -69,6 +69,7 @@ class EntityMention:
     entity_type: str
     name: str  # canonical name within the article
     method: str  # which recognizer found it
+    rule: str = "as_recognized"  # which rule of the typing policy decided its type
 
 
 @dataclass
@@ -1272,79 +1273,210 @@ def resolve(text: str, spans: list[_Span], doc=None) -> list[EntityMention]:
     # Titles: short forms and variants grouped under their fullest spelling.
     title_names = _group_titles([phrase for span, phrase in zip(spans, surface) if span.entity_type == "TITLE"])
     org_names = _group_orgs([phrase for span, phrase in zip(spans, surface) if span.entity_type == "ORG"])
-
+    evidence = _ArticleEvidence(text, doc, full_people, introduced_at, title_names, org_names)
+    candidates = [_Candidate(span, phrase) for span, phrase in zip(spans, surface)]
+    # What the article says about each name as the typing rules read it (how often it is a person,
+    # whether it is a played part, whether it stands where companies do), gathered before any
+    # candidate is decided: the dropping rules of the policy consult it.
+    typed = [_typing_decision(candidate, evidence) for candidate in candidates]
+    evidence.gather([(c, d) for c, d in zip(candidates, typed)])
     mentions = []
-    org_context: set[str] = set()
-    for span, phrase in zip(spans, surface):
-        entity_type, name = span.entity_type, None
-        if entity_type == "TITLE":
-            name = title_names.get(phrase, phrase)
-        else:
-            person = None
-            if span.method not in ("corporate_name", "fashion_house"):
-                # NER types a surname as a place or company as often as a person ("Feld", "Adeyemi").
-                person = _match_person(phrase, full_people, allow_first_name=span.ner_label == "PERSON" or span.method == "outlet_cue"
-                                       or given_name_gender(phrase) in ("male", "female"),
-                                       position=span.start, introduced_at=introduced_at)
-            if person:
-                entity_type, name = "PERSON", person
-            elif entity_type == "PERSON" and _outlet_context(text, span.start, span.end):
-                entity_type, name = "ORG", org_names.get(phrase, phrase)
-            elif entity_type == "ORG" and span.method == "ner" and " " not in phrase \
-                    and given_name_gender(phrase) in ("male", "female") and not _org_context(text, span.end):
-                # "sister Coleen's daughter": a lone given name the model calls a company is a person.
-                entity_type, name = "PERSON", phrase
-            elif entity_type == "ORG":
-                name = org_names.get(phrase, phrase)
-            elif entity_type == "PERSON":
-                name = _canonical_person(phrase)
-            if entity_type != "PERSON" and _org_context(text, span.end):
-                org_context.add(entity_key(phrase))
-        if name is None:
-            name = phrase
-        mentions.append(EntityMention(span.start, span.end, phrase, entity_type, name, span.method))
-
-    # One type per name: rule-based mentions outvote NER, and a name used as a
-    # company anywhere in the article ("a Streamline spokesperson") is a company.
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for m in mentions:
-        votes[entity_key(m.name)][m.entity_type] += 1 if m.method in ("ner", "known_person", "gazetteer") else 3
-    for key in org_context:
-        if votes[key] and "PERSON" not in votes[key] and "TITLE" not in votes[key]:
-            votes[key]["ORG"] += 5
-    out = []
-    for m in mentions:
-        winner = votes[entity_key(m.name)].most_common(1)[0][0]
-        if winner != m.entity_type and m.method in ("ner",) and m.entity_type != "PERSON":
-            m = EntityMention(m.start, m.end, m.text, winner, m.name, m.method)
-        out.append(m)
-    # A lone one-word name, said once and never tied to a full name in the article, is too
-    # little evidence of a person: on real film news such "people" are mostly characters,
-    # brands, teams and capitalized words (film-real-dev: 7 right, 33 wrong; twice or more:
-    # 7 right, 11 wrong, kept).
-    person_counts = Counter(entity_key(m.name) for m in out if m.entity_type == "PERSON")
-    # The same holds for a lone one-word company only NER proposes, said once, with nothing
-    # around it that makes it a company ("a Streamline spokesperson"): on real film news these
-    # are mostly mononyms, first names, characters and adjectives ("Zendaya", "Kat", "Biblical").
-    org_counts = Counter(entity_key(m.name) for m in out if m.entity_type == "ORG")
-    characters = _characters(text, out)
-    places = [m for m in out if m.entity_type == "PLACE"]
-    return [m for m in out if _dropping_rule(text, m, person_counts, org_counts, org_context, characters, doc, places) is None]
+    for candidate in candidates:
+        decision = decide(candidate, evidence)
+        if decision.entity_type is None:
+            continue
+        span = candidate.span
+        mentions.append(EntityMention(span.start, span.end, candidate.phrase, decision.entity_type, decision.name,
+                                      span.method, decision.rule))
+    return mentions
 
 
-def _dropping_rule(text, m, person_counts, org_counts, org_context, characters, doc=None, places=()):
-    if m.entity_type == "PERSON" and " " not in m.name.strip() and person_counts[entity_key(m.name)] < 2:
-        return "lone_person"
-    if (m.entity_type == "ORG" and m.method == "ner" and " " not in m.name.strip()
-            and org_counts[entity_key(m.name)] < 2 and entity_key(m.name) not in org_context
+# ------------------------------------------------------- the typing policy
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    span: _Span
+    phrase: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What one rule of the policy decided: a type and canonical name, or a drop (no type)."""
+
+    rule: str
+    entity_type: str | None
+    name: str | None = None
+
+
+@dataclass
+class _ArticleEvidence:
+    text: str
+    doc: object
+    full_people: list[str]
+    introduced_at: dict[str, int]
+    title_names: dict[str, str]
+    org_names: dict[str, str]
+    typed: dict[tuple[int, int], Decision] = field(default_factory=dict)
+    person_counts: Counter = field(default_factory=Counter)
+    org_counts: Counter = field(default_factory=Counter)
+    org_context: set[str] = field(default_factory=set)
+    characters: set[str] = field(default_factory=set)
+    places: list[EntityMention] = field(default_factory=list)
+    types_of_name: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def gather(self, typed: list[tuple[_Candidate, Decision]]) -> None:
+        provisional = [EntityMention(c.span.start, c.span.end, c.phrase, d.entity_type, d.name, c.span.method, d.rule)
+                       for c, d in typed]
+        self.typed = {(c.span.start, c.span.end): d for c, d in typed}
+        self.person_counts = Counter(entity_key(m.name) for m in provisional if m.entity_type == "PERSON")
+        self.org_counts = Counter(entity_key(m.name) for m in provisional if m.entity_type == "ORG")
+        # A name used as a company anywhere in the article ("a Streamline spokesperson").
+        self.org_context = {entity_key(m.text) for m in provisional
+                            if m.entity_type != "PERSON" and _org_context(self.text, m.end)}
+        self.characters = _characters(self.text, provisional)
+        self.places = [m for m in provisional if m.entity_type == "PLACE"]
+        for m in provisional:
+            self.types_of_name[entity_key(m.name)].add(m.entity_type)
+
+
+@dataclass(frozen=True)
+class TypingRule:
+    name: str
+    decide: Callable[[_Candidate, _ArticleEvidence], "str | tuple[str, str] | None"]
+
+
+def _typed_mention(candidate: _Candidate, evidence: _ArticleEvidence) -> EntityMention:
+    decision = evidence.typed[(candidate.span.start, candidate.span.end)]
+    span = candidate.span
+    return EntityMention(span.start, span.end, candidate.phrase, decision.entity_type, decision.name, span.method, decision.rule)
+
+
+def _drop_lone_person(candidate, evidence):
+    # A lone one-word name, said once and never tied to a full name in the article, is too little
+    # evidence of a person: on real film news such "people" are mostly characters, brands, teams and
+    # capitalized words (film-real-dev: 18 right, 54 wrong; conll-dev: 15 right, 67 wrong).
+    m = _typed_mention(candidate, evidence)
+    return m.entity_type == "PERSON" and " " not in m.name.strip() and evidence.person_counts[entity_key(m.name)] < 2
+
+
+def _drop_lone_org(candidate, evidence):
+    # The same for a lone one-word company only NER proposes, said once, with nothing around it that
+    # makes it a company: on real film news mostly mononyms, first names, characters and adjectives.
+    m = _typed_mention(candidate, evidence)
+    text = evidence.text
+    return (m.entity_type == "ORG" and m.method == "ner" and " " not in m.name.strip()
+            and evidence.org_counts[entity_key(m.name)] < 2 and entity_key(m.name) not in evidence.org_context
             and not _LIKE_A_BRAND.search(m.name) and not _ORG_KIND_BEFORE.search(text, max(0, m.start - 40), m.start)
-            and not _plural_proper_noun(doc, m)):
-        return "lone_org"
-    if _unsupported_place(text, m, doc, places):
-        return "unsupported_place"
-    if m.entity_type in ("PERSON", "ORG") and m.name in characters:
-        return "character"
+            and not _plural_proper_noun(evidence.doc, m))
+
+
+def _drop_unsupported_place(candidate, evidence):
+    return _unsupported_place(evidence.text, _typed_mention(candidate, evidence), evidence.doc, evidence.places)
+
+
+def _drop_played_character(candidate, evidence):
+    m = _typed_mention(candidate, evidence)
+    return m.entity_type in ("PERSON", "ORG") and m.name in evidence.characters
+
+
+def _title_form(candidate, evidence):
+    if candidate.span.entity_type == "TITLE":
+        return "TITLE", evidence.title_names.get(candidate.phrase, candidate.phrase)
     return None
+
+
+def _person_by_name(candidate, evidence):
+    # NER types a surname as a place or company as often as a person ("Feld", "Adeyemi").
+    span = candidate.span
+    if span.method in ("corporate_name", "fashion_house"):
+        return None
+    person = _match_person(candidate.phrase, evidence.full_people,
+                           allow_first_name=span.ner_label == "PERSON" or span.method == "outlet_cue"
+                           or given_name_gender(candidate.phrase) in ("male", "female"),
+                           position=span.start, introduced_at=evidence.introduced_at)
+    return ("PERSON", person) if person else None
+
+
+def _outlet_named_as_source(candidate, evidence):
+    span = candidate.span
+    if span.entity_type == "PERSON" and _outlet_context(evidence.text, span.start, span.end):
+        return "ORG", evidence.org_names.get(candidate.phrase, candidate.phrase)
+    return None
+
+
+def _given_name_not_company(candidate, evidence):
+    # "sister Coleen's daughter": a lone given name the model calls a company is a person.
+    span, phrase = candidate.span, candidate.phrase
+    if span.entity_type == "ORG" and span.method == "ner" and " " not in phrase \
+            and given_name_gender(phrase) in ("male", "female") and not _org_context(evidence.text, span.end):
+        return "PERSON", phrase
+    return None
+
+
+def _used_as_company(candidate, evidence):
+    # "a Streamline spokesperson": a name the article uses as a company somewhere is one wherever the
+    # model typed it as something else, unless the article also names a person or work so.
+    span = candidate.span
+    if span.method != "ner" or span.entity_type in ("PERSON", "TITLE"):
+        return None
+    key = entity_key(candidate.phrase)
+    if key in evidence.org_context and not evidence.types_of_name[key] & {"PERSON", "TITLE"}:
+        return "ORG", evidence.org_names.get(candidate.phrase, candidate.phrase)
+    return None
+
+
+def _as_recognized(candidate, evidence):
+    span, phrase = candidate.span, candidate.phrase
+    if span.entity_type == "ORG":
+        return "ORG", evidence.org_names.get(phrase, phrase)
+    if span.entity_type == "PERSON":
+        return "PERSON", _canonical_person(phrase)
+    return span.entity_type, phrase
+
+
+DROP = "DROP"
+
+# The one ordered policy: the first rule that applies to a candidate decides its type and name, or
+# drops it; its name is stored with the mention (``mentions.rule``). The dropping rules read what the
+# typing rules make of every candidate of the article (``_ArticleEvidence.gather``).
+TYPING_POLICY: tuple[TypingRule, ...] = (
+    TypingRule("lone_person", lambda c, e: DROP if _drop_lone_person(c, e) else None),
+    TypingRule("lone_org", lambda c, e: DROP if _drop_lone_org(c, e) else None),
+    TypingRule("unsupported_place", lambda c, e: DROP if _drop_unsupported_place(c, e) else None),
+    TypingRule("played_character", lambda c, e: DROP if _drop_played_character(c, e) else None),
+    TypingRule("title_form", _title_form),
+    TypingRule("person_by_name", _person_by_name),
+    TypingRule("outlet_named_as_source", _outlet_named_as_source),
+    TypingRule("given_name_not_company", _given_name_not_company),
+    TypingRule("used_as_company", _used_as_company),
+    TypingRule("as_recognized", _as_recognized),
+)
+_DROPPING_RULES = frozenset({"lone_person", "lone_org", "unsupported_place", "played_character"})
+# Rules that read the gathered evidence, left out of the provisional typing that gathers it.
+_EVIDENCE_RULES = _DROPPING_RULES | {"used_as_company"}
+
+
+def _apply(rules: Iterable[TypingRule], candidate: _Candidate, evidence: _ArticleEvidence) -> Decision:
+    for rule in rules:
+        outcome = rule.decide(candidate, evidence)
+        if outcome is None:
+            continue
+        if outcome == DROP:
+            return Decision(rule.name, None)
+        entity_type, name = outcome
+        return Decision(rule.name, entity_type, name or candidate.phrase)
+    raise AssertionError("as_recognized always applies")
+
+
+def _typing_decision(candidate: _Candidate, evidence: _ArticleEvidence) -> Decision:
+    """What the policy's rules that need no article evidence make of a candidate: the provisional
+    typing the evidence is gathered from."""
+    return _apply((r for r in TYPING_POLICY if r.name not in _EVIDENCE_RULES), candidate, evidence)
+
+
+def decide(candidate: _Candidate, evidence: _ArticleEvidence) -> Decision:
+    return _apply(TYPING_POLICY, candidate, evidence)
 
 
 def _plural_proper_noun(doc, mention: EntityMention) -> bool:
@@ -1618,6 +1750,7 @@ MENTION_FRAME_SCHEMA = {
     "entity_type": "String",
     "entity_name": "String",
     "method": "String",
+    "rule": "String",
 }
 
 
@@ -1635,6 +1768,7 @@ def mentions_frame(mentions_by_article: dict[str, list[EntityMention]]):
             "entity_type": m.entity_type,
             "entity_name": m.name,
             "method": m.method,
+            "rule": m.rule,
         }
         for article_id, mentions in mentions_by_article.items()
         for m in mentions
