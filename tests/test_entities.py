@@ -317,3 +317,24 @@ def test_each_mention_names_the_rule_that_decided_its_type():
     assert decided[("Salt and Ember", "TITLE")] == "title_form"
     assert decided[("Robert Vance", "PERSON")] in ("person_by_name", "as_recognized")
 
+
+
+def test_a_short_form_of_the_given_name_is_the_person_named_in_full():
+    text = ("Quiz host Bradley Walsh welcomed a new contestant on Tuesday. Brad laughed when she named her hobby, "
+            "and Brad asked her to show the studio.")
+    assert aliases_of(text, "Bradley Walsh") >= {"Bradley Walsh", "Brad"}
+    assert "Brad" not in entities_of(text)
+
+
+def test_a_persons_name_never_ends_in_a_verb():
+    text = ("In the interview the two sisters-in-law were compared. Kate made Meghan cry, the presenter said, "
+            "and Meghan said it was the other way round. Meghan left London in March.")
+    people = {name for name, kind in entities_of(text).items() if kind == "PERSON"}
+    assert "Meghan" in people
+    assert not any(" cry" in name for name in people)
+
+
+def test_an_acronym_the_given_name_list_knows_stays_a_company():
+    text = "The NATO statement came hours after the premiere was postponed, the festival said."
+    found = entities_of(text)
+    assert found.get("NATO") == "ORG"
