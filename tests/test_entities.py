@@ -338,3 +338,14 @@ def test_an_acronym_the_given_name_list_knows_stays_a_company():
     text = "The NATO statement came hours after the premiere was postponed, the festival said."
     found = entities_of(text)
     assert found.get("NATO") == "ORG"
+
+
+def test_venues_come_from_a_registered_component_writing_candidate_spans():
+    from pipeline.core.nlp.extraction import load_stage_pipeline
+
+    nlp = load_stage_pipeline(DEFAULT_SPACY_MODEL)
+    assert "venue_recognizer" in nlp.pipe_names
+    doc = nlp("The premiere moved to Denver’s Mile High Stadium, and Rebecca Hall hosted the party.")
+    assert [(span.text, span.label_) for span in doc.spans["venue"]] == [("Mile High Stadium", "PLACE")]
+    found = entities_of("The premiere moved to Denver’s Mile High Stadium, and Rebecca Hall hosted the party.")
+    assert found["Mile High Stadium"] == "PLACE"

@@ -30,6 +30,7 @@ from .places import gazetteer_places, place_names
 from .lexicon import (
     OFFICE_WORDS,
     AWARD_NAMES,
+    CALENDAR_WORDS,
     HONORIFIC_WORDS,
     NICKNAMES,
     NOT_A_TITLE,
@@ -491,35 +492,11 @@ def sports_teams(text: str, ner: Sequence[_Span] = ()) -> list[_Span]:
     return spans
 
 
-# Words that end a venue's name: "Mile High Stadium", "Carnegie Hall", "Bengaluru Central Prison".
-# ("Center" and "Centre" are left out: "the Tax Policy Center" is a body, not a building.)
-_VENUE_WORDS = ("Stadium", "Arena", "Hall", "Theatre", "Theater", "Hotel", "Prison", "Museum",
-                "Airport", "Cathedral", "Coliseum", "Colosseum", "Amphitheatre", "Amphitheater", "Auditorium",
-                "Ballroom", "Playhouse", "Square", "Garden")
-_VENUE = re.compile(rf"(?<![\w'’])((?:[A-Z][\w'’.&-]*[ \t]+){{1,3}}(?:{'|'.join(_VENUE_WORDS)}))(?![\w'’-])")
-
-
-def venues(text: str) -> list[_Span]:
-    """Named buildings and squares are places: "Denver’s Mile High Stadium", "the Palace Hotel",
-    "Madison Square Garden". Not a person whose surname is such a word ("Rebecca Hall", "Arsenio Hall")."""
-    spans = []
-    for match in _VENUE.finditer(text):
-        start, end = match.start(1), match.end(1)
-        words = text[start:end].split()
-        for i, word in enumerate(words[:-1]):
-            if word.endswith(("’s", "'s")):  # "Denver’s Mile High Stadium": the owner is not in the name
-                start = text.index(words[i + 1], start)
-                words = text[start:end].split()
-                break
-        if words[0] in ("The", "A", "An"):
-            start += len(words[0]) + 1
-            words = words[1:]
-        if len(words) < 2 or (len(words) == 2 and given_name_gender(words[0]) is not None):
-            continue
-        if words[0].casefold() in TITLE_MINOR_WORDS or words[0] in _CALENDAR_WORDS:
-            continue
-        spans.append(_Span(start, end, "PLACE", "venue", RULE_ORG))
-    return spans
+def venues(doc) -> list[_Span]:
+    """Named buildings and squares, from the ``venue_recognizer`` component (``nlp/recognizers.py``)."""
+    if doc is None or "venue" not in doc.spans:
+        return []
+    return [_Span(span.start_char, span.end_char, span.label_, "venue", RULE_ORG) for span in doc.spans["venue"]]
 
 
 def franchise_titles(text: str) -> list[_Span]:
@@ -697,7 +674,7 @@ def corporate_orgs(text: str) -> list[_Span]:
     # "rival distributor Greyhound 9", "streamer Corvid": a name right after a kind of company.
     for match in _KIND_NAMED.finditer(text):
         start, end = match.start(1), _strip_possessive(text, match.start(1), match.end(1))
-        if text[start:end] not in _CALENDAR_WORDS and not text[start:end].startswith(("The ", "A ")):
+        if text[start:end] not in CALENDAR_WORDS and not text[start:end].startswith(("The ", "A ")):
             spans.append(_Span(start, end, "ORG", "corporate_name", RULE_ORG))
     # "Disney+", "Apple TV+": a streamer's name ends in a plus.
     for match in re.finditer(r"(?<![\w'’])[A-Z][\w]*(?:\s+[A-Z][\w]*)?\+(?![\w+])", text):
@@ -735,7 +712,7 @@ def _month_named_person(phrase: str) -> bool:
     """A "date" of two capitalized words whose first is a month used as a given name and whose second is no date word."""
     words = phrase.split()
     return (len(words) == 2 and words[0] in ("April", "May", "June", "August") and words[1].isalpha()
-            and words[1][:1].isupper() and words[1] not in _CALENDAR_WORDS and words[1].casefold() not in STOP_WORDS)
+            and words[1][:1].isupper() and words[1] not in CALENDAR_WORDS and words[1].casefold() not in STOP_WORDS)
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -1094,7 +1071,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # known person's first or last name is that person.
     ner = [_Span(s.start, s.end, "PERSON", s.method, s.strength, "PERSON")
            if s.entity_type == "TITLE" and s.method == "ner" and text[s.start:s.end] in person_words else s for s in ner]
-    spans = rule_titles + cue + owned + corporate + venues(text) + outlet_orgs(text) + ner + _ruler_spans(doc) + blocking
+    spans = rule_titles + cue + owned + corporate + venues(doc) + outlet_orgs(text) + ner + _ruler_spans(doc) + blocking
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
     for name in people:
@@ -1120,11 +1097,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     return [span for span in _accept(spans) if span.entity_type != "NONE"]
 
 
-_CALENDAR_WORDS = frozenset(
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August "
-    "September October November December".split()
-)
-_CALENDAR_FOLDED = frozenset(word.casefold() for word in _CALENDAR_WORDS)
+_CALENDAR_FOLDED = frozenset(word.casefold() for word in CALENDAR_WORDS)
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 _PLACE_PREPOSITIONS = frozenset("in of from to near outside at across around into".split())
 
@@ -1187,10 +1160,10 @@ def _given_name_pairs(text: str, ner: Sequence[_Span], titles: Iterable[str]) ->
     for match in _NAME_PAIR.finditer(text):
         first, last = match.group(1), match.group(2)
         end = match.start(2) + len(last)
-        if given_name_gender(first) not in ("male", "female") or first in _CALENDAR_WORDS \
+        if given_name_gender(first) not in ("male", "female") or first in CALENDAR_WORDS \
                 or first.casefold() in HONORIFIC_WORDS or first.casefold() in ROLE_NOUNS:
             continue  # "General Roy" (Cooper): "General" is in the given-name list, but here it is an office
-        if last.casefold() in STOP_WORDS or last in _CALENDAR_WORDS or last in ORG_SUFFIXES or last.casefold() in _PLACE_HEADS \
+        if last.casefold() in STOP_WORDS or last in CALENDAR_WORDS or last in ORG_SUFFIXES or last.casefold() in _PLACE_HEADS \
                 or last.casefold() in _PRIZE_WORDS \
                 or last.casefold() in ROLE_NOUNS or last.casefold() in TITLE_MINOR_WORDS:
             continue

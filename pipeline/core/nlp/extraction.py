@@ -35,7 +35,7 @@ from typing import Sequence
 from spacy.language import Language
 
 from .. import entities as entity_rules, given_names, lexicon, paragraphs, places, quotes as quote_rules
-from . import attribution
+from . import attribution, recognizers
 from .pipeline import (
     FASHION_CONTEXTS_FILE, MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, add_entity_rulers,
     load_pipeline,
@@ -75,7 +75,8 @@ def stage_version(model_name: str) -> str:
     Stored with each article's extraction state, so a changed rule, lexicon or
     model re-extracts landed articles on the next run without a full refresh.
     """
-    sources = (Path(__file__), entity_rules, quote_rules, attribution, paragraphs, lexicon, given_names, places,
+    sources = (Path(__file__), entity_rules, quote_rules, attribution, recognizers, paragraphs, lexicon, given_names, places,
+               recognizers.VENUE_PATTERNS_FILE,
                MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, FASHION_CONTEXTS_FILE)
     return f"{model_name}:{rules_version(*sources)}"
 
