@@ -810,8 +810,10 @@ def headline_spans(text: str) -> list[tuple[int, int]]:
     found = []
     for start, end in _paragraph_spans(text):
         line = text[start:end].rstrip(".")
+        if line.count(" ") > 40 or re.search(r"[.!?]\s", line):
+            continue  # prose
         words = [w for w in re.split(r"[\s/-]+", line) if w and any(ch.isalpha() for ch in w)]
-        if len(words) >= 3 and not re.search(r"[.!?]\s", line) and is_title_case(" ".join(words), max_words=30):
+        if len(words) >= 3 and is_title_case(" ".join(words), max_words=30):
             found.append((start, end))
     return found
 
@@ -1439,7 +1441,7 @@ _DROPPING_RULES = frozenset({"lone_person", "lone_org", "unsupported_place", "pl
 _EVIDENCE_RULES = _DROPPING_RULES | {"used_as_company"}
 
 
-def _apply(rules: Iterable[TypingRule], candidate: _Candidate, evidence: _ArticleEvidence) -> Decision:
+def _apply(rules: Iterable[TypingRule], candidate: _Candidate, evidence: _ArticleEvidence) -> Decision | None:
     for rule in rules:
         outcome = rule.decide(candidate, evidence)
         if outcome is None:
@@ -1448,7 +1450,7 @@ def _apply(rules: Iterable[TypingRule], candidate: _Candidate, evidence: _Articl
             return Decision(rule.name, None)
         entity_type, name = outcome
         return Decision(rule.name, entity_type, name or candidate.phrase)
-    raise AssertionError("as_recognized always applies")
+    return None
 
 
 def _typing_decision(candidate: _Candidate, evidence: _ArticleEvidence) -> Decision:
@@ -1458,7 +1460,18 @@ def _typing_decision(candidate: _Candidate, evidence: _ArticleEvidence) -> Decis
 
 
 def decide(candidate: _Candidate, evidence: _ArticleEvidence) -> Decision:
-    return _apply(TYPING_POLICY, candidate, evidence)
+    """The first rule of ``TYPING_POLICY`` that applies. A rule that needs no evidence was already
+    tried on this candidate while the evidence was gathered: its outcome is reused, not recomputed."""
+    provisional = evidence.typed[(candidate.span.start, candidate.span.end)]
+    for rule in TYPING_POLICY:
+        if rule.name not in _EVIDENCE_RULES:
+            if rule.name == provisional.rule:
+                return provisional
+            continue  # did not apply to this candidate
+        decision = _apply((rule,), candidate, evidence)
+        if decision is not None:
+            return decision
+    return provisional
 
 
 def _plural_proper_noun(doc, mention: EntityMention) -> bool:
