@@ -82,6 +82,7 @@ class MentionsSchema(pa.DataFrameModel):
     entity_type: str = pa.Field(isin=ENTITY_TYPES, description="PERSON, TITLE, ORG or PLACE.")
     entity_name: str = pa.Field(str_length={"min_value": 1}, description="The canonical name this mention was resolved to in its article.")
     method: str = pa.Field(description="Which recognizer found it: ner (the statistical model); quoted_title, italic_title, colon_title, cue_title, context_title, appositive_title, possessive_title, sequel_title, award_list_title (title rules); corporate_name, outlet_cue, fashion_house, sports_team (company rules); venue (a named building or square, a place); media_gazetteer (a listed studio, network, streamer, platform or paper); known_title, known_person (a name established elsewhere in the article, found again); gazetteer (a place from GeoNames).")
+    rule: str = pa.Field(nullable=True, description="Which rule of the entity typing policy decided its type (the first that applied, in order): title_form (a title, under its fullest spelling); person_by_name (a surname, first name or other form of a person named in full in the article); outlet_named_as_source (a name after \"told\", \"according to\": an outlet); given_name_not_company (a lone given name the model called a company); as_recognized (the type its recognizer gave). Empty for mentions landed before the column existed.")
 
     @pa.dataframe_check(description="a mention's span is its text's length")
     def span_matches_text(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -31,6 +31,7 @@ from .schemas import TABLE_SCHEMAS, create_table_sql
 DDL = "\n".join(create_table_sql(table, schema) for table, schema in TABLE_SCHEMAS.items()) + """
 -- Columns added after the first release: a database of the older layout gains them in place.
 alter table quotes add column if not exists kind varchar default 'direct';
+alter table mentions add column if not exists rule varchar;
 """
 
 # Bookkeeping of the stages (what was read, fetched and extracted, and when) is not for analysts:
@@ -178,7 +179,8 @@ def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBP
 #   4: the stages' bookkeeping (INTERNAL_TABLES, warehouse_meta) moved to the schema internal
 #   5: source_path (articles, rejected_documents, internal.source_files) is the page's URL or the
 #      file's path inside the landing folder, no longer the absolute path (``_migrate_source_paths``)
-SCHEMA_VERSION = 5
+#   6: mentions.rule (the typing policy's rule that decided a mention's type)
+SCHEMA_VERSION = 6
 
 
 class WarehouseLocked(RuntimeError):

@@ -12,6 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipeline.warehouse import SCHEMA_VERSION
+
 from .harness import FILM_NEWS, SHARED, film_news
 from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page, text_article, write
 
@@ -274,7 +276,7 @@ def test_a_warehouse_of_the_older_layout_keeps_working_on_a_copied_folder(landin
         assert con.execute("select source_path from rejected_documents").fetchall() == [("2026-10-02/signup.html",)]
         assert con.execute("select source_path from articles").fetchall() == [("2026-10-02/harbor.html",)]
         assert con.execute("select distinct source_path = relative_path from internal.source_files").fetchall() == [(True,)]
-        assert con.execute("select value from internal.warehouse_meta where key = 'schema_version'").fetchall() == [("5",)]
+        assert con.execute("select value from internal.warehouse_meta where key = 'schema_version'").fetchall() == [(str(SCHEMA_VERSION),)]
     finally:
         con.close()
 

@@ -277,3 +277,75 @@ def test_the_first_film_is_not_a_short_form_of_its_numbered_part():
     # A subtitle that is no part number still makes the short form the same work.
     assert aliases_of('"Alita: Battle Angel" opens Friday. "Alita" cost $170 million.', "Alita: Battle Angel") == {
         "Alita: Battle Angel", "Alita"}
+
+
+def test_a_place_the_gazetteer_lacks_is_kept_where_the_parse_puts_a_place():
+    text = "The crew spent two weeks shooting in Chechnya and in Kandovar before moving the production to Scotland."
+    found = entities_of(text)
+    assert found["Chechnya"] == "PLACE"
+    assert found["Kandovar"] == "PLACE"
+    assert found["Scotland"] == "PLACE"
+
+
+def test_a_shouted_dateline_is_the_place_it_names():
+    text = "LONDON 2026-11-02\n\nThe studio said on Monday that filming would resume next spring."
+    assert {entity_key(name): kind for name, kind in entities_of(text).items()}.get("london") == "PLACE"
+
+
+def test_a_one_word_place_with_no_support_stays_out():
+    text = "Fans of Magneto will be pleased by the second trailer, which the studio released on Tuesday."
+    assert "Magneto" not in entities_of(text)
+
+
+def test_capitalized_words_of_a_headline_are_no_team():
+    text = "Denver Hails Return Of Its Film Festival\n\nThe festival opens on Friday with a gala screening."
+    found = entities_of(text)
+    assert "Denver Hails" not in found
+    assert found.get("Denver") == "PLACE"
+
+
+def test_a_plural_proper_noun_named_once_is_a_team():
+    text = "Before the premiere the cast watched the Yankees lose at home, a ritual the director started."
+    assert entities_of(text)["Yankees"] == "ORG"
+
+
+def test_each_mention_names_the_rule_that_decided_its_type():
+    text = ('Director Robert Vance has cast Kathleen Ortiz in "Salt and Ember". Vance said the Orbit Films '
+            'spokesperson would confirm the date.')
+    decided = {(m.text, m.entity_type): m.rule for m in read_text(text, DEFAULT_SPACY_MODEL).mentions}
+    assert decided[("Vance", "PERSON")] == "person_by_name"
+    assert decided[("Salt and Ember", "TITLE")] == "title_form"
+    assert decided[("Robert Vance", "PERSON")] in ("person_by_name", "as_recognized")
+
+
+
+def test_a_short_form_of_the_given_name_is_the_person_named_in_full():
+    text = ("Quiz host Bradley Walsh welcomed a new contestant on Tuesday. Brad laughed when she named her hobby, "
+            "and Brad asked her to show the studio.")
+    assert aliases_of(text, "Bradley Walsh") >= {"Bradley Walsh", "Brad"}
+    assert "Brad" not in entities_of(text)
+
+
+def test_a_persons_name_never_ends_in_a_verb():
+    text = ("In the interview the two sisters-in-law were compared. Kate made Meghan cry, the presenter said, "
+            "and Meghan said it was the other way round. Meghan left London in March.")
+    people = {name for name, kind in entities_of(text).items() if kind == "PERSON"}
+    assert "Meghan" in people
+    assert not any(" cry" in name for name in people)
+
+
+def test_an_acronym_the_given_name_list_knows_stays_a_company():
+    text = "The NATO statement came hours after the premiere was postponed, the festival said."
+    found = entities_of(text)
+    assert found.get("NATO") == "ORG"
+
+
+def test_venues_come_from_a_registered_component_writing_candidate_spans():
+    from pipeline.core.nlp.extraction import load_stage_pipeline
+
+    nlp = load_stage_pipeline(DEFAULT_SPACY_MODEL)
+    assert "venue_recognizer" in nlp.pipe_names
+    doc = nlp("The premiere moved to Denver’s Mile High Stadium, and Rebecca Hall hosted the party.")
+    assert [(span.text, span.label_) for span in doc.spans["venue"]] == [("Mile High Stadium", "PLACE")]
+    found = entities_of("The premiere moved to Denver’s Mile High Stadium, and Rebecca Hall hosted the party.")
+    assert found["Mile High Stadium"] == "PLACE"

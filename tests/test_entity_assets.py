@@ -39,6 +39,12 @@ def test_entities_are_resolved_across_articles_with_stable_ids(landing, db_path)
                                   where substring(a.text, m.start_char + 1, m.end_char - m.start_char) <> m.text""")
     assert mismatches == [(0,)]
 
+    # Each mention says which rule of the typing policy decided its type: the bare surname was
+    # resolved to the person named in full, the full name kept its recognizer's type.
+    decided = dict(rows(db_path, "select text, rule from mentions where entity_id = '%s'" % brandt_id))
+    assert decided["Brandt"] == "person_by_name"
+    assert rows(db_path, "select count(*) from mentions where rule is null") == [(0,)]
+
     before = rows(db_path, "select * from entities order by entity_id")
     mentions_before = rows(db_path, "select * from mentions order by article_id, start_char")
     assert run(landing, db_path).success

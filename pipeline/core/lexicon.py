@@ -190,3 +190,9 @@ PUBLIC_BODY_NOUNS = frozenset(
 
 # Words for the people who speak for an organisation ("a Streamline spokesperson").
 SPOKESPERSON_NOUNS = frozenset("spokesperson spokeswoman spokesman representative rep spokespeople statement".split())
+
+# Days and months: capitalized like names, never the first word of a venue or a person's pair.
+CALENDAR_WORDS = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August "
+    "September October November December".split()
+)

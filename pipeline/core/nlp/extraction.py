@@ -35,7 +35,7 @@ from typing import Sequence
 from spacy.language import Language
 
 from .. import entities as entity_rules, given_names, lexicon, paragraphs, places, quotes as quote_rules
-from . import attribution, speaker_ranker
+from . import attribution, recognizers, speaker_ranker
 from .pipeline import (
     FASHION_CONTEXTS_FILE, MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, add_entity_rulers,
     load_pipeline,
@@ -76,9 +76,9 @@ def stage_version(model_name: str) -> str:
     model re-extracts landed articles on the next run without a full refresh.
     """
     # The speaker model's bytes too: a retrained model re-extracts landed articles.
-    sources = (Path(__file__), entity_rules, quote_rules, attribution, speaker_ranker, paragraphs, lexicon, given_names,
+    sources = (Path(__file__), entity_rules, quote_rules, attribution, recognizers, speaker_ranker, paragraphs, lexicon, given_names,
                places, MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE,
-               FASHION_CONTEXTS_FILE, speaker_ranker.MODEL_FILE)
+               FASHION_CONTEXTS_FILE, recognizers.VENUE_PATTERNS_FILE, speaker_ranker.MODEL_FILE)
     return f"{model_name}:{rules_version(*sources)}"
 
 
@@ -92,7 +92,7 @@ def load_stage_pipeline(model_name: str) -> Language:
 def read_article(article: ArticleText, doc) -> ArticleExtraction:
     """Mentions, then quotes (whose speakers resolve to those mentions), from one parsed article."""
     spans = entity_rules.recognize(article.text, doc, article.italic_spans or (), article.headline)
-    mentions = entity_rules.resolve(article.text, spans)
+    mentions = entity_rules.resolve(article.text, spans, doc)
     quote_mentions = sorted(
         (quote_rules.Mention(m.start, m.end, m.text, m.entity_type, m.name,
                              entity_rules.entity_id_for(m.entity_type, m.name), m.method) for m in mentions),

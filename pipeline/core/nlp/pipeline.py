@@ -47,9 +47,14 @@ def load_pipeline(model_name: str, with_ner: bool = True) -> Language:
 
 
 def add_entity_rulers(nlp: Language) -> Language:
-    """Add our SpanRuler of media organisations (``media_organisations.yml``), matched on exact
-    spelling; its spans go to ``doc.spans["media_organisations"]``, never to ``doc.ents``, so
-    one policy (the entity stage's) settles overlaps with the model's entities."""
+    """Add our recognizer components: the ``venue_recognizer`` (``recognizers.py``, token patterns
+    of ``venue_patterns.yml``) and the SpanRuler of media organisations (``media_organisations.yml``),
+    matched on exact spelling. Their spans go to ``doc.spans``, never to ``doc.ents``, so one
+    policy (the entity stage's) settles overlaps with the model's entities."""
+    from . import recognizers  # noqa: F401  (registers the recognizers' factories)
+
+    if "venue_recognizer" not in nlp.pipe_names:
+        nlp.add_pipe("venue_recognizer")
     if "media_organisations" in nlp.pipe_names:
         return nlp
     names = yaml.safe_load(MEDIA_ORGANISATIONS_FILE.read_text(encoding="utf-8"))["organisations"]

@@ -10,7 +10,7 @@ from ...warehouse import unregister
 
 
 ENTITY_TABLES = ("mentions", "entities", "internal.entity_extraction_state")
-MENTION_COLUMNS = ["article_id", "entity_id", "text", "start_char", "end_char", "entity_type", "entity_name", "method"]
+MENTION_COLUMNS = ["article_id", "entity_id", "text", "start_char", "end_char", "entity_type", "entity_name", "method", "rule"]
 
 
 def articles_needing_nlp(con: duckdb.DuckDBPyConnection, version: str, languages: list[str]) -> list[str]:
