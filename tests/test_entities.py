@@ -84,6 +84,26 @@ def test_outlets_named_as_sources_are_organisations():
     assert found["Tobias Quill"] == "PERSON"
 
 
+def test_a_person_place_or_nationality_after_an_outlet_cue_is_no_outlet():
+    text = ("Talk-show host Marla Quent sat down with the singer Dov Arlen for an hour. Arlen told Quent "
+            "the tour was over, according to German promoters. He later told Chicago police the same. "
+            "Arlen also told Screen Dispatch he would rest.")
+    found = entities_of(text)
+    assert found.get("Quent") != "ORG" and found.get("Marla Quent") == "PERSON"
+    assert found.get("German") != "ORG"
+    assert found.get("Chicago") != "ORG"
+    assert found["Screen Dispatch"] == "ORG"
+
+
+def test_a_place_or_a_given_name_after_a_possessive_is_no_work():
+    text = ("Director Nell Varga visited Tom Hesketh’s Connecticut farmhouse in May. She met "
+            "Hesketh’s friend Selena there, and later screened Hiroshi Tanabe’s Winter Orchard.")
+    found = entities_of(text)
+    assert found.get("Connecticut") != "TITLE"
+    assert found.get("friend Selena") != "TITLE" and found.get("Selena") != "TITLE"
+    assert found["Winter Orchard"] == "TITLE"
+
+
 def test_section_labels_and_sentence_initial_words_are_not_entities():
     text = ("The Big Picture Northgate Studios sets a March start for its ferry drama. However, the studio has not "
             "named a director. Meanwhile, casting continues. Still, insiders expect news soon.")

@@ -599,8 +599,14 @@ _OUTLET_CUE = re.compile(
 )
 
 
-def outlet_orgs(text: str) -> list[_Span]:
-    """The outlet named after "told", "in an interview with", "according to": "Marsh told Deadline"."""
+def outlet_orgs(text: str, doc=None, person_words: Iterable[str] = ()) -> list[_Span]:
+    """The outlet named after "told", "in an interview with", "according to": "Marsh told Deadline".
+
+    The same cues name people and places ("told Winfrey", "according to German officials", "told
+    Chicago police"): a run that is a word of a person the article names, a place of the gazetteer
+    the model also reads as a place, or a nationality, is no outlet.
+    """
+    person_words = set(person_words)
     spans = []
     # Matched in the text lower-cased in place (several times faster than case-insensitively).
     for match in _OUTLET_CUE.finditer(lower_in_place(text)):
@@ -613,12 +619,28 @@ def outlet_orgs(text: str) -> list[_Span]:
         phrase = text[run[0]:run[1]]
         if phrase.casefold() in NOT_A_TITLE or phrase.split()[0].casefold() in NOT_A_TITLE:
             continue
+        if phrase in person_words:
+            continue
+        words = doc.char_span(run[0], run[1], alignment_mode="expand") if doc is not None else None
+        if words is not None and (any(token.ent_type_ == "NORP" for token in words)
+                                  or (phrase in place_names() and any(token.ent_type_ in ("GPE", "LOC") for token in words))):
+            continue
         spans.append(_Span(run[0], run[1], "ORG", "outlet_cue", NER, "ORG"))
     return spans
 
 
-def possessive_titles(text: str, owners: Iterable[_Span]) -> list[_Span]:
-    """A title-cased work after a person's possessive: "Hiroshi Tanabe’s Winter Orchard"."""
+# What the model reads as a place, nationality, building, company, date or event is owned by no
+# one as a work: "Farrow’s Connecticut house", "Christie’s International Real Estate".
+_NOT_A_POSSESSED_WORK_NER = frozenset({"GPE", "LOC", "NORP", "FAC", "ORG", "DATE", "EVENT"})
+
+
+def possessive_titles(text: str, owners: Iterable[_Span], doc=None) -> list[_Span]:
+    """A title-cased work after a person's possessive: "Hiroshi Tanabe’s Winter Orchard".
+
+    The run must be what is owned, not a word describing it ("Farrow’s Connecticut house": the
+    parse makes "Connecticut" a modifier of "house"), nor a person named by a given name
+    ("Taylor’s BFF Selena").
+    """
     spans = []
     for owner in owners:
         after = text[owner.end:owner.end + 3]
@@ -635,6 +657,16 @@ def possessive_titles(text: str, owners: Iterable[_Span]) -> list[_Span]:
         if phrase.casefold() in NOT_A_TITLE or first in ROLE_NOUNS or first in HONORIFIC_WORDS or phrase.isdigit() \
                 or _ORDINAL.fullmatch(phrase.split()[0]):
             continue  # "Pitino’s 4th ranked Cardinals": a rank, no work
+        if given_name_gender(phrase.split()[-1]) is not None:
+            continue
+        words = doc.char_span(run[0], run[1], alignment_mode="expand") if doc is not None else None
+        if words is not None:
+            head = words.root.head
+            # An entity the model opens inside the run; one running on from the owner ("Celia Brandt’s
+            # Quiet Water" read as one company) says nothing of the run itself.
+            if any(token.ent_iob_ == "B" and token.ent_type_ in _NOT_A_POSSESSED_WORK_NER for token in words) \
+                    or (words.root.dep_ in ("compound", "amod", "nmod") and head.i >= words.end and head.pos_ == "NOUN"):
+                continue
         spans.append(_Span(run[0], run[1], "TITLE", "possessive_title", NER + 1))
     return spans
 
@@ -1051,7 +1083,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     corporate += fashion_houses(text, doc) + [s for s in sports_teams(text, ner)
                                               if not any(a <= s.start and s.end <= b for a, b in headlines)]
     owners = [s for s in ner if s.entity_type in ("PERSON", "ORG")] + corporate
-    owned = [s for s in possessive_titles(text, owners)
+    owned = [s for s in possessive_titles(text, owners, doc)
              if not any(s.start < pe and ps < s.end for ps, pe in ner_people)]
     known_titles |= {text[s.start:s.end] for s in owned}
     # Whoever owns a work by name ("Hiroshi Tanabe’s Winter Orchard") without a
@@ -1073,7 +1105,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # known person's first or last name is that person.
     ner = [_Span(s.start, s.end, "PERSON", s.method, s.strength, "PERSON")
            if s.entity_type == "TITLE" and s.method == "ner" and text[s.start:s.end] in person_words else s for s in ner]
-    spans = rule_titles + cue + owned + corporate + venues(doc) + outlet_orgs(text) + ner + _ruler_spans(doc) + blocking
+    spans = rule_titles + cue + owned + corporate + venues(doc) + outlet_orgs(text, doc, person_words) + ner + _ruler_spans(doc) + blocking
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
     for name in people:
@@ -1091,11 +1123,15 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
              if s.method == "ner" and s.entity_type == "ORG" and (s.start, s.end) in in_place_position else s
              for s in spans]
     spans += [_Span(start, end, "PLACE", "gazetteer", GAZETTEER, "GPE") for start, end in gazetteer]
+    # A known title is spread to the places no title recognizer has already proposed it; where one has,
+    # that recognizer's span stands for itself (and answers for itself in the recognizer report).
+    proposed = [(s.start, s.end) for s in spans if s.entity_type == "TITLE"]
     for title in sorted(known_titles, key=len, reverse=True):
         spans += _sequels(text, title)
         for form in [title, *_short_forms(title)]:
             for at in _find_all(text, form):
-                spans.append(_Span(at, at + len(form), "TITLE", "known_title", KNOWN_TITLE))
+                if not any(b <= at and at + len(form) <= e for b, e in proposed):
+                    spans.append(_Span(at, at + len(form), "TITLE", "known_title", KNOWN_TITLE))
     return [span for span in _accept(spans) if span.entity_type != "NONE"]
 
 
