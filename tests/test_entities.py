@@ -104,6 +104,14 @@ def test_a_place_or_a_given_name_after_a_possessive_is_no_work():
     assert found["Winter Orchard"] == "TITLE"
 
 
+def test_a_short_label_opening_its_line_is_no_subtitled_title():
+    text = ("The panel met in Leeds to predict the weekend's takings.\n\nAna’s Estimate: N/A\n\n"
+            "Food+Drink & Kids: Full ticket details\n\nMost of the panel wanted a sequel to Glass Harbor: Low Tide instead.")
+    found = entities_of(text)
+    assert not any(name.startswith(("Estimate:", "Kids:")) for name in found)
+    assert found["Glass Harbor: Low Tide"] == "TITLE"
+
+
 def test_section_labels_and_sentence_initial_words_are_not_entities():
     text = ("The Big Picture Northgate Studios sets a March start for its ferry drama. However, the studio has not "
             "named a director. Meanwhile, casting continues. Still, insiders expect news soon.")

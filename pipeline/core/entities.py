@@ -240,7 +240,13 @@ def colon_titles(text: str) -> list[_Span]:
         if "\n" in text[start:end] or head.casefold() in SECTION_LABELS or head.split()[0].casefold() in NOT_A_TITLE \
                 or tail.split()[0].casefold() in NOT_A_TITLE or head.isupper():
             continue
-        if not text[max(0, start - 200):start].rsplit("\n", 1)[-1].strip():
+        line_before = text[max(0, start - 200):start].rsplit("\n", 1)[-1]
+        if not line_before.strip():
+            continue
+        # "Nick’s Guess: N/A", "Summit+Culture & Fam: Full event details": a short label opening its
+        # line is a "Label: value" line of the page, whatever precedes the capitalized words.
+        label = line_before + head
+        if len(label.split()) <= 4 and not re.search(r"[.!?,;]", label):
             continue
         spans.append(_Span(start, end, "TITLE", "colon_title", RULE_TITLE))
     return spans
