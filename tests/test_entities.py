@@ -377,3 +377,21 @@ def test_venues_come_from_a_registered_component_writing_candidate_spans():
     assert [(span.text, span.label_) for span in doc.spans["venue"]] == [("Mile High Stadium", "PLACE")]
     found = entities_of("The premiere moved to Denver’s Mile High Stadium, and Rebecca Hall hosted the party.")
     assert found["Mile High Stadium"] == "PLACE"
+
+
+def test_a_name_holds_one_entity_not_a_headline_verb_or_an_outlet_glued_to_a_person():
+    # In a title-cased headline the verb before a name is capitalized like the name; the body
+    # writes the name without it.
+    headline = ("Black Lawmakers Rip Howard Stenson As A ‘Disgusting Fraud.’\n\n"
+                "WASHINGTON ― Howard Stenson’s yearslong obsession is an insult, top black lawmakers said Friday.")
+    found = entities_of(headline)
+    assert found.get("Howard Stenson") == "PERSON"
+    assert not any("Rip" in name for name in found)
+    # An outlet written with a lower-case "the" and the person right after it are two entities.
+    for outlet, person in (("Washington Post", "Hale"), ("New York Times", "Keller")):
+        text = (f"At a lunch with the editorial board of the {outlet} {person} said that the tariff may "
+                f"need to rise. “We cannot wait,” {person} said.")
+        found = entities_of(text)
+        assert found.get(outlet) == "ORG"
+        assert found.get(person) == "PERSON"
+        assert f"{outlet} {person}" not in found

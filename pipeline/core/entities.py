@@ -850,7 +850,8 @@ def headline_spans(text: str) -> list[tuple[int, int]]:
         line = text[start:end].rstrip(".")
         if line.count(" ") > 40 or re.search(r"[.!?]\s", line):
             continue  # prose
-        words = [w for w in re.split(r"[\s/-]+", line) if w and any(ch.isalpha() for ch in w)]
+        # Quote marks are no part of a word's case ("Lawmakers Rip Trump As A ‘Disgusting Fraud.’").
+        words = [w.strip("‘’“”\"'") for w in re.split(r"[\s/-]+", line) if w and any(ch.isalpha() for ch in w)]
         if len(words) >= 3 and is_title_case(" ".join(words), max_words=30):
             found.append((start, end))
     return found
@@ -861,22 +862,74 @@ def _has_proper_noun(doc, start: int, end: int) -> bool:
     return tokens is None or any(t.pos_ == "PROPN" for t in tokens)
 
 
-def _ruler_spans(doc) -> list[_Span]:
+def _listed_orgs(doc) -> dict[int, int]:
+    """Where the media gazetteer (SpanRuler ``media_organisations``) finds a listed name: start -> end."""
+    if doc is None or not hasattr(doc, "spans") or "media_organisations" not in doc.spans:
+        return {}
+    # "the Washington Post": the lower-case article matched with the name is no part of it.
+    return {span.start_char + (4 if span.text.startswith("the ") else 0): span.end_char
+            for span in doc.spans["media_organisations"]}
+
+
+def _ruler_spans(doc, person_words: frozenset[str] = frozenset()) -> list[_Span]:
     """Organisations from the media gazetteer (SpanRuler ``media_organisations``): a listed name
     is an organisation wherever it stands, over what the model guessed."""
-    if doc is None or not hasattr(doc, "spans") or "media_organisations" not in doc.spans:
+    if not _listed_orgs(doc):
         return []
     # A listed name the model reads as the start of a longer organisation is that organisation's
-    # start ("Fox News Latino", "Sony Pictures Classics"): the longer name is kept.
-    longer = {ent.start_char: ent.end_char for ent in doc.ents if ent.label_ == "ORG"}
+    # start ("Fox News Latino", "Sony Pictures Classics"): the longer name is kept, unless what
+    # follows is a person the article names ("the Washington Post Trump said"): one name never
+    # holds two entities.
+    longer = {ent.start_char + (4 if ent.text.startswith("the ") else 0): ent.end_char
+              for ent in doc.ents if ent.label_ == "ORG"}
     spans = []
-    for span in doc.spans["media_organisations"]:
-        end = span.end_char
-        extension = doc.text[end:longer.get(span.start_char, end)]
-        if extension and re.fullmatch(r"(?:[ \t]+[A-Z][\w&'’.-]*)+", extension):
+    for start, end in _listed_orgs(doc).items():
+        extension = doc.text[end:longer.get(start, end)]
+        if extension and re.fullmatch(r"(?:[ \t]+[A-Z][\w&'’.-]*)+", extension) \
+                and not set(extension.split()) <= person_words:
             end += len(extension)
-        spans.append(_Span(span.start_char, end, "ORG", "media_gazetteer", MEDIA_LIST, "ORG"))
+        spans.append(_Span(start, end, "ORG", "media_gazetteer", MEDIA_LIST, "ORG"))
     return spans
+
+
+def _person_words(text: str, spans: Iterable[_Span]) -> frozenset[str]:
+    """The words of the names read as people's."""
+    return frozenset(word for s in spans if s.entity_type == "PERSON" for word in text[s.start:s.end].split())
+
+
+def _one_entity_per_name(text: str, ner: list[_Span], doc, headlines: Sequence[tuple[int, int]]) -> list[_Span]:
+    """A name the model read holds one entity, built only of words that belong to it.
+
+    - A listed organisation followed by words of a person the article names is two entities
+      ("the Washington Post Trump said": the outlet, then the person).
+    - In a title-cased headline every word is capitalized, so a verb or a label before a person's
+      name looks like part of it ("Lawmakers Rip Donald Trump"): there a person's name that the
+      body never writes is cut to the longest full name (two words or more) the body writes for
+      a person at its end.
+    """
+    def in_headline(span: _Span) -> bool:
+        return any(a <= span.start and span.end <= b for a, b in headlines)
+
+    listed = _listed_orgs(doc)
+    body_people = {" ".join(text[s.start:s.end].split()) for s in ner if s.entity_type == "PERSON" and not in_headline(s)}
+    result = []
+    for span in ner:
+        words = [(m.start() + span.start, m.group()) for m in re.finditer(r"\S+", text[span.start:span.end])]
+        listed_end = listed.get(span.start)
+        if span.entity_type in ("ORG", "PERSON") and listed_end is not None and listed_end < span.end:
+            others = _person_words(text, [s for s in ner if s.end <= span.start or s.start >= span.end])
+            rest = [(at, word) for at, word in words if at >= listed_end]
+            if rest and {word for _, word in rest} <= others:
+                result.append(_Span(span.start, listed_end, "ORG", span.method, span.strength, "ORG"))
+                result.append(_Span(rest[0][0], span.end, "PERSON", span.method, span.strength, "PERSON"))
+                continue
+        if span.entity_type == "PERSON" and in_headline(span) and " ".join(w for _, w in words) not in body_people:
+            for i in range(1, len(words) - 1):
+                if " ".join(w for _, w in words[i:]) in body_people:
+                    span = _Span(words[i][0], span.end, span.entity_type, span.method, span.strength, span.ner_label)
+                    break
+        result.append(span)
+    return result
 
 
 def _could_be_a_persons_name(phrase: str) -> bool:
@@ -1063,7 +1116,8 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     if headline:
         # ‘Alita’ in a headline names the title the body then writes bare.
         known_titles |= {headline[s.start:s.end] for s in quoted_titles(headline) if s.end - s.start >= 3}
-    ner = ner_spans(doc, text)
+    headlines = headline_spans(text)
+    ner = _one_entity_per_name(text, ner_spans(doc, text), doc, headlines)
     # A full name the model reads as a person's where it stands plain, outside italics and quote
     # marks ("Paltrow opened up about Brad Pitt"), is no title where it is emphasised ("he was
     # <i>Brad Pitt</i>") or cued ("a film-maker called Brian Petsos"). Titles the model takes for
@@ -1085,7 +1139,6 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     corporate = [s for s in corporate_orgs(text) if doc is None or _has_proper_noun(doc, s.start, s.end)]
     # In a title-cased headline every word is capitalized, so a capitalized run is no evidence of a
     # name there ("Syria Slams …", "Hong Kong Jails …" are no teams).
-    headlines = headline_spans(text)
     corporate += fashion_houses(text, doc) + [s for s in sports_teams(text, ner)
                                               if not any(a <= s.start and s.end <= b for a, b in headlines)]
     owners = [s for s in ner if s.entity_type in ("PERSON", "ORG")] + corporate
@@ -1111,7 +1164,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # known person's first or last name is that person.
     ner = [_Span(s.start, s.end, "PERSON", s.method, s.strength, "PERSON")
            if s.entity_type == "TITLE" and s.method == "ner" and text[s.start:s.end] in person_words else s for s in ner]
-    spans = rule_titles + cue + owned + corporate + venues(doc) + outlet_orgs(text, doc, person_words) + ner + _ruler_spans(doc) + blocking
+    spans = rule_titles + cue + owned + corporate + venues(doc) + outlet_orgs(text, doc, person_words) + ner + _ruler_spans(doc, _person_words(text, ner)) + blocking
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
     for name in people:

@@ -60,7 +60,11 @@ def add_entity_rulers(nlp: Language) -> Language:
     names = yaml.safe_load(MEDIA_ORGANISATIONS_FILE.read_text(encoding="utf-8"))["organisations"]
     ruler = nlp.add_pipe("span_ruler", name="media_organisations",
                          config={"spans_key": "media_organisations", "phrase_matcher_attr": "ORTH", "overwrite": True})
-    ruler.add_patterns([{"label": "ORG", "pattern": str(name)} for name in names])
+    # Mid-sentence the article of a listed name is written lower-case ("the editorial board of the
+    # Washington Post"); a name of one word after it ("The Sun") is too common a word to match so.
+    names = [str(name) for name in names]
+    names += [name.replace("The ", "the ", 1) for name in names if name.startswith("The ") and len(name.split()) >= 3]
+    ruler.add_patterns([{"label": "ORG", "pattern": name} for name in names])
     return nlp
 
 
