@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.core.entities import entity_id_for, entity_key
+from pipeline.core.nlp.entities import entity_id_for, entity_key
 from pipeline.core.nlp.extraction import read_text
 from pipeline.resources import DEFAULT_SPACY_MODEL
 

@@ -12,7 +12,7 @@ from pipeline.core.nlp import attribution, pipeline as nlp_pipeline
 from pipeline.core.nlp.attribution import quote_attribution, reported_speech
 from pipeline.core.nlp.extraction import read_text
 from pipeline.core.nlp.pipeline import load_pipeline
-from pipeline.core.quotes import extract_quotes, find_quote_spans
+from pipeline.core.nlp.quotes import extract_quotes, find_quote_spans
 from pipeline.resources import DEFAULT_SPACY_MODEL
 
 from .harness import rows, run

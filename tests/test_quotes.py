@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.core.nlp.extraction import read_text
-from pipeline.core.quotes import find_quote_spans
+from pipeline.core.nlp.quotes import find_quote_spans
 from pipeline.resources import DEFAULT_SPACY_MODEL
 
 

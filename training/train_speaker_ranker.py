@@ -39,8 +39,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.core import entities as entity_rules  # noqa: E402
-from pipeline.core import quotes as quote_rules  # noqa: E402
+from pipeline.core.nlp import entities as entity_rules  # noqa: E402
+from pipeline.core.nlp import quotes as quote_rules  # noqa: E402
 from pipeline.core.cleaning import extract_article  # noqa: E402
 from pipeline.core.errors import DocumentRejected  # noqa: E402
 from pipeline.core.nlp.extraction import load_stage_pipeline  # noqa: E402

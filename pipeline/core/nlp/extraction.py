@@ -34,7 +34,7 @@ from typing import Sequence
 
 from spacy.language import Language
 
-from .. import entities as entity_rules, given_names, lexicon, paragraphs, places, quotes as quote_rules
+from . import entities as entity_rules, given_names, lexicon, paragraphs, places, quotes as quote_rules
 from . import attribution, recognizers, speaker_ranker
 from .pipeline import (
     FASHION_CONTEXTS_FILE, MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, add_entity_rulers,

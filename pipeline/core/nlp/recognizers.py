@@ -1,7 +1,7 @@
 """Entity recognizers registered as spaCy components.
 
 Each writes its candidate spans to ``doc.spans[<its name>]``, labelled with the entity type it
-proposes; the entity stage's typing policy (``core.entities``) decides between them and the
+proposes; the entity stage's typing policy (``core.nlp.entities``) decides between them and the
 model's entities. Patterns about words are token patterns in data files beside this module.
 """
 
@@ -15,8 +15,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from ..given_names import given_name_gender
-from ..lexicon import CALENDAR_WORDS, TITLE_MINOR_WORDS
+from .given_names import given_name_gender
+from .lexicon import CALENDAR_WORDS, TITLE_MINOR_WORDS
 
 HERE = Path(__file__).resolve().parent
 VENUE_PATTERNS_FILE = HERE / "venue_patterns.yml"

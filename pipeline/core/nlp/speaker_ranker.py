@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..given_names import PRONOUN_GENDER, may_refer_to
+from .given_names import PRONOUN_GENDER, may_refer_to
 
 MODEL_FILE = Path(__file__).resolve().parent / "speaker_model.json"
 

@@ -4,9 +4,9 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, multi_asset
 
 from ... import warehouse
-from ...core.entities import mentions_frame
+from ...core.nlp.entities import mentions_frame
 from ...core.nlp.extraction import ArticleReader, ArticleText, available_cores, stage_version
-from ...core.quotes import quote_frames
+from ...core.nlp.quotes import quote_frames
 from ...dictionary import landed_table_spec
 from ..automation import FOLLOWS_UPSTREAM
 from ..config import StageConfig

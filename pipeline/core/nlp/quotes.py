@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from .entities import is_title_case, surname_of
 from .given_names import may_refer_to
 from .paragraphs import is_navigation, paragraph_spans
-from .nlp.attribution import quote_attribution, reported_speech
-from .nlp.speaker_ranker import ArticlePage, ParseEvidence, QuoteView, cascade_shares, quote_features, speaker_model
+from .attribution import quote_attribution, reported_speech
+from .speaker_ranker import ArticlePage, ParseEvidence, QuoteView, cascade_shares, quote_features, speaker_model
 from .lexicon import (
     NOT_A_TITLE,
     ORG_ROLE_NOUNS,

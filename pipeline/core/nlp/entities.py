@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
-from .nlp.pipeline import bracketed_furniture, fashion_contexts, lower_in_place, page_furniture, title_contexts
+from .pipeline import bracketed_furniture, fashion_contexts, lower_in_place, page_furniture, title_contexts
 from .paragraphs import is_navigation, paragraph_spans
 from .places import gazetteer_places, place_names
 from .lexicon import (
