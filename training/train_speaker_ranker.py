@@ -43,7 +43,7 @@ from pipeline.core.nlp import entities as entity_rules  # noqa: E402
 from pipeline.core.nlp import quotes as quote_rules  # noqa: E402
 from pipeline.core.cleaning import extract_article  # noqa: E402
 from pipeline.core.errors import DocumentRejected  # noqa: E402
-from pipeline.core.nlp.extraction import load_stage_pipeline  # noqa: E402
+from pipeline.core.nlp.extraction import ArticleText, article_mentions, load_stage_pipeline  # noqa: E402
 from pipeline.core.nlp.speaker_ranker import FEATURES, MODEL_FILE, unnamed_source  # noqa: E402
 from pipeline.core.reading import discover_source_files, read_source_document  # noqa: E402
 from pipeline.resources import DEFAULT_SPACY_MODEL  # noqa: E402
@@ -86,8 +86,9 @@ def parsed_set(name: str, eval_dir: Path, cache: Path):
 
     nlp = load_stage_pipeline(DEFAULT_SPACY_MODEL)
     articles = read_set(eval_dir / name)
+    # The docs depend on the texts, the model and the components the stage adds (rulers, recognizers).
     key = hashlib.sha256(("\n".join(f"{a[0]}:{hashlib.sha256(a[1].encode()).hexdigest()}" for a in articles)
-                          + DEFAULT_SPACY_MODEL).encode()).hexdigest()[:12]
+                          + DEFAULT_SPACY_MODEL + ",".join(nlp.pipe_names) + _pipeline_key()).encode()).hexdigest()[:12]
     path = cache / f"{name}-{key}.docbin"
     if path.exists():
         docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(nlp.vocab))
@@ -129,18 +130,13 @@ def examples_of(name: str, eval_dir: Path, cache: Path, scorer):
         if not gold_path.exists():
             continue
         gold = json.loads(gold_path.read_text())
-        spans = entity_rules.recognize(text, doc, italics, title)
-        mentions = entity_rules.resolve(text, spans)
-        quote_mentions = sorted((quote_rules.Mention(m.start, m.end, m.text, m.entity_type, m.name,
-                                                     entity_rules.entity_id_for(m.entity_type, m.name), m.method)
-                                 for m in mentions), key=lambda m: (m.start, m.end))
+        _, quote_mentions = article_mentions(ArticleText(file_name, text, italics, title), doc)
         quotes = quote_rules.extract_quotes(text, quote_mentions, doc, title, rank_speakers=False)
         speaker_ok = gold_speaker_matcher(scorer, gold)
         text_norm, _ = scorer.norm_text(text)
         golds = [dict(gq, span=scorer.locate(gq["text"], text_norm)) for gq in gold.get("quotes", [])]
         n_gold = len(golds)
-        marked = quote_rules._two_apostrophes_as_marks(text)
-        working = quote_rules._swap_mark_levels(marked) if quote_rules.single_marks_are_primary(marked) else marked
+        working = quote_rules.speech_marks(text)
         rows_by_quote = {id(q): (cands, rows) for q, cands, rows in
                          quote_rules.speaker_feature_rows(working, quotes, quote_mentions, doc, title)}
         article_rows = []
@@ -199,12 +195,22 @@ def _example(quote, gq, rows_by_quote, speaker_ok, reported: bool, optional: boo
                 cascade_how=quote.attribution, candidates=[c.name for c in cands])
 
 
+def _pipeline_key() -> str:
+    """What the parsed docs depend on besides the texts and the model: the stage's own components."""
+    from pipeline.core.nlp import paragraphs, pipeline as stage_pipeline, recognizers
+
+    return stage_pipeline.rules_version(stage_pipeline, recognizers, paragraphs, stage_pipeline.MEDIA_ORGANISATIONS_FILE,
+                                        recognizers.VENUE_PATTERNS_FILE)
+
+
 def _code_key() -> str:
     """The features depend on the code that computes them: a changed rule gives a new feature cache."""
-    from pipeline.core.nlp import attribution, speaker_ranker
+    from pipeline.core.nlp import (attribution, cue_patterns, quote_marks, speaker_ranker, speaker_resolution,
+                                   speaker_rules, speech_spans)
 
     digest = hashlib.sha256()
-    for module in (quote_rules, entity_rules, attribution, speaker_ranker):
+    for module in (quote_rules, quote_marks, speech_spans, cue_patterns, speaker_rules, speaker_resolution,
+                   entity_rules, attribution, speaker_ranker):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:12]
 

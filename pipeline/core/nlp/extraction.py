@@ -36,6 +36,7 @@ from spacy.language import Language
 
 from . import entities as entity_rules, given_names, lexicon, paragraphs, places, quotes as quote_rules
 from . import attribution, recognizers, speaker_ranker
+from . import cue_patterns, quote_marks, speaker_resolution, speaker_rules, speech_spans
 from .pipeline import (
     FASHION_CONTEXTS_FILE, MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, add_entity_rulers,
     load_pipeline,
@@ -76,9 +77,10 @@ def stage_version(model_name: str) -> str:
     model re-extracts landed articles on the next run without a full refresh.
     """
     # The speaker model's bytes too: a retrained model re-extracts landed articles.
-    sources = (Path(__file__), entity_rules, quote_rules, attribution, recognizers, speaker_ranker, paragraphs, lexicon, given_names,
-               places, MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE,
-               FASHION_CONTEXTS_FILE, recognizers.VENUE_PATTERNS_FILE, speaker_ranker.MODEL_FILE)
+    sources = (Path(__file__), entity_rules, quote_rules, quote_marks, speech_spans, cue_patterns, speaker_rules,
+               speaker_resolution, attribution, recognizers, speaker_ranker, paragraphs, lexicon, given_names, places,
+               MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, FASHION_CONTEXTS_FILE,
+               recognizers.VENUE_PATTERNS_FILE, speaker_ranker.MODEL_FILE)
     return f"{model_name}:{rules_version(*sources)}"
 
 
@@ -89,8 +91,9 @@ def load_stage_pipeline(model_name: str) -> Language:
     return add_entity_rulers(load_pipeline(model_name, with_ner=True))
 
 
-def read_article(article: ArticleText, doc) -> ArticleExtraction:
-    """Mentions, then quotes (whose speakers resolve to those mentions), from one parsed article."""
+def article_mentions(article: ArticleText, doc) -> tuple[list[entity_rules.EntityMention], list[quote_rules.Mention]]:
+    """The entity mentions of one parsed article, and the same mentions as the quote rules read them
+    (with their entity ids, in reading order): what the speaker ranker's training reads too."""
     spans = entity_rules.recognize(article.text, doc, article.italic_spans or (), article.headline)
     mentions = entity_rules.resolve(article.text, spans, doc)
     quote_mentions = sorted(
@@ -98,6 +101,12 @@ def read_article(article: ArticleText, doc) -> ArticleExtraction:
                              entity_rules.entity_id_for(m.entity_type, m.name), m.method) for m in mentions),
         key=lambda m: (m.start, m.end),
     )
+    return mentions, quote_mentions
+
+
+def read_article(article: ArticleText, doc) -> ArticleExtraction:
+    """Mentions, then quotes (whose speakers resolve to those mentions), from one parsed article."""
+    mentions, quote_mentions = article_mentions(article, doc)
     found = quote_rules.extract_quotes(article.text, quote_mentions, doc, article.headline)
     return ArticleExtraction(article.article_id, article.text, mentions, found, quote_mentions)
 
