@@ -278,6 +278,12 @@ def test_a_verb_of_saying_with_a_clause_of_its_own_is_reported_speech():
     assert reported_of(text) == [("the film would open in May", "Kenji Ito", "said")]
 
 
+def test_a_verb_of_saying_with_no_subject_reports_nobody():
+    # A statement is someone's: "it was announced that …" names no speaker, and is not reported speech.
+    text = "It was announced on Monday that the festival would move to June."
+    assert reported_of(text) == []
+
+
 def test_an_interview_write_up_gives_the_uncued_quotes_to_the_interviewee():
     # The shape of interview write-ups: the subject is introduced once, then paragraphs of quotes with no cue.
     text = ("Amara Reyes has had a strange year. The actress, 41, spoke to us from her home in Lagos, where she has "

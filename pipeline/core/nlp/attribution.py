@@ -215,6 +215,10 @@ def reported_speech(doc: Doc, quote_ranges: Sequence[tuple[int, int]], min_words
             continue
         lemma = token.lemma_.casefold()
         if lemma in reported_cues and token.pos in _VERB_TAGS and not _hyphenated(token):
+            # A statement is someone's: the verb of saying needs a subject, the speaker ("it was reported
+            # that …" and a parser's stray complement name nobody).
+            if subject_of(token) is None:
+                continue
             for clause in token.children:
                 if clause.dep_ != "ccomp" or not _is_reported_clause(clause):
                     continue
