@@ -284,6 +284,27 @@ def test_a_verb_of_saying_with_no_subject_reports_nobody():
     assert reported_of(text) == []
 
 
+def test_a_transcript_turn_names_its_speaker():
+    # Transcripts label each turn with the speaker's surname and a colon, inside the quote marks.
+    text = ("Governor Dana Holt spoke to host Sam Keller on Sunday about the debate.\n\n"
+            "Partial transcript as follows:\n\n"
+            "“KELLER: Do you really see those two guests as equivalent?\n\n"
+            "“HOLT: Well, look, the two cases have nothing in common, and the voters know it.\n\n"
+            "“KELLER: Governor, I want to move on to the economy.")
+    assert [speaker for _, speaker in quotes_of(text)] == ["Sam Keller", "Dana Holt", "Sam Keller"]
+
+
+def test_a_company_statement_in_we_is_the_companys():
+    # "it said" after a sentence about a label, and the quote-only paragraph that continues it, are the label's,
+    # not the person named later in the article.
+    text = ("Northgate Records has denied blocking the singer's performance. The label issued a statement to "
+            "the organisers on Friday.\n\n"
+            "“We have agreed to grant all licences for the broadcast,” it said.\n\n"
+            "“We do not have the right to keep any artist from performing live.”\n\n"
+            "The singer's manager, Tom Ellis, said she would perform.")
+    assert [speaker for _, speaker in quotes_of(text)] == ["Northgate Records", "Northgate Records"]
+
+
 def test_an_interview_write_up_gives_the_uncued_quotes_to_the_interviewee():
     # The shape of interview write-ups: the subject is introduced once, then paragraphs of quotes with no cue.
     text = ("Amara Reyes has had a strange year. The actress, 41, spoke to us from her home in Lagos, where she has "

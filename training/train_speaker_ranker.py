@@ -44,7 +44,7 @@ from pipeline.core.nlp import quotes as quote_rules  # noqa: E402
 from pipeline.core.cleaning import extract_article  # noqa: E402
 from pipeline.core.errors import DocumentRejected  # noqa: E402
 from pipeline.core.nlp.extraction import ArticleText, article_mentions, load_stage_pipeline  # noqa: E402
-from pipeline.core.nlp.speaker_ranker import FEATURES, MODEL_FILE, unnamed_source  # noqa: E402
+from pipeline.core.nlp.speaker_ranker import FEATURES, MODEL_FILE, threshold_for, unnamed_source  # noqa: E402
 from pipeline.core.reading import discover_source_files, read_source_document  # noqa: E402
 from pipeline.resources import DEFAULT_SPACY_MODEL  # noqa: E402
 
@@ -248,7 +248,7 @@ def decide(params, rows, threshold: float):
     z = ((rows - params["mean"]) / params["scale"]) @ params["coef"] + params["intercept"]
     p = 1 / (1 + np.exp(-z))
     best = int(p.argmax())
-    return best if p[best] >= threshold else None
+    return best if p[best] >= threshold_for(rows, threshold) else None
 
 
 def measure(articles, params_of, threshold: float, reported: bool = False):
@@ -264,6 +264,16 @@ def measure(articles, params_of, threshold: float, reported: bool = False):
             if q["reported"] != reported or q["optional"]:
                 continue
             found += 1
+            if q["cascade_how"] in quote_rules.DECISIVE_SIEVES:
+                # The stage keeps these sieves' choice over the model's (``quotes.extract_quotes``).
+                ok = q["cascade_right"]
+                named += q["cascade_named"]
+                named_right += q["cascade_named"] and ok
+                right += ok
+                cascade_right += q["cascade_right"]
+                cascade_named += q["cascade_named"]
+                cascade_named_right += q["cascade_named"] and q["cascade_right"]
+                continue
             best = decide(params, q["rows"], threshold)
             if best is None:
                 ok = not q["gold_has_speaker"]

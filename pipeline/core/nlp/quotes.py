@@ -25,6 +25,11 @@ __all__ = ["Mention", "Quote", "extract_quotes", "find_quote_spans", "link_title
            "speaker_feature_rows", "speech_marks"]
 
 
+# Sieves whose evidence names the speaker outright, which the ranker does not overrule: a transcript
+# turn's label ("WALLACE: …") is too rare in the training sets for the model to learn its weight.
+DECISIVE_SIEVES = frozenset({"transcript_turn"})
+
+
 def quote_id_for(article_id: str, start: int, end: int, kind: str = "direct") -> str:
     key = f"{article_id}:{start}:{end}" + ("" if kind == "direct" else f":{kind}")
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
@@ -68,7 +73,8 @@ def extract_quotes(text: str, mentions: Sequence[Mention], doc=None, headline: s
     quotes = _extract_quotes(working, mentions, doc)
     if rank_speakers and doc is not None and (model := speaker_model()) is not None:
         for quote, candidates, rows in speaker_feature_rows(working, quotes, mentions, doc, headline):
-            _assign_ranked(quote, candidates, model.choose(rows))
+            if quote.attribution not in DECISIVE_SIEVES:
+                _assign_ranked(quote, candidates, model.choose(rows))
     for quote in quotes:
         quote.text = text[quote.start:quote.end]
     return quotes

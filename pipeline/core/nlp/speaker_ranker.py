@@ -62,6 +62,12 @@ _ACCORDING_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.IGNORECASE
 # "WALLACE: …" and "Reyes: …": a speaker's name and a colon open the paragraph (transcripts, Q&As).
 _PREFIX = re.compile(r"^\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s*:\s*$")
 _TURN = re.compile(r"[“\"‘']?\s*((?:[A-Z][A-Z’'.-]+)(?:\s+[A-Z][A-Z’'.-]+){0,2})\s*:\s")
+# The quote's own words open with a name and a colon: a transcript turn inside the marks.
+_OPENING_NAME = re.compile(r"\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s*:\s")
+_FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|our|ours|us)\b|\[we\]|\[our\]", re.IGNORECASE)
+_FIRST_PERSON_SINGULAR = re.compile(r"\b(?:I|me|my|mine)\b|\bI[’']")
+_ORG_PRONOUNS = frozenset({"they", "it", "we"})
+_OBLIQUE_BEFORE = re.compile(r"\b(?:to|with|for|about|of|by|at|from|on|in|like|than|against|and)\s+(?:[a-z][\w’'-]*\s+){0,2}$")
 
 CANDIDATE_FEATURES = (
     "bias_candidate",
@@ -123,6 +129,17 @@ CANDIDATE_FEATURES = (
     "reported_cascade_choice",
     "parse_subject_unresolved",
     "is_reported",
+    # Organisations that speak: "they"/"it" as the cue's subject, a quote in "we", a statement nearby.
+    "org_pronoun_subject_recent",
+    "first_person_plural_org_recent",
+    "statement_org_recent",
+    # "PENCE: Well, look, …": the quote opens with a speaker's name and a colon.
+    "quote_opens_with_name",
+    # The person a pronoun points back to is the one the passage is about (a subject, not a name after a
+    # preposition, a possessive or inside quote marks): "concerns Henry Crespo, …" is not the antecedent's kind.
+    "pronoun_agreeing_topic_0",
+    # Interview write-ups: a quote with no cue of its own belongs to the article's subject.
+    "uncued_article_subject",
 )
 FEATURES = CANDIDATE_FEATURES
 
@@ -203,6 +220,17 @@ class ArticlePage:
             if self.by_id[eid].entity_type == "PERSON":
                 self.first_person_in_paragraph.setdefault(index, eid)
         self._features_of_mention: dict[int, tuple] = {}
+        # Mentions a pronoun can point back to as the passage's topic: outside quote marks, not a possessive,
+        # not right after a preposition or a conjunction.
+        self.topic_ends = {eid: [m.end for m in ms if self.is_topic(m)] for eid, ms in self.unquoted.items()}
+        self.statement_paragraphs = {index for index, (start, end) in enumerate(self.paragraphs)
+                                     if _STATEMENT.search(text, start, end)}
+
+    def is_topic(self, mention) -> bool:
+        text = self.text
+        if text[mention.end:mention.end + 2] in ("’s", "'s"):
+            return False
+        return self.is_subject[mention.start] or not _OBLIQUE_BEFORE.search(text[max(0, mention.start - 30):mention.start])
 
     def mention_context(self, mention) -> tuple[bool, bool, bool, bool]:
         """(subject, addressee, possessive, after "according to") of a mention, computed once."""
@@ -318,6 +346,24 @@ def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, pr
     subject = parse.governing or parse.nearest
     subject_unresolved = subject is not None and parse.pronoun not in PRONOUN_GENDER and not page.overlapping(subject)
     dominant = dominant if dominant is not None and cascade_share[dominant] >= 0.5 else None
+    quote_text = text[quote.start:quote.end]
+    opening = _OPENING_NAME.match(quote_text)
+    opening_words = frozenset(w.casefold() for w in re.findall(r"[\w’'-]+", opening.group(1))) if opening else frozenset()
+    orgs_recent = sorted((eid for eid in last_before if by_id[eid].entity_type == "ORG"), key=lambda eid: -last_before[eid])
+    org_subjects = sorted((eid for eid in subject_last if by_id[eid].entity_type == "ORG"), key=lambda eid: -subject_last[eid])
+    org_pronoun = parse.pronoun in _ORG_PRONOUNS
+    org_subject = (org_subjects or orgs_recent or [None])[0]
+    plural_voice = bool(_FIRST_PERSON_PLURAL.search(quote_text)) and not _FIRST_PERSON_SINGULAR.search(quote_text)
+    statement_recent = statement_near or bool({quote.paragraph, quote.paragraph - 1} & page.statement_paragraphs)
+    topic_last = {}
+    for c in page.candidates:
+        k = bisect.bisect_right(page.topic_ends[c.entity_id], quote.start - 1)
+        if k and c.entity_type == "PERSON":
+            topic_last[c.entity_id] = page.topic_ends[c.entity_id][k - 1]
+    agreeing_topics = [eid for eid in sorted(topic_last, key=lambda eid: -topic_last[eid])
+                       if pronoun and may_refer_to(pronoun, by_id[eid].name)]
+    uncued = quote.cascade_attribution is None or group in ("carried", "context", "interviewee")
+    article_subject = page.most_mentioned if page.most_mentioned and page.headlined.get(page.most_mentioned) else None
 
     rows = []
     for c in page.candidates:
@@ -404,6 +450,14 @@ def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, pr
         f["mention_share"] = len(c.mentions) / total_mentions
         # "Officials … ‘…,’ they said", "a spokesman said": the parse names a speaker who is none of the candidates.
         f["parse_subject_unresolved"] = float(subject_unresolved)
+        if c.entity_type == "ORG":
+            f["org_pronoun_subject_recent"] = float(org_pronoun and org_subject == c.entity_id)
+            f["first_person_plural_org_recent"] = float(plural_voice and bool(orgs_recent) and orgs_recent[0] == c.entity_id)
+            f["statement_org_recent"] = float(statement_recent and bool(orgs_recent) and orgs_recent[0] == c.entity_id)
+        if opening_words:
+            f["quote_opens_with_name"] = float(bool(opening_words & page.name_words[c.entity_id]))
+        f["pronoun_agreeing_topic_0"] = float(bool(agreeing_topics) and agreeing_topics[0] == c.entity_id)
+        f["uncued_article_subject"] = float(uncued and article_subject == c.entity_id)
         if quote.reported:
             f["is_reported"] = 1.0
             f["reported_parse_subject"] = f["parse_governing_subject"]
@@ -432,7 +486,7 @@ class SpeakerModel:
             return None
         probabilities = self.probabilities(rows)
         best = int(probabilities.argmax())
-        return best if probabilities[best] >= self.threshold else None
+        return best if probabilities[best] >= threshold_for(rows, self.threshold) else None
 
     @classmethod
     def from_json(cls, data: dict) -> "SpeakerModel":
@@ -453,6 +507,12 @@ def unnamed_source(rows: np.ndarray) -> bool:
     then the speaker is that unnamed source, and naming a candidate would be a guess. (Reported speech
     is left to the model: its cue's subject is the speaker, which the features already say.)"""
     return bool(rows[0, _UNRESOLVED]) and bool(rows[0, _CASCADE_NONE]) and not rows[0, _REPORTED]
+
+
+def threshold_for(rows: np.ndarray, threshold: float) -> float:
+    """The no-speaker threshold for a quote's rows: none for reported speech, whose verb of saying has a
+    subject by construction (``attribution.reported_speech``), so who speaks is in question, not whether."""
+    return 0.0 if rows[0, _REPORTED] else threshold
 
 
 @functools.lru_cache(maxsize=1)

@@ -20,7 +20,7 @@ from .quote_marks import Quote
 _CREDIT_ROLES = {"directed": "director", "produced": "producer", "written": "writer", "created": "creator",
                  "starring": "star", "hosted": "host", "narrated": "narrator"}
 PREPOSITIONS = frozenset("with for to by from of about at in on into over like than via".split())
-PRONOUNS = {"he": "PERSON", "she": "PERSON", "they": None}
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "they": None, "it": "ORG"}
 # First-person speech verbs inside a quote ("I said, ‘…’") report the quote's own speaker.
 FIRST_PERSON = {"i", "we"}
 
@@ -106,6 +106,21 @@ class SpeakerResolver:
             end = start
         return None
 
+    def organisation_opening_before(self, position: int, sentences: int = 2) -> Mention | None:
+        """The organisation that opens one of the ``sentences`` sentences before ``position`` (the nearest),
+        outside quote marks: who "it" or "they" is when an organisation is the subject."""
+        end = position
+        for _ in range(sentences):
+            if end <= 0:
+                return None
+            start = start_of_sentence(self.text, max(0, end - 1), 0)
+            for m in self.mentions:
+                if m.entity_type == "ORG" and start <= m.start < end and not self.inside_quote(m.start) \
+                        and self.text[start:m.start].strip(" \n“”\"‘’'") in ("", "The", "the"):
+                    return m
+            end = start
+        return None
+
     def _spokesperson_org(self, start: int, end: int) -> Mention | None:
         """The organisation of "a Streamline spokesperson" or "a spokesperson for Streamline"."""
         for m in reversed(self.mentions):
@@ -144,11 +159,15 @@ class SpeakerResolver:
             sentence_start = start_of_sentence(self.text, who_start, 0)
             if lowered == "they":
                 # "they" is a group more often than one person ("Officials … ‘…,’ they said"): only a
-                # sentence right before that opens with a person's name gives it a speaker.
+                # sentence right before that opens with a person's name gives it a speaker, else one
+                # that opens with an organisation ("Big Machine denied it. ‘…,’ they said").
                 previous = start_of_sentence(self.text, max(0, sentence_start - 2), 0)
                 subject = self.subject_before(sentence_start, window_start=previous)
                 opens = subject is not None and not self.text[previous:subject.start].strip(" \n“”\"‘’'")
-                return subject if opens else None
+                return subject if opens else self.organisation_opening_before(sentence_start)
+            if lowered == "it":
+                # "it said" after a sentence that opens with a company: the company speaks.
+                return self.organisation_opening_before(sentence_start)
             return self.subject_before(sentence_start, pronoun=lowered)
         words = re.findall(r"[\w’'-]+", who_clean)
         if words and words[0].casefold() in {"the", "a", "an", "his", "her", "their", "its"}:

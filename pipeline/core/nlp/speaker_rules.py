@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from .attribution import quote_attribution, reported_speech
 from .cue_patterns import AFTER_ACCORDING, AFTER_CUE_FIRST, AFTER_WHO_FIRST, CUE_RE, WHO, who_before_cue
+from .entities import surname_of
 from .lexicon import ROLE_NOUNS
 from .paragraphs import paragraph_spans
 from .quote_marks import Quote
@@ -40,7 +41,8 @@ def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention], doc=N
             continue
         p_start, p_end = paragraphs[quote.paragraph]
         close_at = quote.end + 1 if quote.closed else quote.end
-        found = (_attribute_by_syntax(doc, quote, quote_ranges, resolver) if doc is not None else None) \
+        found = _transcript_turn(text, quote, p_start, resolver) \
+            or (_attribute_by_syntax(doc, quote, quote_ranges, resolver) if doc is not None else None) \
             or _attribute_after(text, quote, close_at, p_end, resolver) or _attribute_before(text, quote, p_start, resolver) \
             or _attribute_by_dash(text, quote, close_at, p_end, resolver)
         if found:
@@ -72,6 +74,28 @@ def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention], doc=N
         found = _attribute_nested(text, quote, outer, resolver)
         if found:
             _assign(quote, found[0], found[1], "inside_quote")
+
+
+# "WALLACE: …" or "Holt: …" opening a quotation or its paragraph: a transcript or Q&A turn.
+_TURN_LABEL = re.compile(r"\s*(?P<who>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s*:\s+\S")
+
+
+def _transcript_turn(text, quote, p_start, resolver):
+    """A transcript turn names its speaker before a colon, at the start of the quotation or of its
+    paragraph; the name is a person of the article, by their surname or full name."""
+    label = _TURN_LABEL.match(text, quote.start, quote.end)
+    if label is None:
+        before = text[p_start:max(p_start, quote.start - 1)]
+        label = _TURN_LABEL.match(before + " x") if before.strip() else None
+    if label is None:
+        return None
+    words = label.group("who").casefold().split()
+    for m in reversed(resolver.mentions):
+        if m.entity_type == "PERSON" and m.start < quote.start:
+            name = m.name.casefold().split()
+            if words == name or (len(words) == 1 and name and words[0] == surname_of(m.name).casefold()):
+                return m, None, "transcript_turn"
+    return None
 
 
 def _speaker_named_between(previous: Quote, quote: Quote, resolver: SpeakerResolver) -> bool:
