@@ -395,3 +395,47 @@ def test_a_name_holds_one_entity_not_a_headline_verb_or_an_outlet_glued_to_a_per
         assert found.get(outlet) == "ORG"
         assert found.get(person) == "PERSON"
         assert f"{outlet} {person}" not in found
+
+
+def test_each_recognizer_is_a_registered_component_writing_candidates_under_its_name():
+    # An analyst tracing a mention to its recognizer reads doc.spans under the name mentions.method stores.
+    from pipeline.core.nlp.extraction import load_stage_pipeline
+    from pipeline.core.nlp.recognizers import recognizer_names
+
+    nlp = load_stage_pipeline(DEFAULT_SPACY_MODEL)
+    text = ('WINNER: Salt and Ember\n\nOrbit Films’ "Lantern Fox" opens Friday. The thriller Night Ferry, '
+            'from rival distributor Greyhound Pictures, opened in Chicago.')
+    doc = nlp.make_doc(text)
+    doc._.italic_spans = ((text.index("Friday"), text.index("Friday") + len("Friday")),)
+    doc = nlp(doc)
+    candidates = {key: [(span.text, span.label_) for span in doc.spans[key]] for key in recognizer_names()}
+    assert ("WINNER:", "NONE") in candidates["page_furniture"]
+    assert ("Lantern Fox", "TITLE") in candidates["quoted_title"]
+    assert ("Friday", "TITLE") in candidates["italic_title"]
+    assert ("Night Ferry", "TITLE") in candidates["cue_title"]
+    assert ("Orbit Films", "ORG") in candidates["corporate_name"]
+    assert ("Chicago", "PLACE") in candidates["gazetteer"]
+    mentions = read_text(text, DEFAULT_SPACY_MODEL).mentions
+    assert {m.method for m in mentions} <= set(recognizer_names()) | {
+        "ner", "media_gazetteer", "possessive_title", "outlet_cue", "known_title", "known_person", "sequel_title"}
+
+
+def test_a_recognizer_reads_its_words_from_the_file_its_config_names(tmp_path):
+    import spacy
+
+    from pipeline.core.nlp import recognizers  # noqa: F401  (registers the factories)
+
+    contexts = tmp_path / "contexts.yml"
+    contexts.write_text("before: ['rewatched']\nafter: ['marathon']\n", encoding="utf-8")
+    nlp = spacy.load(DEFAULT_SPACY_MODEL)
+    nlp.add_pipe("context_title_recognizer", config={"spans_key": "rewatch", "contexts_file": str(contexts)})
+    doc = nlp("Over the holidays she rewatched Glass Harbor twice, then planned a Night Ferry marathon.")
+    assert sorted(span.text for span in doc.spans["rewatch"]) == ["Glass Harbor", "Night Ferry"]
+
+
+def test_a_title_the_page_glues_to_the_next_word_keeps_its_own_letters():
+    # Pages drop the space after an italic run: "<i>Casino Royale</i>and Quantum of Solace".
+    text = "The reboot Casino Royaleand its sequel both made money, and Casino Royale still tops the polls."
+    found = entities_of(text, italic_spans=[(11, 24)])
+    assert found.get("Casino Royale") == "TITLE"
+    assert not any(name.startswith("Casino Royalea") for name in found)

@@ -24,9 +24,9 @@ from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
-from .pipeline import bracketed_furniture, fashion_contexts, lower_in_place, page_furniture, title_contexts
+from .pipeline import PAGE_FURNITURE_FILE, bracketed_furniture, fashion_contexts, lower_in_place, page_furniture, title_contexts
 from .paragraphs import is_navigation, paragraph_spans
-from .places import gazetteer_places, place_names
+from .places import place_names
 from .lexicon import (
     OFFICE_WORDS,
     AWARD_NAMES,
@@ -391,11 +391,11 @@ def _named_in_context(text: str, contexts: dict, limit: int, allow_digits: bool 
     return candidates
 
 
-def context_titles(text: str, doc) -> list[_Span]:
+def context_titles(text: str, doc, contexts: dict | None = None) -> list[_Span]:
     """Titles written plainly where the words around them make them works (``title_contexts.yml``):
     "won for The Favourite", "her role in Broadchurch", "Night Ferry, directed by …", "the Succession
     star", "Glass Harbor topped the box office"."""
-    contexts = title_contexts()
+    contexts = contexts or title_contexts()
     labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents} if doc is not None else {}
     not_titles = [(s, e) for (s, e), label in labels.items() if label in _NOT_TITLE_LABELS]
     places = place_names()
@@ -441,11 +441,11 @@ def context_titles(text: str, doc) -> list[_Span]:
 _NOT_A_HOUSE_LABELS = frozenset({"GPE", "LOC", "NORP", "DATE", "TIME", "EVENT", "FAC", "MONEY", "CARDINAL", "ORDINAL"})
 
 
-def fashion_houses(text: str, doc) -> list[_Span]:
+def fashion_houses(text: str, doc, contexts: dict | None = None) -> list[_Span]:
     """Fashion houses where style coverage dresses someone in them (``fashion_contexts.yml``):
     "wearing Alaïa", "a custom look from Bottega Veneta", "a white Valentino gown"."""
     # "wearing |Alaïa", "a white Valentino| gown"
-    candidates = _named_in_context(text, fashion_contexts(), limit=3, skip_the=True,
+    candidates = _named_in_context(text, contexts or fashion_contexts(), limit=3, skip_the=True,
                                    minor=frozenset({"&", "de", "di", "la", "von", "van"}))
     labels = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_A_HOUSE_LABELS] if doc is not None else []
     places = place_names()
@@ -496,13 +496,6 @@ def sports_teams(text: str, ner: Sequence[_Span] = ()) -> list[_Span]:
         if " ".join(words) in places or (len(words) == 2 and words[0] in places):
             spans.append(_Span(match.start(), match.end(), "ORG", "sports_team", RULE_ORG))
     return spans
-
-
-def venues(doc) -> list[_Span]:
-    """Named buildings and squares, from the ``venue_recognizer`` component (``nlp/recognizers.py``)."""
-    if doc is None or "venue" not in doc.spans:
-        return []
-    return [_Span(span.start_char, span.end_char, span.label_, "venue", RULE_ORG) for span in doc.spans["venue"]]
 
 
 def franchise_titles(text: str) -> list[_Span]:
@@ -770,10 +763,10 @@ def _furniture_label_end(line: str, labels: frozenset[str]) -> int:
     return 0
 
 
-def furniture_spans(text: str) -> list[_Span]:
+def furniture_spans(text: str, furniture_file=PAGE_FURNITURE_FILE) -> list[_Span]:
     """Page furniture at the start of a paragraph ("WINNER:", "READ MORE:", "Photo:", "MORE ON X:"),
     as blocking spans: an entity never includes one (see ``page_furniture.yml``)."""
-    labels = page_furniture()["labels"]
+    labels = page_furniture(furniture_file)["labels"]
     spans = []
     in_link_list = False
     for start, end in paragraph_spans(text):
@@ -798,12 +791,12 @@ def furniture_spans(text: str) -> list[_Span]:
             in_link_list = label_end >= len(paragraph)
     # A label in brackets inside a paragraph ("(RELATED: Kentucky Basketball’s Christmas Card …)") holds
     # another story's headline: nothing in it is an entity of this article.
-    for match in bracketed_furniture().finditer(text):
+    for match in bracketed_furniture(furniture_file).finditer(text):
         spans.append(_Span(match.start(), match.end(), "NONE", "page_furniture", BLOCK))
     return spans
 
 
-def award_list_spans(text: str) -> list[_Span]:
+def award_list_spans(text: str, furniture_file=PAGE_FURNITURE_FILE) -> list[_Span]:
     """Winners and nominees listed under award categories, one entry per paragraph.
 
     A category heading ("Best Actress in a Drama Series") is no entity. Under it, an entry
@@ -812,7 +805,7 @@ def award_list_spans(text: str) -> list[_Span]:
     left to the model under a category of people. An entry is a short line without a full stop;
     the list ends at the next prose paragraph.
     """
-    furniture = page_furniture()
+    furniture = page_furniture(furniture_file)
     openers, work_words, labels = furniture["category_openers"], furniture["work_category_words"], furniture["labels"]
     spans: list[_Span] = []
     category_of_works: bool | None = None
@@ -1098,19 +1091,31 @@ def _accept(spans: list[_Span]) -> list[_Span]:
     return sorted(taken, key=lambda s: s.start)
 
 
-def rule_titles_in(text: str, italic_spans: Iterable[Sequence[int]] = ()) -> tuple[list[_Span], list[_Span]]:
-    """Titles found by the film-news rules alone: (strong: marks, italics, subtitles; cued by a genre word)."""
-    strong = quoted_titles(text) + italic_titles(text, italic_spans) + colon_titles(text)
-    cued = cue_titles(text) + named_titles(text) + franchise_titles(text) + appositive_titles(text)
-    return strong, cued
+# The strength of each recognizer component's candidates (``recognizers.yml``) in an overlap.
+_COMPONENT_STRENGTH = {"page_furniture": BLOCK, "award_list_title": RULE_TITLE, "quoted_title": RULE_TITLE,
+                       "italic_title": RULE_TITLE, "colon_title": RULE_TITLE, "cue_title": KNOWN_TITLE,
+                       "appositive_title": KNOWN_TITLE, "context_title": KNOWN_TITLE, "corporate_name": RULE_ORG,
+                       "fashion_house": RULE_ORG, "sports_team": RULE_ORG, "venue": RULE_ORG, "gazetteer": GAZETTEER}
+
+
+def candidates_of(doc, recognizer: str) -> list[_Span]:
+    """The candidates a recognizer component wrote to ``doc.spans``, its name as their method."""
+    if recognizer not in doc.spans:
+        raise ValueError(f"the pipeline has no {recognizer!r} recognizer: read articles with "
+                         "extraction.load_stage_pipeline, which adds the components of recognizers.yml")
+    from .recognizers import name_chars
+
+    return [_Span(*name_chars(span), span.label_, recognizer, _COMPONENT_STRENGTH[recognizer])
+            for span in doc.spans[recognizer]]
 
 
 def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headline: str | None = None) -> list[_Span]:
-    """Typed spans in ``text``: rule titles and organisations, then NER, overlaps settled by strength."""
-    rule_titles, cue = rule_titles_in(text, italic_spans)
-    cue += context_titles(text, doc)
-    listed = award_list_spans(text)
-    blocking = furniture_spans(text) + [s for s in listed if s.entity_type == "NONE"]
+    """Typed spans in ``text``: the recognizer components' candidates and NER, the recognizers that
+    read those, overlaps settled by strength."""
+    rule_titles = [s for key in ("quoted_title", "italic_title", "colon_title") for s in candidates_of(doc, key)]
+    cue = [s for key in ("cue_title", "appositive_title", "context_title") for s in candidates_of(doc, key)]
+    listed = candidates_of(doc, "award_list_title")
+    blocking = candidates_of(doc, "page_furniture") + [s for s in listed if s.entity_type == "NONE"]
     rule_titles += [s for s in listed if s.entity_type == "TITLE"]
     known_titles = {text[s.start:s.end] for s in rule_titles + cue}
     if headline:
@@ -1135,12 +1140,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     known_titles |= {text[s.start:s.end] for s in ner if s.entity_type == "TITLE"}
     # A possessive work is a title only where NER does not see a person in it ("Disney’s Bob Iger").
     ner_people = {(s.start, s.end) for s in ner if s.entity_type == "PERSON"}
-    # "in most American TV": words the tagger reads as no proper noun at all name no company.
-    corporate = [s for s in corporate_orgs(text) if doc is None or _has_proper_noun(doc, s.start, s.end)]
-    # In a title-cased headline every word is capitalized, so a capitalized run is no evidence of a
-    # name there ("Syria Slams …", "Hong Kong Jails …" are no teams).
-    corporate += fashion_houses(text, doc) + [s for s in sports_teams(text, ner)
-                                              if not any(a <= s.start and s.end <= b for a, b in headlines)]
+    corporate = [s for key in ("corporate_name", "fashion_house", "sports_team") for s in candidates_of(doc, key)]
     owners = [s for s in ner if s.entity_type in ("PERSON", "ORG")] + corporate
     owned = [s for s in possessive_titles(text, owners, doc)
              if not any(s.start < pe and ps < s.end for ps, pe in ner_people)]
@@ -1164,7 +1164,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # known person's first or last name is that person.
     ner = [_Span(s.start, s.end, "PERSON", s.method, s.strength, "PERSON")
            if s.entity_type == "TITLE" and s.method == "ner" and text[s.start:s.end] in person_words else s for s in ner]
-    spans = rule_titles + cue + owned + corporate + venues(doc) + outlet_orgs(text, doc, person_words) + ner + _ruler_spans(doc, _person_words(text, ner)) + blocking
+    spans = rule_titles + cue + owned + corporate + candidates_of(doc, "venue") + outlet_orgs(text, doc, person_words) + ner + _ruler_spans(doc, _person_words(text, ner)) + blocking
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
     for name in people:
@@ -1176,12 +1176,12 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # Places the model skipped, from the gazetteer; every other span wins an overlap. Where the
     # model called a gazetteer place in a place's position a company ("a lecturer from Nottingham"),
     # the position decides: it is the place.
-    gazetteer = gazetteer_places(text)
-    in_place_position = set(gazetteer)
+    gazetteer = candidates_of(doc, "gazetteer")
+    in_place_position = {(s.start, s.end) for s in gazetteer}
     spans = [_Span(s.start, s.end, "PLACE", s.method, s.strength, "GPE")
              if s.method == "ner" and s.entity_type == "ORG" and (s.start, s.end) in in_place_position else s
              for s in spans]
-    spans += [_Span(start, end, "PLACE", "gazetteer", GAZETTEER, "GPE") for start, end in gazetteer]
+    spans += [_Span(s.start, s.end, "PLACE", "gazetteer", GAZETTEER, "GPE") for s in gazetteer]
     # A known title is spread to the places no title recognizer has already proposed it; where one has,
     # that recognizer's span stands for itself (and answers for itself in the recognizer report).
     proposed = [(s.start, s.end) for s in spans if s.entity_type == "TITLE"]
