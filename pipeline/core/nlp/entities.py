@@ -51,12 +51,17 @@ ENTITY_TYPES = ("PERSON", "TITLE", "ORG", "PLACE")
 # labels are not entities of this dataset.
 NER_LABEL_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "WORK_OF_ART": "TITLE"}
 
-# Strength of the evidence behind a span; a stronger span wins an overlap (the one policy
-# between overlapping spans: strongest, then longest, then first). A name on the media
-# list is the strongest evidence: "Twitter" in italics is still the company.
-MEDIA_LIST, RULE_TITLE, KNOWN_TITLE, RULE_ORG, KNOWN_PERSON, NER, GAZETTEER = 5, 4, 3, 2, 2, 1, 0
-# Page furniture and award-category headings block every span that overlaps them.
-BLOCK = 9
+# Which candidate keeps a stretch of text where candidates overlap: the one whose kind of evidence
+# comes first in this list, then the longer, then the one earlier in the text. It only settles
+# overlaps; the typing policy (``TYPING_POLICY``) then decides the type of each candidate kept.
+PAGE_FURNITURE = "page_furniture"  # furniture labels, award-category headings: no entity overlaps them
+LISTED_ORGANISATION = "listed_organisation"  # a name on the media list: "Twitter" in italics is still the company
+MARKED_TITLE = "marked_title"  # quote marks, italics, a subtitle, an award-list entry, a sequel number
+CUED_TITLE = "cued_title"  # a genre word or context around it; a title the article established, found again
+NAME_SHAPE = "name_shape"  # a corporate word, fashion context, team, venue, owned work; a full name found again
+MODEL_READING = "model_reading"  # the statistical model; an outlet after "told"; a misspelt surname
+GAZETTEER = "gazetteer"  # a place the model skipped: fills gaps only
+OVERLAP_POLICY = (PAGE_FURNITURE, LISTED_ORGANISATION, MARKED_TITLE, CUED_TITLE, NAME_SHAPE, MODEL_READING, GAZETTEER)
 
 OPENING_MARKS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
 _WORD = r"[\w][\w'’.&-]*"
@@ -79,9 +84,8 @@ class _Span:
     end: int
     entity_type: str
     method: str
-    strength: int
+    evidence: str  # its kind of evidence, of OVERLAP_POLICY
     ner_label: str | None = None
-    votes: list = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- helpers
@@ -188,7 +192,7 @@ def quoted_titles(text: str) -> list[_Span]:
         punctuated = text[inner_end:close_at].strip() in (",", ".", "!", "?", "?!", "...", "…")
         if (punctuated and _followed_by_speech(text, close_at + 1)) or _preceded_by_speech(text, open_at):
             continue
-        spans.append(_Span(inner_start, inner_end, "TITLE", "quoted_title", RULE_TITLE))
+        spans.append(_Span(inner_start, inner_end, "TITLE", "quoted_title", MARKED_TITLE))
     return spans
 
 
@@ -212,7 +216,7 @@ def italic_titles(text: str, italic_spans: Iterable[Sequence[int]]) -> list[_Spa
         if phrase in outlets:
             continue  # named as a source somewhere in the article: an outlet wherever it is italicized
         if is_title_case(phrase, max_words=12) and not re.search(r"[.!?]\s", phrase):
-            spans.append(_Span(start, end, "TITLE", "italic_title", RULE_TITLE))
+            spans.append(_Span(start, end, "TITLE", "italic_title", MARKED_TITLE))
     return spans
 
 
@@ -248,7 +252,7 @@ def colon_titles(text: str) -> list[_Span]:
         label = line_before + head
         if len(label.split()) <= 4 and not re.search(r"[.!?,;]", label):
             continue
-        spans.append(_Span(start, end, "TITLE", "colon_title", RULE_TITLE))
+        spans.append(_Span(start, end, "TITLE", "colon_title", MARKED_TITLE))
     return spans
 
 
@@ -353,7 +357,7 @@ def cue_titles(text: str) -> list[_Span]:
             # Couples, co-created by …"): "the film, Tom said" and "the sequel, Professor X, Beast
             # and Mystique" name no film.
             continue
-        spans.append(_Span(start, end, "TITLE", "cue_title", KNOWN_TITLE))
+        spans.append(_Span(start, end, "TITLE", "cue_title", CUED_TITLE))
         # A listing runs on: "such as Ghost Town and Knocked Up", "including Anchorman, Elf and Step Brothers".
         more = re.match(r"(?:,\s+|,?\s+and\s+)(?=[A-Z0-9])", text[end:end + 8]) if match.group("listing") else None
         if more is not None:
@@ -433,7 +437,7 @@ def context_titles(text: str, doc, contexts: dict | None = None) -> list[_Span]:
         if 2 <= len(words) <= 3 and words[0].casefold() not in TITLE_MINOR_WORDS \
                 and given_name_gender(words[0]) in ("male", "female") and (doc is None or labels.get((start, end)) == "PERSON"):
             continue  # "starred in Tom Hanks's …", "the Olivia Colman star vehicle": a person's name
-        spans.append(_Span(start, end, "TITLE", "context_title", KNOWN_TITLE))
+        spans.append(_Span(start, end, "TITLE", "context_title", CUED_TITLE))
     return spans
 
 
@@ -463,7 +467,7 @@ def fashion_houses(text: str, doc, contexts: dict | None = None) -> list[_Span]:
             tokens = doc.char_span(start, end, alignment_mode="expand")
             if tokens is None or tokens[0].pos_ in ("PRON", "DET", "ADP", "SCONJ", "CCONJ", "ADV"):
                 continue  # "Her gown", "This ensemble": no name
-        spans.append(_Span(start, end, "ORG", "fashion_house", RULE_ORG))
+        spans.append(_Span(start, end, "ORG", "fashion_house", NAME_SHAPE))
     return spans
 
 
@@ -494,7 +498,7 @@ def sports_teams(text: str, ner: Sequence[_Span] = ()) -> list[_Span]:
             continue  # "China And Immigrants": a headline's words
         # The place is the whole run before the plural ("Tampa Bay", "Denver"), or its first word.
         if " ".join(words) in places or (len(words) == 2 and words[0] in places):
-            spans.append(_Span(match.start(), match.end(), "ORG", "sports_team", RULE_ORG))
+            spans.append(_Span(match.start(), match.end(), "ORG", "sports_team", NAME_SHAPE))
     return spans
 
 
@@ -510,7 +514,7 @@ def franchise_titles(text: str) -> list[_Span]:
         if phrase.split()[-1] in ORG_SUFFIXES or phrase.casefold() in NOT_A_TITLE or given_name_gender(phrase.split()[0]) \
                 and len(phrase.split()) == 2:
             continue  # "the Jane Campion films" are a person's
-        spans.append(_Span(start, end, "TITLE", "cue_title", KNOWN_TITLE))
+        spans.append(_Span(start, end, "TITLE", "cue_title", CUED_TITLE))
     return spans
 
 
@@ -531,7 +535,7 @@ def named_titles(text: str) -> list[_Span]:
         phrase = text[run[0]:run[1]]
         if phrase.casefold() in NOT_A_TITLE or phrase.split()[0].casefold() in NOT_A_TITLE | ROLE_NOUNS:
             continue
-        spans.append(_Span(run[0], run[1], "TITLE", "cue_title", KNOWN_TITLE))
+        spans.append(_Span(run[0], run[1], "TITLE", "cue_title", CUED_TITLE))
     return spans
 
 
@@ -564,7 +568,7 @@ def appositive_titles(text: str) -> list[_Span]:
         if phrase.casefold() in NOT_A_TITLE or phrase.split()[0].casefold() in NOT_A_TITLE | ROLE_NOUNS \
                 or phrase.split()[-1] in ORG_SUFFIXES:
             continue
-        spans.append(_Span(start, end, "TITLE", "appositive_title", KNOWN_TITLE))
+        spans.append(_Span(start, end, "TITLE", "appositive_title", CUED_TITLE))
     return spans
 
 
@@ -624,7 +628,7 @@ def outlet_orgs(text: str, doc=None, person_words: Iterable[str] = ()) -> list[_
         if words is not None and (any(token.ent_type_ == "NORP" for token in words)
                                   or (phrase in place_names() and any(token.ent_type_ in ("GPE", "LOC") for token in words))):
             continue
-        spans.append(_Span(run[0], run[1], "ORG", "outlet_cue", NER, "ORG"))
+        spans.append(_Span(run[0], run[1], "ORG", "outlet_cue", MODEL_READING, "ORG"))
     return spans
 
 
@@ -666,7 +670,7 @@ def possessive_titles(text: str, owners: Iterable[_Span], doc=None) -> list[_Spa
             if any(token.ent_iob_ == "B" and token.ent_type_ in _NOT_A_POSSESSED_WORK_NER for token in words) \
                     or (words.root.dep_ in ("compound", "amod", "nmod") and head.i >= words.end and head.pos_ == "NOUN"):
                 continue
-        spans.append(_Span(run[0], run[1], "TITLE", "possessive_title", NER + 1))
+        spans.append(_Span(run[0], run[1], "TITLE", "possessive_title", NAME_SHAPE))
     return spans
 
 
@@ -695,21 +699,21 @@ def corporate_orgs(text: str) -> list[_Span]:
                 break
         if text[start:end].casefold() in SECTION_LABELS or f"the {text[start:end]}".casefold() in SECTION_LABELS:
             continue
-        spans.append(_Span(start, end, "ORG", "corporate_name", RULE_ORG))
+        spans.append(_Span(start, end, "ORG", "corporate_name", NAME_SHAPE))
     # "the American Society of Cinematographers", "the Ministry of Health": a body named by what it is "of".
     for match in _BODY_OF.finditer(text):
         start = match.start()
         if text[start:start + 4] == "The ":
             start += 4
-        spans.append(_Span(start, match.end(), "ORG", "corporate_name", RULE_ORG))
+        spans.append(_Span(start, match.end(), "ORG", "corporate_name", NAME_SHAPE))
     # "rival distributor Greyhound 9", "streamer Corvid": a name right after a kind of company.
     for match in _KIND_NAMED.finditer(text):
         start, end = match.start(1), _strip_possessive(text, match.start(1), match.end(1))
         if text[start:end] not in CALENDAR_WORDS and not text[start:end].startswith(("The ", "A ")):
-            spans.append(_Span(start, end, "ORG", "corporate_name", RULE_ORG))
+            spans.append(_Span(start, end, "ORG", "corporate_name", NAME_SHAPE))
     # "Disney+", "Apple TV+": a streamer's name ends in a plus.
     for match in re.finditer(r"(?<![\w'’])[A-Z][\w]*(?:\s+[A-Z][\w]*)?\+(?![\w+])", text):
-        spans.append(_Span(match.start(), match.end(), "ORG", "corporate_name", RULE_ORG))
+        spans.append(_Span(match.start(), match.end(), "ORG", "corporate_name", NAME_SHAPE))
     return spans
 
 
@@ -779,20 +783,20 @@ def furniture_spans(text: str, furniture_file=PAGE_FURNITURE_FILE) -> list[_Span
         # that are no sentences ("Christopher Orr:", "The Movie Review: 'Quantum of Solace'") are links
         # to other stories, up to the next paragraph of prose.
         if in_link_list and len(paragraph.split()) <= 12 and not paragraph.rstrip("”’\"')").endswith((".", "!", "?")):
-            spans.append(_Span(start, end, "NONE", "page_furniture", BLOCK))
+            spans.append(_Span(start, end, "NONE", "page_furniture", PAGE_FURNITURE))
             continue
         in_link_list = False
         if is_navigation(paragraph):
-            spans.append(_Span(start, end, "NONE", "page_furniture", BLOCK))
+            spans.append(_Span(start, end, "NONE", "page_furniture", PAGE_FURNITURE))
             continue
         label_end = _furniture_label_end(paragraph, labels)
         if label_end:
-            spans.append(_Span(start, start + len(text[start:start + label_end].rstrip()), "NONE", "page_furniture", BLOCK))
+            spans.append(_Span(start, start + len(text[start:start + label_end].rstrip()), "NONE", "page_furniture", PAGE_FURNITURE))
             in_link_list = label_end >= len(paragraph)
     # A label in brackets inside a paragraph ("(RELATED: Kentucky Basketball’s Christmas Card …)") holds
     # another story's headline: nothing in it is an entity of this article.
     for match in bracketed_furniture(furniture_file).finditer(text):
-        spans.append(_Span(match.start(), match.end(), "NONE", "page_furniture", BLOCK))
+        spans.append(_Span(match.start(), match.end(), "NONE", "page_furniture", PAGE_FURNITURE))
     return spans
 
 
@@ -813,7 +817,7 @@ def award_list_spans(text: str, furniture_file=PAGE_FURNITURE_FILE) -> list[_Spa
         line = text[start:end]
         words = line.split()
         if words and words[0] in openers and len(words) <= 12 and not line.endswith("."):
-            spans.append(_Span(start, end, "NONE", "award_category", BLOCK))
+            spans.append(_Span(start, end, "NONE", "award_category", PAGE_FURNITURE))
             category_of_works = any(w.casefold().strip("-–(),") in work_words for w in words[1:])
             continue
         if category_of_works is None:
@@ -831,7 +835,7 @@ def award_list_spans(text: str, furniture_file=PAGE_FURNITURE_FILE) -> list[_Spa
         else:
             continue
         if title_start < title_end and is_title_case(text[title_start:title_end], max_words=10):
-            spans.append(_Span(title_start, title_end, "TITLE", "award_list_title", RULE_TITLE))
+            spans.append(_Span(title_start, title_end, "TITLE", "award_list_title", MARKED_TITLE))
     return spans
 
 
@@ -881,7 +885,7 @@ def _ruler_spans(doc, person_words: frozenset[str] = frozenset()) -> list[_Span]
         if extension and re.fullmatch(r"(?:[ \t]+[A-Z][\w&'’.-]*)+", extension) \
                 and not set(extension.split()) <= person_words:
             end += len(extension)
-        spans.append(_Span(start, end, "ORG", "media_gazetteer", MEDIA_LIST, "ORG"))
+        spans.append(_Span(start, end, "ORG", "media_gazetteer", LISTED_ORGANISATION, "ORG"))
     return spans
 
 
@@ -913,13 +917,13 @@ def _one_entity_per_name(text: str, ner: list[_Span], doc, headlines: Sequence[t
             others = _person_words(text, [s for s in ner if s.end <= span.start or s.start >= span.end])
             rest = [(at, word) for at, word in words if at >= listed_end]
             if rest and {word for _, word in rest} <= others:
-                result.append(_Span(span.start, listed_end, "ORG", span.method, span.strength, "ORG"))
-                result.append(_Span(rest[0][0], span.end, "PERSON", span.method, span.strength, "PERSON"))
+                result.append(_Span(span.start, listed_end, "ORG", span.method, span.evidence, "ORG"))
+                result.append(_Span(rest[0][0], span.end, "PERSON", span.method, span.evidence, "PERSON"))
                 continue
         if span.entity_type == "PERSON" and in_headline(span) and " ".join(w for _, w in words) not in body_people:
             for i in range(1, len(words) - 1):
                 if " ".join(w for _, w in words[i:]) in body_people:
-                    span = _Span(words[i][0], span.end, span.entity_type, span.method, span.strength, span.ner_label)
+                    span = _Span(words[i][0], span.end, span.entity_type, span.method, span.evidence, span.ner_label)
                     break
         result.append(span)
     return result
@@ -948,7 +952,7 @@ def ner_spans(doc, text: str) -> list[_Span]:
         possessive = re.search(r"[’']s\s+", inner)
         if possessive and entity_type in ("ORG", "TITLE", "PERSON"):
             owner_end = start + possessive.start()
-            spans.append(_Span(start, owner_end, entity_type, "ner", NER, ent.label_))
+            spans.append(_Span(start, owner_end, entity_type, "ner", MODEL_READING, ent.label_))
             start = start + possessive.end()
         end = _strip_possessive(text, start, end)
         start, end = _trim(text, start, end)
@@ -1037,7 +1041,7 @@ def ner_spans(doc, text: str) -> list[_Span]:
             continue  # "Charlotte Mayor", "Attorney General": a place or a word before an office, no name
         if entity_type == "PERSON" and (len(phrase.split()) > 4 or any(ch.isdigit() for ch in phrase)):
             continue
-        spans.append(_Span(start, end, entity_type, "ner", NER, "PERSON" if entity_type == "PERSON" else ent.label_))
+        spans.append(_Span(start, end, entity_type, "ner", MODEL_READING, "PERSON" if entity_type == "PERSON" else ent.label_))
     return spans
 
 
@@ -1072,18 +1076,19 @@ def _sequels(text: str, title: str) -> list[_Span]:
     for at in _find_all(text, title):
         number = _SEQUEL_NUMBER.match(text, at + len(title))
         if number:
-            spans.append(_Span(at, number.end(), "TITLE", "sequel_title", RULE_TITLE))
+            spans.append(_Span(at, number.end(), "TITLE", "sequel_title", MARKED_TITLE))
     return spans
 
 
 # ------------------------------------------------------------- the stage
 
 
-def _accept(spans: list[_Span]) -> list[_Span]:
-    """Strongest, then longest, spans win; a weaker span that overlaps one is dropped."""
+def _settle_overlaps(spans: list[_Span]) -> list[_Span]:
+    """Of overlapping candidates, the one ``OVERLAP_POLICY`` puts first keeps the text; the rest are dropped."""
+    rank = {evidence: at for at, evidence in enumerate(OVERLAP_POLICY)}
     taken: list[_Span] = []
     occupied: list[tuple[int, int]] = []
-    for span in sorted(spans, key=lambda s: (-s.strength, -(s.end - s.start), s.start)):
+    for span in sorted(spans, key=lambda s: (rank[s.evidence], -(s.end - s.start), s.start)):
         if any(span.start < e and s < span.end for s, e in occupied):
             continue
         taken.append(span)
@@ -1091,11 +1096,11 @@ def _accept(spans: list[_Span]) -> list[_Span]:
     return sorted(taken, key=lambda s: s.start)
 
 
-# The strength of each recognizer component's candidates (``recognizers.yml``) in an overlap.
-_COMPONENT_STRENGTH = {"page_furniture": BLOCK, "award_list_title": RULE_TITLE, "quoted_title": RULE_TITLE,
-                       "italic_title": RULE_TITLE, "colon_title": RULE_TITLE, "cue_title": KNOWN_TITLE,
-                       "appositive_title": KNOWN_TITLE, "context_title": KNOWN_TITLE, "corporate_name": RULE_ORG,
-                       "fashion_house": RULE_ORG, "sports_team": RULE_ORG, "venue": RULE_ORG, "gazetteer": GAZETTEER}
+# The kind of evidence of each recognizer component's candidates (``recognizers.yml``).
+_COMPONENT_EVIDENCE = {"page_furniture": PAGE_FURNITURE, "award_list_title": MARKED_TITLE, "quoted_title": MARKED_TITLE,
+                       "italic_title": MARKED_TITLE, "colon_title": MARKED_TITLE, "cue_title": CUED_TITLE,
+                       "appositive_title": CUED_TITLE, "context_title": CUED_TITLE, "corporate_name": NAME_SHAPE,
+                       "fashion_house": NAME_SHAPE, "sports_team": NAME_SHAPE, "venue": NAME_SHAPE, "gazetteer": GAZETTEER}
 
 
 def candidates_of(doc, recognizer: str) -> list[_Span]:
@@ -1105,13 +1110,13 @@ def candidates_of(doc, recognizer: str) -> list[_Span]:
                          "extraction.load_stage_pipeline, which adds the components of recognizers.yml")
     from .recognizers import name_chars
 
-    return [_Span(*name_chars(span), span.label_, recognizer, _COMPONENT_STRENGTH[recognizer])
+    return [_Span(*name_chars(span), span.label_, recognizer, _COMPONENT_EVIDENCE[recognizer])
             for span in doc.spans[recognizer]]
 
 
 def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headline: str | None = None) -> list[_Span]:
     """Typed spans in ``text``: the recognizer components' candidates and NER, the recognizers that
-    read those, overlaps settled by strength."""
+    read those, overlaps settled by ``OVERLAP_POLICY``."""
     rule_titles = [s for key in ("quoted_title", "italic_title", "colon_title") for s in candidates_of(doc, key)]
     cue = [s for key in ("cue_title", "appositive_title", "context_title") for s in candidates_of(doc, key)]
     listed = candidates_of(doc, "award_list_title")
@@ -1152,7 +1157,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # A name style coverage dresses someone in is a fashion house wherever the article names it,
     # though it is often its founder's ("Louis Vuitton designed her outfit").
     houses = {text[s.start:s.end] for s in corporate if s.method == "fashion_house"}
-    ner = [_Span(s.start, s.end, "ORG", s.method, s.strength, s.ner_label)
+    ner = [_Span(s.start, s.end, "ORG", s.method, s.evidence, s.ner_label)
            if s.entity_type == "PERSON" and text[s.start:s.end] in houses else s for s in ner]
     people = {p for p in _people_named_in_full(text, ner, makers, known_titles) if _could_be_a_persons_name(p)} - houses
     # A genre word next to a person's name describes the person ("Quartey, a drama school graduate").
@@ -1162,7 +1167,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     known_titles -= person_words
     # "Beatrix was the first person we thought of": a lone word NER calls a work that is a
     # known person's first or last name is that person.
-    ner = [_Span(s.start, s.end, "PERSON", s.method, s.strength, "PERSON")
+    ner = [_Span(s.start, s.end, "PERSON", s.method, s.evidence, "PERSON")
            if s.entity_type == "TITLE" and s.method == "ner" and text[s.start:s.end] in person_words else s for s in ner]
     spans = rule_titles + cue + owned + corporate + candidates_of(doc, "venue") + outlet_orgs(text, doc, person_words) + ner + _ruler_spans(doc, _person_words(text, ner)) + blocking
     # People NER named in full once are often missed, or mistyped, when named
@@ -1171,14 +1176,14 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
         family = surname_of(name)
         for form in {name, family, family[:1].upper() + family[1:]}:
             for at in _find_all(text, form):
-                spans.append(_Span(at, at + len(form), "PERSON", "known_person", KNOWN_PERSON, "PERSON"))
+                spans.append(_Span(at, at + len(form), "PERSON", "known_person", NAME_SHAPE, "PERSON"))
     spans += _misspelt_surnames(text, people)
     # Places the model skipped, from the gazetteer; every other span wins an overlap. Where the
     # model called a gazetteer place in a place's position a company ("a lecturer from Nottingham"),
     # the position decides: it is the place.
     gazetteer = candidates_of(doc, "gazetteer")
     in_place_position = {(s.start, s.end) for s in gazetteer}
-    spans = [_Span(s.start, s.end, "PLACE", s.method, s.strength, "GPE")
+    spans = [_Span(s.start, s.end, "PLACE", s.method, s.evidence, "GPE")
              if s.method == "ner" and s.entity_type == "ORG" and (s.start, s.end) in in_place_position else s
              for s in spans]
     spans += [_Span(s.start, s.end, "PLACE", "gazetteer", GAZETTEER, "GPE") for s in gazetteer]
@@ -1190,8 +1195,8 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
         for form in [title, *_short_forms(title)]:
             for at in _find_all(text, form):
                 if not any(b <= at and at + len(form) <= e for b, e in proposed):
-                    spans.append(_Span(at, at + len(form), "TITLE", "known_title", KNOWN_TITLE))
-    return [span for span in _accept(spans) if span.entity_type != "NONE"]
+                    spans.append(_Span(at, at + len(form), "TITLE", "known_title", CUED_TITLE))
+    return [span for span in _settle_overlaps(spans) if span.entity_type != "NONE"]
 
 
 _CALENDAR_FOLDED = frozenset(word.casefold() for word in CALENDAR_WORDS)
@@ -1209,7 +1214,7 @@ def _misspelt_surnames(text: str, people: set[str]) -> list[_Span]:
             continue
         close = [s for s in surnames if s[0] == word[0] and fuzz.ratio(s.casefold(), word.casefold()) >= 80]
         if len(close) == 1:
-            spans.append(_Span(match.start(), match.end(), "PERSON", "known_person", NER, "PERSON"))
+            spans.append(_Span(match.start(), match.end(), "PERSON", "known_person", MODEL_READING, "PERSON"))
     return spans
 
 

@@ -152,7 +152,7 @@ def _sports_teams(doc: Doc) -> list:
     # In a title-cased headline every word is capitalized, so a capitalized run is no evidence of a
     # name there ("Syria Slams …", "Hong Kong Jails …" are no teams).
     headlines = entities.headline_spans(doc.text)
-    people = [entities._Span(e.start_char, e.end_char, "PERSON", "ner", 0) for e in doc.ents if e.label_ == "PERSON"]
+    people = [entities._Span(e.start_char, e.end_char, "PERSON", "ner", entities.MODEL_READING) for e in doc.ents if e.label_ == "PERSON"]
     return [s for s in entities.sports_teams(doc.text, people)
             if not any(a <= s.start and s.end <= b for a, b in headlines)]
 
@@ -165,7 +165,7 @@ def make_sports_team_recognizer(nlp: Language, name: str, spans_key: str) -> Tex
 @Language.factory("gazetteer_place_recognizer", default_config={"spans_key": "gazetteer"})
 def make_gazetteer_place_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
     """Places the model skips, from GeoNames, where they stand after a preposition of place."""
-    return TextRecognizer(spans_key, lambda doc: [entities._Span(start, end, "PLACE", "gazetteer", 0)
+    return TextRecognizer(spans_key, lambda doc: [entities._Span(start, end, "PLACE", "gazetteer", entities.GAZETTEER)
                                                   for start, end in gazetteer_places(doc.text)])
 
 
