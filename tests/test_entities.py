@@ -439,3 +439,27 @@ def test_a_title_the_page_glues_to_the_next_word_keeps_its_own_letters():
     found = entities_of(text, italic_spans=[(11, 24)])
     assert found.get("Casino Royale") == "TITLE"
     assert not any(name.startswith("Casino Royalea") for name in found)
+
+
+@pytest.mark.parametrize("module, attribute", [("lexicon", "ENTITY_WORDS_FILE"), ("recognizers", "RECOGNIZERS_FILE")])
+def test_a_changed_word_list_or_recognizer_list_re_extracts_landed_articles(tmp_path, monkeypatch, module, attribute):
+    # The rules version stored with each article changes, so the next run re-reads what was landed.
+    import importlib
+
+    from pipeline.core.nlp import extraction
+
+    data = importlib.import_module(f"pipeline.core.nlp.{module}")
+    before = extraction.stage_version(DEFAULT_SPACY_MODEL)
+    changed = tmp_path / getattr(data, attribute).name
+    changed.write_text(getattr(data, attribute).read_text(encoding="utf-8") + "\n# one more line\n", encoding="utf-8")
+    monkeypatch.setattr(data, attribute, changed)
+    assert extraction.stage_version(DEFAULT_SPACY_MODEL) != before
+
+
+def test_every_entity_word_list_says_where_it_comes_from():
+    import yaml
+
+    from pipeline.core.nlp.lexicon import ENTITY_WORDS_FILE
+
+    lists = yaml.safe_load(ENTITY_WORDS_FILE.read_text(encoding="utf-8"))
+    assert lists and all(str(entry.get("source", "")).strip() for entry in lists.values())

@@ -28,7 +28,14 @@ from .pipeline import PAGE_FURNITURE_FILE, bracketed_furniture, fashion_contexts
 from .paragraphs import is_navigation, paragraph_spans
 from .places import place_names
 from .lexicon import (
+    BODY_WORDS,
+    FORMAT_WORDS,
+    GENERATIONAL_SUFFIXES,
+    NAME_PARTICLES,
+    NOT_A_TEAM_WORDS,
     OFFICE_WORDS,
+    PLACE_HEADS,
+    PRIZE_WORDS,
     AWARD_NAMES,
     CALENDAR_WORDS,
     HONORIFIC_WORDS,
@@ -64,7 +71,6 @@ GAZETTEER = "gazetteer"  # a place the model skipped: fills gaps only
 OVERLAP_POLICY = (PAGE_FURNITURE, LISTED_ORGANISATION, MARKED_TITLE, CUED_TITLE, NAME_SHAPE, MODEL_READING, GAZETTEER)
 
 OPENING_MARKS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
-_WORD = r"[\w][\w'’.&-]*"
 
 
 @dataclass(frozen=True)
@@ -471,13 +477,6 @@ def fashion_houses(text: str, doc, contexts: dict | None = None) -> list[_Span]:
     return spans
 
 
-# Plural words that end a place's own name ("Beverly Hills", "Palm Springs") or an event's ("the Paris
-# Olympics"), not a team's.
-_NOT_A_TEAM_WORD = frozenset(
-    """Hills Heights Springs Falls Gardens Islands Isles Keys Lakes Mountains Rapids Woods Plains Highlands
-    Sands Meadows Oaks Pines Groves Shores Flats Beaches Palms Estates Towers Fields Downs Rocks Olympics
-    Games Awards Oscars Emmys Globes Days Nights Years Times News Studios Films Pictures""".split()
-)
 _TEAM = re.compile(r"(?<![\w'’])((?:[A-Z][a-z]+[ \t]+){1,2})([A-Z][a-z]+s)(?![\w'’-])")
 
 
@@ -493,7 +492,7 @@ def sports_teams(text: str, ner: Sequence[_Span] = ()) -> list[_Span]:
             continue
         words = match.group(1).split()
         plural = match.group(2)
-        if plural in _NOT_A_TEAM_WORD or plural in ORG_SUFFIXES or match.group(0) in places \
+        if plural in NOT_A_TEAM_WORDS or plural in ORG_SUFFIXES or match.group(0) in places \
                 or any(w.casefold() in TITLE_MINOR_WORDS for w in words):
             continue  # "China And Immigrants": a headline's words
         # The place is the whole run before the plural ("Tampa Bay", "Denver"), or its first word.
@@ -723,18 +722,13 @@ _KIND_NAMED = re.compile(
     r"|(?:production|distribution|sales|effects|indie|animation)\s+outfit)"
     r"[ \t]+([A-Z][\w&'’.+-]*(?:[ \t]+(?:[A-Z][\w&'’.+-]*|\d+)){0,3})"
 )
-_BODY_WORDS = ("Society", "Academy", "Association", "Institute", "Guild", "Federation", "Ministry", "Department",
-               "University", "Museum", "Council", "Union", "Bank", "Bureau", "Board", "College", "School", "Office",
-               "League", "Alliance", "Federation", "Church", "Order", "Commission", "Court", "Library", "Archive")
+
 _BODY_OF = re.compile(
-    rf"(?<![\w'’#@])(?:[A-Z][\w'’.-]*[ \t]+){{0,3}}(?:{'|'.join(_BODY_WORDS)})[ \t]+of[ \t]+(?:the[ \t]+)?"
+    rf"(?<![\w'’#@])(?:[A-Z][\w'’.-]*[ \t]+){{0,3}}(?:{'|'.join(BODY_WORDS)})[ \t]+of[ \t]+(?:the[ \t]+)?"
     r"[A-Z][\w'’-]*(?:[ \t]+(?:and[ \t]+|&[ \t]+)?[A-Z][\w'’-]*){0,3}(?![\w])"
 )
 
 
-_PRIZE_WORDS = frozenset({"award", "awards", "prize", "prizes", "medal", "trophy", "cup", "globe", "globes", "lion", "bear"})
-# Capitalized film-news words the model takes for companies: formats and crafts, not names.
-_NOT_NAMES = frozenset({"q&a", "q & a", "faq", "vfx", "cgi", "imax", "3d", "4k", "hdr", "ama", "bts"})
 _SUFFIXES_RE = "|".join(re.escape(suffix) for suffix in sorted(ORG_SUFFIXES, key=len, reverse=True))
 _ORG_SUFFIX_AFTER = re.compile(rf"\s+(?:{_SUFFIXES_RE})(?![\w])")
 _ORG_SUFFIX_SOON_AFTER = re.compile(rf"\s+(?:[A-Z][\w'’-]*\s+)?(?:{_SUFFIXES_RE})(?![\w])")
@@ -974,7 +968,7 @@ def ner_spans(doc, text: str) -> list[_Span]:
         # (A whole word only: "Kim Jong-un", "Li Song-ho" end in a lower-case piece of one word.)
         while len(ent_tokens) > 1 and entity_type == "PERSON" and ent_tokens[-2].whitespace_ and (
                 ent_tokens[-1].pos_ in ("VERB", "AUX") or ent_tokens[-1].text[:1].islower()
-                and ent_tokens[-1].lower_ not in _PARTICLES):
+                and ent_tokens[-1].lower_ not in NAME_PARTICLES):
             ent_tokens.pop()
             start, end = _trim(text, start, ent_tokens[-1].idx + len(ent_tokens[-1].text))
         if entity_type in ("PERSON", "ORG") and not any(t.pos_ == "PROPN" for t in ent_tokens):
@@ -994,9 +988,9 @@ def ner_spans(doc, text: str) -> list[_Span]:
         phrase = text[start:end]
         if not phrase or not any(ch.isupper() for ch in phrase) or phrase.casefold() in SECTION_LABELS:
             continue
-        if phrase.casefold() in _NOT_NAMES:
+        if phrase.casefold() in FORMAT_WORDS:
             continue
-        if phrase.split()[-1].casefold() in _PRIZE_WORDS and entity_type != "ORG":
+        if phrase.split()[-1].casefold() in PRIZE_WORDS and entity_type != "ORG":
             continue  # "the Aurora Award", "the Golden Gull Prize": a prize, none of our types
         if "\n" in phrase or text[start - 1:start] in ("#", "@"):
             continue  # a span across paragraphs, or a hashtag or handle
@@ -1265,8 +1259,8 @@ def _given_name_pairs(text: str, ner: Sequence[_Span], titles: Iterable[str]) ->
         if given_name_gender(first) not in ("male", "female") or first in CALENDAR_WORDS \
                 or first.casefold() in HONORIFIC_WORDS or first.casefold() in ROLE_NOUNS:
             continue  # "General Roy" (Cooper): "General" is in the given-name list, but here it is an office
-        if last.casefold() in STOP_WORDS or last in CALENDAR_WORDS or last in ORG_SUFFIXES or last.casefold() in _PLACE_HEADS \
-                or last.casefold() in _PRIZE_WORDS \
+        if last.casefold() in STOP_WORDS or last in CALENDAR_WORDS or last in ORG_SUFFIXES or last.casefold() in PLACE_HEADS \
+                or last.casefold() in PRIZE_WORDS \
                 or last.casefold() in ROLE_NOUNS or last.casefold() in TITLE_MINOR_WORDS:
             continue
         if _ORG_SUFFIX_SOON_AFTER.match(text, end):
@@ -1281,14 +1275,6 @@ def _given_name_pairs(text: str, ner: Sequence[_Span], titles: Iterable[str]) ->
     return found
 
 
-# Last words that make a name a place or a body, whatever its first word ("Victoria Station", "Austin City Council").
-_PLACE_HEADS = frozenset(
-    "station street road avenue square park hall house center centre city county valley lake river island islands "
-    "bay beach harbor harbour heights hills mountain mountains coast port bridge airport hospital university college "
-    "school church cathedral museum theater theatre stadium arena festival council court office gardens palace".split()
-)
-
-
 def _looks_like_a_person(text: str, span: _Span, full_people: Sequence[_Span]) -> bool:
     """A name NER typed as a place or company that reads as a person's.
 
@@ -1300,7 +1286,7 @@ def _looks_like_a_person(text: str, span: _Span, full_people: Sequence[_Span]) -
     words = text[span.start:span.end].split()
     if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.replace("-", "").replace("’", "").isalpha() for w in words):
         return False
-    if words[-1].casefold() in _PLACE_HEADS or any(w in ORG_SUFFIXES for w in words):
+    if words[-1].casefold() in PLACE_HEADS or any(w in ORG_SUFFIXES for w in words):
         return False
     before = re.findall(r"[\w]+", text[max(0, span.start - 12):span.start])
     if before and before[-1].casefold() in _PLACE_PREPOSITIONS | {"the"}:
@@ -1680,22 +1666,16 @@ def _org_context(text: str, end: int) -> bool:
 _HONORIFICS = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.?\s+")
 
 
-_GENERATIONAL = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-
-
-_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "la", "le", "bin", "al", "ter"})
-
-
 def surname_of(name: str) -> str:
     """The family name: the last word with its particles, before any "Jr." or "III"
     ("Margaret J. McAllister Jr." -> McAllister, "Luca van der Berg" -> van der Berg)."""
     words = name.replace(",", " ").split()
-    while len(words) > 1 and words[-1].casefold() in _GENERATIONAL:
+    while len(words) > 1 and words[-1].casefold() in GENERATIONAL_SUFFIXES:
         words.pop()
     if not words:
         return name
     start = len(words) - 1
-    while start > 1 and words[start - 1] in _PARTICLES:
+    while start > 1 and words[start - 1] in NAME_PARTICLES:
         start -= 1
     return " ".join(words[start:])
 
