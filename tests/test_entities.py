@@ -463,3 +463,11 @@ def test_every_entity_word_list_says_where_it_comes_from():
 
     lists = yaml.safe_load(ENTITY_WORDS_FILE.read_text(encoding="utf-8"))
     assert lists and all(str(entry.get("source", "")).strip() for entry in lists.values())
+
+
+def test_a_city_and_a_plural_name_is_a_team_also_opening_a_sentence():
+    text = ("The Denver Broncos hosted the premiere at their stadium. The cast later met "
+            "fans of the Tampa Bay Buccaneers, who had flown in for the screening.")
+    found = entities_of(text)
+    assert found.get("Denver Broncos") == "ORG"
+    assert found.get("Tampa Bay Buccaneers") == "ORG"

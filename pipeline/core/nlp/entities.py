@@ -32,7 +32,6 @@ from .lexicon import (
     FORMAT_WORDS,
     GENERATIONAL_SUFFIXES,
     NAME_PARTICLES,
-    NOT_A_TEAM_WORDS,
     OFFICE_WORDS,
     PLACE_HEADS,
     PRIZE_WORDS,
@@ -474,30 +473,6 @@ def fashion_houses(text: str, doc, contexts: dict | None = None) -> list[_Span]:
             if tokens is None or tokens[0].pos_ in ("PRON", "DET", "ADP", "SCONJ", "CCONJ", "ADV"):
                 continue  # "Her gown", "This ensemble": no name
         spans.append(_Span(start, end, "ORG", "fashion_house", NAME_SHAPE))
-    return spans
-
-
-_TEAM = re.compile(r"(?<![\w'’])((?:[A-Z][a-z]+[ \t]+){1,2})([A-Z][a-z]+s)(?![\w'’-])")
-
-
-def sports_teams(text: str, ner: Sequence[_Span] = ()) -> list[_Span]:
-    """"the Denver Broncos", "the Tampa Bay Buccaneers": a city or state of the gazetteer and a plural
-    name is a team, an organisation, where the model sees a place (and a person in "Mile High").
-    Not a name the model reads as a person's ("Leslie Wimes": Leslie is a town too)."""
-    places = place_names()
-    people = [(s.start, s.end) for s in ner if s.entity_type == "PERSON"]
-    spans = []
-    for match in _TEAM.finditer(text):
-        if any(start <= match.start(1) and match.end() <= end for start, end in people):
-            continue
-        words = match.group(1).split()
-        plural = match.group(2)
-        if plural in NOT_A_TEAM_WORDS or plural in ORG_SUFFIXES or match.group(0) in places \
-                or any(w.casefold() in TITLE_MINOR_WORDS for w in words):
-            continue  # "China And Immigrants": a headline's words
-        # The place is the whole run before the plural ("Tampa Bay", "Denver"), or its first word.
-        if " ".join(words) in places or (len(words) == 2 and words[0] in places):
-            spans.append(_Span(match.start(), match.end(), "ORG", "sports_team", NAME_SHAPE))
     return spans
 
 

@@ -78,7 +78,8 @@ def stage_version(model_name: str) -> str:
     # The speaker model's bytes too: a retrained model re-extracts landed articles.
     sources = (Path(__file__), entity_rules, quote_rules, attribution, recognizers, speaker_ranker, paragraphs, lexicon, given_names,
                places, MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE,
-               FASHION_CONTEXTS_FILE, recognizers.VENUE_PATTERNS_FILE, recognizers.RECOGNIZERS_FILE, lexicon.ENTITY_WORDS_FILE,
+               FASHION_CONTEXTS_FILE, recognizers.VENUE_PATTERNS_FILE, recognizers.RECOGNIZERS_FILE,
+               recognizers.SPORTS_TEAM_PATTERNS_FILE, lexicon.ENTITY_WORDS_FILE,
                speaker_ranker.MODEL_FILE)
     return f"{model_name}:{rules_version(*sources)}"
 

@@ -21,12 +21,13 @@ from spacy.util import filter_spans
 
 from . import entities
 from .given_names import given_name_gender
-from .lexicon import CALENDAR_WORDS, TITLE_MINOR_WORDS
+from .lexicon import CALENDAR_WORDS, NOT_A_TEAM_WORDS, ORG_SUFFIXES, TITLE_MINOR_WORDS
 from .pipeline import _context_patterns
-from .places import gazetteer_places
+from .places import gazetteer_places, place_names
 
 HERE = Path(__file__).resolve().parent
 VENUE_PATTERNS_FILE = HERE / "venue_patterns.yml"
+SPORTS_TEAM_PATTERNS_FILE = HERE / "sports_team_patterns.yml"
 RECOGNIZERS_FILE = HERE / "recognizers.yml"
 
 # The page's italic runs (character offsets), which the reader sets on the Doc before the pipeline
@@ -148,18 +149,50 @@ def make_fashion_house_recognizer(nlp: Language, name: str, spans_key: str, cont
     return TextRecognizer(spans_key, lambda doc: entities.fashion_houses(doc.text, doc, contexts))
 
 
-def _sports_teams(doc: Doc) -> list:
-    # In a title-cased headline every word is capitalized, so a capitalized run is no evidence of a
-    # name there ("Syria Slams …", "Hong Kong Jails …" are no teams).
-    headlines = entities.headline_spans(doc.text)
-    people = [entities._Span(e.start_char, e.end_char, "PERSON", "ner", entities.MODEL_READING) for e in doc.ents if e.label_ == "PERSON"]
-    return [s for s in entities.sports_teams(doc.text, people)
-            if not any(a <= s.start and s.end <= b for a, b in headlines)]
+class SportsTeamRecognizer:
+    """A place of the gazetteer and a plural name (``sports_team_patterns.yml``): "the Denver Broncos".
+
+    Not a name the model reads as a person's ("Leslie Wimes": Leslie is a town too), and not in a
+    title-cased headline, where every word is capitalized and a capitalized run is no evidence of a
+    name ("Syria Slams …", "Hong Kong Jails …")."""
+
+    def __init__(self, nlp: Language, patterns_file: Path, spans_key: str):
+        data = yaml.safe_load(Path(patterns_file).read_text(encoding="utf-8"))
+        self.spans_key = spans_key
+        self.matcher = Matcher(nlp.vocab)
+        self.matcher.add("ORG", data["patterns"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        places = place_names()
+        text = doc.text
+        people = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
+        headlines = entities.headline_spans(text)
+        found = []
+        for _, start, end in self.matcher(doc):
+            span = doc[start:end]
+            words = [token.text for token in span]
+            if any(not token.whitespace_ for token in span[:-1]) \
+                    or (span.start_char and (text[span.start_char - 1].isalnum() or text[span.start_char - 1] in "_'’")) \
+                    or (span.end_char < len(text) and (text[span.end_char].isalnum() or text[span.end_char] in "_'’-")):
+                continue  # words glued by punctuation or to the words around them are no team's name
+            if any(a <= start and end <= b for a, b in people) \
+                    or any(a <= span.start_char and span.end_char <= b for a, b in headlines):
+                continue
+            plural, before = words[-1], words[:-1]
+            if plural in NOT_A_TEAM_WORDS or plural in ORG_SUFFIXES or span.text in places \
+                    or any(word.casefold() in TITLE_MINOR_WORDS for word in before):
+                continue  # "China And Immigrants": a headline's words
+            # The place is the whole run before the plural ("Tampa Bay", "Denver"), or its first word.
+            if " ".join(before) in places or (len(before) == 2 and before[0] in places):
+                found.append(span)
+        doc.spans[self.spans_key] = [Span(doc, s.start, s.end, label="ORG") for s in filter_spans(found)]
+        return doc
 
 
-@Language.factory("sports_team_recognizer", default_config={"spans_key": "sports_team"})
-def make_sports_team_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
-    return TextRecognizer(spans_key, _sports_teams)
+@Language.factory("sports_team_recognizer",
+                  default_config={"spans_key": "sports_team", "patterns_file": str(SPORTS_TEAM_PATTERNS_FILE)})
+def make_sports_team_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> SportsTeamRecognizer:
+    return SportsTeamRecognizer(nlp, Path(patterns_file), spans_key)
 
 
 @Language.factory("gazetteer_place_recognizer", default_config={"spans_key": "gazetteer"})
