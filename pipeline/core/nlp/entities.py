@@ -12,6 +12,7 @@ in the article, and a misspelt surname goes there by fuzzy match.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
@@ -414,7 +415,7 @@ def context_titles(text: str, doc, contexts: dict | None = None) -> list[_Span]:
     for start, end in candidates:
         # A sentence's own "The" ("The Succession star …") is not the title's.
         if text[start:end].startswith(("The ", "A ")) and text[start:end].count(" ") >= 1 \
-                and _sentence_floor(text, start) == start:
+                and doc is not None and sentence_start(doc, start) == start:
             start += text[start:end].index(" ") + 1
         if doc is not None:
             # Capitalized only because a sentence opens with them ("When the …", "During a Q&A with …").
@@ -492,7 +493,7 @@ def franchise_titles(text: str) -> list[_Span]:
     return spans
 
 
-def named_titles(text: str) -> list[_Span]:
+def named_titles(text: str, doc) -> list[_Span]:
     """A work given its name in so many words: "the sequel, which she is calling Orchard Season",
     "a project titled Blue Hour". The sentence must be about a work (a genre noun or
     "project" before the naming verb), so "a town called Marlow" stays out."""
@@ -500,7 +501,7 @@ def named_titles(text: str) -> list[_Span]:
     pattern = re.compile(r"\b(?:titled|entitled|called|calling|dubbed|named|working title(?:\s+of|\s+is)?)\s+(?=[A-Z0-9])")
     spans = []
     for match in pattern.finditer(text):
-        sentence = text[_sentence_floor(text, match.start()):match.start()]
+        sentence = text[sentence_start(doc, match.start()):match.start()]
         if not re.search(rf"\b(?:{genre})\b", sentence, re.IGNORECASE):
             continue
         run = _title_case_run(text, match.end())
@@ -513,12 +514,16 @@ def named_titles(text: str) -> list[_Span]:
     return spans
 
 
-def _sentence_floor(text: str, position: int) -> int:
-    """Where the sentence holding ``position`` starts (a full stop and a space, or a paragraph break)."""
-    cut = 0
-    for match in re.finditer(r"[.!?][”\"’']?\s+|\n\n", text[max(0, position - 300):position]):
-        cut = max(0, position - 300) + match.end()
-    return cut
+def sentence_start(doc, position: int) -> int:
+    """Where the parsed sentence holding character ``position`` starts: the one sentence splitter of the
+    entity rules is the Doc's own (the parser's, with every paragraph break a start)."""
+    starts = doc.user_data.get("token_starts")
+    if starts is None:
+        starts = doc.user_data["token_starts"] = [token.idx for token in doc]
+    if not starts:
+        return 0
+    at = max(0, bisect.bisect_right(starts, position) - 1)
+    return doc[at].sent.start_char
 
 
 def appositive_titles(text: str) -> list[_Span]:

@@ -119,7 +119,7 @@ def make_colon_title_recognizer(nlp: Language, name: str, spans_key: str) -> Tex
 @Language.factory("cue_title_recognizer", default_config={"spans_key": "cue_title"})
 def make_cue_title_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
     """A work named after a genre noun, "titled", or before "franchise", "sequel" and the like."""
-    return TextRecognizer(spans_key, lambda doc: entities.cue_titles(doc.text) + entities.named_titles(doc.text)
+    return TextRecognizer(spans_key, lambda doc: entities.cue_titles(doc.text) + entities.named_titles(doc.text, doc)
                           + entities.franchise_titles(doc.text))
 
 
