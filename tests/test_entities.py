@@ -471,3 +471,12 @@ def test_a_city_and_a_plural_name_is_a_team_also_opening_a_sentence():
     found = entities_of(text)
     assert found.get("Denver Broncos") == "ORG"
     assert found.get("Tampa Bay Buccaneers") == "ORG"
+
+
+def test_a_place_nationality_or_date_after_a_genre_word_is_no_title():
+    text = ("The publisher confirmed it would release his book April 7. Photos show Nigerian actress "
+            "Kate Henshaw at the premiere.")
+    found = entities_of(text)
+    assert found.get("Kate Henshaw") == "PERSON"
+    assert found.get("April 7") != "TITLE"
+    assert found.get("Nigerian") != "TITLE"

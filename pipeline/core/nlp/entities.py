@@ -401,13 +401,17 @@ def _named_in_context(text: str, contexts: dict, limit: int, allow_digits: bool 
     return candidates
 
 
+def model_reads_no_work(doc, start: int, end: int) -> bool:
+    """Whether the model reads a name overlapping ``start:end`` as a place, nationality, date or number."""
+    return any(ent.start_char < end and start < ent.end_char and ent.label_ in _NOT_TITLE_LABELS for ent in doc.ents)
+
+
 def context_titles(text: str, doc, contexts: dict | None = None) -> list[_Span]:
     """Titles written plainly where the words around them make them works (``title_contexts.yml``):
     "won for The Favourite", "her role in Broadchurch", "Night Ferry, directed by …", "the Succession
     star", "Glass Harbor topped the box office"."""
     contexts = contexts or title_contexts()
     labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents} if doc is not None else {}
-    not_titles = [(s, e) for (s, e), label in labels.items() if label in _NOT_TITLE_LABELS]
     places = place_names()
     # "won for |The Favourite", "Night Ferry|, directed by"
     candidates = _named_in_context(text, contexts, limit=6, allow_digits=True)
@@ -427,7 +431,7 @@ def context_titles(text: str, doc, contexts: dict | None = None) -> list[_Span]:
             if not tokens or not any(t.pos_ in ("PROPN", "NOUN", "NUM") for t in tokens):
                 continue
             start = max(start, tokens[0].idx)
-            if any(s < end and start < e for s, e in not_titles):
+            if model_reads_no_work(doc, start, end):
                 continue  # "the 35-year-old Cuban-Guatemalan actor": a nationality, not a work
         phrase = text[start:end]
         words = phrase.split()
