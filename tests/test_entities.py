@@ -480,3 +480,11 @@ def test_a_place_nationality_or_date_after_a_genre_word_is_no_title():
     assert found.get("Kate Henshaw") == "PERSON"
     assert found.get("April 7") != "TITLE"
     assert found.get("Nigerian") != "TITLE"
+
+
+def test_a_publication_named_after_its_kind_is_an_organisation_even_in_italics():
+    text = ("The study, published in the journal Communication Research, found that viewers of sad films "
+            "felt closer to friends. Communication Research is read by media scholars.")
+    at = text.index("Communication Research")
+    found = entities_of(text, italic_spans=[(at, at + len("Communication Research"))])
+    assert found.get("Communication Research") == "ORG"

@@ -209,7 +209,9 @@ def italic_titles(text: str, italic_spans: Iterable[Sequence[int]]) -> list[_Spa
         start, end = _trim(text, int(start), int(end))
         end = _strip_possessive(text, start, end)
         context_start = start - 4 if text[max(0, start - 4):start] == "The " else start
-        if _outlet_context(text, context_start, end) or _outlet_context(text, start, end):
+        # "the journal <i>Communication Research</i>": a name after a kind of company or publication is one.
+        if _outlet_context(text, context_start, end) or _outlet_context(text, start, end) \
+                or _ORG_KIND_BEFORE.search(text, max(0, start - 14), start):
             outlets.add(text[start:end])
     for start, end in italic_spans or ():
         start, end = _trim(text, int(start), int(end))
@@ -703,6 +705,7 @@ def corporate_orgs(text: str) -> list[_Span]:
 _KIND_NAMED = re.compile(
     # ("outfit" only after a trade: "every outfit Zendaya has worn" names no company)
     r"\b(?:distributor|studio|streamer|network|broadcaster|banner|exhibitor|shingle|production\s+company|sales\s+company"
+    r"|journal|magazine|newspaper"
     r"|(?:production|distribution|sales|effects|indie|animation)\s+outfit)"
     r"[ \t]+([A-Z][\w&'’.+-]*(?:[ \t]+(?:[A-Z][\w&'’.+-]*|\d+)){0,3})"
 )
