@@ -488,3 +488,24 @@ def test_a_publication_named_after_its_kind_is_an_organisation_even_in_italics()
     at = text.index("Communication Research")
     found = entities_of(text, italic_spans=[(at, at + len("Communication Research"))])
     assert found.get("Communication Research") == "ORG"
+
+
+def test_a_name_the_article_gives_a_person_is_no_outlet_after_told():
+    text = ("Winfrey asked about the royal family. Meghan told Winfrey that she had asked for help, "
+            "and Winfrey listened. Winfrey then asked about the baby, and Winfrey looked stunned. "
+            "Later Meghan told Variety she had no regrets.")
+    mentions = read_text(text, DEFAULT_SPACY_MODEL).mentions
+    assert not any(m.text == "Winfrey" and m.entity_type == "ORG" for m in mentions)
+
+
+def test_a_companys_owner_written_before_it_is_no_part_of_its_name():
+    text = "The people at the UK’s Almost Legal Productions want to turn the play into a series."
+    found = entities_of(text)
+    assert found.get("Almost Legal Productions") == "ORG"
+    assert not any(name.startswith("UK") and kind == "ORG" for name, kind in found.items())
+
+
+def test_a_chat_abbreviation_is_no_company():
+    text = "Swift was seen with her BFF at the premiere, and FYI the pair arrived together."
+    found = entities_of(text)
+    assert "BFF" not in found and "FYI" not in found
