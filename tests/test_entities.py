@@ -509,3 +509,26 @@ def test_a_chat_abbreviation_is_no_company():
     text = "Swift was seen with her BFF at the premiere, and FYI the pair arrived together."
     found = entities_of(text)
     assert "BFF" not in found and "FYI" not in found
+
+
+def test_a_quotation_closed_with_an_opening_mark_holds_two_titles():
+    text = "The list ran from “The Purple Rose of Cairo“ to “Annie Hall” and beyond, the publisher said."
+    found = entities_of(text)
+    assert found.get("The Purple Rose of Cairo") == "TITLE"
+    assert found.get("Annie Hall") == "TITLE"
+    assert not any("“" in name for name in found)
+
+
+def test_a_work_the_model_reads_with_a_second_after_and_the_is_two_works():
+    # The model sometimes reads "The Color Purple and The Butler" as one work of art.
+    from spacy.tokens import Span
+
+    from pipeline.core.nlp.entities import ner_spans
+    from pipeline.core.nlp.extraction import load_stage_pipeline
+
+    text = "Her best-known roles remain The Color Purple and The Butler, both adapted from books."
+    doc = load_stage_pipeline(DEFAULT_SPACY_MODEL)(text)
+    joined = doc.char_span(text.index("The Color"), text.index(","), label="WORK_OF_ART")
+    doc.ents = [Span(doc, joined.start, joined.end, label="WORK_OF_ART")]
+    titles = [text[s.start:s.end] for s in ner_spans(doc, text) if s.entity_type == "TITLE"]
+    assert titles == ["The Color Purple", "The Butler"]

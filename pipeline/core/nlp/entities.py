@@ -185,6 +185,11 @@ def quoted_titles(text: str) -> list[_Span]:
             if not nxt:
                 continue
             close_at = close_at + 1 + nxt.start()
+        # "“The Purple Rose of Cairo“ to “Annie Hall”": an opening mark before the closing one means the
+        # quotation was closed with an opening mark.
+        stray = text.find(mark, open_at + 1, close_at) if mark in "“‘" else -1
+        if stray >= 0:
+            close_at = stray
         inner_start, inner_end = _trim(text, open_at + 1, close_at)
         inner = text[inner_start:inner_end]
         if not inner or "\n" in inner or inner.casefold() in NOT_A_TITLE or inner.casefold() in SECTION_LABELS:
@@ -1014,6 +1019,12 @@ def ner_spans(doc, text: str) -> list[_Span]:
                 and text[start:end] in place_names() and not re.match(r"\s+[A-Z]|[’']s\b", text[end:end + 3]) \
                 and not any(_ORG_SUFFIX_AFTER.match(text, at + end - start) for at in _find_all(text, text[start:end])):
             entity_type = "PLACE"
+        # "The Color Purple and The Butler": an article capitalized after "and" opens a second work.
+        second = re.search(r" (?:and|&) (?=(?:The|A|An) [A-Z])", phrase) if entity_type == "TITLE" else None
+        if second is not None and is_title_case(phrase[:second.start()], 8) and not _outlet_context(text, start, end):
+            spans.append(_Span(start, start + second.start(), "TITLE", "ner", MODEL_READING, ent.label_))
+            start += second.end()
+            phrase = text[start:end]
         if entity_type == "TITLE" and (not is_title_case(phrase, 8) or "," in phrase or phrase.casefold() in NOT_A_TITLE
                                        or " and " in phrase and _outlet_context(text, start, end) or _outlet_context(text, start, end)):
             continue
