@@ -408,9 +408,11 @@ def _named_in_context(text: str, contexts: dict, limit: int, allow_digits: bool 
     return candidates
 
 
-def model_reads_no_work(doc, start: int, end: int) -> bool:
-    """Whether the model reads a name overlapping ``start:end`` as a place, nationality, date or number."""
-    return any(ent.start_char < end and start < ent.end_char and ent.label_ in _NOT_TITLE_LABELS for ent in doc.ents)
+def model_reads_no_work(doc, start: int, end: int, whole: bool = False) -> bool:
+    """Whether the model reads a name overlapping ``start:end`` (with ``whole``, all of it) as a place,
+    nationality, date or number."""
+    return any((ent.start_char <= start and end <= ent.end_char) if whole else (ent.start_char < end and start < ent.end_char)
+               for ent in doc.ents if ent.label_ in _NOT_TITLE_LABELS)
 
 
 def context_titles(text: str, doc, contexts: dict | None = None) -> list[_Span]:

@@ -120,10 +120,11 @@ def make_colon_title_recognizer(nlp: Language, name: str, spans_key: str) -> Tex
 def make_cue_title_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
     """A work named after a genre noun, "titled", or before "franchise", "sequel" and the like."""
     # What the model reads as a place, nationality or date is no work, whatever cue stands before it
-    # ("his book April 7", "the show Nigerian actress …"), as for the context titles.
+    # ("his book April 7", "the show Nigerian actress …"), as for the context titles; but only the
+    # whole run: the model reads part of a title so too ("The 40-Year-Old Virgin" holds a "date").
     return TextRecognizer(spans_key, lambda doc: [
         s for s in entities.cue_titles(doc.text) + entities.named_titles(doc.text, doc) + entities.franchise_titles(doc.text)
-        if not entities.model_reads_no_work(doc, s.start, s.end)])
+        if not entities.model_reads_no_work(doc, s.start, s.end, whole=True)])
 
 
 @Language.factory("appositive_title_recognizer", default_config={"spans_key": "appositive_title"})
