@@ -395,3 +395,140 @@ def test_a_name_holds_one_entity_not_a_headline_verb_or_an_outlet_glued_to_a_per
         assert found.get(outlet) == "ORG"
         assert found.get(person) == "PERSON"
         assert f"{outlet} {person}" not in found
+
+
+def test_each_recognizer_is_a_registered_component_writing_candidates_under_its_name():
+    # An analyst tracing a mention to its recognizer reads doc.spans under the name mentions.method stores.
+    from pipeline.core.nlp.extraction import load_stage_pipeline
+    from pipeline.core.nlp.recognizers import recognizer_names
+
+    nlp = load_stage_pipeline(DEFAULT_SPACY_MODEL)
+    text = ('WINNER: Salt and Ember\n\nOrbit Films’ "Lantern Fox" opens Friday. The thriller Night Ferry, '
+            'from rival distributor Greyhound Pictures, opened in Chicago.')
+    doc = nlp.make_doc(text)
+    doc._.italic_spans = ((text.index("Friday"), text.index("Friday") + len("Friday")),)
+    doc = nlp(doc)
+    candidates = {key: [(span.text, span.label_) for span in doc.spans[key]] for key in recognizer_names()}
+    assert ("WINNER:", "NONE") in candidates["page_furniture"]
+    assert ("Lantern Fox", "TITLE") in candidates["quoted_title"]
+    assert ("Friday", "TITLE") in candidates["italic_title"]
+    assert ("Night Ferry", "TITLE") in candidates["cue_title"]
+    assert ("Orbit Films", "ORG") in candidates["corporate_name"]
+    assert ("Chicago", "PLACE") in candidates["gazetteer"]
+    mentions = read_text(text, DEFAULT_SPACY_MODEL).mentions
+    assert {m.method for m in mentions} <= set(recognizer_names()) | {
+        "ner", "media_gazetteer", "possessive_title", "outlet_cue", "known_title", "known_person", "sequel_title"}
+
+
+def test_a_recognizer_reads_its_words_from_the_file_its_config_names(tmp_path):
+    import spacy
+
+    from pipeline.core.nlp import recognizers  # noqa: F401  (registers the factories)
+
+    contexts = tmp_path / "contexts.yml"
+    contexts.write_text("before: ['rewatched']\nafter: ['marathon']\n", encoding="utf-8")
+    nlp = spacy.load(DEFAULT_SPACY_MODEL)
+    nlp.add_pipe("context_title_recognizer", config={"spans_key": "rewatch", "contexts_file": str(contexts)})
+    doc = nlp("Over the holidays she rewatched Glass Harbor twice, then planned a Night Ferry marathon.")
+    assert sorted(span.text for span in doc.spans["rewatch"]) == ["Glass Harbor", "Night Ferry"]
+
+
+def test_a_title_the_page_glues_to_the_next_word_keeps_its_own_letters():
+    # Pages drop the space after an italic run: "<i>Casino Royale</i>and Quantum of Solace".
+    text = "The reboot Casino Royaleand its sequel both made money, and Casino Royale still tops the polls."
+    found = entities_of(text, italic_spans=[(11, 24)])
+    assert found.get("Casino Royale") == "TITLE"
+    assert not any(name.startswith("Casino Royalea") for name in found)
+
+
+@pytest.mark.parametrize("module, attribute", [("lexicon", "ENTITY_WORDS_FILE"), ("recognizers", "RECOGNIZERS_FILE")])
+def test_a_changed_word_list_or_recognizer_list_re_extracts_landed_articles(tmp_path, monkeypatch, module, attribute):
+    # The rules version stored with each article changes, so the next run re-reads what was landed.
+    import importlib
+
+    from pipeline.core.nlp import extraction
+
+    data = importlib.import_module(f"pipeline.core.nlp.{module}")
+    before = extraction.stage_version(DEFAULT_SPACY_MODEL)
+    changed = tmp_path / getattr(data, attribute).name
+    changed.write_text(getattr(data, attribute).read_text(encoding="utf-8") + "\n# one more line\n", encoding="utf-8")
+    monkeypatch.setattr(data, attribute, changed)
+    assert extraction.stage_version(DEFAULT_SPACY_MODEL) != before
+
+
+def test_every_entity_word_list_says_where_it_comes_from():
+    import yaml
+
+    from pipeline.core.nlp.lexicon import ENTITY_WORDS_FILE
+
+    lists = yaml.safe_load(ENTITY_WORDS_FILE.read_text(encoding="utf-8"))
+    assert lists and all(str(entry.get("source", "")).strip() for entry in lists.values())
+
+
+def test_a_city_and_a_plural_name_is_a_team_also_opening_a_sentence():
+    text = ("The Denver Broncos hosted the premiere at their stadium. The cast later met "
+            "fans of the Tampa Bay Buccaneers, who had flown in for the screening.")
+    found = entities_of(text)
+    assert found.get("Denver Broncos") == "ORG"
+    assert found.get("Tampa Bay Buccaneers") == "ORG"
+
+
+def test_a_place_nationality_or_date_after_a_genre_word_is_no_title():
+    text = ("The publisher confirmed it would release his book April 7. Photos show Nigerian actress "
+            "Kate Henshaw at the premiere.")
+    found = entities_of(text)
+    assert found.get("Kate Henshaw") == "PERSON"
+    assert found.get("April 7") != "TITLE"
+    assert found.get("Nigerian") != "TITLE"
+
+
+def test_a_publication_named_after_its_kind_is_an_organisation_even_in_italics():
+    text = ("The study, published in the journal Communication Research, found that viewers of sad films "
+            "felt closer to friends. Communication Research is read by media scholars.")
+    at = text.index("Communication Research")
+    found = entities_of(text, italic_spans=[(at, at + len("Communication Research"))])
+    assert found.get("Communication Research") == "ORG"
+
+
+def test_a_name_the_article_gives_a_person_is_no_outlet_after_told():
+    text = ("Winfrey asked about the royal family. Meghan told Winfrey that she had asked for help, "
+            "and Winfrey listened. Winfrey then asked about the baby, and Winfrey looked stunned. "
+            "Later Meghan told Variety she had no regrets.")
+    mentions = read_text(text, DEFAULT_SPACY_MODEL).mentions
+    assert not any(m.text == "Winfrey" and m.entity_type == "ORG" for m in mentions)
+
+
+def test_a_companys_owner_written_before_it_is_no_part_of_its_name():
+    text = "The people at the UK’s Almost Legal Productions want to turn the play into a series."
+    found = entities_of(text)
+    assert found.get("Almost Legal Productions") == "ORG"
+    assert not any(name.startswith("UK") and kind == "ORG" for name, kind in found.items())
+
+
+def test_a_chat_abbreviation_is_no_company():
+    text = "Swift was seen with her BFF at the premiere, and FYI the pair arrived together."
+    found = entities_of(text)
+    assert "BFF" not in found and "FYI" not in found
+
+
+def test_a_quotation_closed_with_an_opening_mark_holds_two_titles():
+    text = "The list ran from “The Purple Rose of Cairo“ to “Annie Hall” and beyond, the publisher said."
+    found = entities_of(text)
+    assert found.get("The Purple Rose of Cairo") == "TITLE"
+    assert found.get("Annie Hall") == "TITLE"
+    assert not any("“" in name for name in found)
+
+
+def test_a_work_the_model_reads_with_a_second_after_and_the_is_two_works():
+    # The model sometimes reads "The Color Purple and The Butler" as one work of art.
+    from spacy.tokens import Span
+
+    from pipeline.core.nlp.entities import ner_spans
+    from pipeline.core.nlp.extraction import load_stage_pipeline
+
+    text = "Her best-known roles remain The Color Purple and The Butler, both adapted from books."
+    doc = load_stage_pipeline(DEFAULT_SPACY_MODEL)(text)
+    joined = doc.char_span(text.index("The Color"), text.index(","), label="WORK_OF_ART")
+    doc.ents = [Span(doc, joined.start, joined.end, label="WORK_OF_ART")]
+    titles = [text[s.start:s.end] for s in ner_spans(doc, text) if s.entity_type == "TITLE"]
+    assert titles == ["The Color Purple", "The Butler"]

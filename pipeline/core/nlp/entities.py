@@ -12,6 +12,7 @@ in the article, and a misspelt surname goes there by fuzzy match.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
@@ -24,11 +25,17 @@ from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
-from .pipeline import bracketed_furniture, fashion_contexts, lower_in_place, page_furniture, title_contexts
+from .pipeline import PAGE_FURNITURE_FILE, bracketed_furniture, fashion_contexts, lower_in_place, page_furniture, title_contexts
 from .paragraphs import is_navigation, paragraph_spans
-from .places import gazetteer_places, place_names
+from .places import place_names
 from .lexicon import (
+    BODY_WORDS,
+    FORMAT_WORDS,
+    GENERATIONAL_SUFFIXES,
+    NAME_PARTICLES,
     OFFICE_WORDS,
+    PLACE_HEADS,
+    PRIZE_WORDS,
     AWARD_NAMES,
     CALENDAR_WORDS,
     HONORIFIC_WORDS,
@@ -51,15 +58,19 @@ ENTITY_TYPES = ("PERSON", "TITLE", "ORG", "PLACE")
 # labels are not entities of this dataset.
 NER_LABEL_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "WORK_OF_ART": "TITLE"}
 
-# Strength of the evidence behind a span; a stronger span wins an overlap (the one policy
-# between overlapping spans: strongest, then longest, then first). A name on the media
-# list is the strongest evidence: "Twitter" in italics is still the company.
-MEDIA_LIST, RULE_TITLE, KNOWN_TITLE, RULE_ORG, KNOWN_PERSON, NER, GAZETTEER = 5, 4, 3, 2, 2, 1, 0
-# Page furniture and award-category headings block every span that overlaps them.
-BLOCK = 9
+# Which candidate keeps a stretch of text where candidates overlap: the one whose kind of evidence
+# comes first in this list, then the longer, then the one earlier in the text. It only settles
+# overlaps; the typing policy (``TYPING_POLICY``) then decides the type of each candidate kept.
+PAGE_FURNITURE = "page_furniture"  # furniture labels, award-category headings: no entity overlaps them
+LISTED_ORGANISATION = "listed_organisation"  # a name on the media list: "Twitter" in italics is still the company
+MARKED_TITLE = "marked_title"  # quote marks, italics, a subtitle, an award-list entry, a sequel number
+CUED_TITLE = "cued_title"  # a genre word or context around it; a title the article established, found again
+NAME_SHAPE = "name_shape"  # a corporate word, fashion context, team, venue, owned work; a full name found again
+MODEL_READING = "model_reading"  # the statistical model; an outlet after "told"; a misspelt surname
+GAZETTEER = "gazetteer"  # a place the model skipped: fills gaps only
+OVERLAP_POLICY = (PAGE_FURNITURE, LISTED_ORGANISATION, MARKED_TITLE, CUED_TITLE, NAME_SHAPE, MODEL_READING, GAZETTEER)
 
 OPENING_MARKS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
-_WORD = r"[\w][\w'’.&-]*"
 
 
 @dataclass(frozen=True)
@@ -79,9 +90,8 @@ class _Span:
     end: int
     entity_type: str
     method: str
-    strength: int
+    evidence: str  # its kind of evidence, of OVERLAP_POLICY
     ner_label: str | None = None
-    votes: list = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- helpers
@@ -175,6 +185,11 @@ def quoted_titles(text: str) -> list[_Span]:
             if not nxt:
                 continue
             close_at = close_at + 1 + nxt.start()
+        # "“The Purple Rose of Cairo“ to “Annie Hall”": an opening mark before the closing one means the
+        # quotation was closed with an opening mark.
+        stray = text.find(mark, open_at + 1, close_at) if mark in "“‘" else -1
+        if stray >= 0:
+            close_at = stray
         inner_start, inner_end = _trim(text, open_at + 1, close_at)
         inner = text[inner_start:inner_end]
         if not inner or "\n" in inner or inner.casefold() in NOT_A_TITLE or inner.casefold() in SECTION_LABELS:
@@ -188,7 +203,7 @@ def quoted_titles(text: str) -> list[_Span]:
         punctuated = text[inner_end:close_at].strip() in (",", ".", "!", "?", "?!", "...", "…")
         if (punctuated and _followed_by_speech(text, close_at + 1)) or _preceded_by_speech(text, open_at):
             continue
-        spans.append(_Span(inner_start, inner_end, "TITLE", "quoted_title", RULE_TITLE))
+        spans.append(_Span(inner_start, inner_end, "TITLE", "quoted_title", MARKED_TITLE))
     return spans
 
 
@@ -199,7 +214,9 @@ def italic_titles(text: str, italic_spans: Iterable[Sequence[int]]) -> list[_Spa
         start, end = _trim(text, int(start), int(end))
         end = _strip_possessive(text, start, end)
         context_start = start - 4 if text[max(0, start - 4):start] == "The " else start
-        if _outlet_context(text, context_start, end) or _outlet_context(text, start, end):
+        # "the journal <i>Communication Research</i>": a name after a kind of company or publication is one.
+        if _outlet_context(text, context_start, end) or _outlet_context(text, start, end) \
+                or _ORG_KIND_BEFORE.search(text, max(0, start - 14), start):
             outlets.add(text[start:end])
     for start, end in italic_spans or ():
         start, end = _trim(text, int(start), int(end))
@@ -212,7 +229,7 @@ def italic_titles(text: str, italic_spans: Iterable[Sequence[int]]) -> list[_Spa
         if phrase in outlets:
             continue  # named as a source somewhere in the article: an outlet wherever it is italicized
         if is_title_case(phrase, max_words=12) and not re.search(r"[.!?]\s", phrase):
-            spans.append(_Span(start, end, "TITLE", "italic_title", RULE_TITLE))
+            spans.append(_Span(start, end, "TITLE", "italic_title", MARKED_TITLE))
     return spans
 
 
@@ -248,7 +265,7 @@ def colon_titles(text: str) -> list[_Span]:
         label = line_before + head
         if len(label.split()) <= 4 and not re.search(r"[.!?,;]", label):
             continue
-        spans.append(_Span(start, end, "TITLE", "colon_title", RULE_TITLE))
+        spans.append(_Span(start, end, "TITLE", "colon_title", MARKED_TITLE))
     return spans
 
 
@@ -353,7 +370,7 @@ def cue_titles(text: str) -> list[_Span]:
             # Couples, co-created by …"): "the film, Tom said" and "the sequel, Professor X, Beast
             # and Mystique" name no film.
             continue
-        spans.append(_Span(start, end, "TITLE", "cue_title", KNOWN_TITLE))
+        spans.append(_Span(start, end, "TITLE", "cue_title", CUED_TITLE))
         # A listing runs on: "such as Ghost Town and Knocked Up", "including Anchorman, Elf and Step Brothers".
         more = re.match(r"(?:,\s+|,?\s+and\s+)(?=[A-Z0-9])", text[end:end + 8]) if match.group("listing") else None
         if more is not None:
@@ -391,13 +408,19 @@ def _named_in_context(text: str, contexts: dict, limit: int, allow_digits: bool 
     return candidates
 
 
-def context_titles(text: str, doc) -> list[_Span]:
+def model_reads_no_work(doc, start: int, end: int, whole: bool = False) -> bool:
+    """Whether the model reads a name overlapping ``start:end`` (with ``whole``, all of it) as a place,
+    nationality, date or number."""
+    return any((ent.start_char <= start and end <= ent.end_char) if whole else (ent.start_char < end and start < ent.end_char)
+               for ent in doc.ents if ent.label_ in _NOT_TITLE_LABELS)
+
+
+def context_titles(text: str, doc, contexts: dict | None = None) -> list[_Span]:
     """Titles written plainly where the words around them make them works (``title_contexts.yml``):
     "won for The Favourite", "her role in Broadchurch", "Night Ferry, directed by …", "the Succession
     star", "Glass Harbor topped the box office"."""
-    contexts = title_contexts()
+    contexts = contexts or title_contexts()
     labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents} if doc is not None else {}
-    not_titles = [(s, e) for (s, e), label in labels.items() if label in _NOT_TITLE_LABELS]
     places = place_names()
     # "won for |The Favourite", "Night Ferry|, directed by"
     candidates = _named_in_context(text, contexts, limit=6, allow_digits=True)
@@ -405,7 +428,7 @@ def context_titles(text: str, doc) -> list[_Span]:
     for start, end in candidates:
         # A sentence's own "The" ("The Succession star …") is not the title's.
         if text[start:end].startswith(("The ", "A ")) and text[start:end].count(" ") >= 1 \
-                and _sentence_floor(text, start) == start:
+                and doc is not None and sentence_start(doc, start) == start:
             start += text[start:end].index(" ") + 1
         if doc is not None:
             # Capitalized only because a sentence opens with them ("When the …", "During a Q&A with …").
@@ -417,7 +440,7 @@ def context_titles(text: str, doc) -> list[_Span]:
             if not tokens or not any(t.pos_ in ("PROPN", "NOUN", "NUM") for t in tokens):
                 continue
             start = max(start, tokens[0].idx)
-            if any(s < end and start < e for s, e in not_titles):
+            if model_reads_no_work(doc, start, end):
                 continue  # "the 35-year-old Cuban-Guatemalan actor": a nationality, not a work
         phrase = text[start:end]
         words = phrase.split()
@@ -433,7 +456,7 @@ def context_titles(text: str, doc) -> list[_Span]:
         if 2 <= len(words) <= 3 and words[0].casefold() not in TITLE_MINOR_WORDS \
                 and given_name_gender(words[0]) in ("male", "female") and (doc is None or labels.get((start, end)) == "PERSON"):
             continue  # "starred in Tom Hanks's …", "the Olivia Colman star vehicle": a person's name
-        spans.append(_Span(start, end, "TITLE", "context_title", KNOWN_TITLE))
+        spans.append(_Span(start, end, "TITLE", "context_title", CUED_TITLE))
     return spans
 
 
@@ -441,11 +464,11 @@ def context_titles(text: str, doc) -> list[_Span]:
 _NOT_A_HOUSE_LABELS = frozenset({"GPE", "LOC", "NORP", "DATE", "TIME", "EVENT", "FAC", "MONEY", "CARDINAL", "ORDINAL"})
 
 
-def fashion_houses(text: str, doc) -> list[_Span]:
+def fashion_houses(text: str, doc, contexts: dict | None = None) -> list[_Span]:
     """Fashion houses where style coverage dresses someone in them (``fashion_contexts.yml``):
     "wearing Alaïa", "a custom look from Bottega Veneta", "a white Valentino gown"."""
     # "wearing |Alaïa", "a white Valentino| gown"
-    candidates = _named_in_context(text, fashion_contexts(), limit=3, skip_the=True,
+    candidates = _named_in_context(text, contexts or fashion_contexts(), limit=3, skip_the=True,
                                    minor=frozenset({"&", "de", "di", "la", "von", "van"}))
     labels = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_A_HOUSE_LABELS] if doc is not None else []
     places = place_names()
@@ -463,46 +486,8 @@ def fashion_houses(text: str, doc) -> list[_Span]:
             tokens = doc.char_span(start, end, alignment_mode="expand")
             if tokens is None or tokens[0].pos_ in ("PRON", "DET", "ADP", "SCONJ", "CCONJ", "ADV"):
                 continue  # "Her gown", "This ensemble": no name
-        spans.append(_Span(start, end, "ORG", "fashion_house", RULE_ORG))
+        spans.append(_Span(start, end, "ORG", "fashion_house", NAME_SHAPE))
     return spans
-
-
-# Plural words that end a place's own name ("Beverly Hills", "Palm Springs") or an event's ("the Paris
-# Olympics"), not a team's.
-_NOT_A_TEAM_WORD = frozenset(
-    """Hills Heights Springs Falls Gardens Islands Isles Keys Lakes Mountains Rapids Woods Plains Highlands
-    Sands Meadows Oaks Pines Groves Shores Flats Beaches Palms Estates Towers Fields Downs Rocks Olympics
-    Games Awards Oscars Emmys Globes Days Nights Years Times News Studios Films Pictures""".split()
-)
-_TEAM = re.compile(r"(?<![\w'’])((?:[A-Z][a-z]+[ \t]+){1,2})([A-Z][a-z]+s)(?![\w'’-])")
-
-
-def sports_teams(text: str, ner: Sequence[_Span] = ()) -> list[_Span]:
-    """"the Denver Broncos", "the Tampa Bay Buccaneers": a city or state of the gazetteer and a plural
-    name is a team, an organisation, where the model sees a place (and a person in "Mile High").
-    Not a name the model reads as a person's ("Leslie Wimes": Leslie is a town too)."""
-    places = place_names()
-    people = [(s.start, s.end) for s in ner if s.entity_type == "PERSON"]
-    spans = []
-    for match in _TEAM.finditer(text):
-        if any(start <= match.start(1) and match.end() <= end for start, end in people):
-            continue
-        words = match.group(1).split()
-        plural = match.group(2)
-        if plural in _NOT_A_TEAM_WORD or plural in ORG_SUFFIXES or match.group(0) in places \
-                or any(w.casefold() in TITLE_MINOR_WORDS for w in words):
-            continue  # "China And Immigrants": a headline's words
-        # The place is the whole run before the plural ("Tampa Bay", "Denver"), or its first word.
-        if " ".join(words) in places or (len(words) == 2 and words[0] in places):
-            spans.append(_Span(match.start(), match.end(), "ORG", "sports_team", RULE_ORG))
-    return spans
-
-
-def venues(doc) -> list[_Span]:
-    """Named buildings and squares, from the ``venue_recognizer`` component (``nlp/recognizers.py``)."""
-    if doc is None or "venue" not in doc.spans:
-        return []
-    return [_Span(span.start_char, span.end_char, span.label_, "venue", RULE_ORG) for span in doc.spans["venue"]]
 
 
 def franchise_titles(text: str) -> list[_Span]:
@@ -517,11 +502,11 @@ def franchise_titles(text: str) -> list[_Span]:
         if phrase.split()[-1] in ORG_SUFFIXES or phrase.casefold() in NOT_A_TITLE or given_name_gender(phrase.split()[0]) \
                 and len(phrase.split()) == 2:
             continue  # "the Jane Campion films" are a person's
-        spans.append(_Span(start, end, "TITLE", "cue_title", KNOWN_TITLE))
+        spans.append(_Span(start, end, "TITLE", "cue_title", CUED_TITLE))
     return spans
 
 
-def named_titles(text: str) -> list[_Span]:
+def named_titles(text: str, doc) -> list[_Span]:
     """A work given its name in so many words: "the sequel, which she is calling Orchard Season",
     "a project titled Blue Hour". The sentence must be about a work (a genre noun or
     "project" before the naming verb), so "a town called Marlow" stays out."""
@@ -529,7 +514,7 @@ def named_titles(text: str) -> list[_Span]:
     pattern = re.compile(r"\b(?:titled|entitled|called|calling|dubbed|named|working title(?:\s+of|\s+is)?)\s+(?=[A-Z0-9])")
     spans = []
     for match in pattern.finditer(text):
-        sentence = text[_sentence_floor(text, match.start()):match.start()]
+        sentence = text[sentence_start(doc, match.start()):match.start()]
         if not re.search(rf"\b(?:{genre})\b", sentence, re.IGNORECASE):
             continue
         run = _title_case_run(text, match.end())
@@ -538,16 +523,20 @@ def named_titles(text: str) -> list[_Span]:
         phrase = text[run[0]:run[1]]
         if phrase.casefold() in NOT_A_TITLE or phrase.split()[0].casefold() in NOT_A_TITLE | ROLE_NOUNS:
             continue
-        spans.append(_Span(run[0], run[1], "TITLE", "cue_title", KNOWN_TITLE))
+        spans.append(_Span(run[0], run[1], "TITLE", "cue_title", CUED_TITLE))
     return spans
 
 
-def _sentence_floor(text: str, position: int) -> int:
-    """Where the sentence holding ``position`` starts (a full stop and a space, or a paragraph break)."""
-    cut = 0
-    for match in re.finditer(r"[.!?][”\"’']?\s+|\n\n", text[max(0, position - 300):position]):
-        cut = max(0, position - 300) + match.end()
-    return cut
+def sentence_start(doc, position: int) -> int:
+    """Where the parsed sentence holding character ``position`` starts: the one sentence splitter of the
+    entity rules is the Doc's own (the parser's, with every paragraph break a start)."""
+    starts = doc.user_data.get("token_starts")
+    if starts is None:
+        starts = doc.user_data["token_starts"] = [token.idx for token in doc]
+    if not starts:
+        return 0
+    at = max(0, bisect.bisect_right(starts, position) - 1)
+    return doc[at].sent.start_char
 
 
 def appositive_titles(text: str) -> list[_Span]:
@@ -571,7 +560,7 @@ def appositive_titles(text: str) -> list[_Span]:
         if phrase.casefold() in NOT_A_TITLE or phrase.split()[0].casefold() in NOT_A_TITLE | ROLE_NOUNS \
                 or phrase.split()[-1] in ORG_SUFFIXES:
             continue
-        spans.append(_Span(start, end, "TITLE", "appositive_title", KNOWN_TITLE))
+        spans.append(_Span(start, end, "TITLE", "appositive_title", CUED_TITLE))
     return spans
 
 
@@ -631,7 +620,7 @@ def outlet_orgs(text: str, doc=None, person_words: Iterable[str] = ()) -> list[_
         if words is not None and (any(token.ent_type_ == "NORP" for token in words)
                                   or (phrase in place_names() and any(token.ent_type_ in ("GPE", "LOC") for token in words))):
             continue
-        spans.append(_Span(run[0], run[1], "ORG", "outlet_cue", NER, "ORG"))
+        spans.append(_Span(run[0], run[1], "ORG", "outlet_cue", MODEL_READING, "ORG"))
     return spans
 
 
@@ -673,7 +662,7 @@ def possessive_titles(text: str, owners: Iterable[_Span], doc=None) -> list[_Spa
             if any(token.ent_iob_ == "B" and token.ent_type_ in _NOT_A_POSSESSED_WORK_NER for token in words) \
                     or (words.root.dep_ in ("compound", "amod", "nmod") and head.i >= words.end and head.pos_ == "NOUN"):
                 continue
-        spans.append(_Span(run[0], run[1], "TITLE", "possessive_title", NER + 1))
+        spans.append(_Span(run[0], run[1], "TITLE", "possessive_title", NAME_SHAPE))
     return spans
 
 
@@ -693,6 +682,10 @@ def corporate_orgs(text: str) -> list[_Span]:
         # A sentence-initial "The" is part of the name only in "The X Company"-style names; keep it out otherwise.
         if words[0] in ("The", "A", "An") and len(words) > 2:
             start += len(words[0]) + 1
+        # "the UK’s Almost Legal Productions": the owner and the owned are two names.
+        owner = re.search(r"^(?:\S+\s+)*?\S+[’']s\s+", text[start:end])
+        if owner is not None and len(text[start + owner.end():end].split()) >= 2:
+            start += owner.end()
         # A section label run into the name ("The Big Picture Northgate Studios") is not part of it.
         words = text[start:end].split()
         for cut in range(len(words) - 1, 0, -1):
@@ -702,42 +695,38 @@ def corporate_orgs(text: str) -> list[_Span]:
                 break
         if text[start:end].casefold() in SECTION_LABELS or f"the {text[start:end]}".casefold() in SECTION_LABELS:
             continue
-        spans.append(_Span(start, end, "ORG", "corporate_name", RULE_ORG))
+        spans.append(_Span(start, end, "ORG", "corporate_name", NAME_SHAPE))
     # "the American Society of Cinematographers", "the Ministry of Health": a body named by what it is "of".
     for match in _BODY_OF.finditer(text):
         start = match.start()
         if text[start:start + 4] == "The ":
             start += 4
-        spans.append(_Span(start, match.end(), "ORG", "corporate_name", RULE_ORG))
+        spans.append(_Span(start, match.end(), "ORG", "corporate_name", NAME_SHAPE))
     # "rival distributor Greyhound 9", "streamer Corvid": a name right after a kind of company.
     for match in _KIND_NAMED.finditer(text):
         start, end = match.start(1), _strip_possessive(text, match.start(1), match.end(1))
         if text[start:end] not in CALENDAR_WORDS and not text[start:end].startswith(("The ", "A ")):
-            spans.append(_Span(start, end, "ORG", "corporate_name", RULE_ORG))
+            spans.append(_Span(start, end, "ORG", "corporate_name", NAME_SHAPE))
     # "Disney+", "Apple TV+": a streamer's name ends in a plus.
     for match in re.finditer(r"(?<![\w'’])[A-Z][\w]*(?:\s+[A-Z][\w]*)?\+(?![\w+])", text):
-        spans.append(_Span(match.start(), match.end(), "ORG", "corporate_name", RULE_ORG))
+        spans.append(_Span(match.start(), match.end(), "ORG", "corporate_name", NAME_SHAPE))
     return spans
 
 
 _KIND_NAMED = re.compile(
     # ("outfit" only after a trade: "every outfit Zendaya has worn" names no company)
     r"\b(?:distributor|studio|streamer|network|broadcaster|banner|exhibitor|shingle|production\s+company|sales\s+company"
+    r"|journal|magazine|newspaper"
     r"|(?:production|distribution|sales|effects|indie|animation)\s+outfit)"
     r"[ \t]+([A-Z][\w&'’.+-]*(?:[ \t]+(?:[A-Z][\w&'’.+-]*|\d+)){0,3})"
 )
-_BODY_WORDS = ("Society", "Academy", "Association", "Institute", "Guild", "Federation", "Ministry", "Department",
-               "University", "Museum", "Council", "Union", "Bank", "Bureau", "Board", "College", "School", "Office",
-               "League", "Alliance", "Federation", "Church", "Order", "Commission", "Court", "Library", "Archive")
+
 _BODY_OF = re.compile(
-    rf"(?<![\w'’#@])(?:[A-Z][\w'’.-]*[ \t]+){{0,3}}(?:{'|'.join(_BODY_WORDS)})[ \t]+of[ \t]+(?:the[ \t]+)?"
+    rf"(?<![\w'’#@])(?:[A-Z][\w'’.-]*[ \t]+){{0,3}}(?:{'|'.join(BODY_WORDS)})[ \t]+of[ \t]+(?:the[ \t]+)?"
     r"[A-Z][\w'’-]*(?:[ \t]+(?:and[ \t]+|&[ \t]+)?[A-Z][\w'’-]*){0,3}(?![\w])"
 )
 
 
-_PRIZE_WORDS = frozenset({"award", "awards", "prize", "prizes", "medal", "trophy", "cup", "globe", "globes", "lion", "bear"})
-# Capitalized film-news words the model takes for companies: formats and crafts, not names.
-_NOT_NAMES = frozenset({"q&a", "q & a", "faq", "vfx", "cgi", "imax", "3d", "4k", "hdr", "ama", "bts"})
 _SUFFIXES_RE = "|".join(re.escape(suffix) for suffix in sorted(ORG_SUFFIXES, key=len, reverse=True))
 _ORG_SUFFIX_AFTER = re.compile(rf"\s+(?:{_SUFFIXES_RE})(?![\w])")
 _ORG_SUFFIX_SOON_AFTER = re.compile(rf"\s+(?:[A-Z][\w'’-]*\s+)?(?:{_SUFFIXES_RE})(?![\w])")
@@ -770,10 +759,10 @@ def _furniture_label_end(line: str, labels: frozenset[str]) -> int:
     return 0
 
 
-def furniture_spans(text: str) -> list[_Span]:
+def furniture_spans(text: str, furniture_file=PAGE_FURNITURE_FILE) -> list[_Span]:
     """Page furniture at the start of a paragraph ("WINNER:", "READ MORE:", "Photo:", "MORE ON X:"),
     as blocking spans: an entity never includes one (see ``page_furniture.yml``)."""
-    labels = page_furniture()["labels"]
+    labels = page_furniture(furniture_file)["labels"]
     spans = []
     in_link_list = False
     for start, end in paragraph_spans(text):
@@ -786,24 +775,24 @@ def furniture_spans(text: str) -> list[_Span]:
         # that are no sentences ("Christopher Orr:", "The Movie Review: 'Quantum of Solace'") are links
         # to other stories, up to the next paragraph of prose.
         if in_link_list and len(paragraph.split()) <= 12 and not paragraph.rstrip("”’\"')").endswith((".", "!", "?")):
-            spans.append(_Span(start, end, "NONE", "page_furniture", BLOCK))
+            spans.append(_Span(start, end, "NONE", "page_furniture", PAGE_FURNITURE))
             continue
         in_link_list = False
         if is_navigation(paragraph):
-            spans.append(_Span(start, end, "NONE", "page_furniture", BLOCK))
+            spans.append(_Span(start, end, "NONE", "page_furniture", PAGE_FURNITURE))
             continue
         label_end = _furniture_label_end(paragraph, labels)
         if label_end:
-            spans.append(_Span(start, start + len(text[start:start + label_end].rstrip()), "NONE", "page_furniture", BLOCK))
+            spans.append(_Span(start, start + len(text[start:start + label_end].rstrip()), "NONE", "page_furniture", PAGE_FURNITURE))
             in_link_list = label_end >= len(paragraph)
     # A label in brackets inside a paragraph ("(RELATED: Kentucky Basketball’s Christmas Card …)") holds
     # another story's headline: nothing in it is an entity of this article.
-    for match in bracketed_furniture().finditer(text):
-        spans.append(_Span(match.start(), match.end(), "NONE", "page_furniture", BLOCK))
+    for match in bracketed_furniture(furniture_file).finditer(text):
+        spans.append(_Span(match.start(), match.end(), "NONE", "page_furniture", PAGE_FURNITURE))
     return spans
 
 
-def award_list_spans(text: str) -> list[_Span]:
+def award_list_spans(text: str, furniture_file=PAGE_FURNITURE_FILE) -> list[_Span]:
     """Winners and nominees listed under award categories, one entry per paragraph.
 
     A category heading ("Best Actress in a Drama Series") is no entity. Under it, an entry
@@ -812,7 +801,7 @@ def award_list_spans(text: str) -> list[_Span]:
     left to the model under a category of people. An entry is a short line without a full stop;
     the list ends at the next prose paragraph.
     """
-    furniture = page_furniture()
+    furniture = page_furniture(furniture_file)
     openers, work_words, labels = furniture["category_openers"], furniture["work_category_words"], furniture["labels"]
     spans: list[_Span] = []
     category_of_works: bool | None = None
@@ -820,7 +809,7 @@ def award_list_spans(text: str) -> list[_Span]:
         line = text[start:end]
         words = line.split()
         if words and words[0] in openers and len(words) <= 12 and not line.endswith("."):
-            spans.append(_Span(start, end, "NONE", "award_category", BLOCK))
+            spans.append(_Span(start, end, "NONE", "award_category", PAGE_FURNITURE))
             category_of_works = any(w.casefold().strip("-–(),") in work_words for w in words[1:])
             continue
         if category_of_works is None:
@@ -838,7 +827,7 @@ def award_list_spans(text: str) -> list[_Span]:
         else:
             continue
         if title_start < title_end and is_title_case(text[title_start:title_end], max_words=10):
-            spans.append(_Span(title_start, title_end, "TITLE", "award_list_title", RULE_TITLE))
+            spans.append(_Span(title_start, title_end, "TITLE", "award_list_title", MARKED_TITLE))
     return spans
 
 
@@ -888,7 +877,7 @@ def _ruler_spans(doc, person_words: frozenset[str] = frozenset()) -> list[_Span]
         if extension and re.fullmatch(r"(?:[ \t]+[A-Z][\w&'’.-]*)+", extension) \
                 and not set(extension.split()) <= person_words:
             end += len(extension)
-        spans.append(_Span(start, end, "ORG", "media_gazetteer", MEDIA_LIST, "ORG"))
+        spans.append(_Span(start, end, "ORG", "media_gazetteer", LISTED_ORGANISATION, "ORG"))
     return spans
 
 
@@ -920,13 +909,13 @@ def _one_entity_per_name(text: str, ner: list[_Span], doc, headlines: Sequence[t
             others = _person_words(text, [s for s in ner if s.end <= span.start or s.start >= span.end])
             rest = [(at, word) for at, word in words if at >= listed_end]
             if rest and {word for _, word in rest} <= others:
-                result.append(_Span(span.start, listed_end, "ORG", span.method, span.strength, "ORG"))
-                result.append(_Span(rest[0][0], span.end, "PERSON", span.method, span.strength, "PERSON"))
+                result.append(_Span(span.start, listed_end, "ORG", span.method, span.evidence, "ORG"))
+                result.append(_Span(rest[0][0], span.end, "PERSON", span.method, span.evidence, "PERSON"))
                 continue
         if span.entity_type == "PERSON" and in_headline(span) and " ".join(w for _, w in words) not in body_people:
             for i in range(1, len(words) - 1):
                 if " ".join(w for _, w in words[i:]) in body_people:
-                    span = _Span(words[i][0], span.end, span.entity_type, span.method, span.strength, span.ner_label)
+                    span = _Span(words[i][0], span.end, span.entity_type, span.method, span.evidence, span.ner_label)
                     break
         result.append(span)
     return result
@@ -955,7 +944,7 @@ def ner_spans(doc, text: str) -> list[_Span]:
         possessive = re.search(r"[’']s\s+", inner)
         if possessive and entity_type in ("ORG", "TITLE", "PERSON"):
             owner_end = start + possessive.start()
-            spans.append(_Span(start, owner_end, entity_type, "ner", NER, ent.label_))
+            spans.append(_Span(start, owner_end, entity_type, "ner", MODEL_READING, ent.label_))
             start = start + possessive.end()
         end = _strip_possessive(text, start, end)
         start, end = _trim(text, start, end)
@@ -977,7 +966,7 @@ def ner_spans(doc, text: str) -> list[_Span]:
         # (A whole word only: "Kim Jong-un", "Li Song-ho" end in a lower-case piece of one word.)
         while len(ent_tokens) > 1 and entity_type == "PERSON" and ent_tokens[-2].whitespace_ and (
                 ent_tokens[-1].pos_ in ("VERB", "AUX") or ent_tokens[-1].text[:1].islower()
-                and ent_tokens[-1].lower_ not in _PARTICLES):
+                and ent_tokens[-1].lower_ not in NAME_PARTICLES):
             ent_tokens.pop()
             start, end = _trim(text, start, ent_tokens[-1].idx + len(ent_tokens[-1].text))
         if entity_type in ("PERSON", "ORG") and not any(t.pos_ == "PROPN" for t in ent_tokens):
@@ -997,9 +986,9 @@ def ner_spans(doc, text: str) -> list[_Span]:
         phrase = text[start:end]
         if not phrase or not any(ch.isupper() for ch in phrase) or phrase.casefold() in SECTION_LABELS:
             continue
-        if phrase.casefold() in _NOT_NAMES:
+        if phrase.casefold() in FORMAT_WORDS:
             continue
-        if phrase.split()[-1].casefold() in _PRIZE_WORDS and entity_type != "ORG":
+        if phrase.split()[-1].casefold() in PRIZE_WORDS and entity_type != "ORG":
             continue  # "the Aurora Award", "the Golden Gull Prize": a prize, none of our types
         if "\n" in phrase or text[start - 1:start] in ("#", "@"):
             continue  # a span across paragraphs, or a hashtag or handle
@@ -1032,6 +1021,12 @@ def ner_spans(doc, text: str) -> list[_Span]:
                 and text[start:end] in place_names() and not re.match(r"\s+[A-Z]|[’']s\b", text[end:end + 3]) \
                 and not any(_ORG_SUFFIX_AFTER.match(text, at + end - start) for at in _find_all(text, text[start:end])):
             entity_type = "PLACE"
+        # "The Color Purple and The Butler": an article capitalized after "and" opens a second work.
+        second = re.search(r" (?:and|&) (?=(?:The|A|An) [A-Z])", phrase) if entity_type == "TITLE" else None
+        if second is not None and is_title_case(phrase[:second.start()], 8) and not _outlet_context(text, start, end):
+            spans.append(_Span(start, start + second.start(), "TITLE", "ner", MODEL_READING, ent.label_))
+            start += second.end()
+            phrase = text[start:end]
         if entity_type == "TITLE" and (not is_title_case(phrase, 8) or "," in phrase or phrase.casefold() in NOT_A_TITLE
                                        or " and " in phrase and _outlet_context(text, start, end) or _outlet_context(text, start, end)):
             continue
@@ -1044,7 +1039,7 @@ def ner_spans(doc, text: str) -> list[_Span]:
             continue  # "Charlotte Mayor", "Attorney General": a place or a word before an office, no name
         if entity_type == "PERSON" and (len(phrase.split()) > 4 or any(ch.isdigit() for ch in phrase)):
             continue
-        spans.append(_Span(start, end, entity_type, "ner", NER, "PERSON" if entity_type == "PERSON" else ent.label_))
+        spans.append(_Span(start, end, entity_type, "ner", MODEL_READING, "PERSON" if entity_type == "PERSON" else ent.label_))
     return spans
 
 
@@ -1079,18 +1074,19 @@ def _sequels(text: str, title: str) -> list[_Span]:
     for at in _find_all(text, title):
         number = _SEQUEL_NUMBER.match(text, at + len(title))
         if number:
-            spans.append(_Span(at, number.end(), "TITLE", "sequel_title", RULE_TITLE))
+            spans.append(_Span(at, number.end(), "TITLE", "sequel_title", MARKED_TITLE))
     return spans
 
 
 # ------------------------------------------------------------- the stage
 
 
-def _accept(spans: list[_Span]) -> list[_Span]:
-    """Strongest, then longest, spans win; a weaker span that overlaps one is dropped."""
+def _settle_overlaps(spans: list[_Span]) -> list[_Span]:
+    """Of overlapping candidates, the one ``OVERLAP_POLICY`` puts first keeps the text; the rest are dropped."""
+    rank = {evidence: at for at, evidence in enumerate(OVERLAP_POLICY)}
     taken: list[_Span] = []
     occupied: list[tuple[int, int]] = []
-    for span in sorted(spans, key=lambda s: (-s.strength, -(s.end - s.start), s.start)):
+    for span in sorted(spans, key=lambda s: (rank[s.evidence], -(s.end - s.start), s.start)):
         if any(span.start < e and s < span.end for s, e in occupied):
             continue
         taken.append(span)
@@ -1098,19 +1094,31 @@ def _accept(spans: list[_Span]) -> list[_Span]:
     return sorted(taken, key=lambda s: s.start)
 
 
-def rule_titles_in(text: str, italic_spans: Iterable[Sequence[int]] = ()) -> tuple[list[_Span], list[_Span]]:
-    """Titles found by the film-news rules alone: (strong: marks, italics, subtitles; cued by a genre word)."""
-    strong = quoted_titles(text) + italic_titles(text, italic_spans) + colon_titles(text)
-    cued = cue_titles(text) + named_titles(text) + franchise_titles(text) + appositive_titles(text)
-    return strong, cued
+# The kind of evidence of each recognizer component's candidates (``recognizers.yml``).
+_COMPONENT_EVIDENCE = {"page_furniture": PAGE_FURNITURE, "award_list_title": MARKED_TITLE, "quoted_title": MARKED_TITLE,
+                       "italic_title": MARKED_TITLE, "colon_title": MARKED_TITLE, "cue_title": CUED_TITLE,
+                       "appositive_title": CUED_TITLE, "context_title": CUED_TITLE, "corporate_name": NAME_SHAPE,
+                       "fashion_house": NAME_SHAPE, "sports_team": NAME_SHAPE, "venue": NAME_SHAPE, "gazetteer": GAZETTEER}
+
+
+def candidates_of(doc, recognizer: str) -> list[_Span]:
+    """The candidates a recognizer component wrote to ``doc.spans``, its name as their method."""
+    if recognizer not in doc.spans:
+        raise ValueError(f"the pipeline has no {recognizer!r} recognizer: read articles with "
+                         "extraction.load_stage_pipeline, which adds the components of recognizers.yml")
+    from .recognizers import name_chars
+
+    return [_Span(*name_chars(span), span.label_, recognizer, _COMPONENT_EVIDENCE[recognizer])
+            for span in doc.spans[recognizer]]
 
 
 def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headline: str | None = None) -> list[_Span]:
-    """Typed spans in ``text``: rule titles and organisations, then NER, overlaps settled by strength."""
-    rule_titles, cue = rule_titles_in(text, italic_spans)
-    cue += context_titles(text, doc)
-    listed = award_list_spans(text)
-    blocking = furniture_spans(text) + [s for s in listed if s.entity_type == "NONE"]
+    """Typed spans in ``text``: the recognizer components' candidates and NER, the recognizers that
+    read those, overlaps settled by ``OVERLAP_POLICY``."""
+    rule_titles = [s for key in ("quoted_title", "italic_title", "colon_title") for s in candidates_of(doc, key)]
+    cue = [s for key in ("cue_title", "appositive_title", "context_title") for s in candidates_of(doc, key)]
+    listed = candidates_of(doc, "award_list_title")
+    blocking = candidates_of(doc, "page_furniture") + [s for s in listed if s.entity_type == "NONE"]
     rule_titles += [s for s in listed if s.entity_type == "TITLE"]
     known_titles = {text[s.start:s.end] for s in rule_titles + cue}
     if headline:
@@ -1135,12 +1143,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     known_titles |= {text[s.start:s.end] for s in ner if s.entity_type == "TITLE"}
     # A possessive work is a title only where NER does not see a person in it ("Disney’s Bob Iger").
     ner_people = {(s.start, s.end) for s in ner if s.entity_type == "PERSON"}
-    # "in most American TV": words the tagger reads as no proper noun at all name no company.
-    corporate = [s for s in corporate_orgs(text) if doc is None or _has_proper_noun(doc, s.start, s.end)]
-    # In a title-cased headline every word is capitalized, so a capitalized run is no evidence of a
-    # name there ("Syria Slams …", "Hong Kong Jails …" are no teams).
-    corporate += fashion_houses(text, doc) + [s for s in sports_teams(text, ner)
-                                              if not any(a <= s.start and s.end <= b for a, b in headlines)]
+    corporate = [s for key in ("corporate_name", "fashion_house", "sports_team") for s in candidates_of(doc, key)]
     owners = [s for s in ner if s.entity_type in ("PERSON", "ORG")] + corporate
     owned = [s for s in possessive_titles(text, owners, doc)
              if not any(s.start < pe and ps < s.end for ps, pe in ner_people)]
@@ -1152,7 +1155,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # A name style coverage dresses someone in is a fashion house wherever the article names it,
     # though it is often its founder's ("Louis Vuitton designed her outfit").
     houses = {text[s.start:s.end] for s in corporate if s.method == "fashion_house"}
-    ner = [_Span(s.start, s.end, "ORG", s.method, s.strength, s.ner_label)
+    ner = [_Span(s.start, s.end, "ORG", s.method, s.evidence, s.ner_label)
            if s.entity_type == "PERSON" and text[s.start:s.end] in houses else s for s in ner]
     people = {p for p in _people_named_in_full(text, ner, makers, known_titles) if _could_be_a_persons_name(p)} - houses
     # A genre word next to a person's name describes the person ("Quartey, a drama school graduate").
@@ -1162,26 +1165,26 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     known_titles -= person_words
     # "Beatrix was the first person we thought of": a lone word NER calls a work that is a
     # known person's first or last name is that person.
-    ner = [_Span(s.start, s.end, "PERSON", s.method, s.strength, "PERSON")
+    ner = [_Span(s.start, s.end, "PERSON", s.method, s.evidence, "PERSON")
            if s.entity_type == "TITLE" and s.method == "ner" and text[s.start:s.end] in person_words else s for s in ner]
-    spans = rule_titles + cue + owned + corporate + venues(doc) + outlet_orgs(text, doc, person_words) + ner + _ruler_spans(doc, _person_words(text, ner)) + blocking
+    spans = rule_titles + cue + owned + corporate + candidates_of(doc, "venue") + outlet_orgs(text, doc, person_words | _people_by_the_model(doc, text)) + ner + _ruler_spans(doc, _person_words(text, ner)) + blocking
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
     for name in people:
         family = surname_of(name)
         for form in {name, family, family[:1].upper() + family[1:]}:
             for at in _find_all(text, form):
-                spans.append(_Span(at, at + len(form), "PERSON", "known_person", KNOWN_PERSON, "PERSON"))
+                spans.append(_Span(at, at + len(form), "PERSON", "known_person", NAME_SHAPE, "PERSON"))
     spans += _misspelt_surnames(text, people)
     # Places the model skipped, from the gazetteer; every other span wins an overlap. Where the
     # model called a gazetteer place in a place's position a company ("a lecturer from Nottingham"),
     # the position decides: it is the place.
-    gazetteer = gazetteer_places(text)
-    in_place_position = set(gazetteer)
-    spans = [_Span(s.start, s.end, "PLACE", s.method, s.strength, "GPE")
+    gazetteer = candidates_of(doc, "gazetteer")
+    in_place_position = {(s.start, s.end) for s in gazetteer}
+    spans = [_Span(s.start, s.end, "PLACE", s.method, s.evidence, "GPE")
              if s.method == "ner" and s.entity_type == "ORG" and (s.start, s.end) in in_place_position else s
              for s in spans]
-    spans += [_Span(start, end, "PLACE", "gazetteer", GAZETTEER, "GPE") for start, end in gazetteer]
+    spans += [_Span(s.start, s.end, "PLACE", "gazetteer", GAZETTEER, "GPE") for s in gazetteer]
     # A known title is spread to the places no title recognizer has already proposed it; where one has,
     # that recognizer's span stands for itself (and answers for itself in the recognizer report).
     proposed = [(s.start, s.end) for s in spans if s.entity_type == "TITLE"]
@@ -1190,8 +1193,8 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
         for form in [title, *_short_forms(title)]:
             for at in _find_all(text, form):
                 if not any(b <= at and at + len(form) <= e for b, e in proposed):
-                    spans.append(_Span(at, at + len(form), "TITLE", "known_title", KNOWN_TITLE))
-    return [span for span in _accept(spans) if span.entity_type != "NONE"]
+                    spans.append(_Span(at, at + len(form), "TITLE", "known_title", CUED_TITLE))
+    return [span for span in _settle_overlaps(spans) if span.entity_type != "NONE"]
 
 
 _CALENDAR_FOLDED = frozenset(word.casefold() for word in CALENDAR_WORDS)
@@ -1209,7 +1212,7 @@ def _misspelt_surnames(text: str, people: set[str]) -> list[_Span]:
             continue
         close = [s for s in surnames if s[0] == word[0] and fuzz.ratio(s.casefold(), word.casefold()) >= 80]
         if len(close) == 1:
-            spans.append(_Span(match.start(), match.end(), "PERSON", "known_person", NER, "PERSON"))
+            spans.append(_Span(match.start(), match.end(), "PERSON", "known_person", MODEL_READING, "PERSON"))
     return spans
 
 
@@ -1260,8 +1263,8 @@ def _given_name_pairs(text: str, ner: Sequence[_Span], titles: Iterable[str]) ->
         if given_name_gender(first) not in ("male", "female") or first in CALENDAR_WORDS \
                 or first.casefold() in HONORIFIC_WORDS or first.casefold() in ROLE_NOUNS:
             continue  # "General Roy" (Cooper): "General" is in the given-name list, but here it is an office
-        if last.casefold() in STOP_WORDS or last in CALENDAR_WORDS or last in ORG_SUFFIXES or last.casefold() in _PLACE_HEADS \
-                or last.casefold() in _PRIZE_WORDS \
+        if last.casefold() in STOP_WORDS or last in CALENDAR_WORDS or last in ORG_SUFFIXES or last.casefold() in PLACE_HEADS \
+                or last.casefold() in PRIZE_WORDS \
                 or last.casefold() in ROLE_NOUNS or last.casefold() in TITLE_MINOR_WORDS:
             continue
         if _ORG_SUFFIX_SOON_AFTER.match(text, end):
@@ -1276,14 +1279,6 @@ def _given_name_pairs(text: str, ner: Sequence[_Span], titles: Iterable[str]) ->
     return found
 
 
-# Last words that make a name a place or a body, whatever its first word ("Victoria Station", "Austin City Council").
-_PLACE_HEADS = frozenset(
-    "station street road avenue square park hall house center centre city county valley lake river island islands "
-    "bay beach harbor harbour heights hills mountain mountains coast port bridge airport hospital university college "
-    "school church cathedral museum theater theatre stadium arena festival council court office gardens palace".split()
-)
-
-
 def _looks_like_a_person(text: str, span: _Span, full_people: Sequence[_Span]) -> bool:
     """A name NER typed as a place or company that reads as a person's.
 
@@ -1295,7 +1290,7 @@ def _looks_like_a_person(text: str, span: _Span, full_people: Sequence[_Span]) -
     words = text[span.start:span.end].split()
     if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.replace("-", "").replace("’", "").isalpha() for w in words):
         return False
-    if words[-1].casefold() in _PLACE_HEADS or any(w in ORG_SUFFIXES for w in words):
+    if words[-1].casefold() in PLACE_HEADS or any(w in ORG_SUFFIXES for w in words):
         return False
     before = re.findall(r"[\w]+", text[max(0, span.start - 12):span.start])
     if before and before[-1].casefold() in _PLACE_PREPOSITIONS | {"the"}:
@@ -1476,9 +1471,23 @@ def _person_by_name(candidate, evidence):
 
 def _outlet_named_as_source(candidate, evidence):
     span = candidate.span
-    if span.entity_type == "PERSON" and _outlet_context(evidence.text, span.start, span.end):
+    if span.entity_type == "PERSON" and _outlet_context(evidence.text, span.start, span.end) \
+            and not _a_person_elsewhere(evidence, candidate.phrase):
         return "ORG", evidence.org_names.get(candidate.phrase, candidate.phrase)
     return None
+
+
+def _a_person_elsewhere(evidence, phrase: str) -> bool:
+    return phrase in _people_by_the_model(evidence.doc, evidence.text)
+
+
+def _people_by_the_model(doc, text: str) -> frozenset[str]:
+    """Names the model reads as a person at least twice outside a source cue ("told X", "according to
+    X"): there "told Winfrey" is told that person, not an outlet. (Once is too little, as for a lone
+    person: the model reads outlets as people now and then.)"""
+    readings = Counter(ent.text for ent in doc.ents
+                       if ent.label_ == "PERSON" and not _outlet_context(text, ent.start_char, ent.end_char))
+    return frozenset(name for name, count in readings.items() if count >= 2)
 
 
 def _given_name_not_company(candidate, evidence):
@@ -1675,22 +1684,16 @@ def _org_context(text: str, end: int) -> bool:
 _HONORIFICS = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.?\s+")
 
 
-_GENERATIONAL = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-
-
-_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "la", "le", "bin", "al", "ter"})
-
-
 def surname_of(name: str) -> str:
     """The family name: the last word with its particles, before any "Jr." or "III"
     ("Margaret J. McAllister Jr." -> McAllister, "Luca van der Berg" -> van der Berg)."""
     words = name.replace(",", " ").split()
-    while len(words) > 1 and words[-1].casefold() in _GENERATIONAL:
+    while len(words) > 1 and words[-1].casefold() in GENERATIONAL_SUFFIXES:
         words.pop()
     if not words:
         return name
     start = len(words) - 1
-    while start > 1 and words[start - 1] in _PARTICLES:
+    while start > 1 and words[start - 1] in NAME_PARTICLES:
         start -= 1
     return " ".join(words[start:])
 

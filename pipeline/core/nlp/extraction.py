@@ -80,7 +80,8 @@ def stage_version(model_name: str) -> str:
     sources = (Path(__file__), entity_rules, quote_rules, quote_marks, speech_spans, cue_patterns, speaker_rules,
                speaker_resolution, attribution, recognizers, speaker_ranker, paragraphs, lexicon, given_names, places,
                MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, FASHION_CONTEXTS_FILE,
-               recognizers.VENUE_PATTERNS_FILE, speaker_ranker.MODEL_FILE)
+               recognizers.VENUE_PATTERNS_FILE, recognizers.RECOGNIZERS_FILE, recognizers.SPORTS_TEAM_PATTERNS_FILE,
+               lexicon.ENTITY_WORDS_FILE, speaker_ranker.MODEL_FILE)
     return f"{model_name}:{rules_version(*sources)}"
 
 
@@ -111,10 +112,17 @@ def read_article(article: ArticleText, doc) -> ArticleExtraction:
     return ArticleExtraction(article.article_id, article.text, mentions, found, quote_mentions)
 
 
+def _unread_doc(nlp: Language, article: ArticleText):
+    """The article's tokens with what the page says beside its text (its italic runs), for the recognizers."""
+    doc = nlp.make_doc(article.text)
+    doc._.italic_spans = tuple(article.italic_spans or ())
+    return doc
+
+
 def read_articles(articles: Sequence[ArticleText], model_name: str, batch_size: int = 32) -> list[ArticleExtraction]:
     """Read articles in this process, streamed through ``nlp.pipe``."""
     nlp = load_stage_pipeline(model_name)
-    docs = nlp.pipe((article.text for article in articles), batch_size=batch_size)
+    docs = nlp.pipe((_unread_doc(nlp, article) for article in articles), batch_size=batch_size)
     return [read_article(article, doc) for article, doc in zip(articles, docs)]
 
 

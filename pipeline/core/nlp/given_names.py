@@ -42,10 +42,6 @@ def given_name_gender(word: str) -> str | None:
     return None
 
 
-def is_given_name(word: str) -> bool:
-    return given_name_gender(word) is not None
-
-
 # Pronouns and the few job words that say the person's sex ("the actress said").
 PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female",
                   "actress": "female", "spokeswoman": "female", "chairwoman": "female", "congresswoman": "female",

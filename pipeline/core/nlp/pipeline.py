@@ -47,14 +47,13 @@ def load_pipeline(model_name: str, with_ner: bool = True) -> Language:
 
 
 def add_entity_rulers(nlp: Language) -> Language:
-    """Add our recognizer components: the ``venue_recognizer`` (``recognizers.py``, token patterns
-    of ``venue_patterns.yml``) and the SpanRuler of media organisations (``media_organisations.yml``),
-    matched on exact spelling. Their spans go to ``doc.spans``, never to ``doc.ents``, so one
-    policy (the entity stage's) settles overlaps with the model's entities."""
-    from . import recognizers  # noqa: F401  (registers the recognizers' factories)
+    """Add our recognizer components: those of ``recognizers.yml`` (``recognizers.py``), then the
+    SpanRuler of media organisations (``media_organisations.yml``), matched on exact spelling. Their
+    spans go to ``doc.spans``, never to ``doc.ents``, so one policy (the entity stage's) settles
+    overlaps with the model's entities."""
+    from .recognizers import add_recognizers
 
-    if "venue_recognizer" not in nlp.pipe_names:
-        nlp.add_pipe("venue_recognizer")
+    add_recognizers(nlp)
     if "media_organisations" in nlp.pipe_names:
         return nlp
     names = yaml.safe_load(MEDIA_ORGANISATIONS_FILE.read_text(encoding="utf-8"))["organisations"]
@@ -74,17 +73,17 @@ def _lexicons(path: Path) -> dict[str, frozenset[str]]:
     return {key: frozenset(str(value) for value in values) for key, values in data.items()}
 
 
-@functools.lru_cache(maxsize=1)
-def page_furniture() -> dict[str, frozenset[str]]:
+@functools.lru_cache(maxsize=4)
+def page_furniture(path: Path = PAGE_FURNITURE_FILE) -> dict[str, frozenset[str]]:
     """Paragraph labels, award-category openers and work-category words (``page_furniture.yml``)."""
-    return _lexicons(PAGE_FURNITURE_FILE)
+    return _lexicons(Path(path))
 
 
-@functools.lru_cache(maxsize=1)
-def bracketed_furniture() -> "re.Pattern[str]":
+@functools.lru_cache(maxsize=4)
+def bracketed_furniture(path: Path = PAGE_FURNITURE_FILE) -> "re.Pattern[str]":
     """A furniture label in brackets inside a paragraph, with what follows it up to the closing
     bracket: "(RELATED: Kentucky Basketball’s Christmas Card …)" holds another story's headline."""
-    labels = sorted(page_furniture()["labels"], key=len, reverse=True)
+    labels = sorted(page_furniture(path)["labels"], key=len, reverse=True)
     words = "|".join(re.escape(label) for label in labels)
     return re.compile(rf"[(\[][ \t]*(?i:{words})[ \t]*:[^()\[\]\n]{{0,200}}[)\]]")
 
@@ -95,16 +94,16 @@ def speech_cues() -> dict[str, frozenset[str]]:
     return _lexicons(SPEECH_CUES_FILE)
 
 
-@functools.lru_cache(maxsize=1)
-def title_contexts() -> dict[str, "re.Pattern[str]"]:
+@functools.lru_cache(maxsize=4)
+def title_contexts(path: Path = TITLE_CONTEXTS_FILE) -> dict[str, "re.Pattern[str]"]:
     """The words before and after a plainly written title (``title_contexts.yml``)."""
-    return _context_patterns(TITLE_CONTEXTS_FILE)
+    return _context_patterns(Path(path))
 
 
-@functools.lru_cache(maxsize=1)
-def fashion_contexts() -> dict[str, "re.Pattern[str]"]:
+@functools.lru_cache(maxsize=4)
+def fashion_contexts(path: Path = FASHION_CONTEXTS_FILE) -> dict[str, "re.Pattern[str]"]:
     """The words before and after a fashion house's name (``fashion_contexts.yml``)."""
-    return _context_patterns(FASHION_CONTEXTS_FILE)
+    return _context_patterns(Path(path))
 
 
 def _context_patterns(path: Path) -> dict[str, "re.Pattern[str]"]:

@@ -1,25 +1,209 @@
 """Entity recognizers registered as spaCy components.
 
 Each writes its candidate spans to ``doc.spans[<its name>]``, labelled with the entity type it
-proposes; the entity stage's typing policy (``core.nlp.entities``) decides between them and the
-model's entities. Patterns about words are token patterns in data files beside this module.
+proposes (NONE for page furniture, which blocks every entity overlapping it); the entity stage's
+typing policy (``core.nlp.entities``) decides between them and the model's entities. Which
+recognizers run, in which order and with which data files, is ``recognizers.yml``, read by
+``add_recognizers`` in one pass. Patterns about words are token patterns in data files beside
+this module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from . import entities
 from .given_names import given_name_gender
-from .lexicon import CALENDAR_WORDS, TITLE_MINOR_WORDS
+from .lexicon import CALENDAR_WORDS, NOT_A_TEAM_WORDS, ORG_SUFFIXES, TITLE_MINOR_WORDS
+from .pipeline import _context_patterns
+from .places import gazetteer_places, place_names
 
 HERE = Path(__file__).resolve().parent
 VENUE_PATTERNS_FILE = HERE / "venue_patterns.yml"
+SPORTS_TEAM_PATTERNS_FILE = HERE / "sports_team_patterns.yml"
+RECOGNIZERS_FILE = HERE / "recognizers.yml"
+
+# The page's italic runs (character offsets), which the reader sets on the Doc before the pipeline
+# runs: film news italicizes titles.
+if not Doc.has_extension("italic_spans"):
+    Doc.set_extension("italic_spans", default=())
+
+
+def add_recognizers(nlp: Language, config_file: Path = RECOGNIZERS_FILE) -> Language:
+    """Add every recognizer of ``config_file`` (in its order, with its config) that ``nlp`` lacks."""
+    for component in yaml.safe_load(Path(config_file).read_text(encoding="utf-8"))["components"]:
+        config = {key: str(HERE / value) if key.endswith("_file") else value
+                  for key, value in (component.get("config") or {}).items()}
+        if component["factory"] not in nlp.pipe_names:
+            nlp.add_pipe(component["factory"], name=component["factory"], config=config)
+    return nlp
+
+
+def recognizer_names(config_file: Path = RECOGNIZERS_FILE) -> list[str]:
+    """The spans keys the recognizers of ``config_file`` write: the names their mentions carry."""
+    components = yaml.safe_load(Path(config_file).read_text(encoding="utf-8"))["components"]
+    return [component["config"]["spans_key"] for component in components]
+
+
+# A name the rules find by characters may end inside a token where the page glued two words
+# ("Casino Royaleand" from "<i>Casino Royale</i>and"): its span then takes the whole token, and
+# keeps the name's own characters here.
+if not Span.has_extension("name_chars"):
+    Span.set_extension("name_chars", default=None)
+
+
+def _as_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
+    span = doc.char_span(start, end, label=label)
+    if span is None:
+        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+        if span is not None:
+            span._.name_chars = (start, end)
+    return span
+
+
+def name_chars(span: Span) -> tuple[int, int]:
+    """The characters of the name a recognizer found (a span's own, unless the name ends inside a token)."""
+    return span._.name_chars or (span.start_char, span.end_char)
+
+
+class TextRecognizer:
+    """A recognizer written over the article's text and its parse: ``find(doc)`` gives its candidates."""
+
+    def __init__(self, spans_key: str, find: Callable[[Doc], list]):
+        self.spans_key = spans_key
+        self.find = find
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = (_as_span(doc, candidate.start, candidate.end, candidate.entity_type) for candidate in self.find(doc))
+        doc.spans[self.spans_key] = [span for span in found if span is not None]
+        return doc
+
+
+@Language.factory("page_furniture_recognizer",
+                  default_config={"spans_key": "page_furniture", "furniture_file": str(HERE / "page_furniture.yml")})
+def make_page_furniture_recognizer(nlp: Language, name: str, spans_key: str, furniture_file: str) -> TextRecognizer:
+    """Labels opening a paragraph ("WINNER:", "Photo:"), navigation lines, links under a label and
+    bracketed labels ("(RELATED: …)"): NONE spans that no entity may overlap."""
+    return TextRecognizer(spans_key, lambda doc: entities.furniture_spans(doc.text, Path(furniture_file)))
+
+
+@Language.factory("award_list_recognizer",
+                  default_config={"spans_key": "award_list_title", "furniture_file": str(HERE / "page_furniture.yml")})
+def make_award_list_recognizer(nlp: Language, name: str, spans_key: str, furniture_file: str) -> TextRecognizer:
+    """Award-category headings (NONE) and the works listed under them (TITLE)."""
+    return TextRecognizer(spans_key, lambda doc: entities.award_list_spans(doc.text, Path(furniture_file)))
+
+
+@Language.factory("quoted_title_recognizer", default_config={"spans_key": "quoted_title"})
+def make_quoted_title_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
+    return TextRecognizer(spans_key, lambda doc: entities.quoted_titles(doc.text))
+
+
+@Language.factory("italic_title_recognizer", default_config={"spans_key": "italic_title"})
+def make_italic_title_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
+    return TextRecognizer(spans_key, lambda doc: entities.italic_titles(doc.text, doc._.italic_spans))
+
+
+@Language.factory("colon_title_recognizer", default_config={"spans_key": "colon_title"})
+def make_colon_title_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
+    return TextRecognizer(spans_key, lambda doc: entities.colon_titles(doc.text))
+
+
+@Language.factory("cue_title_recognizer", default_config={"spans_key": "cue_title"})
+def make_cue_title_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
+    """A work named after a genre noun, "titled", or before "franchise", "sequel" and the like."""
+    # What the model reads as a place, nationality or date is no work, whatever cue stands before it
+    # ("his book April 7", "the show Nigerian actress …"), as for the context titles; but only the
+    # whole run: the model reads part of a title so too ("The 40-Year-Old Virgin" holds a "date").
+    return TextRecognizer(spans_key, lambda doc: [
+        s for s in entities.cue_titles(doc.text) + entities.named_titles(doc.text, doc) + entities.franchise_titles(doc.text)
+        if not entities.model_reads_no_work(doc, s.start, s.end, whole=True)])
+
+
+@Language.factory("appositive_title_recognizer", default_config={"spans_key": "appositive_title"})
+def make_appositive_title_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
+    return TextRecognizer(spans_key, lambda doc: entities.appositive_titles(doc.text))
+
+
+@Language.factory("context_title_recognizer",
+                  default_config={"spans_key": "context_title", "contexts_file": str(HERE / "title_contexts.yml")})
+def make_context_title_recognizer(nlp: Language, name: str, spans_key: str, contexts_file: str) -> TextRecognizer:
+    contexts = _context_patterns(Path(contexts_file))
+    return TextRecognizer(spans_key, lambda doc: entities.context_titles(doc.text, doc, contexts))
+
+
+@Language.factory("corporate_name_recognizer", default_config={"spans_key": "corporate_name"})
+def make_corporate_name_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
+    # "in most American TV": words the tagger reads as no proper noun at all name no company.
+    return TextRecognizer(spans_key, lambda doc: [s for s in entities.corporate_orgs(doc.text)
+                                                  if entities._has_proper_noun(doc, s.start, s.end)])
+
+
+@Language.factory("fashion_house_recognizer",
+                  default_config={"spans_key": "fashion_house", "contexts_file": str(HERE / "fashion_contexts.yml")})
+def make_fashion_house_recognizer(nlp: Language, name: str, spans_key: str, contexts_file: str) -> TextRecognizer:
+    contexts = _context_patterns(Path(contexts_file))
+    return TextRecognizer(spans_key, lambda doc: entities.fashion_houses(doc.text, doc, contexts))
+
+
+class SportsTeamRecognizer:
+    """A place of the gazetteer and a plural name (``sports_team_patterns.yml``): "the Denver Broncos".
+
+    Not a name the model reads as a person's ("Leslie Wimes": Leslie is a town too), and not in a
+    title-cased headline, where every word is capitalized and a capitalized run is no evidence of a
+    name ("Syria Slams …", "Hong Kong Jails …")."""
+
+    def __init__(self, nlp: Language, patterns_file: Path, spans_key: str):
+        data = yaml.safe_load(Path(patterns_file).read_text(encoding="utf-8"))
+        self.spans_key = spans_key
+        self.matcher = Matcher(nlp.vocab)
+        self.matcher.add("ORG", data["patterns"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        places = place_names()
+        text = doc.text
+        people = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
+        headlines = entities.headline_spans(text)
+        found = []
+        for _, start, end in self.matcher(doc):
+            span = doc[start:end]
+            words = [token.text for token in span]
+            if any(not token.whitespace_ for token in span[:-1]) \
+                    or (span.start_char and (text[span.start_char - 1].isalnum() or text[span.start_char - 1] in "_'’")) \
+                    or (span.end_char < len(text) and (text[span.end_char].isalnum() or text[span.end_char] in "_'’-")):
+                continue  # words glued by punctuation or to the words around them are no team's name
+            if any(a <= start and end <= b for a, b in people) \
+                    or any(a <= span.start_char and span.end_char <= b for a, b in headlines):
+                continue
+            plural, before = words[-1], words[:-1]
+            if plural in NOT_A_TEAM_WORDS or plural in ORG_SUFFIXES or span.text in places \
+                    or any(word.casefold() in TITLE_MINOR_WORDS for word in before):
+                continue  # "China And Immigrants": a headline's words
+            # The place is the whole run before the plural ("Tampa Bay", "Denver"), or its first word.
+            if " ".join(before) in places or (len(before) == 2 and before[0] in places):
+                found.append(span)
+        doc.spans[self.spans_key] = [Span(doc, s.start, s.end, label="ORG") for s in filter_spans(found)]
+        return doc
+
+
+@Language.factory("sports_team_recognizer",
+                  default_config={"spans_key": "sports_team", "patterns_file": str(SPORTS_TEAM_PATTERNS_FILE)})
+def make_sports_team_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> SportsTeamRecognizer:
+    return SportsTeamRecognizer(nlp, Path(patterns_file), spans_key)
+
+
+@Language.factory("gazetteer_place_recognizer", default_config={"spans_key": "gazetteer"})
+def make_gazetteer_place_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
+    """Places the model skips, from GeoNames, where they stand after a preposition of place."""
+    return TextRecognizer(spans_key, lambda doc: [entities._Span(start, end, "PLACE", "gazetteer", entities.GAZETTEER)
+                                                  for start, end in gazetteer_places(doc.text)])
 
 
 class VenueRecognizer:
