@@ -36,6 +36,7 @@ from spacy.language import Language
 
 from . import entities as entity_rules, given_names, lexicon, paragraphs, places, quotes as quote_rules
 from . import attribution, recognizers, speaker_ranker
+from . import event_dates, events as event_rules
 from .pipeline import (
     FASHION_CONTEXTS_FILE, MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, add_entity_rulers,
     load_pipeline,
@@ -55,6 +56,7 @@ class ArticleText:
     text: str
     italic_spans: tuple = ()
     headline: str | None = None
+    published_date: object = None  # a datetime.date: events' dates resolve against it
 
 
 @dataclass
@@ -67,6 +69,7 @@ class ArticleExtraction:
     quotes: list[quote_rules.Quote]
     # The mentions as the quote rules saw them, with their entity ids (quote-to-title links read them).
     quote_mentions: list[quote_rules.Mention] = field(default_factory=list)
+    events: list[event_rules.Event] = field(default_factory=list)
 
 
 def stage_version(model_name: str) -> str:
@@ -78,7 +81,8 @@ def stage_version(model_name: str) -> str:
     # The speaker model's bytes too: a retrained model re-extracts landed articles.
     sources = (Path(__file__), entity_rules, quote_rules, attribution, recognizers, speaker_ranker, paragraphs, lexicon, given_names,
                places, MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE,
-               FASHION_CONTEXTS_FILE, recognizers.VENUE_PATTERNS_FILE, speaker_ranker.MODEL_FILE)
+               FASHION_CONTEXTS_FILE, recognizers.VENUE_PATTERNS_FILE, speaker_ranker.MODEL_FILE,
+               event_rules, event_dates, event_rules.EVENT_PATTERNS_FILE)
     return f"{model_name}:{rules_version(*sources)}"
 
 
@@ -90,7 +94,8 @@ def load_stage_pipeline(model_name: str) -> Language:
 
 
 def read_article(article: ArticleText, doc) -> ArticleExtraction:
-    """Mentions, then quotes (whose speakers resolve to those mentions), from one parsed article."""
+    """Mentions, then quotes (whose speakers resolve to those mentions) and events (whose entities are
+    those mentions), from one parsed article."""
     spans = entity_rules.recognize(article.text, doc, article.italic_spans or (), article.headline)
     mentions = entity_rules.resolve(article.text, spans, doc)
     quote_mentions = sorted(
@@ -99,7 +104,8 @@ def read_article(article: ArticleText, doc) -> ArticleExtraction:
         key=lambda m: (m.start, m.end),
     )
     found = quote_rules.extract_quotes(article.text, quote_mentions, doc, article.headline)
-    return ArticleExtraction(article.article_id, article.text, mentions, found, quote_mentions)
+    events = event_rules.extract_events(article.text, doc, quote_mentions, article.published_date)
+    return ArticleExtraction(article.article_id, article.text, mentions, found, quote_mentions, events)
 
 
 def read_articles(articles: Sequence[ArticleText], model_name: str, batch_size: int = 32) -> list[ArticleExtraction]:
@@ -109,9 +115,10 @@ def read_articles(articles: Sequence[ArticleText], model_name: str, batch_size: 
     return [read_article(article, doc) for article, doc in zip(articles, docs)]
 
 
-def read_text(text: str, model_name: str, italic_spans=(), headline: str | None = None) -> ArticleExtraction:
-    """One article's mentions and quotes, from its text alone (tests and notebooks)."""
-    return read_articles([ArticleText("article", text, tuple(italic_spans), headline)], model_name)[0]
+def read_text(text: str, model_name: str, italic_spans=(), headline: str | None = None,
+              published_date=None) -> ArticleExtraction:
+    """One article's mentions, quotes and events, from its text alone (tests and notebooks)."""
+    return read_articles([ArticleText("article", text, tuple(italic_spans), headline, published_date)], model_name)[0]
 
 
 def available_cores() -> int:
