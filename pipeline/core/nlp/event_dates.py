@@ -118,6 +118,12 @@ def resolve_date(written: str, published: dt.date | None, future: bool) -> tuple
         return None
     if explicit_year and not (words & set(MONTHS) or _NUMERIC.search(text)):
         return dt.date(explicit_year, 1, 1), "year"  # "early 2027", "the 2027 season"
+    month_words = [w for w in words if w in MONTHS]
+    if month_words and not re.search(r"\d", text) and not words & WEEKDAYS:
+        # A month alone ("in April", "Dec."): the month, this year's or the next's as the tense says.
+        month = MONTHS[month_words[0]]
+        year = _year_ahead(published, month, 15, future) if published else None
+        return (dt.date(year, month, 1), "month") if year else None
     text = re.sub(r"^(?:early|late|mid|mid-)\s*", "", text)
     if published is None and not explicit_year:
         return None

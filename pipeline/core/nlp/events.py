@@ -32,7 +32,7 @@ EVENT_PATTERNS_FILE = Path(__file__).resolve().parent / "event_patterns.yml"
 MAX_DISTANCE = {"TITLE": 5, "PERSON": 4, "ORG": 3}
 # Nouns that stand for the article's film or show ("the film opened to …", "the series was renewed").
 WORK_NOUNS = frozenset("film movie picture pic feature series show sequel prequel reboot remake drama comedy "
-                       "documentary thriller franchise installment instalment season it".split())
+                       "documentary thriller franchise installment instalment season it its".split())
 _FUTURE_HEADS = frozenset("set tap cast sign hire attach slate expect talk negotiation eye board join plan "
                           "choose pick enlist recruit bring name land go".split())
 _EVENT_FIELDS = ("title_entity_id", "person_entity_id", "org_entity_id", "role", "amount", "currency", "amount_kind",
@@ -306,6 +306,17 @@ def _category(text: str) -> str | None:
     return " ".join(kept) if len(kept) > 1 else None
 
 
+def _money_text(money, lex) -> str:
+    """A MONEY span with the sign or multiplier the model left beside it ("$" + "286", "$150" + "m")."""
+    doc = money.doc
+    start, end = money.start, money.end
+    if start > 0 and doc[start - 1].text in lex["currencies"]["signs"]:
+        start -= 1
+    if end < len(doc) and doc[end].lower_ in lex["currencies"]["multipliers"]:
+        end += 1
+    return doc[start:end].text
+
+
 def _amount_kind(doc, money, sentence, trigger, lex) -> str | None:
     """The nearest word saying what a sum is, within the sentence (a trigger "opened" counts)."""
     best, best_distance = None, None
@@ -338,6 +349,15 @@ def _territory(sentence, lex, skip: Sequence[tuple[int, int]] = ()) -> str | Non
     return None
 
 
+def _date_text(ent) -> str:
+    """A DATE span with the day the parser cut off after an abbreviated month ("Dec." | "31"): the
+    model reads the abbreviation's full stop as the end of a sentence."""
+    doc = ent.doc
+    if ent.end < len(doc) and ent[-1].text.endswith(".") and doc[ent.end].like_num and len(doc[ent.end].text) <= 2:
+        return doc[ent.start:ent.end + 1].text
+    return ent.text
+
+
 def _date_for(sentence, trigger, published, future, change: bool = False) -> tuple[dt.date, str] | None:
     """The DATE span nearest the trigger, resolved. For a change of date the new one counts: the
     span after "to" rather than "from", the end of a range "from March 6 to May 22"."""
@@ -346,10 +366,11 @@ def _date_for(sentence, trigger, published, future, change: bool = False) -> tup
         dates = [ent for ent in dates if ent.start == 0 or ent.doc[ent.start - 1].lower_ not in ("from", "than")] or dates
     dates.sort(key=lambda ent: min(abs(ent.start - trigger.i), abs(ent.end - 1 - trigger.i)))
     for ent in dates:
-        parts = re.split(r"\s+(?:to|until|through|and)\s+|\s*[-–]\s*(?=[A-Za-z])", ent.text)
+        text = _date_text(ent)
+        parts = re.split(r"\s+(?:to|until|through|and)\s+|\s*[-–]\s*(?=[A-Za-z])", text)
         resolved = resolve_date(parts[-1] if change else parts[0], published, future)
         if resolved is None and len(parts) > 1:
-            resolved = resolve_date(ent.text, published, future)
+            resolved = resolve_date(text, published, future)
         if resolved is not None:
             return resolved
     return None
@@ -430,7 +451,14 @@ def _work_in_context(trigger, titles_in_order: list[_Placed]) -> _Placed | None:
     if not any(t.lemma_.lower() in WORK_NOUNS or t.lower_ in WORK_NOUNS for t in words):
         return None
     before = [m for m in titles_in_order if m.end <= trigger.idx]
-    return before[-1] if before else None
+    if not before:
+        return None
+    # The article's most-named title so far: "the film" is what the article is about more often than
+    # the title named last (a comparison, a past film of its director).
+    counts: dict[str, int] = {}
+    for mention in before:
+        counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
+    return max(reversed(before), key=lambda m: counts[m.entity_id])
 
 
 def _box_office(rule, trigger, sentence, doc, in_sentence, titles_in_order, monies, lex, base, published) -> list[Event]:
@@ -442,16 +470,14 @@ def _box_office(rule, trigger, sentence, doc, in_sentence, titles_in_order, moni
     for money in monies:
         if tree_distance(trigger, money.root) > 4:
             continue
-        parsed = parse_money(money.text, lex["currencies"])
+        parsed = parse_money(_money_text(money, lex), lex["currencies"])
         if parsed is None:
             continue
         amount, currency = parsed
         amount_kind = rule.amount_kind or _amount_kind(doc, money, sentence, trigger, lex)
         if amount_kind is None:
             amount_kind = "domestic_total"
-        date = None
-        if amount_kind == "opening_weekend":
-            date = _date_for(sentence, trigger, published, False)
+        date = _date_for(sentence, trigger, published, False)
         territory = _territory(sentence, lex, skip=[(m.start, m.end) for m in in_sentence if m.entity_type != "PLACE"])
         if amount_kind in ("domestic_total", "worldwide_total", "opening_weekend") and territory in ("Canada",):
             territory = None
@@ -519,7 +545,7 @@ def _deal(trigger, sentence, in_sentence, monies, lex, base) -> list[Event]:
         return []  # "took home", "won the festival": only rights or a pick-up are bought
     amount = currency = amount_kind = None
     for money in monies:
-        parsed = parse_money(money.text, lex["currencies"])
+        parsed = parse_money(_money_text(money, lex), lex["currencies"])
         if parsed is not None and tree_distance(trigger, money.root) <= 4:
             amount, currency = parsed
             amount_kind = "deal_value"
