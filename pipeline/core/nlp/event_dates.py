@@ -18,7 +18,9 @@ import re
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 MONTHS["sept"] = 9
-WEEKDAYS = {name.lower() for name in calendar.day_name} | {name.lower() for name in calendar.day_abbr}
+WEEKDAY_NUMBERS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
+WEEKDAY_NUMBERS |= {name.lower(): number for number, name in enumerate(calendar.day_abbr)}
+WEEKDAYS = set(WEEKDAY_NUMBERS)
 # The last month of each season: a season named in a future statement after its end is next year's.
 SEASON_END = {"spring": 5, "summer": 8, "fall": 11, "autumn": 11, "winter": 14, "holiday": 12, "holidays": 12}
 # Holidays the release calendar names, by (month, day); Thanksgiving (the fourth Thursday of
@@ -51,6 +53,21 @@ def _weekend_friday(published: dt.date, which: str) -> dt.date:
     return friday
 
 
+def _weekday_near(published: dt.date, weekday: int, which: str | None, future: bool) -> dt.date:
+    """The day a weekday names in an article of ``published``: the day itself when it is that day
+    ("released Monday" in Monday's paper), else the last such day before it in a past statement and
+    the next one in a future statement; "last" and "next" say so outright."""
+    ahead = (weekday - published.weekday()) % 7
+    behind = (published.weekday() - weekday) % 7
+    if which in ("last", "this past"):
+        return published - dt.timedelta(days=behind or 7)
+    if which in ("next", "this coming"):
+        return published + dt.timedelta(days=ahead or 7)
+    if ahead == 0:
+        return published
+    return published + dt.timedelta(days=ahead) if future else published - dt.timedelta(days=behind)
+
+
 def _thanksgiving(year: int) -> dt.date:
     november = [day for day in calendar.Calendar().itermonthdates(year, 11) if day.month == 11 and day.weekday() == 3]
     return november[3]
@@ -68,7 +85,8 @@ def resolve_date(written: str, published: dt.date | None, future: bool) -> tuple
     explicit_year = int(year_match.group(1)) if year_match else None
 
     if "weekend" in text:
-        if published is None:
+        # "this weekend", "last weekend", "the weekend"; "its opening weekend", "a second weekend" name no date.
+        if published is None or not re.fullmatch(r"(?:(?:this|last|next|past|coming|this past|this coming|the)\s+)?weekend", text):
             return None
         which = "last" if re.search(r"\b(?:last|past|previous)\b", text) else "next" if "next" in text else "this"
         return _weekend_friday(published, which), "day"
@@ -112,6 +130,12 @@ def resolve_date(written: str, published: dt.date | None, future: bool) -> tuple
             year -= 1
         return dt.date(year, month, 1), "month"
 
+    weekday = re.fullmatch(r"(?:(last|this|next|this past|this coming) )?([a-z]+)\.?(?: night| morning| evening)?", text)
+    if weekday and weekday.group(2) in WEEKDAY_NUMBERS:
+        if published is None:
+            return None
+        return _weekday_near(published, WEEKDAY_NUMBERS[weekday.group(2)], weekday.group(1), future), "day"
+
     words = set(re.findall(r"[a-z]+", text))
     if not (words & set(MONTHS) or words & WEEKDAYS or explicit_year or _NUMERIC.search(text)
             or words & {"today", "tomorrow", "yesterday", "tonight"}):
@@ -127,6 +151,20 @@ def resolve_date(written: str, published: dt.date | None, future: bool) -> tuple
     text = re.sub(r"^(?:early|late|mid|mid-)\s*", "", text)
     if published is None and not explicit_year:
         return None
+    month_day = re.fullmatch(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?", text) or re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\.?", text)
+    if month_day and published is not None:
+        month_word, day = (month_day.group(1), month_day.group(2)) if month_day.group(1).isalpha() else (month_day.group(2), month_day.group(1))
+        if month_word in MONTHS:
+            # News names the dates around its day: "April 7" in a March paper is next month's, "Dec. 31" in
+            # a paper of Dec. 29 this year's, whatever the tense of the sentence around it.
+            candidates = []
+            for year in (published.year - 1, published.year, published.year + 1):
+                try:
+                    candidates.append(dt.date(year, MONTHS[month_word], int(day)))
+                except ValueError:
+                    pass
+            if candidates:
+                return min(candidates, key=lambda d: (abs((d - published).days), d < published)), "day"
     settings = {"PREFER_DATES_FROM": "future" if future else "past", "PREFER_DAY_OF_MONTH": "first"}
     if published is not None:
         settings["RELATIVE_BASE"] = dt.datetime(published.year, published.month, published.day)

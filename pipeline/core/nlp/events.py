@@ -30,11 +30,16 @@ EVENT_PATTERNS_FILE = Path(__file__).resolve().parent / "event_patterns.yml"
 # How far (edges of the dependency tree) an entity may stand from the trigger and still be what the
 # event is about: a subject or object is 1–2, a name in a prepositional phrase 2–3.
 MAX_DISTANCE = {"TITLE": 5, "PERSON": 4, "ORG": 3}
+# Below this a sum is a prize, a ticket or a fee, not a film's takings or budget.
+MIN_BOX_OFFICE = 10_000
+# An event dated this long before its article is history (a past release, an old award): the
+# annotation guide counts it optional at best, and a reader of the news does not ask for it.
+HISTORY = dt.timedelta(days=540)
 # Nouns that stand for the article's film or show ("the film opened to …", "the series was renewed").
 WORK_NOUNS = frozenset("film movie picture pic feature series show sequel prequel reboot remake drama comedy "
                        "documentary thriller franchise installment instalment season it its".split())
 _FUTURE_HEADS = frozenset("set tap cast sign hire attach slate expect talk negotiation eye board join plan "
-                          "choose pick enlist recruit bring name land go".split())
+                          "choose pick enlist recruit bring name land go poise due return".split())
 _EVENT_FIELDS = ("title_entity_id", "person_entity_id", "org_entity_id", "role", "amount", "currency", "amount_kind",
                  "territory", "event_date", "status", "award", "category")
 
@@ -167,20 +172,31 @@ def _is_negated_or_hypothetical(trigger, lex) -> bool:
     for token in {trigger, verb}:
         for child in token.children:
             if child.dep_ in ("neg", "mark", "aux") and child.lower_ in lex["not_an_event"]:
+                if child.lower_ == "would" and _is_reported(token):
+                    continue  # "confirmed that it would release the book April 7": the future of a report
                 return True
             if child.dep_ == "det" and child.lower_ == "no":
                 return True
     return trigger.dep_ == "amod" or (trigger.tag_ in ("VBN", "VBG") and trigger.dep_ in ("amod", "compound"))
 
 
+_REPORTING = frozenset("say confirm announce tell report reveal add state note explain expect plan".split())
+
+
+def _is_reported(token) -> bool:
+    return any(ancestor.lemma_ in _REPORTING for ancestor in token.ancestors)
+
+
 def _is_future(trigger) -> bool:
-    """"Will play", "to direct", "set to star", "in talks to helm", "is playing": not a past credit."""
-    if any(child.lower_ in ("will", "'ll", "shall", "to", "gonna") or (child.dep_ == "aux" and child.tag_ == "TO")
-           for child in trigger.children):
+    """"Will play", "set to star", "in talks to helm", "is to direct": a part or job to come, not a
+    past credit, nor a wish ("wants to play") or a narration ("scored to the song")."""
+    if any(child.dep_ == "aux" and child.lower_ in ("will", "'ll", "shall", "gonna", "wo") for child in trigger.children):
         return True
-    if trigger.tag_ == "VBG" and any(child.dep_ == "aux" and child.lemma_ == "be" for child in trigger.children):
+    if any(child.dep_ == "aux" and child.lower_ == "would" for child in trigger.children) and _is_reported(trigger):
         return True
-    return trigger.dep_ in ("xcomp", "advcl", "acl") and trigger.head.lemma_ in _FUTURE_HEADS
+    infinitive = any(child.dep_ == "aux" and child.tag_ == "TO" for child in trigger.children)
+    return infinitive and trigger.dep_ in ("xcomp", "advcl", "acl", "ccomp") and (
+        trigger.head.lemma_ in _FUTURE_HEADS or (trigger.head.lemma_ == "be" and trigger.dep_ == "xcomp"))
 
 
 def _certainty(sentence, lex) -> str:
@@ -269,6 +285,8 @@ def _job(trigger, sentence, lex) -> str | None:
             if pair in lex["two_word_jobs"]:
                 return lex["two_word_jobs"][pair]
         if token.pos_ in ("NOUN", "PROPN") and token.lower_ in lex["jobs"]:
+            if token.dep_ in ("nsubj", "nsubjpass") and token.i != trigger.i:
+                return "unnamed"  # "the director left": a description of someone, not a named person
             return lex["jobs"][token.lower_]
         if token.pos_ == "VERB" and token.lemma_ in lex["job_verbs"]:
             return lex["job_verbs"][token.lemma_]
@@ -397,10 +415,24 @@ def extract_events(text: str, doc, mentions: Sequence, published_date: dt.date |
             continue
         sentence = trigger.sent
         events = _read_trigger(rule, trigger, sentence, doc, placed, titles_in_order, published_date, lex)
+        if published_date is not None and _is_history(sentence, trigger, events, published_date):
+            continue
         if events:
             seen_triggers.add((rule.kind, trigger.i))
             found.extend(events)
     return _one_per_event(found)
+
+
+def _is_history(sentence, trigger, events: list[Event], published: dt.date) -> bool:
+    """An event dated, or stated in a sentence dated, well before the article: "joined the cast in 2006",
+    "released in 1995", a past film's gross."""
+    if not events:
+        return False
+    dates = [e.event_date for e in events if e.event_date is not None]
+    if not dates:
+        stated = _date_for(sentence, trigger, published, False)
+        dates = [stated[0]] if stated else []
+    return bool(dates) and max(dates) < published - HISTORY
 
 
 def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, published, lex) -> list[Event]:
@@ -412,6 +444,9 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         return []
     if "money" in rule.needs and not monies:
         return []
+    for need, words in (("release_context", _RELEASE_CONTEXT), ("series_context", _SERIES_CONTEXT)):
+        if need in rule.needs and not any(t.lemma_.lower() in words for t in sentence if t.i != trigger.i):
+            return []
     if "date" in rule.needs and not any(ent.label_ == "DATE" for ent in sentence.ents):
         return []
     if "present" in rule.needs and trigger.tag_ not in ("VBG", "VBZ", "VBP") and not _is_future(trigger):
@@ -447,16 +482,19 @@ def _work_in_context(trigger, titles_in_order: list[_Placed]) -> _Placed | None:
     """A trigger whose subject or object is "the film", "the series", "it": the title named last
     before it in the article."""
     verb = _clause_verb(trigger)
-    words = [t for t in (trigger, *verb.children, *trigger.children) if t.dep_ in ("nsubj", "nsubjpass", "dobj", "poss", "pobj")]
-    if not any(t.lemma_.lower() in WORK_NOUNS or t.lower_ in WORK_NOUNS for t in words):
+    near = [trigger, *verb.children, *trigger.children]
+    near += [grandchild for t in near[1:] if t.dep_ == "prep" for grandchild in t.children]
+    words = [t for t in near if t.dep_ in ("nsubj", "nsubjpass", "dobj", "poss", "pobj")]
+    # One work: "the film", "it"; "films" and "shows" are many.
+    if not any((t.lemma_.lower() in WORK_NOUNS or t.lower_ in WORK_NOUNS) and t.tag_ not in ("NNS", "NNPS") for t in words):
         return None
     before = [m for m in titles_in_order if m.end <= trigger.idx]
     if not before:
         return None
-    # The article's most-named title so far: "the film" is what the article is about more often than
-    # the title named last (a comparison, a past film of its director).
+    # Of the titles named before, the one the article names most: "the film" is what the article is
+    # about more often than the title named last (a comparison, a past film of its director).
     counts: dict[str, int] = {}
-    for mention in before:
+    for mention in titles_in_order:
         counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
     return max(reversed(before), key=lambda m: counts[m.entity_id])
 
@@ -474,7 +512,9 @@ def _box_office(rule, trigger, sentence, doc, in_sentence, titles_in_order, moni
         if parsed is None:
             continue
         amount, currency = parsed
-        amount_kind = rule.amount_kind or _amount_kind(doc, money, sentence, trigger, lex)
+        if amount < MIN_BOX_OFFICE:
+            continue
+        amount_kind = _amount_kind(doc, money, sentence, trigger, lex)
         if amount_kind is None:
             amount_kind = "domestic_total"
         date = _date_for(sentence, trigger, published, False)
@@ -490,8 +530,9 @@ def _box_office(rule, trigger, sentence, doc, in_sentence, titles_in_order, moni
     return events
 
 
-_RELEASE_CONTEXT = frozenset("release date theater theatre cinema premiere debut open opening bow slate "
-                             "streaming stream air schedule calendar launch".split())
+_RELEASE_CONTEXT = frozenset("release date theater theatre cinema screen premiere debut open opening bow slate "
+                             "streaming stream air schedule calendar launch multiplex".split())
+_SERIES_CONTEXT = frozenset("series season seasons pilot episode episodes show".split())
 
 
 def _release(rule, trigger, sentence, in_sentence, titles_in_order, published, future, lex, base) -> list[Event]:
@@ -514,7 +555,7 @@ def _people(rule, trigger, sentence, in_sentence, lex, base) -> list[Event]:
     job = _job(trigger, sentence, lex)
     if rule.kind == "casting" and job is not None:
         return []  # "joins as president", "tapped to direct": a hiring
-    if rule.kind == "hiring" and job is None:
+    if rule.kind == "hiring" and job in (None, "unnamed"):
         return []
     person = _nearest(in_sentence, trigger, "PERSON")
     if person is None:
@@ -578,6 +619,8 @@ def _award(trigger, sentence, in_sentence, published, lex, base) -> list[Event]:
         return []
     date = _date_for(sentence, trigger, published, False)
     award = match.group(0)
+    if base["status"] == "won" and any(t.lemma_ in ("nomination", "nod", "nom", "nominate") for t in trigger.children):
+        base = {**base, "status": "nominated"}  # "earned a Golden Globe nomination"
     people = _with_conjuncts(person, in_sentence) if person else [None]
     return [Event(**base, person_entity_id=p.entity_id if p else None, title_entity_id=title.entity_id if title else None,
                   award=award, category=category, event_date=date[0] if date else None,
