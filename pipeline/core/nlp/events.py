@@ -491,8 +491,14 @@ def _work_in_context(trigger, titles_in_order: list[_Placed]) -> _Placed | None:
     before = [m for m in titles_in_order if m.end <= trigger.idx]
     if not before:
         return None
-    # Of the titles named before, the one the article names most: "the film" is what the article is
-    # about more often than the title named last (a comparison, a past film of its director).
+    # The title named last in this paragraph or the one before ("Remember Bad Moms? Its domestic take
+    # …"); past that, the one the article names most: "the film" is then what the article is about
+    # more often than the title named last (a comparison, a past film of its director).
+    text = trigger.doc.text
+    paragraph = text.rfind("\n\n", 0, trigger.idx)
+    previous = text.rfind("\n\n", 0, paragraph) if paragraph > 0 else -1
+    if before[-1].start > previous:
+        return before[-1]
     counts: dict[str, int] = {}
     for mention in titles_in_order:
         counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
