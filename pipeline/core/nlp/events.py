@@ -82,7 +82,7 @@ class _Rule:
     status: str | None
     needs: frozenset
     no_money: bool
-    amount_kind: str | None
+    head_lemmas: frozenset
 
 
 @functools.lru_cache(maxsize=1)
@@ -97,7 +97,8 @@ def _lexicons() -> dict:
     amount_cues = {word: kind for kind, words in data["amount_kinds"].items() for word in words}
     return {
         "rules": {rule["name"]: _Rule(rule["name"], rule["kind"], rule.get("status"), frozenset(rule.get("needs", ())),
-                                      bool(rule.get("no_money")), rule.get("amount_kind")) for rule in data["rules"]},
+                                      bool(rule.get("no_money")), frozenset(rule.get("head_lemmas", ())))
+                  for rule in data["rules"]},
         "rumoured": frozenset(data["certainty"]["rumoured"]),
         "reported": frozenset(data["certainty"]["reported"]),
         "not_an_event": frozenset(data["not_an_event"]),
@@ -169,7 +170,8 @@ def _clause_verb(trigger):
 
 def _is_negated_or_hypothetical(trigger, lex) -> bool:
     verb = _clause_verb(trigger)
-    for token in {trigger, verb}:
+    # The trigger's clause and the one it completes: "if she were to play", "whether it will open".
+    for token in {trigger, verb, verb.head if verb.dep_ in ("xcomp", "ccomp") else verb}:
         for child in token.children:
             if child.dep_ in ("neg", "mark", "aux") and child.lower_ in lex["not_an_event"]:
                 if child.lower_ == "would" and _is_reported(token):
@@ -177,6 +179,8 @@ def _is_negated_or_hypothetical(trigger, lex) -> bool:
                 return True
             if child.dep_ == "det" and child.lower_ == "no":
                 return True
+    if trigger.i > 0 and trigger.doc[trigger.i - 1].lemma_ in ("have", "be"):
+        return False  # "has greenlit X": a verb the parser took for an adjective
     return trigger.dep_ == "amod" or (trigger.tag_ in ("VBN", "VBG") and trigger.dep_ in ("amod", "compound"))
 
 
@@ -294,7 +298,18 @@ def _job(trigger, sentence, lex) -> str | None:
 
 
 def _character(trigger, placed_people: set[int]) -> str | None:
-    """Casting: the part after "as" ("cast as the ship's captain"), when it is not a job."""
+    """Casting: the part after "as" ("cast as the ship's captain"), or what is played ("will play the
+    ship's captain"), when it is not a job."""
+    if trigger.lemma_ in ("play", "portray", "voice"):
+        for child in trigger.children:
+            if child.dep_ == "dobj" and child.ent_type_ not in ("WORK_OF_ART",) and child.i not in placed_people:
+                start = min(t.i for t in child.subtree)
+                end = start
+                for t in sorted(child.subtree, key=lambda t: t.i):
+                    if t.dep_ in ("prep", "relcl", "acl", "punct", "cc") and t.i != child.i:
+                        break
+                    end = t.i + 1
+                return trigger.doc[start:end].text.strip() or None
     for child in trigger.children:
         if child.dep_ == "prep" and child.lower_ == "as":
             objects = [t for t in child.children if t.dep_ == "pobj"]
@@ -408,9 +423,14 @@ def extract_events(text: str, doc, mentions: Sequence, published_date: dt.date |
     titles_in_order = [m for m in placed if m.entity_type == "TITLE"]
     found: list[Event] = []
     seen_triggers: set[tuple[str, int]] = set()
-    for match_id, start, end in matches:
+    # The longer of two patterns on one word says more: "moved up" before "moved".
+    for match_id, start, end in sorted(matches, key=lambda match: (match[1], match[1] - match[2])):
         rule = lex["rules"][doc.vocab.strings[match_id]]
         trigger = _trigger_of(doc[start:end])
+        if rule.head_lemmas:
+            if trigger.head.lemma_ not in rule.head_lemmas:
+                continue
+            trigger = trigger.head
         if (rule.kind, trigger.i) in seen_triggers:
             continue
         sentence = trigger.sent
@@ -634,7 +654,7 @@ def _award(trigger, sentence, in_sentence, published, lex, base) -> list[Event]:
 
 
 # Of two statements of one deal or release, the one naming its type or its change says more.
-_STATUS_DETAIL = {"distribution": 2, "first_look": 2, "overall": 2, "acquired": 1, "moved": 1, "delayed": 1, "moved_up": 1}
+_STATUS_DETAIL = {"distribution": 2, "first_look": 2, "overall": 2, "acquired": 1, "moved": 1, "delayed": 2, "moved_up": 2}
 
 
 def _fullness(event: Event) -> tuple[int, int]:
@@ -648,6 +668,10 @@ def _one_per_event(events: list[Event]) -> list[Event]:
         key = event.key()
         if key not in best or _fullness(event) > _fullness(best[key]):
             best[key] = event
+    # A statement that names no company is the same event as one that names it ("X opened to $20
+    # million" and "the Halcyon release X opened to $20.4 million"): the fuller one stands for both.
+    named = {key[:3] + key[4:] for key in best if key[3] is not None}
+    best = {key: event for key, event in best.items() if key[3] is not None or key[:3] + key[4:] not in named}
     return sorted(best.values(), key=lambda e: (e.evidence_start, e.kind, e.key().__repr__()))
 
 
