@@ -92,7 +92,7 @@ def _when(day: dt.date | None, precision: str | None) -> str:
 
 
 def _move_detail(row: dict) -> str:
-    if row["status"] in ("moved", "delayed", "moved_up"):
+    if row["move"] in ("moved", "delayed", "moved_up"):
         return "to " + _when(row["event_date"], row["date_precision"]) if row["event_date"] else "no new date"
     if row["amount"] is not None:
         return money(row["amount"], row["currency"]) + (f", {row['org']}" if row["org"] else "")
