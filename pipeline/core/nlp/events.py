@@ -13,6 +13,7 @@ restated in the article is one row, filled from its fullest statement (docs/even
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import hashlib
@@ -128,6 +129,12 @@ def _matcher(vocab):
     return _MATCHERS[key][1]
 
 
+def warm_up(vocab) -> None:
+    """Build the Matcher and load dateparser's language data (~0.1 s) before the first article."""
+    _matcher(vocab)
+    resolve_date("March 5, 2001", dt.date(2000, 1, 1), True)
+
+
 # ---------------------------------------------------------------- the parse
 
 
@@ -204,6 +211,12 @@ def _is_future(trigger) -> bool:
 
 
 def _certainty(sentence, lex) -> str:
+    if getattr(sentence, "certainty", None) is None:
+        sentence.certainty = _certainty_of(sentence, lex)
+    return sentence.certainty
+
+
+def _certainty_of(sentence, lex) -> str:
     # Words inside a name ("May 22", "Source Code") hedge nothing.
     words = [token for token in sentence if not token.ent_type_]
     lemmas = {token.lemma_.lower() for token in words} | {token.lower_ for token in words}
@@ -421,6 +434,8 @@ def extract_events(text: str, doc, mentions: Sequence, published_date: dt.date |
         return []
     placed = _placed_mentions(doc, mentions)
     titles_in_order = [m for m in placed if m.entity_type == "TITLE"]
+    sentences = _sentences(doc)
+    starts = [sentence.start for sentence in sentences]
     found: list[Event] = []
     seen_triggers: set[tuple[str, int]] = set()
     # The longer of two patterns on one word says more: "moved up" before "moved".
@@ -433,7 +448,7 @@ def extract_events(text: str, doc, mentions: Sequence, published_date: dt.date |
             trigger = trigger.head
         if (rule.kind, trigger.i) in seen_triggers:
             continue
-        sentence = trigger.sent
+        sentence = sentences[bisect.bisect_right(starts, trigger.i) - 1]
         events = _read_trigger(rule, trigger, sentence, doc, placed, titles_in_order, published_date, lex)
         if published_date is not None and _is_history(sentence, trigger, events, published_date):
             continue
@@ -441,6 +456,31 @@ def extract_events(text: str, doc, mentions: Sequence, published_date: dt.date |
             seen_triggers.add((rule.kind, trigger.i))
             found.extend(events)
     return _one_per_event(found)
+
+
+class _Sentence:
+    """A sentence of the Doc with its named entities, read once: ``Token.sent`` and ``Span.ents`` each
+    walk the Doc from its start, which made them most of the events step's time."""
+
+    def __init__(self, span, ents: list):
+        self.span = span
+        self.ents = ents
+        self.certainty: str | None = None
+
+    def __getattr__(self, name):
+        return getattr(self.span, name)
+
+    def __iter__(self):
+        return iter(self.span)
+
+
+def _sentences(doc) -> list[_Sentence]:
+    spans = list(doc.sents)
+    starts = [span.start for span in spans]
+    ents: list[list] = [[] for _ in spans]
+    for ent in doc.ents:
+        ents[bisect.bisect_right(starts, ent.start) - 1].append(ent)
+    return [_Sentence(span, found) for span, found in zip(spans, ents)]
 
 
 def _is_history(sentence, trigger, events: list[Event], published: dt.date) -> bool:
@@ -474,9 +514,12 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
     future = _is_future(trigger) or trigger.tag_ in ("VBZ", "VBP", "VB")
     if "future" in rule.needs and not _is_future(trigger):
         return []
-    evidence_start = sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
-    evidence_end = sentence.start_char + len(sentence.text.rstrip())
-    base = dict(kind=rule.kind, evidence=doc.text[evidence_start:evidence_end], evidence_start=evidence_start,
+    # Doc.text joins every token anew: the sentence's own text is sliced instead.
+    written = sentence.text
+    evidence = written.strip()
+    evidence_start = sentence.start_char + (len(written) - len(written.lstrip()))
+    evidence_end = evidence_start + len(evidence)
+    base = dict(kind=rule.kind, evidence=evidence, evidence_start=evidence_start,
                 evidence_end=evidence_end, rule=rule.name, certainty=_certainty(sentence, lex), status=rule.status)
     kind = rule.kind
     if kind == "box_office":
@@ -514,15 +557,21 @@ def _work_in_context(trigger, titles_in_order: list[_Placed]) -> _Placed | None:
     # The title named last in this paragraph or the one before ("Remember Bad Moms? Its domestic take
     # …"); past that, the one the article names most: "the film" is then what the article is about
     # more often than the title named last (a comparison, a past film of its director).
-    text = trigger.doc.text
-    paragraph = text.rfind("\n\n", 0, trigger.idx)
-    previous = text.rfind("\n\n", 0, paragraph) if paragraph > 0 else -1
-    if before[-1].start > previous:
+    paragraph = _paragraph_start(trigger.doc, trigger.i)
+    previous = _paragraph_start(trigger.doc, paragraph - 1) if paragraph > 0 else -1
+    if before[-1].root.i >= max(previous, 0):
         return before[-1]
     counts: dict[str, int] = {}
     for mention in titles_in_order:
         counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
     return max(reversed(before), key=lambda m: counts[m.entity_id])
+
+
+def _paragraph_start(doc, i: int) -> int:
+    """The token index after the blank line before token ``i`` (0 at the top): where its paragraph starts."""
+    while i > 0 and not (doc[i - 1].is_space and doc[i - 1].text.count("\n") >= 2):
+        i -= 1
+    return i
 
 
 def _box_office(rule, trigger, sentence, doc, in_sentence, titles_in_order, monies, lex, base, published) -> list[Event]:

@@ -134,10 +134,12 @@ _SERVER_PRELOAD = "pipeline.core.nlp.worker_preload"
 
 def warm_up(model_name: str) -> None:
     """Load what reading an article needs, once per process: the stage's pipeline, the
-    gazetteer of places and the given-name list (each cached for the process's life)."""
+    gazetteer of places, the given-name list and the events rules with dateparser's data (each
+    cached for the process's life)."""
     load_stage_pipeline(model_name)
     places.place_names()
     given_names.name_detector()
+    event_rules.warm_up(load_stage_pipeline(model_name).vocab)
 
 
 def start_worker_server() -> None:
