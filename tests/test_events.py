@@ -121,12 +121,25 @@ NOT_EVENTS = [
     "Keith wants to play jazz in “The Long Road.”",                              # a wish, no joining
     "In 2006, Maya Okafor joined the cast of “Harbor Lights.”",                  # history to an article of 2030
     "The president has ordered a review of “Harbor Lights” funding.",            # an order that is no series order
+    "Maya Okafor stars in “Harbor Lights” as a ferry pilot.",                    # a cast list's fact, no joining
+    "Every month, Maya Okafor writes a new column for “Harbor Lights.”",         # a job in the present: no hiring
 ]
 
 
 @pytest.mark.parametrize("text", NOT_EVENTS)
 def test_what_states_no_event_gives_none(text):
     assert events_of(text) == []
+
+
+def test_a_part_still_to_come_in_the_present_tense_is_a_casting():
+    found = one("Maya Okafor co-produced the pilot.\n\nThis fall she plays a ferry pilot in the upcoming “Harbor Lights.”")
+    assert (found["kind"], found["person"], found["title"], found["role"]) == ("casting", "Maya Okafor", "Harbor Lights", "a ferry pilot")
+
+
+def test_she_is_the_person_the_paragraphs_around_name_most():
+    found = one("Maya Okafor grew up in Leeds. Okafor met Tom Reyes at drama school.\n\n"
+                "She will play the ship's captain in “Starlight Harbor 2.”")
+    assert (found["person"], found["title"]) == ("Maya Okafor", "Starlight Harbor 2")
 
 
 def test_hedges_mark_certainty():

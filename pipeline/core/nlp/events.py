@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from .event_dates import parse_money, resolve_date
+from .event_dates import SEASON_END as SEASONS, parse_money, resolve_date
 
 EVENT_PATTERNS_FILE = Path(__file__).resolve().parent / "event_patterns.yml"
 
@@ -210,6 +210,30 @@ def _is_future(trigger) -> bool:
         trigger.head.lemma_ in _FUTURE_HEADS or (trigger.head.lemma_ == "be" and trigger.dep_ == "xcomp"))
 
 
+def _upcoming(trigger, sentence, published) -> bool:
+    """"She co-stars in the upcoming X", "this fall she plays a recurring role": the present tense of
+    a part still to come, said by a word of the future or a date not yet past."""
+    if trigger.tag_ not in ("VBZ", "VBP", "VBG") or (trigger.tag_ == "VBG" and trigger.dep_ in ("amod", "acl", "pcomp")):
+        return False
+    words = [token.lower_ for token in sentence]
+    if any(word in ("upcoming", "forthcoming", "next", "new") for word in words):
+        return True
+    # "this fall", "this spring": the model does not always call them dates.
+    if any(word in ("this", "next") and following in SEASONS for word, following in zip(words, words[1:])):
+        return True
+    if published is None:
+        return False
+    for ent in sentence.ents:
+        resolved = resolve_date(_date_text(ent), published, True) if ent.label_ == "DATE" else None
+        if resolved is None:
+            continue
+        day, precision = resolved
+        now = {"year": dt.date(published.year, 1, 1), "month": published.replace(day=1)}.get(precision, published)
+        if day >= now:
+            return True
+    return False
+
+
 def _certainty(sentence, lex) -> str:
     if getattr(sentence, "certainty", None) is None:
         sentence.certainty = _certainty_of(sentence, lex)
@@ -315,7 +339,9 @@ def _character(trigger, placed_people: set[int]) -> str | None:
     ship's captain"), when it is not a job."""
     if trigger.lemma_ in ("play", "portray", "voice"):
         for child in trigger.children:
-            if child.dep_ == "dobj" and child.ent_type_ not in ("WORK_OF_ART",) and child.i not in placed_people:
+            # "plays a recurring role" names no part.
+            if child.dep_ == "dobj" and child.ent_type_ not in ("WORK_OF_ART",) and child.i not in placed_people \
+                    and child.lemma_ not in ("role", "part", "lead", "character", "cameo"):
                 start = min(t.i for t in child.subtree)
                 end = start
                 for t in sorted(child.subtree, key=lambda t: t.i):
@@ -512,8 +538,9 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
     if "present" in rule.needs and trigger.tag_ not in ("VBG", "VBZ", "VBP") and not _is_future(trigger):
         return []
     future = _is_future(trigger) or trigger.tag_ in ("VBZ", "VBP", "VB")
-    if "future" in rule.needs and not _is_future(trigger):
-        return []
+    if "future" in rule.needs and not _is_future(trigger) \
+            and not (rule.kind == "casting" and _upcoming(trigger, sentence, published)):
+        return []  # a job in the present tense ("she writes in her book") is no hiring
     # Doc.text joins every token anew: the sentence's own text is sliced instead.
     written = sentence.text
     evidence = written.strip()
@@ -527,7 +554,8 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
     if kind == "release_date":
         return _release(rule, trigger, sentence, in_sentence, titles_in_order, published, future, lex, base)
     if kind in ("casting", "hiring"):
-        return _people(rule, trigger, sentence, in_sentence, lex, base)
+        people_in_order = [m for m in placed if m.entity_type == "PERSON"]
+        return _people(rule, trigger, sentence, in_sentence, people_in_order, lex, base)
     if kind == "production_status":
         title = _nearest(in_sentence, trigger, "TITLE") or _work_in_context(trigger, titles_in_order)
         if title is None:
@@ -572,6 +600,25 @@ def _paragraph_start(doc, i: int) -> int:
     while i > 0 and not (doc[i - 1].is_space and doc[i - 1].text.count("\n") >= 2):
         i -= 1
     return i
+
+
+def _person_in_context(trigger, people_in_order: list[_Placed]) -> _Placed | None:
+    """A trigger whose subject is "she" or "he": the person named last in this paragraph or the one
+    before (a profile names its subject, then says "she" for paragraphs)."""
+    verb = _clause_verb(trigger)
+    subjects = [t for t in (*trigger.children, *verb.children) if t.dep_ in ("nsubj", "nsubjpass")]
+    if not any(t.lower_ in ("she", "he") for t in subjects):
+        return None
+    paragraph = _paragraph_start(trigger.doc, trigger.i)
+    previous = _paragraph_start(trigger.doc, paragraph - 1) if paragraph > 0 else 0
+    near = [m for m in people_in_order if m.end <= trigger.idx and m.root.i >= previous]
+    if not near:
+        return None
+    # Of those, the one the article names most: a profile's subject over a name in passing.
+    counts: dict[str, int] = {}
+    for mention in people_in_order:
+        counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
+    return max(reversed(near), key=lambda m: counts[m.entity_id])
 
 
 def _box_office(rule, trigger, sentence, doc, in_sentence, titles_in_order, monies, lex, base, published) -> list[Event]:
@@ -626,7 +673,7 @@ def _release(rule, trigger, sentence, in_sentence, titles_in_order, published, f
                   territory=territory, event_date=date[0] if date else None, date_precision=date[1] if date else None)]
 
 
-def _people(rule, trigger, sentence, in_sentence, lex, base) -> list[Event]:
+def _people(rule, trigger, sentence, in_sentence, people_in_order, lex, base) -> list[Event]:
     job = _job(trigger, sentence, lex)
     if rule.kind == "casting" and job is not None:
         return []  # "joins as president", "tapped to direct": a hiring
@@ -634,7 +681,9 @@ def _people(rule, trigger, sentence, in_sentence, lex, base) -> list[Event]:
         return []
     person = _nearest(in_sentence, trigger, "PERSON")
     if person is None:
-        return []
+        person = _person_in_context(trigger, people_in_order)
+        if person is None:
+            return []
     people = _with_conjuncts(person, in_sentence)
     title = _nearest(in_sentence, trigger, "TITLE")
     org = None
