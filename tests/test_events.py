@@ -198,3 +198,27 @@ def test_durations_and_vague_spans_are_no_date(written):
 ])
 def test_money_is_units_and_iso_currency(written, expected):
     assert parse_money(written, event_patterns()["currencies"]) == expected
+
+
+def test_a_change_of_the_events_rules_re_extracts_landed_articles(tmp_path, monkeypatch):
+    from pipeline.core.nlp import events as event_rules
+    from pipeline.core.nlp.extraction import stage_version
+
+    before = stage_version(DEFAULT_SPACY_MODEL)
+    changed = tmp_path / "event_patterns.yml"
+    changed.write_text(event_rules.EVENT_PATTERNS_FILE.read_text(encoding="utf-8") + "\n# one more rule\n", encoding="utf-8")
+    monkeypatch.setattr(event_rules, "EVENT_PATTERNS_FILE", changed)
+    assert stage_version(DEFAULT_SPACY_MODEL) != before
+
+
+def test_a_date_typed_as_a_title_is_no_party_to_an_event():
+    from pipeline.core.nlp.events import extract_events
+    from pipeline.core.nlp.extraction import load_stage_pipeline
+    from pipeline.core.nlp.quotes import Mention
+
+    text = "Grand Central Publishing will release the memoir on April 7."
+    doc = load_stage_pipeline(DEFAULT_SPACY_MODEL)(text)
+    at = text.index("April 7")
+    mentions = [Mention(0, 24, "Grand Central Publishing", "ORG", "Grand Central Publishing", "0" * 16),
+                Mention(at, at + 7, "April 7", "TITLE", "April 7", "1" * 16)]
+    assert extract_events(text, doc, mentions, dt.date(2020, 3, 23)) == []

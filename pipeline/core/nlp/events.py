@@ -265,12 +265,19 @@ class _Placed:
     root: object
 
 
+# A mention the model reads as one of these is no party to an event, whatever type it was given:
+# "April 7" is no title, "Puerto Ricans" no person.
+_NOT_A_PARTY = {"TITLE": {"DATE", "TIME", "MONEY", "CARDINAL", "PERCENT"}, "PERSON": {"NORP", "DATE", "MONEY"},
+                "ORG": {"DATE", "MONEY"}}
+
+
 def _placed_mentions(doc, mentions) -> list[_Placed]:
     placed = []
     for mention in mentions:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is not None and len(span):
-            placed.append(_Placed(mention.start, mention.end, mention.entity_type, mention.entity_id, span.root))
+        if span is None or not len(span) or span.root.ent_type_ in _NOT_A_PARTY.get(mention.entity_type, ()):
+            continue
+        placed.append(_Placed(mention.start, mention.end, mention.entity_type, mention.entity_id, span.root))
     return placed
 
 
