@@ -134,6 +134,8 @@ def test_what_states_no_event_gives_none(text):
 def test_a_part_still_to_come_in_the_present_tense_is_a_casting():
     found = one("Maya Okafor co-produced the pilot.\n\nThis fall she plays a ferry pilot in the upcoming “Harbor Lights.”")
     assert (found["kind"], found["person"], found["title"], found["role"]) == ("casting", "Maya Okafor", "Harbor Lights", "a ferry pilot")
+    # "this fall" is a season, given as its year, even when the model does not call it a date
+    assert (found["date"], found["precision"]) == ("2030-01-01", "year")
 
 
 def test_she_is_the_person_the_paragraphs_around_name_most():

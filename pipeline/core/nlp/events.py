@@ -452,6 +452,11 @@ def _date_for(sentence, trigger, published, future, change: bool = False) -> tup
             resolved = resolve_date(text, published, future)
         if resolved is not None:
             return resolved
+    # "this fall", "next summer": the model does not always call them dates.
+    words = [token.lower_ for token in sentence]
+    for word, following in zip(words, words[1:]):
+        if word in ("this", "next", "last") and following in SEASONS:
+            return resolve_date(f"{word} {following}", published, future)
     return None
 
 
@@ -562,13 +567,15 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         return _release(rule, trigger, sentence, in_sentence, titles_in_order, published, future, lex, base)
     if kind in ("casting", "hiring"):
         people_in_order = [m for m in placed if m.entity_type == "PERSON"]
-        return _people(rule, trigger, sentence, in_sentence, people_in_order, lex, base)
+        return _people(rule, trigger, sentence, in_sentence, people_in_order, published, lex, base)
     if kind == "production_status":
         title = _nearest(in_sentence, trigger, "TITLE") or _work_in_context(trigger, titles_in_order)
         if title is None:
             return []
         org = _nearest(in_sentence, trigger, "ORG")
-        return [Event(**base, title_entity_id=title.entity_id, org_entity_id=org.entity_id if org else None)]
+        date = _date_for(sentence, trigger, published, future)
+        return [Event(**base, title_entity_id=title.entity_id, org_entity_id=org.entity_id if org else None,
+                      event_date=date[0] if date else None, date_precision=date[1] if date else None)]
     if kind == "deal":
         return _deal(trigger, sentence, in_sentence, monies, lex, base)
     if kind == "award":
@@ -680,7 +687,7 @@ def _release(rule, trigger, sentence, in_sentence, titles_in_order, published, f
                   territory=territory, event_date=date[0] if date else None, date_precision=date[1] if date else None)]
 
 
-def _people(rule, trigger, sentence, in_sentence, people_in_order, lex, base) -> list[Event]:
+def _people(rule, trigger, sentence, in_sentence, people_in_order, published, lex, base) -> list[Event]:
     job = _job(trigger, sentence, lex)
     if rule.kind == "casting" and job is not None:
         return []  # "joins as president", "tapped to direct": a hiring
@@ -699,8 +706,10 @@ def _people(rule, trigger, sentence, in_sentence, people_in_order, lex, base) ->
     if rule.kind == "casting" and title is None:
         return []
     role = job if rule.kind == "hiring" else _character(trigger, {p.root.i for p in people})
+    date = _date_for(sentence, trigger, published, True)
     return [Event(**base, person_entity_id=p.entity_id, title_entity_id=title.entity_id if title else None,
-                  org_entity_id=org.entity_id if org else None, role=role) for p in people]
+                  org_entity_id=org.entity_id if org else None, role=role, event_date=date[0] if date else None,
+                  date_precision=date[1] if date else None) for p in people]
 
 
 def _deal(trigger, sentence, in_sentence, monies, lex, base) -> list[Event]:
