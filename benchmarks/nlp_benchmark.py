@@ -8,6 +8,8 @@ cycled to --articles texts. In one process, prints words/s and articles/s for:
   bare nlp.pipe      the model with all its components (the ones the stage runs), nothing else
   NLP stage          read_articles: the same pass plus our components, the entity rules and the
                      quote rules (attribution from the parse, reported speech, then the patterns)
+                     and the events rules
+  events step        the part of the stage spent in the events rules (issue 25 allows 10%)
 and the process's resident memory after each batch, which should stay flat.
 Two processes and the whole graph: ``make bench`` (pipeline_benchmark.py).
 """
@@ -26,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.core.cleaning import count_words, extract_html_article, parse_text_article  # noqa: E402
+from pipeline.core.nlp import extraction as nlp_extraction  # noqa: E402
 from pipeline.core.nlp.extraction import ArticleText, load_stage_pipeline, read_articles  # noqa: E402
 from pipeline.core.errors import DocumentRejected  # noqa: E402
 from pipeline.resources import DEFAULT_SPACY_MODEL  # noqa: E402
@@ -86,21 +89,36 @@ def main() -> int:
         pass
     bare = time.perf_counter() - started
 
+    # The events rules run inside read_article on the stage's Doc; their share is timed around them.
+    events_seconds = 0.0
+    extract_events = nlp_extraction.event_rules.extract_events
+
+    def timed_extract_events(*args_, **kwargs):
+        nonlocal events_seconds
+        begun = time.perf_counter()
+        try:
+            return extract_events(*args_, **kwargs)
+        finally:
+            events_seconds += time.perf_counter() - begun
+
+    nlp_extraction.event_rules.extract_events = timed_extract_events
     started = time.perf_counter()
     memory = []
-    mentions = quotes = 0
+    mentions = quotes = events = 0
     for offset in range(0, len(articles), args.batch):
         batch = [ArticleText(article_id, text, tuple(tuple(s) for s in italics), title)
                  for article_id, text, italics, title in articles[offset:offset + args.batch]]
         for extraction in read_articles(batch, args.model):
             mentions += len(extraction.mentions)
             quotes += len(extraction.quotes)
+            events += len(extraction.events)
         memory.append(rss_mb())
     stage = time.perf_counter() - started
 
     print(f"{'stage':18} {'seconds':>8} {'articles/s':>11} {'words/s':>9}")
-    for label, seconds in (("bare nlp.pipe", bare), ("NLP stage", stage)):
+    for label, seconds in (("bare nlp.pipe", bare), ("NLP stage", stage), ("events step", events_seconds)):
         print(f"{label:18} {seconds:8.2f} {len(articles) / seconds:11.1f} {words / seconds:9.0f}")
+    print(f"\nthe events step is {events_seconds / stage:.1%} of the stage ({events} events)")
     print(f"\nthe stage costs {stage / bare:.2f}x the bare pass ({load_stage_pipeline(args.model).pipe_names}); "
           f"{mentions} mentions, {quotes} quotes and reported statements")
     print(f"\npeak RSS after each batch (MB): {', '.join(f'{m:.0f}' for m in memory)}")

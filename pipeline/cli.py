@@ -409,10 +409,16 @@ def _search(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"film-news: {error}; write dates as YYYY-MM-DD", file=sys.stderr)
         return 2
+    if args.event is not None:
+        from .schemas import EVENT_KINDS
+
+        if args.event not in EVENT_KINDS:
+            print(f"film-news: --event {args.event!r} is no kind of event; use one of {', '.join(EVENT_KINDS)}", file=sys.stderr)
+            return 2
     try:
         request = SearchRequest(words=" ".join(args.query), target=args.target, speaker=args.speaker,
                                 title=args.title, kind=args.kind, since=since, until=until, site=args.site,
-                                include_copies=args.include_copies, limit=args.limit)
+                                include_copies=args.include_copies, limit=args.limit, event=args.event)
     except SearchError as error:
         print(f"film-news: {error}", file=sys.stderr)
         return 2
@@ -492,6 +498,9 @@ def main(argv: list[str] | None = None) -> int:
     search.add_argument("--speaker", help="quotes whose speaker's name contains this")
     search.add_argument("--title", help="quotes about (articles mentioning) a title: its name or part of it")
     search.add_argument("--kind", choices=["direct", "indirect"], help="direct quotes or reported speech only")
+    search.add_argument("--event", metavar="KIND",
+                        help="only articles (and their quotes) that state an industry event of this kind: box_office, "
+                             "release_date, casting, hiring, production_status, deal or award (events.kind)")
     search.add_argument("--since", help="published on or after YYYY-MM-DD")
     search.add_argument("--until", help="published on or before YYYY-MM-DD")
     search.add_argument("--site", help="outlet whose site contains this")

@@ -148,6 +148,60 @@ class QuoteTitlesSchema(pa.DataFrameModel):
         strict = True
 
 
+
+EVENT_KINDS = ["box_office", "release_date", "casting", "hiring", "production_status", "deal", "award"]
+EVENT_STATUSES = [
+    "set", "moved", "delayed", "moved_up",                                                     # release_date
+    "greenlit", "renewed", "cancelled", "in_development", "filming_started", "wrapped",          # production_status
+    "joined", "left",                                                                           # casting, hiring
+    "won", "nominated",                                                                         # award
+    "acquired", "distribution", "first_look", "overall", "other",                               # deal
+]
+AMOUNT_KINDS = ["opening_weekend", "domestic_total", "international_total", "worldwide_total", "budget", "deal_value"]
+
+
+class EventsSchema(pa.DataFrameModel):
+    """One row per industry event an article states (``events``): box office, a release date set or moved, a casting or hiring, a greenlight, renewal, cancellation or shoot, a deal, an award won or nominated; its entities are that article's ``entities`` rows."""
+
+    event_id: str = pa.Field(unique=True, str_matches=ENTITY_ID_PATTERN,
+                             description="Stable id: a hash of the article, the kind, the evidence's offsets and the entities.")
+    article_id: str = pa.Field(str_matches=ARTICLE_ID_PATTERN, description="The article (→ articles).")
+    kind: str = pa.Field(isin=EVENT_KINDS, description="box_office, release_date, casting, hiring, production_status, deal or award.")
+    title_entity_id: Optional[str] = pa.Field(nullable=True, str_matches=ENTITY_ID_PATTERN, description="The film or series (→ entities, a TITLE).")
+    person_entity_id: Optional[str] = pa.Field(nullable=True, str_matches=ENTITY_ID_PATTERN, description="The person cast, hired or awarded (→ entities, a PERSON).")
+    org_entity_id: Optional[str] = pa.Field(nullable=True, str_matches=ENTITY_ID_PATTERN, description="The studio, network, streamer or buyer (→ entities, an ORG).")
+    role: Optional[str] = pa.Field(nullable=True, description="Casting: the character, when given. Hiring: the job (director, writer, showrunner, producer, executive producer, composer, executive).")
+    amount: Optional[float] = pa.Field(nullable=True, gt=0, description='The sum in units of its currency ("$50.2 million" is 50200000.0).')
+    currency: Optional[str] = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$", description="ISO 4217 code of the amount (USD, GBP, EUR, ...).")
+    amount_kind: Optional[str] = pa.Field(nullable=True, isin=AMOUNT_KINDS, description="What the amount is: opening_weekend, domestic_total, international_total, worldwide_total, budget or deal_value.")
+    territory: Optional[str] = pa.Field(nullable=True, description="The country or region (\"China\", \"UK\") when the figure, release or rights hold there only; null for domestic (US and Canada) and worldwide figures.")
+    event_date: Optional[pl.Date] = pa.Field(nullable=True, description="The date the event refers to (a release date, an opening weekend's Friday), resolved against the article's publication date (\"this weekend\", \"on Friday\", \"next March\").")
+    date_precision: Optional[str] = pa.Field(nullable=True, isin=["day", "month", "year"], description="How much of event_date the text gives: day, month (the date is the 1st) or year (January 1st).")
+    status: Optional[str] = pa.Field(nullable=True, isin=EVENT_STATUSES, description="release_date: set, moved, delayed, moved_up. production_status: greenlit, renewed, cancelled, in_development, filming_started, wrapped. casting and hiring: joined, left. award: won, nominated. deal: acquired, distribution, first_look, overall, other.")
+    certainty: str = pa.Field(isin=["stated", "reported", "rumoured"], description="stated: the article says it; reported: it attributes it (\"reportedly\", \"according to\"); rumoured: talks, rumours, plans (\"in talks to\", \"eyeing\").")
+    award: Optional[str] = pa.Field(nullable=True, description="Award: the prize or ceremony (\"Academy Awards\", \"Golden Globe\").")
+    category: Optional[str] = pa.Field(nullable=True, description="Award: the category (\"best director\").")
+    evidence: str = pa.Field(str_length={"min_value": 1}, description="The sentence that states the event, as written.")
+    evidence_start: pl.Int32 = pa.Field(ge=0, description="Where the evidence starts in articles.text.")
+    evidence_end: pl.Int32 = pa.Field(gt=0, description="Where it ends (exclusive).")
+    rule: str = pa.Field(str_length={"min_value": 1}, description="The name of the pattern that found it (event_patterns.yml).")
+
+    @pa.dataframe_check(description="an event's evidence span is its text's length")
+    def span_matches_evidence(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("evidence_end") - pl.col("evidence_start")) == pl.col("evidence").str.len_chars())
+
+    @pa.dataframe_check(description="an amount comes with its currency and kind")
+    def amount_has_currency(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("amount").is_null() | (pl.col("currency").is_not_null() & pl.col("amount_kind").is_not_null()))
+
+    @pa.dataframe_check(description="a date comes with its precision")
+    def date_has_precision(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("event_date").is_null() == pl.col("date_precision").is_null())
+
+    class Config:
+        strict = True
+
+
 # The landed tables, each declared once, by its schema: the DuckDB DDL (``create_table_sql``),
 # the data dictionary and Dagster's Columns tab (``dictionary.table_metadata``) all come from it.
 TABLE_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
@@ -157,6 +211,7 @@ TABLE_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "mentions": MentionsSchema,
     "quotes": QuotesSchema,
     "quote_titles": QuoteTitlesSchema,
+    "events": EventsSchema,
 }
 
 _DUCKDB_TYPES = {pl.String: "varchar", pl.Int32: "integer", pl.Int64: "bigint", pl.Boolean: "boolean",

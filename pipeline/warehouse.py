@@ -180,7 +180,8 @@ def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBP
 #   5: source_path (articles, rejected_documents, internal.source_files) is the page's URL or the
 #      file's path inside the landing folder, no longer the absolute path (``_migrate_source_paths``)
 #   6: mentions.rule (the typing policy's rule that decided a mention's type)
-SCHEMA_VERSION = 6
+#   7: events (industry events: box office, release dates, casting, hiring, production, deals, awards)
+SCHEMA_VERSION = 7
 
 
 class WarehouseLocked(RuntimeError):

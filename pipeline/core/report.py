@@ -68,14 +68,48 @@ def _table(headers: list[str], rows: list[list], empty: str) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+_MOVE_LABELS = {"moved": "Release date moved", "delayed": "Release delayed", "moved_up": "Release moved up",
+                "greenlit": "Greenlit", "renewed": "Renewed", "cancelled": "Cancelled", "opening_weekend": "Top opening"}
+_CURRENCY_SIGNS = {"USD": "$", "GBP": "£", "EUR": "€"}
+
+
+def money(amount: float, currency: str | None) -> str:
+    """"$41.5 million", "£1.2 billion", "CNY 300 million": a figure as the trades write it."""
+    sign = _CURRENCY_SIGNS.get(currency or "")
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if amount >= size:
+            figure = f"{amount / size:.1f}".removesuffix(".0") + f" {word}"
+            break
+    else:
+        figure = f"{amount:,.0f}"
+    return f"{sign}{figure}" if sign else f"{currency} {figure}"
+
+
+def _when(day: dt.date | None, precision: str | None) -> str:
+    if day is None:
+        return "no new date"
+    return {"year": f"{day:%Y}", "month": f"{day:%B %Y}"}.get(precision or "day", f"{day:%d %B %Y}")
+
+
+def _move_detail(row: dict) -> str:
+    if row["move"] in ("moved", "delayed", "moved_up"):
+        return "to " + _when(row["event_date"], row["date_precision"]) if row["event_date"] else "no new date"
+    if row["amount"] is not None:
+        return money(row["amount"], row["currency"]) + (f", {row['org']}" if row["org"] else "")
+    return row["org"] or ""
+
+
 def render_week(week: dt.date, totals: dict[str, int], titles: pl.DataFrame, trends: dict[str, list[int]],
-                speakers: pl.DataFrame, quotes: pl.DataFrame) -> str:
+                speakers: pl.DataFrame, quotes: pl.DataFrame, moves: pl.DataFrame | None = None) -> str:
     """The page for the ISO week starting on ``week`` (a Monday).
 
     ``titles``: title_entity_id, title, mentions, articles, change_on_previous_week;
     ``trends``: title_entity_id -> mentions per week, oldest first, ending with this week;
     ``speakers``: speaker, statements (direct quotes joined into whole statements), reported_statements, articles;
-    ``quotes``: published_date, site, speaker, kind ('direct' for a whole statement, 'indirect'), text, url.
+    ``quotes``: published_date, site, speaker, kind ('direct' for a whole statement, 'indirect'), text, url;
+    ``moves``: the week's release date changes, greenlights, renewals and cancellations, and its top
+    opening: published_date, move (a status, or opening_weekend), title, event_date, date_precision,
+    amount, currency, org, site, url.
     """
     e = html.escape
     last = week + dt.timedelta(days=6)
@@ -95,6 +129,16 @@ def render_week(week: dt.date, totals: dict[str, int], titles: pl.DataFrame, tre
         [[e(row["title"]), row["mentions"], row["articles"], _change(int(row["change_on_previous_week"])),
           sparkline(trends.get(row["title_entity_id"], []))] for row in titles.iter_rows(named=True)],
         "No title was mentioned this week."))
+    parts.append('<h2 id="moves">This week\'s moves</h2>')
+    move_rows = []
+    for row in (moves if moves is not None else pl.DataFrame()).iter_rows(named=True):
+        where = e(row["site"] or "unknown outlet")
+        if row["url"] and str(row["url"]).startswith(("http://", "https://")):
+            where = f'<a href="{e(row["url"], quote=True)}">{where}</a>'
+        move_rows.append([e(_MOVE_LABELS.get(row["move"], row["move"])), e(row["title"]), e(_move_detail(row)),
+                          f'{where} <span class="meta">{row["published_date"]}</span>'])
+    parts.append(_table(["Move", "Title", "Details", "Reported by"], move_rows,
+                        "No release date changed and no production was greenlit, renewed or cancelled this week."))
     parts.append('<h2 id="speakers">Most-quoted people</h2>')
     parts.append(_table(
         ["Speaker", "#Quoted statements", "#Reported speech", "#Articles"],
@@ -213,7 +257,44 @@ def week_report(con: duckdb.DuckDBPyConnection, week: dt.date, top: int = 10, ne
                                             "and published_date >= ? and published_date < ?", [week, until]),
         "titles": warehouse.scalar(con, "select count(*) from title_mentions_weekly where week = ?", [week]),
     }
-    return render_week(week, totals, titles, trends, speakers, quotes)
+    return render_week(week, totals, titles, trends, speakers, quotes, week_moves(con, week))
+
+
+def week_moves(con: duckdb.DuckDBPyConnection, week: dt.date) -> pl.DataFrame:
+    """The week's release date changes, greenlights, renewals and cancellations (one row per title and
+    move, from its first original report that week), then its biggest opening weekend."""
+    until = week + dt.timedelta(days=7)
+    return warehouse.query_frame(
+        con,
+        """
+        with week_events as (
+            select ev.*, a.published_date, a.site, a.url, t.name as title, o.name as org
+            from events ev
+            join articles a using (article_id)
+            join entities t on t.entity_id = ev.title_entity_id
+            left join entities o on o.entity_id = ev.org_entity_id
+            where a.duplicate_of is null and a.published_date >= ? and a.published_date < ?
+        ),
+        moves as (
+            select published_date, status as move, title, event_date, date_precision, amount, currency, org, site, url,
+                   row_number() over (partition by title_entity_id, status order by published_date, article_id, evidence_start) as nth
+            from week_events
+            where (kind = 'release_date' and status in ('moved', 'delayed', 'moved_up'))
+               or (kind = 'production_status' and status in ('greenlit', 'renewed', 'cancelled'))
+        ),
+        top_opening as (
+            select published_date, 'opening_weekend' as move, title, event_date, date_precision, amount, currency, org,
+                   site, url, 1 as nth
+            from week_events
+            where kind = 'box_office' and amount_kind = 'opening_weekend' and currency = 'USD'
+            order by amount desc, published_date limit 1
+        )
+        select published_date, move, title, event_date, date_precision, amount, currency, org, site, url
+        from (select *, 0 as section from moves where nth = 1 union all select *, 1 from top_opening)
+        order by section, published_date, title
+        """,
+        [week, until],
+    )
 
 
 class ReportFailed(RuntimeError):

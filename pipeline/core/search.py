@@ -259,6 +259,8 @@ class SearchRequest:
     site: str | None = None
     include_copies: bool = False
     limit: int = 20
+    # Only articles (or quotes of articles) that state an industry event of this kind (events.kind).
+    event: str | None = None
 
     def __post_init__(self) -> None:
         if self.target == "articles" and (self.speaker or self.kind):
@@ -280,6 +282,9 @@ def search_statement(request: SearchRequest) -> tuple[str, list]:
         params.append(f"%{request.site}%")
     if not request.include_copies:
         where.append("not is_syndicated_copy")
+    if request.event:
+        where.append("article_id in (select article_id from events where kind = ?)")
+        params.append(request.event)
     if request.title:
         # A quote about the title (quote_titles), or an article that mentions it.
         linked = ("select l.quote_id from quote_titles l join entities e on e.entity_id = l.title_entity_id"

@@ -37,6 +37,7 @@ from spacy.language import Language
 from . import entities as entity_rules, given_names, lexicon, paragraphs, places, quotes as quote_rules
 from . import attribution, recognizers, speaker_ranker
 from . import cue_patterns, quote_marks, speaker_resolution, speaker_rules, speech_spans
+from . import event_dates, events as event_rules
 from .pipeline import (
     FASHION_CONTEXTS_FILE, MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, add_entity_rulers,
     load_pipeline,
@@ -56,6 +57,7 @@ class ArticleText:
     text: str
     italic_spans: tuple = ()
     headline: str | None = None
+    published_date: object = None  # a datetime.date: events' dates resolve against it
 
 
 @dataclass
@@ -68,6 +70,7 @@ class ArticleExtraction:
     quotes: list[quote_rules.Quote]
     # The mentions as the quote rules saw them, with their entity ids (quote-to-title links read them).
     quote_mentions: list[quote_rules.Mention] = field(default_factory=list)
+    events: list[event_rules.Event] = field(default_factory=list)
 
 
 def stage_version(model_name: str) -> str:
@@ -81,7 +84,7 @@ def stage_version(model_name: str) -> str:
                speaker_resolution, attribution, recognizers, speaker_ranker, paragraphs, lexicon, given_names, places,
                MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, FASHION_CONTEXTS_FILE,
                recognizers.VENUE_PATTERNS_FILE, recognizers.RECOGNIZERS_FILE, recognizers.SPORTS_TEAM_PATTERNS_FILE,
-               lexicon.ENTITY_WORDS_FILE, speaker_ranker.MODEL_FILE)
+               lexicon.ENTITY_WORDS_FILE, speaker_ranker.MODEL_FILE, event_rules, event_dates, event_rules.EVENT_PATTERNS_FILE)
     return f"{model_name}:{rules_version(*sources)}"
 
 
@@ -106,10 +109,12 @@ def article_mentions(article: ArticleText, doc) -> tuple[list[entity_rules.Entit
 
 
 def read_article(article: ArticleText, doc) -> ArticleExtraction:
-    """Mentions, then quotes (whose speakers resolve to those mentions), from one parsed article."""
+    """Mentions, then quotes (whose speakers resolve to those mentions) and events (whose entities are
+    those mentions), from one parsed article."""
     mentions, quote_mentions = article_mentions(article, doc)
     found = quote_rules.extract_quotes(article.text, quote_mentions, doc, article.headline)
-    return ArticleExtraction(article.article_id, article.text, mentions, found, quote_mentions)
+    events = event_rules.extract_events(article.text, doc, quote_mentions, article.published_date)
+    return ArticleExtraction(article.article_id, article.text, mentions, found, quote_mentions, events)
 
 
 def _unread_doc(nlp: Language, article: ArticleText):
@@ -126,9 +131,10 @@ def read_articles(articles: Sequence[ArticleText], model_name: str, batch_size: 
     return [read_article(article, doc) for article, doc in zip(articles, docs)]
 
 
-def read_text(text: str, model_name: str, italic_spans=(), headline: str | None = None) -> ArticleExtraction:
-    """One article's mentions and quotes, from its text alone (tests and notebooks)."""
-    return read_articles([ArticleText("article", text, tuple(italic_spans), headline)], model_name)[0]
+def read_text(text: str, model_name: str, italic_spans=(), headline: str | None = None,
+              published_date=None) -> ArticleExtraction:
+    """One article's mentions, quotes and events, from its text alone (tests and notebooks)."""
+    return read_articles([ArticleText("article", text, tuple(italic_spans), headline, published_date)], model_name)[0]
 
 
 def available_cores() -> int:
@@ -144,10 +150,12 @@ _SERVER_PRELOAD = "pipeline.core.nlp.worker_preload"
 
 def warm_up(model_name: str) -> None:
     """Load what reading an article needs, once per process: the stage's pipeline, the
-    gazetteer of places and the given-name list (each cached for the process's life)."""
+    gazetteer of places, the given-name list and the events rules with dateparser's data (each
+    cached for the process's life)."""
     load_stage_pipeline(model_name)
     places.place_names()
     given_names.name_detector()
+    event_rules.warm_up(load_stage_pipeline(model_name).vocab)
 
 
 def start_worker_server() -> None:

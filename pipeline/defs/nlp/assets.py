@@ -1,21 +1,23 @@
-"""The NLP stage: one spaCy pass per article lands its ``mentions`` and ``quotes``, and keeps
-``entities`` and ``quote_titles`` up to date with them."""
+"""The NLP stage: one spaCy pass per article lands its ``mentions``, ``quotes`` and ``events``, and
+keeps ``entities`` and ``quote_titles`` up to date with them."""
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, multi_asset
 
 from ... import warehouse
 from ...core.nlp.entities import mentions_frame
+from ...core.nlp.events import events_frame
 from ...core.nlp.extraction import ArticleReader, ArticleText, available_cores, stage_version
 from ...core.nlp.quotes import quote_frames
 from ...dictionary import landed_table_spec
 from ..automation import FOLLOWS_UPSTREAM
 from ..config import StageConfig
 from ...resources import DuckDBWarehouse, NlpSettings
-from ...schemas import EntitiesSchema, MentionsSchema, QuotesSchema, QuoteTitlesSchema, split_valid_rows
+from ...schemas import EntitiesSchema, EventsSchema, MentionsSchema, QuotesSchema, QuoteTitlesSchema, split_valid_rows
 from . import store
 
 ENTITIES_GROUP = "entities"
 QUOTES_GROUP = "quotes"
+EVENTS_GROUP = "events"
 
 
 @multi_asset(
@@ -40,18 +42,28 @@ QUOTES_GROUP = "quotes"
         ),
         landed_table_spec("quote_titles", QuoteTitlesSchema, group=QUOTES_GROUP, kinds={"duckdb", "polars"},
                           deps=["quotes", "entities"], automation_condition=FOLLOWS_UPSTREAM),
+        landed_table_spec(
+            "events", EventsSchema, group=EVENTS_GROUP, kinds={"duckdb", "spacy", "polars"}, deps=["articles", "entities"],
+            how="Matcher patterns over lemmas (pipeline/core/nlp/event_patterns.yml) find the word that states the "
+                "event; the article's entities nearest to it in the dependency parse fill its slots; MONEY and DATE "
+                "spans are made amounts and ISO dates, resolved against the publication date. Negated and "
+                "hypothetical statements are left out, hedged and attributed ones marked in certainty; an event "
+                "restated in the article is one row. Read in the same pass as mentions and quotes.",
+            automation_condition=FOLLOWS_UPSTREAM,
+        ),
     ],
 )
 def extract_mentions_and_quotes(context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse,
                                 nlp: NlpSettings):
-    """Each new or changed article is parsed once; its mentions and quotes replace the old ones in one transaction."""
+    """Each new or changed article is parsed once; its mentions, quotes and events replace the old ones in one transaction."""
     processed_at = warehouse.utc_now()
     version = stage_version(nlp.model_name)
     totals = {"articles_processed": 0, "mentions_written": 0, "mentions_dropped_invalid": 0, "entities_refreshed": 0,
-              "quotes_written": 0, "quotes_with_speaker": 0, "quotes_dropped_invalid": 0}
+              "quotes_written": 0, "quotes_with_speaker": 0, "quotes_dropped_invalid": 0, "events_written": 0,
+              "events_dropped_invalid": 0}
     with warehouse_db.connect() as con, warehouse.transaction(con):
         if config.full_refresh:
-            for table in (*store.ENTITY_TABLES, *store.QUOTE_TABLES):
+            for table in (*store.ENTITY_TABLES, *store.QUOTE_TABLES, *store.EVENT_TABLES):
                 con.execute(f"delete from {table}")
         todo = store.articles_needing_nlp(con, version, nlp.languages)
         processes = nlp.n_process or available_cores()
@@ -63,12 +75,12 @@ def extract_mentions_and_quotes(context: AssetExecutionContext, config: StageCon
             for batch_ids in batches:
                 rows = warehouse.query_frame(
                     con,
-                    "select article_id, text, italic_spans, title from articles "
+                    "select article_id, text, italic_spans, title, published_date from articles "
                     "where article_id in (select unnest(?::varchar[])) order by article_id",
                     [batch_ids],
                 ).iter_rows()
-                articles = [ArticleText(article_id, text, tuple(tuple(s) for s in italic_spans or ()), title)
-                            for article_id, text, italic_spans, title in rows]
+                articles = [ArticleText(article_id, text, tuple(tuple(s) for s in italic_spans or ()), title, published)
+                            for article_id, text, italic_spans, title, published in rows]
                 # The next batch is read while this process writes the previous one.
                 submitted = (batch_ids, reader.submit(articles))
                 if pending is not None:
@@ -79,7 +91,7 @@ def extract_mentions_and_quotes(context: AssetExecutionContext, config: StageCon
         summary = _summary(con)
     yield MaterializeResult(
         asset_key="mentions",
-        metadata={**{k: MetadataValue.int(int(v)) for k, v in totals.items() if not k.startswith("quotes")},
+        metadata={**{k: MetadataValue.int(int(v)) for k, v in totals.items() if not k.startswith(("quotes", "events"))},
                   "dagster/row_count": MetadataValue.int(summary["mention_rows"])},
     )
     yield MaterializeResult(
@@ -100,6 +112,15 @@ def extract_mentions_and_quotes(context: AssetExecutionContext, config: StageCon
         },
     )
     yield MaterializeResult(asset_key="quote_titles", metadata={"dagster/row_count": MetadataValue.int(summary["link_rows"])})
+    yield MaterializeResult(
+        asset_key="events",
+        metadata={
+            **{k: MetadataValue.int(int(v)) for k, v in totals.items() if k.startswith("events")},
+            "dagster/row_count": MetadataValue.int(summary["event_rows"]),
+            "by_kind": MetadataValue.md(summary["events_by_kind"]),
+            "newest_events": MetadataValue.md(summary["newest_events"]),
+        },
+    )
 
 
 def _land(con, context, batch_ids: list[str], pending, version: str, processed_at, totals: dict) -> None:
@@ -125,6 +146,12 @@ def _land(con, context, batch_ids: list[str], pending, version: str, processed_a
     QuoteTitlesSchema.validate(links)
     store.replace_quotes(con, batch_ids, quotes, links, processed_at, version)
 
+    events, event_failures = split_valid_rows(EventsSchema, events_frame({e.article_id: e.events for e in extractions}))
+    if event_failures:
+        context.log.warning(f"{len(event_failures)} events failed the schema and were dropped: "
+                            f"{list(event_failures.values())[:3]}")
+    store.replace_events(con, batch_ids, events)
+
     totals["articles_processed"] += len(batch_ids)
     totals["mentions_written"] += mentions.height
     totals["mentions_dropped_invalid"] += len(mention_failures)
@@ -132,6 +159,8 @@ def _land(con, context, batch_ids: list[str], pending, version: str, processed_a
     totals["quotes_written"] += quotes.height
     totals["quotes_with_speaker"] += int(quotes["speaker"].is_not_null().sum())
     totals["quotes_dropped_invalid"] += len(quote_failures)
+    totals["events_written"] += events.height
+    totals["events_dropped_invalid"] += len(event_failures)
 
 
 def _summary(con) -> dict:
@@ -141,6 +170,19 @@ def _summary(con) -> dict:
         "entity_rows": warehouse.scalar(con, "select count(*) from entities"),
         "quote_rows": warehouse.scalar(con, "select count(*) from quotes"),
         "link_rows": warehouse.scalar(con, "select count(*) from quote_titles"),
+        "event_rows": warehouse.scalar(con, "select count(*) from events"),
+        "events_by_kind": warehouse.frame_to_markdown(warehouse.query_frame(
+            con, "select kind, count(*) as events, count(distinct article_id) as articles from events group by 1 order by 1")),
+        "newest_events": warehouse.frame_to_markdown(warehouse.query_frame(
+            con,
+            """
+            select a.published_date, ev.kind, ev.status, t.name as title, coalesce(p.name, o.name) as who, ev.amount, ev.event_date
+            from events ev join articles a using (article_id)
+            left join entities t on t.entity_id = ev.title_entity_id
+            left join entities p on p.entity_id = ev.person_entity_id
+            left join entities o on o.entity_id = ev.org_entity_id
+            order by a.published_date desc nulls last, ev.article_id, ev.evidence_start limit 8
+            """), max_width=60),
         "by_type": warehouse.frame_to_markdown(warehouse.query_frame(
             con, "select entity_type, count(*) as entities, sum(article_count) as article_mentions "
                  "from entities group by 1 order by 1")),

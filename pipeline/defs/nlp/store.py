@@ -1,5 +1,5 @@
 """The NLP stage's reads and writes of the warehouse: which articles need a pass, and the keyed
-replacement of their mentions, entities, quotes and quote titles (inside the caller's transaction)."""
+replacement of their mentions, entities, quotes, quote titles and events (inside the caller's transaction)."""
 
 from __future__ import annotations
 
@@ -125,4 +125,19 @@ def replace_quotes(con: duckdb.DuckDBPyConnection, article_ids: list[str], quote
         )
     finally:
         for name in ("batch_articles", "incoming_quotes", "incoming_links"):
+            unregister(con, name)
+
+
+EVENT_TABLES = ("events",)
+
+
+def replace_events(con: duckdb.DuckDBPyConnection, article_ids: list[str], events: pl.DataFrame) -> None:
+    """Swap the batch's events for the new ones (an article re-read with no event keeps none)."""
+    con.register("batch_articles", pl.DataFrame({"article_id": article_ids}, schema={"article_id": pl.String}))
+    con.register("incoming_events", events)
+    try:
+        con.execute("delete from events where article_id in (select article_id from batch_articles)")
+        con.execute("insert into events by name select * from incoming_events")
+    finally:
+        for name in ("batch_articles", "incoming_events"):
             unregister(con, name)

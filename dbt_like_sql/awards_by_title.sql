@@ -1,0 +1,24 @@
+-- Awards won and nominations per title, award and category, from original articles.
+with reports as (
+    select ev.title_entity_id, ev.person_entity_id, ev.award, coalesce(ev.category, '') as category, ev.status,
+           ev.event_date, ev.article_id, a.published_date
+    from events ev
+    join articles a using (article_id)
+    where ev.kind = 'award' and ev.title_entity_id is not null and a.duplicate_of is null
+)
+select
+    r.title_entity_id,
+    t.name                                                                  as title,
+    r.award,
+    nullif(r.category, '')                                                  as category,
+    -- a win reported after the nomination decides
+    case when bool_or(r.status = 'won') then 'won' else 'nominated' end    as status,
+    coalesce(list_sort(list_distinct(list(p.name) filter (where p.name is not null))), []) as people,
+    coalesce(year(max(r.event_date)), year(max(r.published_date)))          as year,
+    min(r.published_date)                                                   as first_reported,
+    arg_max(r.article_id, r.published_date)                                 as article_id,
+    count(distinct r.article_id)::integer                                   as articles
+from reports r
+join entities t on t.entity_id = r.title_entity_id
+left join entities p on p.entity_id = r.person_entity_id
+group by r.title_entity_id, t.name, r.award, r.category

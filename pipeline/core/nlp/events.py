@@ -1,0 +1,821 @@
+"""Industry events stated in an article: box office, release dates, casting, hiring, production
+status, deals and awards, one ``Event`` each.
+
+The rules are data (``event_patterns.yml``): spaCy ``Matcher`` patterns over lemmas find the word
+that states an event (the trigger); the parse the entity and quote rules read (the same ``Doc``,
+no second pass) says who and what it is about: the article's resolved mentions nearest to the
+trigger in the dependency tree (its subject, its object, their conjuncts), MONEY and DATE spans of
+the model made an amount and a date (``event_dates``). A trigger negated, asked or hypothetical
+("was not renewed", "would play") states no event, and a participle used as an epithet ("the
+cancelled show", "Oscar-winning") neither; hedges and attributions set ``certainty``. The same event
+restated in the article is one row, filled from its fullest statement (docs/events_annotation.md).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+import yaml
+
+from .event_dates import SEASON_END as SEASONS, parse_money, resolve_date
+
+EVENT_PATTERNS_FILE = Path(__file__).resolve().parent / "event_patterns.yml"
+
+# How far (edges of the dependency tree) an entity may stand from the trigger and still be what the
+# event is about: a subject or object is 1–2, a name in a prepositional phrase 2–3.
+MAX_DISTANCE = {"TITLE": 5, "PERSON": 4, "ORG": 3}
+# Below this a sum is a prize, a ticket or a fee, not a film's takings or budget.
+MIN_BOX_OFFICE = 10_000
+# An event dated this long before its article is history (a past release, an old award): the
+# annotation guide counts it optional at best, and a reader of the news does not ask for it.
+HISTORY = dt.timedelta(days=540)
+# Nouns that stand for the article's film or show ("the film opened to …", "the series was renewed").
+WORK_NOUNS = frozenset("film movie picture pic feature series show sequel prequel reboot remake drama comedy "
+                       "documentary thriller franchise installment instalment season it its".split())
+_FUTURE_HEADS = frozenset("set tap cast sign hire attach slate expect talk negotiation eye board join plan "
+                          "choose pick enlist recruit bring name land go poise due return".split())
+_EVENT_FIELDS = ("title_entity_id", "person_entity_id", "org_entity_id", "role", "amount", "currency", "amount_kind",
+                 "territory", "event_date", "status", "award", "category")
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    rule: str
+    certainty: str = "stated"
+    title_entity_id: str | None = None
+    person_entity_id: str | None = None
+    org_entity_id: str | None = None
+    role: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+    amount_kind: str | None = None
+    territory: str | None = None
+    event_date: dt.date | None = None
+    date_precision: str | None = None
+    status: str | None = None
+    award: str | None = None
+    category: str | None = None
+
+    def key(self) -> tuple:
+        """What makes two statements one event (docs/events_annotation.md, "One event, once")."""
+        return (self.kind, self.title_entity_id, self.person_entity_id, self.org_entity_id, self.award,
+                self.category, self.amount_kind)
+
+    def filled(self) -> int:
+        return sum(getattr(self, name) is not None for name in _EVENT_FIELDS)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    name: str
+    kind: str
+    status: str | None
+    needs: frozenset
+    no_money: bool
+    head_lemmas: frozenset
+
+
+@functools.lru_cache(maxsize=1)
+def event_patterns() -> dict:
+    return yaml.safe_load(EVENT_PATTERNS_FILE.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicons() -> dict:
+    data = event_patterns()
+    awards = sorted(data["awards"], key=len, reverse=True)
+    amount_cues = {word: kind for kind, words in data["amount_kinds"].items() for word in words}
+    return {
+        "rules": {rule["name"]: _Rule(rule["name"], rule["kind"], rule.get("status"), frozenset(rule.get("needs", ())),
+                                      bool(rule.get("no_money")), frozenset(rule.get("head_lemmas", ())))
+                  for rule in data["rules"]},
+        "rumoured": frozenset(data["certainty"]["rumoured"]),
+        "reported": frozenset(data["certainty"]["reported"]),
+        "not_an_event": frozenset(data["not_an_event"]),
+        "jobs": data["jobs"],
+        "two_word_jobs": data["two_word_jobs"],
+        "job_verbs": data["job_verbs"],
+        "awards": re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in awards) + r")(?![\w-])"),
+        "amount_cues": amount_cues,
+        "territories": data["territories"],
+        "currencies": data["currencies"],
+    }
+
+
+_MATCHERS: dict = {}
+
+
+def _matcher(vocab):
+    """The Matcher of every rule's pattern, built once per vocabulary (one per loaded model)."""
+    key = id(vocab)
+    if key not in _MATCHERS:
+        from spacy.matcher import Matcher
+
+        matcher = Matcher(vocab)
+        for rule in event_patterns()["rules"]:
+            matcher.add(rule["name"], [rule["pattern"]])
+        _MATCHERS[key] = (vocab, matcher)
+    return _MATCHERS[key][1]
+
+
+def warm_up(vocab) -> None:
+    """Build the Matcher and load dateparser's language data (~0.1 s) before the first article."""
+    _matcher(vocab)
+    resolve_date("March 5, 2001", dt.date(2000, 1, 1), True)
+
+
+# ---------------------------------------------------------------- the parse
+
+
+def _path_to_root(token) -> list:
+    path = [token]
+    while path[-1].head.i != path[-1].i and len(path) < 64:
+        path.append(path[-1].head)
+    return path
+
+
+def tree_distance(a, b) -> int:
+    """Edges between two tokens of one sentence in the dependency tree."""
+    if a.i == b.i:
+        return 0
+    depth_of = {token.i: depth for depth, token in enumerate(_path_to_root(a))}
+    for depth, token in enumerate(_path_to_root(b)):
+        if token.i in depth_of:
+            return depth + depth_of[token.i]
+    return 99
+
+
+def _trigger_of(span):
+    """The word of a matched pattern that states the event: its first verb, else its first noun."""
+    for pos in (("VERB", "AUX"), ("NOUN", "ADJ", "PROPN")):
+        for token in span:
+            if token.pos_ in pos:
+                return token
+    return span[0]
+
+
+def _clause_verb(trigger):
+    """The verb whose clause holds the trigger: itself, or the verb a noun trigger hangs from."""
+    token = trigger
+    for _ in range(3):
+        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
+            return token
+        token = token.head
+    return token
+
+
+def _is_negated_or_hypothetical(trigger, lex) -> bool:
+    verb = _clause_verb(trigger)
+    # The trigger's clause and the one it completes: "if she were to play", "whether it will open".
+    for token in {trigger, verb, verb.head if verb.dep_ in ("xcomp", "ccomp") else verb}:
+        for child in token.children:
+            if child.dep_ in ("neg", "mark", "aux") and child.lower_ in lex["not_an_event"]:
+                if child.lower_ == "would" and _is_reported(token):
+                    continue  # "confirmed that it would release the book April 7": the future of a report
+                return True
+            if child.dep_ == "det" and child.lower_ == "no":
+                return True
+    if trigger.i > 0 and trigger.doc[trigger.i - 1].lemma_ in ("have", "be"):
+        return False  # "has greenlit X": a verb the parser took for an adjective
+    return trigger.dep_ == "amod" or (trigger.tag_ in ("VBN", "VBG") and trigger.dep_ in ("amod", "compound"))
+
+
+_REPORTING = frozenset("say confirm announce tell report reveal add state note explain expect plan".split())
+
+
+def _is_reported(token) -> bool:
+    return any(ancestor.lemma_ in _REPORTING for ancestor in token.ancestors)
+
+
+def _is_future(trigger) -> bool:
+    """"Will play", "set to star", "in talks to helm", "is to direct": a part or job to come, not a
+    past credit, nor a wish ("wants to play") or a narration ("scored to the song")."""
+    if any(child.dep_ == "aux" and child.lower_ in ("will", "'ll", "shall", "gonna", "wo") for child in trigger.children):
+        return True
+    if any(child.dep_ == "aux" and child.lower_ == "would" for child in trigger.children) and _is_reported(trigger):
+        return True
+    infinitive = any(child.dep_ == "aux" and child.tag_ == "TO" for child in trigger.children)
+    return infinitive and trigger.dep_ in ("xcomp", "advcl", "acl", "ccomp") and (
+        trigger.head.lemma_ in _FUTURE_HEADS or (trigger.head.lemma_ == "be" and trigger.dep_ == "xcomp"))
+
+
+def _upcoming(trigger, sentence, published) -> bool:
+    """"She co-stars in the upcoming X", "this fall she plays a recurring role": the present tense of
+    a part still to come, said by a word of the future or a date not yet past."""
+    if trigger.tag_ not in ("VBZ", "VBP", "VBG") or (trigger.tag_ == "VBG" and trigger.dep_ in ("amod", "acl", "pcomp")):
+        return False
+    words = [token.lower_ for token in sentence]
+    if any(word in ("upcoming", "forthcoming", "next", "new") for word in words):
+        return True
+    # "this fall", "this spring": the model does not always call them dates.
+    if any(word in ("this", "next") and following in SEASONS for word, following in zip(words, words[1:])):
+        return True
+    if published is None:
+        return False
+    for ent in sentence.ents:
+        resolved = resolve_date(_date_text(ent), published, True) if ent.label_ == "DATE" else None
+        if resolved is None:
+            continue
+        day, precision = resolved
+        now = {"year": dt.date(published.year, 1, 1), "month": published.replace(day=1)}.get(precision, published)
+        if day >= now:
+            return True
+    return False
+
+
+def _certainty(sentence, lex) -> str:
+    if getattr(sentence, "certainty", None) is None:
+        sentence.certainty = _certainty_of(sentence, lex)
+    return sentence.certainty
+
+
+def _certainty_of(sentence, lex) -> str:
+    # Words inside a name ("May 22", "Source Code") hedge nothing.
+    words = [token for token in sentence if not token.ent_type_]
+    lemmas = {token.lemma_.lower() for token in words} | {token.lower_ for token in words}
+    if lemmas & lex["rumoured"]:
+        return "rumoured"
+    if lemmas & lex["reported"]:
+        return "reported"
+    return "stated"
+
+
+# ---------------------------------------------------------------- the article's mentions
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A mention with the token that heads it in the parse."""
+
+    start: int
+    end: int
+    entity_type: str
+    entity_id: str
+    root: object
+
+
+# A mention the model reads as one of these is no party to an event, whatever type it was given:
+# "April 7" is no title, "Puerto Ricans" no person.
+_NOT_A_PARTY = {"TITLE": {"DATE", "TIME", "MONEY", "CARDINAL", "PERCENT"}, "PERSON": {"NORP", "DATE", "MONEY"},
+                "ORG": {"DATE", "MONEY"}}
+
+
+def _placed_mentions(doc, mentions) -> list[_Placed]:
+    placed = []
+    for mention in mentions:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None or not len(span) or span.root.ent_type_ in _NOT_A_PARTY.get(mention.entity_type, ()):
+            continue
+        placed.append(_Placed(mention.start, mention.end, mention.entity_type, mention.entity_id, span.root))
+    return placed
+
+
+def _anchors(trigger) -> tuple:
+    """Where the event's entities hang from: the trigger, and for a noun ("the acquisition of",
+    "distribution rights to") the verb of its clause too."""
+    if trigger.pos_ in ("VERB", "AUX"):
+        return (trigger,)
+    verb = _clause_verb(trigger)
+    return (trigger, verb) if verb.i != trigger.i else (trigger,)
+
+
+def _nearest(candidates: list[_Placed], trigger, entity_type: str, exclude: Sequence[tuple[int, int]] = (),
+             max_distance: int | None = None) -> _Placed | None:
+    limit = MAX_DISTANCE[entity_type] if max_distance is None else max_distance
+    best, best_key = None, None
+    for mention in candidates:
+        if mention.entity_type != entity_type or any(s < mention.end and mention.start < e for s, e in exclude):
+            continue
+        distance = min(tree_distance(anchor, mention.root) for anchor in _anchors(trigger))
+        if distance > limit:
+            continue
+        key = (distance, abs(mention.root.i - trigger.i))
+        if best_key is None or key < best_key:
+            best, best_key = mention, key
+    return best
+
+
+def _with_conjuncts(first: _Placed, candidates: list[_Placed]) -> list[_Placed]:
+    """The mention and those joined to it ("X, Y and Z have joined"): a cast list of four is four events."""
+    conjunct_ids = {token.i for token in first.root.conjuncts}
+    return [first] + [m for m in candidates if m.entity_type == first.entity_type and m is not first
+                      and m.root.i in conjunct_ids]
+
+
+# ---------------------------------------------------------------- fields
+
+
+def _job(trigger, sentence, lex) -> str | None:
+    """The job a hiring names, from a job noun near the trigger ("as showrunner", "named president")
+    or a verb of the job ("to direct")."""
+    near = [trigger] + [t for t in trigger.children if t.dep_ not in ("relcl", "acl", "conj", "ccomp")]
+    near += [g for t in list(near[1:]) for g in t.children if g.dep_ not in ("relcl", "acl", "conj", "ccomp")]
+    if trigger.dep_ in ("xcomp", "oprd", "acl", "advcl", "attr"):
+        near.append(trigger.head)
+    for token in sorted(near, key=lambda t: abs(t.i - trigger.i)):
+        if token.i + 1 < sentence.end:
+            pair = f"{token.lower_} {token.doc[token.i + 1].lower_}"
+            if pair in lex["two_word_jobs"]:
+                return lex["two_word_jobs"][pair]
+        if token.i > sentence.start:
+            pair = f"{token.doc[token.i - 1].lower_} {token.lower_}"
+            if pair in lex["two_word_jobs"]:
+                return lex["two_word_jobs"][pair]
+        if token.pos_ in ("NOUN", "PROPN") and token.lower_ in lex["jobs"]:
+            if token.dep_ in ("nsubj", "nsubjpass") and token.i != trigger.i:
+                return "unnamed"  # "the director left": a description of someone, not a named person
+            return lex["jobs"][token.lower_]
+        if token.pos_ == "VERB" and token.lemma_ in lex["job_verbs"]:
+            return lex["job_verbs"][token.lemma_]
+    return None
+
+
+def _character(trigger, placed_people: set[int]) -> str | None:
+    """Casting: the part after "as" ("cast as the ship's captain"), or what is played ("will play the
+    ship's captain"), when it is not a job."""
+    if trigger.lemma_ in ("play", "portray", "voice"):
+        for child in trigger.children:
+            # "plays a recurring role" names no part.
+            if child.dep_ == "dobj" and child.ent_type_ not in ("WORK_OF_ART",) and child.i not in placed_people \
+                    and child.lemma_ not in ("role", "part", "lead", "character", "cameo"):
+                start = min(t.i for t in child.subtree)
+                end = start
+                for t in sorted(child.subtree, key=lambda t: t.i):
+                    if t.dep_ in ("prep", "relcl", "acl", "punct", "cc") and t.i != child.i:
+                        break
+                    end = t.i + 1
+                return trigger.doc[start:end].text.strip() or None
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ == "as":
+            objects = [t for t in child.children if t.dep_ == "pobj"]
+            if objects:
+                phrase = objects[0]
+                start = min(t.i for t in phrase.subtree)
+                end = start
+                for t in sorted(phrase.subtree, key=lambda t: t.i):
+                    if t.dep_ in ("prep", "relcl", "acl", "punct", "cc") and t.i != phrase.i:
+                        break
+                    end = t.i + 1
+                return trigger.doc[start:end].text.strip() or None
+    return None
+
+
+def _category(text: str) -> str | None:
+    match = re.search(r"\b(?:[Bb]est|[Ff]avou?rite|[Oo]utstanding)\b[^,.;:()\"“”]{2,80}", text)
+    if match is None:
+        return None
+    words = match.group(0).split()
+    kept = [words[0]]
+    for word in words[1:]:
+        if word.lower() in ("for", "at", "with", "on", "from", "by", "and", "to", "this", "last", "over", "against",
+                            "alongside", "while", "which", "who", "after", "before", "was", "is", "when", "—", "-"):
+            break
+        kept.append(word)
+    return " ".join(kept) if len(kept) > 1 else None
+
+
+def _money_text(money, lex) -> str:
+    """A MONEY span with the sign or multiplier the model left beside it ("$" + "286", "$150" + "m")."""
+    doc = money.doc
+    start, end = money.start, money.end
+    if start > 0 and doc[start - 1].text in lex["currencies"]["signs"]:
+        start -= 1
+    if end < len(doc) and doc[end].lower_ in lex["currencies"]["multipliers"]:
+        end += 1
+    return doc[start:end].text
+
+
+def _amount_kind(doc, money, sentence, trigger, lex) -> str | None:
+    """The nearest word saying what a sum is, within the sentence (a trigger "opened" counts)."""
+    best, best_distance = None, None
+    window = range(max(sentence.start, money.start - 10), min(sentence.end, money.end + 8))
+    for i in window:
+        if money.start <= i < money.end:
+            continue
+        token = doc[i]
+        candidates = [token.lower_]
+        if i + 1 < sentence.end:
+            candidates.append(f"{token.lower_} {doc[i + 1].lower_}")
+        for word in candidates:
+            kind = lex["amount_cues"].get(word)
+            if kind is not None:
+                distance = money.start - i if i < money.start else i - money.end + 1
+                if best_distance is None or distance < best_distance:
+                    best, best_distance = kind, distance
+    if best is None and trigger.lemma_ in ("open", "debut", "bow", "launch", "premiere"):
+        return "opening_weekend"
+    return best
+
+
+def _territory(sentence, lex, skip: Sequence[tuple[int, int]] = ()) -> str | None:
+    text = sentence.text.lower()
+    for word, territory in lex["territories"].items():
+        for match in re.finditer(rf"(?<![\w.]){re.escape(word)}(?![\w])", text):
+            at = sentence.start_char + match.start()
+            if not any(s <= at < e for s, e in skip):
+                return territory
+    return None
+
+
+def _date_text(ent) -> str:
+    """A DATE span with the day the parser cut off after an abbreviated month ("Dec." | "31"): the
+    model reads the abbreviation's full stop as the end of a sentence."""
+    doc = ent.doc
+    if ent.end < len(doc) and ent[-1].text.endswith(".") and doc[ent.end].like_num and len(doc[ent.end].text) <= 2:
+        return doc[ent.start:ent.end + 1].text
+    return ent.text
+
+
+def _date_for(sentence, trigger, published, future, change: bool = False) -> tuple[dt.date, str] | None:
+    """The DATE span nearest the trigger, resolved. For a change of date the new one counts: the
+    span after "to" rather than "from", the end of a range "from March 6 to May 22"."""
+    dates = [ent for ent in sentence.ents if ent.label_ == "DATE"]
+    if change:
+        dates = [ent for ent in dates if ent.start == 0 or ent.doc[ent.start - 1].lower_ not in ("from", "than")] or dates
+    dates.sort(key=lambda ent: min(abs(ent.start - trigger.i), abs(ent.end - 1 - trigger.i)))
+    for ent in dates:
+        text = _date_text(ent)
+        parts = re.split(r"\s+(?:to|until|through|and)\s+|\s*[-–]\s*(?=[A-Za-z])", text)
+        resolved = resolve_date(parts[-1] if change else parts[0], published, future)
+        if resolved is None and len(parts) > 1:
+            resolved = resolve_date(text, published, future)
+        if resolved is not None:
+            return resolved
+    # "this fall", "next summer": the model does not always call them dates.
+    words = [token.lower_ for token in sentence]
+    for word, following in zip(words, words[1:]):
+        if word in ("this", "next", "last") and following in SEASONS:
+            return resolve_date(f"{word} {following}", published, future)
+    return None
+
+
+# ---------------------------------------------------------------- the extractor
+
+
+def extract_events(text: str, doc, mentions: Sequence, published_date: dt.date | None = None) -> list[Event]:
+    """The events ``text`` states, from its parsed ``doc`` and its resolved ``mentions`` (each with
+    ``start``, ``end``, ``entity_type`` and ``entity_id``), dates resolved against ``published_date``."""
+    lex = _lexicons()
+    matches = _matcher(doc.vocab)(doc)
+    if not matches:
+        return []
+    placed = _placed_mentions(doc, mentions)
+    titles_in_order = [m for m in placed if m.entity_type == "TITLE"]
+    sentences = _sentences(doc)
+    starts = [sentence.start for sentence in sentences]
+    found: list[Event] = []
+    seen_triggers: set[tuple[str, int]] = set()
+    # The longer of two patterns on one word says more: "moved up" before "moved".
+    for match_id, start, end in sorted(matches, key=lambda match: (match[1], match[1] - match[2])):
+        rule = lex["rules"][doc.vocab.strings[match_id]]
+        trigger = _trigger_of(doc[start:end])
+        if rule.head_lemmas:
+            if trigger.head.lemma_ not in rule.head_lemmas:
+                continue
+            trigger = trigger.head
+        if (rule.kind, trigger.i) in seen_triggers:
+            continue
+        sentence = sentences[bisect.bisect_right(starts, trigger.i) - 1]
+        events = _read_trigger(rule, trigger, sentence, doc, placed, titles_in_order, published_date, lex)
+        if published_date is not None and _is_history(sentence, trigger, events, published_date):
+            continue
+        if events:
+            seen_triggers.add((rule.kind, trigger.i))
+            found.extend(events)
+    return _one_per_event(found)
+
+
+class _Sentence:
+    """A sentence of the Doc with its named entities, read once: ``Token.sent`` and ``Span.ents`` each
+    walk the Doc from its start, which made them most of the events step's time."""
+
+    def __init__(self, span, ents: list):
+        self.span = span
+        self.ents = ents
+        self.certainty: str | None = None
+
+    def __getattr__(self, name):
+        return getattr(self.span, name)
+
+    def __iter__(self):
+        return iter(self.span)
+
+
+def _sentences(doc) -> list[_Sentence]:
+    spans = list(doc.sents)
+    starts = [span.start for span in spans]
+    ents: list[list] = [[] for _ in spans]
+    for ent in doc.ents:
+        ents[bisect.bisect_right(starts, ent.start) - 1].append(ent)
+    return [_Sentence(span, found) for span, found in zip(spans, ents)]
+
+
+def _is_history(sentence, trigger, events: list[Event], published: dt.date) -> bool:
+    """An event dated, or stated in a sentence dated, well before the article: "joined the cast in 2006",
+    "released in 1995", a past film's gross."""
+    if not events:
+        return False
+    dates = [e.event_date for e in events if e.event_date is not None]
+    if not dates:
+        stated = _date_for(sentence, trigger, published, False)
+        dates = [stated[0]] if stated else []
+    return bool(dates) and max(dates) < published - HISTORY
+
+
+def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, published, lex) -> list[Event]:
+    if _is_negated_or_hypothetical(trigger, lex):
+        return []
+    in_sentence = [m for m in placed if sentence.start_char <= m.start and m.end <= sentence.end_char]
+    monies = [ent for ent in sentence.ents if ent.label_ == "MONEY"]
+    if rule.no_money and monies:
+        return []
+    if "money" in rule.needs and not monies:
+        return []
+    for need, words in (("release_context", _RELEASE_CONTEXT), ("series_context", _SERIES_CONTEXT)):
+        if need in rule.needs and not any(t.lemma_.lower() in words for t in sentence if t.i != trigger.i):
+            return []
+    if "date" in rule.needs and not any(ent.label_ == "DATE" for ent in sentence.ents):
+        return []
+    if "present" in rule.needs and trigger.tag_ not in ("VBG", "VBZ", "VBP") and not _is_future(trigger):
+        return []
+    future = _is_future(trigger) or trigger.tag_ in ("VBZ", "VBP", "VB")
+    if "future" in rule.needs and not _is_future(trigger) \
+            and not (rule.kind == "casting" and _upcoming(trigger, sentence, published)):
+        return []  # a job in the present tense ("she writes in her book") is no hiring
+    # Doc.text joins every token anew: the sentence's own text is sliced instead.
+    written = sentence.text
+    evidence = written.strip()
+    evidence_start = sentence.start_char + (len(written) - len(written.lstrip()))
+    evidence_end = evidence_start + len(evidence)
+    base = dict(kind=rule.kind, evidence=evidence, evidence_start=evidence_start,
+                evidence_end=evidence_end, rule=rule.name, certainty=_certainty(sentence, lex), status=rule.status)
+    kind = rule.kind
+    if kind == "box_office":
+        return _box_office(rule, trigger, sentence, doc, in_sentence, titles_in_order, monies, lex, base, published)
+    if kind == "release_date":
+        return _release(rule, trigger, sentence, in_sentence, titles_in_order, published, future, lex, base)
+    if kind in ("casting", "hiring"):
+        people_in_order = [m for m in placed if m.entity_type == "PERSON"]
+        return _people(rule, trigger, sentence, in_sentence, people_in_order, published, lex, base)
+    if kind == "production_status":
+        title = _nearest(in_sentence, trigger, "TITLE") or _work_in_context(trigger, titles_in_order)
+        if title is None:
+            return []
+        org = _nearest(in_sentence, trigger, "ORG")
+        date = _date_for(sentence, trigger, published, future)
+        return [Event(**base, title_entity_id=title.entity_id, org_entity_id=org.entity_id if org else None,
+                      event_date=date[0] if date else None, date_precision=date[1] if date else None)]
+    if kind == "deal":
+        return _deal(trigger, sentence, in_sentence, monies, lex, base)
+    if kind == "award":
+        return _award(trigger, sentence, in_sentence, published, lex, base)
+    return []
+
+
+def _work_in_context(trigger, titles_in_order: list[_Placed]) -> _Placed | None:
+    """A trigger whose subject or object is "the film", "the series", "it": the title named last
+    before it in the article."""
+    verb = _clause_verb(trigger)
+    near = [trigger, *verb.children, *trigger.children]
+    near += [grandchild for t in near[1:] if t.dep_ == "prep" for grandchild in t.children]
+    words = [t for t in near if t.dep_ in ("nsubj", "nsubjpass", "dobj", "poss", "pobj")]
+    # One work: "the film", "it"; "films" and "shows" are many.
+    if not any((t.lemma_.lower() in WORK_NOUNS or t.lower_ in WORK_NOUNS) and t.tag_ not in ("NNS", "NNPS") for t in words):
+        return None
+    before = [m for m in titles_in_order if m.end <= trigger.idx]
+    if not before:
+        return None
+    # The title named last in this paragraph or the one before ("Remember Bad Moms? Its domestic take
+    # …"); past that, the one the article names most: "the film" is then what the article is about
+    # more often than the title named last (a comparison, a past film of its director).
+    paragraph = _paragraph_start(trigger.doc, trigger.i)
+    previous = _paragraph_start(trigger.doc, paragraph - 1) if paragraph > 0 else -1
+    if before[-1].root.i >= max(previous, 0):
+        return before[-1]
+    counts: dict[str, int] = {}
+    for mention in titles_in_order:
+        counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
+    return max(reversed(before), key=lambda m: counts[m.entity_id])
+
+
+def _paragraph_start(doc, i: int) -> int:
+    """The token index after the blank line before token ``i`` (0 at the top): where its paragraph starts."""
+    while i > 0 and not (doc[i - 1].is_space and doc[i - 1].text.count("\n") >= 2):
+        i -= 1
+    return i
+
+
+def _person_in_context(trigger, people_in_order: list[_Placed]) -> _Placed | None:
+    """A trigger whose subject is "she" or "he": the person named last in this paragraph or the one
+    before (a profile names its subject, then says "she" for paragraphs)."""
+    verb = _clause_verb(trigger)
+    subjects = [t for t in (*trigger.children, *verb.children) if t.dep_ in ("nsubj", "nsubjpass")]
+    if not any(t.lower_ in ("she", "he") for t in subjects):
+        return None
+    paragraph = _paragraph_start(trigger.doc, trigger.i)
+    previous = _paragraph_start(trigger.doc, paragraph - 1) if paragraph > 0 else 0
+    near = [m for m in people_in_order if m.end <= trigger.idx and m.root.i >= previous]
+    if not near:
+        return None
+    # Of those, the one the article names most: a profile's subject over a name in passing.
+    counts: dict[str, int] = {}
+    for mention in people_in_order:
+        counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
+    return max(reversed(near), key=lambda m: counts[m.entity_id])
+
+
+def _box_office(rule, trigger, sentence, doc, in_sentence, titles_in_order, monies, lex, base, published) -> list[Event]:
+    title = _nearest(in_sentence, trigger, "TITLE") or _work_in_context(trigger, titles_in_order)
+    if title is None:
+        return []
+    org = _nearest(in_sentence, trigger, "ORG")
+    events = []
+    for money in monies:
+        if tree_distance(trigger, money.root) > 4:
+            continue
+        parsed = parse_money(_money_text(money, lex), lex["currencies"])
+        if parsed is None:
+            continue
+        amount, currency = parsed
+        if amount < MIN_BOX_OFFICE:
+            continue
+        amount_kind = _amount_kind(doc, money, sentence, trigger, lex)
+        if amount_kind is None:
+            amount_kind = "domestic_total"
+        date = _date_for(sentence, trigger, published, False)
+        territory = _territory(sentence, lex, skip=[(m.start, m.end) for m in in_sentence if m.entity_type != "PLACE"])
+        if amount_kind in ("domestic_total", "worldwide_total", "opening_weekend") and territory in ("Canada",):
+            territory = None
+        if territory is not None and amount_kind == "domestic_total":
+            amount_kind = "international_total"
+        events.append(Event(**base, title_entity_id=title.entity_id, org_entity_id=org.entity_id if org else None,
+                            amount=amount, currency=currency, amount_kind=amount_kind,
+                            territory=territory if amount_kind == "international_total" else None,
+                            event_date=date[0] if date else None, date_precision=date[1] if date else None))
+    return events
+
+
+_RELEASE_CONTEXT = frozenset("release date theater theatre cinema screen premiere debut open opening bow slate "
+                             "streaming stream air schedule calendar launch multiplex".split())
+_SERIES_CONTEXT = frozenset("series season seasons pilot episode episodes show".split())
+
+
+def _release(rule, trigger, sentence, in_sentence, titles_in_order, published, future, lex, base) -> list[Event]:
+    if rule.status != "set" and not any(t.lemma_.lower() in _RELEASE_CONTEXT for t in sentence if t.i != trigger.i) \
+            and not any(ent.label_ == "DATE" and trigger.is_ancestor(ent.root) for ent in sentence.ents):
+        return []  # "pushed for", "moved to tears": a change of date says what it changes
+    title = _nearest(in_sentence, trigger, "TITLE") or _work_in_context(trigger, titles_in_order)
+    if title is None:
+        return []
+    date = _date_for(sentence, trigger, published, future or rule.status != "set", change=rule.status != "set")
+    if date is None and rule.status != "delayed":
+        return []
+    org = _nearest(in_sentence, trigger, "ORG", max_distance=2)
+    territory = _territory(sentence, lex, skip=[(m.start, m.end) for m in in_sentence if m.entity_type != "PLACE"])
+    return [Event(**base, title_entity_id=title.entity_id, org_entity_id=org.entity_id if org else None,
+                  territory=territory, event_date=date[0] if date else None, date_precision=date[1] if date else None)]
+
+
+def _people(rule, trigger, sentence, in_sentence, people_in_order, published, lex, base) -> list[Event]:
+    job = _job(trigger, sentence, lex)
+    if rule.kind == "casting" and job is not None:
+        return []  # "joins as president", "tapped to direct": a hiring
+    if rule.kind == "hiring" and job in (None, "unnamed"):
+        return []
+    person = _nearest(in_sentence, trigger, "PERSON")
+    if person is None:
+        person = _person_in_context(trigger, people_in_order)
+        if person is None:
+            return []
+    people = _with_conjuncts(person, in_sentence)
+    title = _nearest(in_sentence, trigger, "TITLE")
+    org = None
+    if rule.kind == "hiring" and title is None:
+        org = _nearest(in_sentence, trigger, "ORG")
+    if rule.kind == "casting" and title is None:
+        return []
+    role = job if rule.kind == "hiring" else _character(trigger, {p.root.i for p in people})
+    date = _date_for(sentence, trigger, published, True)
+    return [Event(**base, person_entity_id=p.entity_id, title_entity_id=title.entity_id if title else None,
+                  org_entity_id=org.entity_id if org else None, role=role, event_date=date[0] if date else None,
+                  date_precision=date[1] if date else None) for p in people]
+
+
+def _deal(trigger, sentence, in_sentence, monies, lex, base) -> list[Event]:
+    org = _nearest(in_sentence, trigger, "ORG", max_distance=2)
+    if org is None:
+        return []
+    title = _nearest(in_sentence, trigger, "TITLE", max_distance=3)
+    person = _nearest(in_sentence, trigger, "PERSON", max_distance=3) if base["status"] in ("first_look", "overall") else None
+    other_org = _nearest([m for m in in_sentence if m is not org], trigger, "ORG", max_distance=3)
+    if title is None and person is None and other_org is None:
+        return []
+    if base["status"] == "acquired" and trigger.lemma_ in ("win", "land", "take", "pick", "grab", "scoop") \
+            and not any(t.lemma_ in ("right", "up") for t in trigger.subtree):
+        return []  # "took home", "won the festival": only rights or a pick-up are bought
+    amount = currency = amount_kind = None
+    for money in monies:
+        parsed = parse_money(_money_text(money, lex), lex["currencies"])
+        if parsed is not None and tree_distance(trigger, money.root) <= 4:
+            amount, currency = parsed
+            amount_kind = "deal_value"
+            break
+    territory = _territory(sentence, lex, skip=[(m.start, m.end) for m in in_sentence if m.entity_type != "PLACE"]) \
+        if base["status"] == "distribution" else None
+    return [Event(**base, org_entity_id=org.entity_id, title_entity_id=title.entity_id if title else None,
+                  person_entity_id=person.entity_id if person else None, amount=amount, currency=currency,
+                  amount_kind=amount_kind, territory=territory)]
+
+
+def _award(trigger, sentence, in_sentence, published, lex, base) -> list[Event]:
+    match = None
+    best = None
+    for found in lex["awards"].finditer(sentence.text):
+        distance = abs(sentence.start_char + found.start() - trigger.idx)
+        if best is None or distance < best:
+            match, best = found, distance
+    if match is None:
+        return []
+    award_span = (sentence.start_char + match.start(), sentence.start_char + match.end())
+    category = _category(sentence.text)
+    skip = [award_span]
+    if category:
+        at = sentence.text.find(category)
+        skip.append((sentence.start_char + at, sentence.start_char + at + len(category)))
+    person = _nearest(in_sentence, trigger, "PERSON", exclude=skip)
+    title = _nearest(in_sentence, trigger, "TITLE", exclude=skip)
+    if person is None and title is None:
+        return []
+    date = _date_for(sentence, trigger, published, False)
+    award = match.group(0)
+    if base["status"] == "won" and any(t.lemma_ in ("nomination", "nod", "nom", "nominate") for t in trigger.children):
+        base = {**base, "status": "nominated"}  # "earned a Golden Globe nomination"
+    people = _with_conjuncts(person, in_sentence) if person else [None]
+    return [Event(**base, person_entity_id=p.entity_id if p else None, title_entity_id=title.entity_id if title else None,
+                  award=award, category=category, event_date=date[0] if date else None,
+                  date_precision=date[1] if date else None) for p in people]
+
+
+# Of two statements of one deal or release, the one naming its type or its change says more.
+_STATUS_DETAIL = {"distribution": 2, "first_look": 2, "overall": 2, "acquired": 1, "moved": 1, "delayed": 2, "moved_up": 2}
+
+
+def _fullness(event: Event) -> tuple[int, int]:
+    return event.filled(), _STATUS_DETAIL.get(event.status or "", 0)
+
+
+def _one_per_event(events: list[Event]) -> list[Event]:
+    """The same event restated is one row: the fullest statement, the first of equals."""
+    best: dict[tuple, Event] = {}
+    for event in events:
+        key = event.key()
+        if key not in best or _fullness(event) > _fullness(best[key]):
+            best[key] = event
+    # A statement that names no company is the same event as one that names it ("X opened to $20
+    # million" and "the Halcyon release X opened to $20.4 million"): the fuller one stands for both.
+    named = {key[:3] + key[4:] for key in best if key[3] is not None}
+    best = {key: event for key, event in best.items() if key[3] is not None or key[:3] + key[4:] not in named}
+    return sorted(best.values(), key=lambda e: (e.evidence_start, e.kind, e.key().__repr__()))
+
+
+# ---------------------------------------------------------------- rows
+
+
+def event_id_for(article_id: str, event: Event) -> str:
+    parts = [article_id, event.kind, str(event.evidence_start), str(event.evidence_end), event.title_entity_id or "",
+             event.person_entity_id or "", event.org_entity_id or "", event.amount_kind or "", event.award or "",
+             event.category or ""]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+EVENT_FRAME_SCHEMA = {
+    "event_id": "String", "article_id": "String", "kind": "String", "title_entity_id": "String",
+    "person_entity_id": "String", "org_entity_id": "String", "role": "String", "amount": "Float64",
+    "currency": "String", "amount_kind": "String", "territory": "String", "event_date": "Date",
+    "date_precision": "String", "status": "String", "certainty": "String", "award": "String", "category": "String",
+    "evidence": "String", "evidence_start": "Int32", "evidence_end": "Int32", "rule": "String",
+}
+
+
+def events_frame(events_by_article: dict[str, list[Event]]):
+    """The ``events`` rows of a batch of articles."""
+    import polars as pl
+
+    rows = []
+    for article_id, events in events_by_article.items():
+        for event in events:
+            row = {field.name: getattr(event, field.name) for field in fields(Event)}
+            rows.append({"event_id": event_id_for(article_id, event), "article_id": article_id, **row})
+    schema = {name: getattr(pl, dtype) for name, dtype in EVENT_FRAME_SCHEMA.items()}
+    return pl.DataFrame(rows, schema=schema).select(list(EVENT_FRAME_SCHEMA))

@@ -1,0 +1,226 @@
+"""Industry events from invented sentences: what a reader of the trades expects each to yield.
+
+Each row is an article (one or two sentences, its publication date) and the events an analyst
+expects from it, as (kind, status, title, person, org) plus the values that kind carries. Titles are
+written as film news writes them, in quote marks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.core.nlp.event_dates import parse_money, resolve_date
+from pipeline.core.nlp.events import event_patterns, events_frame
+from pipeline.core.nlp.extraction import read_text
+from pipeline.resources import DEFAULT_SPACY_MODEL
+from pipeline.schemas import EventsSchema
+
+SUNDAY = dt.date(2030, 5, 12)
+WEDNESDAY = dt.date(2030, 5, 15)
+
+
+def events_of(text: str, published: dt.date = SUNDAY) -> list[dict]:
+    extraction = read_text(text, DEFAULT_SPACY_MODEL, published_date=published)
+    names = {m.entity_id: m.name for m in extraction.quote_mentions}
+    found = []
+    for event in extraction.events:
+        found.append({
+            "kind": event.kind, "status": event.status, "title": names.get(event.title_entity_id),
+            "person": names.get(event.person_entity_id), "org": names.get(event.org_entity_id), "role": event.role,
+            "amount": event.amount, "currency": event.currency, "amount_kind": event.amount_kind,
+            "territory": event.territory, "date": event.event_date and event.event_date.isoformat(),
+            "precision": event.date_precision, "certainty": event.certainty, "award": event.award,
+            "category": event.category, "evidence": text[event.evidence_start:event.evidence_end] == event.evidence,
+        })
+    return found
+
+
+def one(text: str, published: dt.date = SUNDAY) -> dict:
+    found = events_of(text, published)
+    assert len(found) == 1, found
+    return found[0]
+
+
+EXPECTED = [
+    # --- box office: the figure in units, its currency and kind, an opening weekend dated by its Friday
+    ("“Starlight Harbor,” the Pinewood Pictures release, opened to $41.5 million this weekend.", SUNDAY,
+     dict(kind="box_office", title="Starlight Harbor", org="Pinewood Pictures", amount=41_500_000.0, currency="USD",
+          amount_kind="opening_weekend", date="2030-05-10", precision="day")),
+    ("“Copper Sky” has grossed £12.4m in the UK so far.", SUNDAY,
+     dict(kind="box_office", title="Copper Sky", amount=12_400_000.0, currency="GBP", amount_kind="international_total",
+          territory="UK")),
+    ("“Copper Sky” has now earned $310 million worldwide.", SUNDAY,
+     dict(kind="box_office", title="Copper Sky", amount=310_000_000.0, amount_kind="worldwide_total")),
+    # --- release dates: set, moved (the new date counts), delayed, moved up; dates resolved against the article's day
+    ("Halcyon Pictures will release “The Quiet Valley” in theaters on Friday.", WEDNESDAY,
+     dict(kind="release_date", status="set", title="The Quiet Valley", org="Halcyon Pictures", date="2030-05-17",
+          precision="day")),
+    ("Paramount has moved “The Quiet Valley” from March 6 to May 22, 2031.", SUNDAY,
+     dict(kind="release_date", status="moved", title="The Quiet Valley", date="2031-05-22", precision="day")),
+    ("The release of “Night Orchard” has been pushed back to next March.", SUNDAY,
+     dict(kind="release_date", status="delayed", title="Night Orchard", date="2031-03-01", precision="month")),
+    ("The studio moved up the release of “Night Orchard” to this summer.", dt.date(2030, 1, 10),
+     dict(kind="release_date", status="moved_up", title="Night Orchard", date="2030-01-01", precision="year")),
+    # --- casting: who joins or leaves, with the part when given; a cast list is one event per actor
+    ("Maya Okafor will play the ship's captain in “Starlight Harbor 2,” sources say.", SUNDAY,
+     dict(kind="casting", status="joined", title="Starlight Harbor 2", person="Maya Okafor", role="the ship's captain",
+          certainty="reported")),
+    ("Lena Marsh has exited “The Long Road” over scheduling conflicts.", SUNDAY,
+     dict(kind="casting", status="left", title="The Long Road", person="Lena Marsh")),
+    # --- hiring: the job, from the verb or the job noun
+    ("Dana Whitlock has been tapped to direct “Salt and Ember” for Orion Pictures.", SUNDAY,
+     dict(kind="hiring", status="joined", title="Salt and Ember", person="Dana Whitlock", role="director")),
+    ("Orion Pictures has hired Priya Nair as showrunner of “Harbor Lights.”", SUNDAY,
+     dict(kind="hiring", status="joined", title="Harbor Lights", person="Priya Nair", role="showrunner")),
+    # --- production status: who decided, when the sentence names them
+    ("Netflix has renewed “Harbor Lights” for a third season.", SUNDAY,
+     dict(kind="production_status", status="renewed", title="Harbor Lights", org="Netflix")),
+    ("HBO has cancelled “Night Shift” after two seasons.", SUNDAY,
+     dict(kind="production_status", status="cancelled", title="Night Shift", org="HBO")),
+    ("Universal Pictures has greenlit “Copper Sky 2.”", SUNDAY,
+     dict(kind="production_status", status="greenlit", title="Copper Sky 2", org="Universal Pictures")),
+    ("Filming on “The Long Road” began in Belfast this week.", SUNDAY,
+     dict(kind="production_status", status="filming_started", title="The Long Road")),
+    ("“The Long Road” wrapped production in March.", SUNDAY,
+     dict(kind="production_status", status="wrapped", title="The Long Road")),
+    # --- deals: the buyer, what it bought, the price
+    ("Lionsgate acquired the North American distribution rights to “Copper Sky” for $12 million.", SUNDAY,
+     dict(kind="deal", status="distribution", title="Copper Sky", org="Lionsgate", amount=12_000_000.0,
+          amount_kind="deal_value")),
+    ("Lionsgate has acquired “Quiet Hours” after its Sundance premiere.", SUNDAY,
+     dict(kind="deal", status="acquired", title="Quiet Hours", org="Lionsgate")),
+    # --- awards: won or nominated, the award and the category
+    ("Maya Okafor won the Golden Globe for best actress for “Lanterns” on Sunday.", dt.date(2030, 1, 7),
+     dict(kind="award", status="won", title="Lanterns", person="Maya Okafor", award="Golden Globe",
+          category="best actress", date="2030-01-06")),
+    ("Tom Reyes was nominated for an Emmy for “Harbor Lights.”", SUNDAY,
+     dict(kind="award", status="nominated", title="Harbor Lights", person="Tom Reyes", award="Emmy")),
+]
+
+
+@pytest.mark.parametrize("text, published, expected", EXPECTED, ids=[row[2]["kind"] + "-" + str(i) for i, row in enumerate(EXPECTED)])
+def test_an_event_sentence_gives_its_event(text, published, expected):
+    found = one(text, published)
+    assert {key: found[key] for key in expected} == expected
+    assert found["evidence"], "the evidence offsets slice the text to the sentence"
+
+
+def test_a_cast_list_is_one_event_per_actor():
+    found = events_of("Tom Reyes and Ana Silva have joined the cast of “The Long Road.”")
+    assert sorted((e["kind"], e["person"], e["title"]) for e in found) == [
+        ("casting", "Ana Silva", "The Long Road"), ("casting", "Tom Reyes", "The Long Road")]
+
+
+NOT_EVENTS = [
+    "Netflix did not renew “Harbor Lights.”",                                    # negated
+    "The Oscar-winning “Lanterns” returns to cinemas in a new print.",           # an epithet, no date
+    "If Maya Okafor were to play the captain in “Starlight Harbor 2,” fans would cheer.",  # hypothetical
+    "Dana Whitlock directed “Salt and Ember” in 2003.",                          # a past credit
+    "Keith wants to play jazz in “The Long Road.”",                              # a wish, no joining
+    "In 2006, Maya Okafor joined the cast of “Harbor Lights.”",                  # history to an article of 2030
+    "The president has ordered a review of “Harbor Lights” funding.",            # an order that is no series order
+    "Maya Okafor stars in “Harbor Lights” as a ferry pilot.",                    # a cast list's fact, no joining
+    "Every month, Maya Okafor writes a new column for “Harbor Lights.”",         # a job in the present: no hiring
+]
+
+
+@pytest.mark.parametrize("text", NOT_EVENTS)
+def test_what_states_no_event_gives_none(text):
+    assert events_of(text) == []
+
+
+def test_a_part_still_to_come_in_the_present_tense_is_a_casting():
+    found = one("Maya Okafor co-produced the pilot.\n\nThis fall she plays a ferry pilot in the upcoming “Harbor Lights.”")
+    assert (found["kind"], found["person"], found["title"], found["role"]) == ("casting", "Maya Okafor", "Harbor Lights", "a ferry pilot")
+    # "this fall" is a season, given as its year, even when the model does not call it a date
+    assert (found["date"], found["precision"]) == ("2030-01-01", "year")
+
+
+def test_she_is_the_person_the_paragraphs_around_name_most():
+    found = one("Maya Okafor grew up in Leeds. Okafor met Tom Reyes at drama school.\n\n"
+                "She will play the ship's captain in “Starlight Harbor 2.”")
+    assert (found["person"], found["title"]) == ("Maya Okafor", "Starlight Harbor 2")
+
+
+def test_hedges_mark_certainty():
+    assert one("Maya Okafor is in talks to join “Starlight Harbor 2.”")["certainty"] == "rumoured"
+    assert one("Netflix has reportedly renewed “Harbor Lights.”")["certainty"] == "reported"
+    assert one("Netflix has renewed “Harbor Lights.”")["certainty"] == "stated"
+
+
+def test_an_event_restated_is_one_row_from_its_fullest_statement():
+    found = events_of("“Copper Sky” opened to $20 million.\n\nThe Halcyon Pictures film “Copper Sky” opened to "
+                      "$20.4 million this weekend, above expectations.")
+    assert [(e["kind"], e["amount_kind"], e["amount"], e["date"]) for e in found] == [
+        ("box_office", "opening_weekend", 20_400_000.0, "2030-05-10")]
+
+
+def test_event_rows_pass_the_schema_and_keep_their_ids():
+    extraction = read_text("Netflix has renewed “Harbor Lights” for a third season. HBO has cancelled “Night Shift.”",
+                           DEFAULT_SPACY_MODEL, published_date=SUNDAY)
+    frame = events_frame({"0123456789abcdef": extraction.events})
+    EventsSchema.validate(frame)
+    again = events_frame({"0123456789abcdef": read_text(
+        "Netflix has renewed “Harbor Lights” for a third season. HBO has cancelled “Night Shift.”",
+        DEFAULT_SPACY_MODEL, published_date=SUNDAY).events})
+    assert frame["event_id"].to_list() == again["event_id"].to_list() and frame.height == 2
+
+
+@pytest.mark.parametrize("written, published, future, expected", [
+    ("this weekend", dt.date(2030, 5, 12), False, ("2030-05-10", "day")),   # Sunday: the weekend just gone
+    ("this weekend", dt.date(2030, 5, 15), True, ("2030-05-17", "day")),    # Wednesday: the coming one
+    ("last weekend", dt.date(2030, 5, 15), False, ("2030-05-10", "day")),
+    ("on Friday", dt.date(2014, 12, 10), True, ("2014-12-12", "day")),
+    ("Friday", dt.date(2014, 12, 10), False, ("2014-12-05", "day")),
+    ("Monday", dt.date(2020, 3, 23), False, ("2020-03-23", "day")),          # the paper's own day
+    ("next March", dt.date(2014, 12, 10), True, ("2015-03-01", "month")),
+    ("this summer", dt.date(2014, 12, 10), True, ("2015-01-01", "year")),   # a season is its year
+    ("Dec. 31", dt.date(2014, 12, 29), False, ("2014-12-31", "day")),        # the month-day nearest the paper's day
+    ("April 7", dt.date(2020, 3, 23), False, ("2020-04-07", "day")),
+    ("May 22, 2031", dt.date(2030, 5, 12), True, ("2031-05-22", "day")),
+    ("March 2027", dt.date(2026, 11, 1), True, ("2027-03-01", "month")),
+    ("2027", dt.date(2026, 11, 1), True, ("2027-01-01", "year")),
+    ("Christmas Day", dt.date(2026, 11, 1), True, ("2026-12-25", "day")),
+])
+def test_dates_resolve_against_the_publication_date(written, published, future, expected):
+    day, precision = resolve_date(written, published, future)
+    assert (day.isoformat(), precision) == expected
+
+
+@pytest.mark.parametrize("written", ["three weeks", "the 1990s", "decades", "its opening weekend", "to date"])
+def test_durations_and_vague_spans_are_no_date(written):
+    assert resolve_date(written, dt.date(2030, 5, 12), False) is None
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("$50.2 million", (50_200_000.0, "USD")), ("£1.2bn", (1_200_000_000.0, "GBP")), ("€800,000", (800_000.0, "EUR")),
+    ("300 million yuan", (300_000_000.0, "CNY")), ("A$15m", (15_000_000.0, "AUD")), ("$40-45 million", (40_000_000.0, "USD")),
+])
+def test_money_is_units_and_iso_currency(written, expected):
+    assert parse_money(written, event_patterns()["currencies"]) == expected
+
+
+def test_a_change_of_the_events_rules_re_extracts_landed_articles(tmp_path, monkeypatch):
+    from pipeline.core.nlp import events as event_rules
+    from pipeline.core.nlp.extraction import stage_version
+
+    before = stage_version(DEFAULT_SPACY_MODEL)
+    changed = tmp_path / "event_patterns.yml"
+    changed.write_text(event_rules.EVENT_PATTERNS_FILE.read_text(encoding="utf-8") + "\n# one more rule\n", encoding="utf-8")
+    monkeypatch.setattr(event_rules, "EVENT_PATTERNS_FILE", changed)
+    assert stage_version(DEFAULT_SPACY_MODEL) != before
+
+
+def test_a_date_typed_as_a_title_is_no_party_to_an_event():
+    from pipeline.core.nlp.events import extract_events
+    from pipeline.core.nlp.extraction import load_stage_pipeline
+    from pipeline.core.nlp.quotes import Mention
+
+    text = "Grand Central Publishing will release the memoir on April 7."
+    doc = load_stage_pipeline(DEFAULT_SPACY_MODEL)(text)
+    at = text.index("April 7")
+    mentions = [Mention(0, 24, "Grand Central Publishing", "ORG", "Grand Central Publishing", "0" * 16),
+                Mention(at, at + 7, "April 7", "TITLE", "April 7", "1" * 16)]
+    assert extract_events(text, doc, mentions, dt.date(2020, 3, 23)) == []
