@@ -155,9 +155,11 @@ def archive_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse,
     archives = list_archive_files(Path(news_sources.warc_folder))
     with warehouse_db.connect() as con:
         landed = store.archives_landed(con)
-    new = [archive for archive in archives if (archive.path, archive.size, archive.mtime_ns) not in landed]
-    # A partition written already (by a backfill, or a run that stopped before landing it) is not read again.
     written = written_partitions(news_sources.partitions_path)
+    # New: an archive never landed, or whose partition was read again (a partition run) since it landed.
+    new = [archive for archive in archives if (archive.path, archive.size, archive.mtime_ns) not in landed
+           or written_after(written.get(archive.key), landed[(archive.path, archive.size, archive.mtime_ns)])]
+    # A partition written already (by a partition run, or a run that stopped before landing it) is not read again.
     unread = [archive for archive in new if not is_current(written.get(archive.key), archive)]
     started = time.monotonic()
     with dask_cluster.client_for(len(unread)) as client:
@@ -171,6 +173,14 @@ def archive_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse,
     return MaterializeResult(metadata={**{k: MetadataValue.int(v) for k, v in totals.items()},
                                        "archives_read_here": MetadataValue.int(len(unread)),
                                        "reading_seconds": MetadataValue.float(round(reading_seconds, 2))})
+
+
+def written_after(manifest: dict | None, landed_at) -> bool:
+    """The partition was written after it landed (to the second: the warehouse keeps whole seconds)."""
+    if not manifest:
+        return False
+    written_at = dt.datetime.fromisoformat(manifest["written_at"]).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return written_at.replace(microsecond=0) > landed_at
 
 
 def land_archive_partitions(warehouse_db: DuckDBWarehouse, landing_folder: LandingFolder, news_sources: NewsSources,

@@ -47,9 +47,10 @@ def record_feed_validators(con: duckdb.DuckDBPyConnection, validators: dict, fet
         con.execute("insert into internal.feed_validators values (?, ?, ?, ?)", [url, etag, modified, fetched_at])
 
 
-def archives_landed(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int, int]]:
-    """(path, size, mtime_ns) of every archive whose partition has landed."""
-    return set(con.execute("select path, size, mtime_ns from internal.processed_archives").fetchall())
+def archives_landed(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int], object]:
+    """When each archive's partition landed, by (path, size, mtime_ns) of the archive."""
+    return {(path, size, mtime_ns): processed_at for path, size, mtime_ns, processed_at in con.execute(
+        "select path, size, mtime_ns, processed_at from internal.processed_archives").fetchall()}
 
 
 def land_archive_partition(con: duckdb.DuckDBPyConnection, manifest: dict, pages: pl.DataFrame, recorded_at,
