@@ -20,6 +20,7 @@ import os
 import dask
 from distributed import Client, LocalCluster, WorkerPlugin
 
+from .bounded_extraction import stop_worker
 from .nlp.extraction import available_cores, warm_up
 
 SCHEDULER_VARIABLE = "FILM_NEWS_DASK_SCHEDULER"
@@ -78,6 +79,12 @@ def _closing_cluster_too(client: Client, cluster: LocalCluster):
     close_client = client.close
 
     def close(*args, **kwargs):
+        try:
+            # Each worker's page-extraction process would otherwise hold its worker past the nanny's
+            # patience (4 s), on every close.
+            client.run(stop_worker)
+        except Exception:  # noqa: BLE001 (a worker already gone has nothing to stop)
+            pass
         try:
             return close_client(*args, **kwargs)
         finally:
