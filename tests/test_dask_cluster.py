@@ -17,10 +17,12 @@ from dagster import materialize
 from pipeline.core.archive_partitions import extract_archive_partitions, list_archive_files, read_partition_pages
 from pipeline.core.cleaning import ExtractionSettings
 from pipeline.defs.gather.assets import archive_pages
+from pipeline.defs.ingest.assets import ingest_articles
+from pipeline.defs.nlp.assets import extract_mentions_and_quotes
 from pipeline.resources import DaskCluster, NewsSources, build_resources
 
 from .harness import rows
-from .newsroom import HARBOR_LIGHTS, POLITICS, nested_inline_page, news_page
+from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, POLITICS, nested_inline_page, news_page, newsroom_weeks, write
 from .warc_writer import http_response, warc_record, write_warc
 
 DASK = str(Path(sys.executable).with_name("dask"))
@@ -75,6 +77,15 @@ def cluster(tmp_path_factory):
             worker_pids = set(client.run(os.getpid).values())
         yield address, worker_pids
     finally:
+        if len(processes) == 3:
+            from distributed import Client
+
+            from pipeline.core.bounded_extraction import stop_worker
+
+            # Each worker's page-extraction process first, or each worker waits on it before it exits.
+            with Client(scheduler_file=str(scheduler_file), timeout="10s") as client:
+                client.run(stop_worker)
+                client.shutdown()  # the scheduler and its workers, as an operator would close them
         for process in reversed(processes):
             process.terminate()
         for process in processes:
@@ -150,6 +161,33 @@ def test_a_hostile_page_on_a_worker_is_cut_at_its_budget_and_rejected_with_a_rea
     assert pages["https://reelledger.example/film/nested"]["status"] == "rejected"
     assert "took longer than 2 s" in pages["https://reelledger.example/film/nested"]["reason"]
     assert pages["https://reelledger.example/film/harbor"]["status"] == "landed"
+
+
+def test_the_nlp_pass_on_two_workers_gives_the_rows_of_the_run_alone(tmp_path, cluster):
+    from distributed import Client
+
+    address, _ = cluster
+    landing = tmp_path / "landing"
+    newsroom_weeks(landing)
+    write(landing, "c/harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
+    write(landing, "c/interview.html", news_page("Celia Brandt Won't Talk About Harbor Lights", HARBOR_LIGHTS_INTERVIEW))
+
+    def extracted(name: str, dask_cluster: DaskCluster) -> tuple:
+        db = tmp_path / f"{name}.duckdb"
+        resources = {**build_resources(str(db), str(landing)), "dask_cluster": dask_cluster}
+        assert materialize([ingest_articles, extract_mentions_and_quotes], resources=resources).success
+        return (rows(db, "select * from mentions order by article_id, start_char, end_char"),
+                rows(db, "select * from quotes order by article_id, start_char"),
+                rows(db, "select * from quote_titles order by quote_id, title_entity_id"),
+                rows(db, "select * from entities order by entity_id"))
+
+    alone = extracted("alone", DaskCluster())
+    assert extracted("spread", DaskCluster(scheduler_address=address)) == alone
+    assert len(alone[0]) > 20 and alone[1]
+    # Each worker holds the model: loaded once, when the run registered the plugin, not per task.
+    with Client(address, timeout="30s") as client:
+        plugins = client.run(lambda dask_worker: sorted(dask_worker.plugins))
+    assert all("film-news-model" in names for names in plugins.values()) and len(plugins) == 2
 
 
 def manifest_pid(partitions: Path, key: str) -> int:

@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import fsspec
 import polars as pl
 
 from .cleaning import ExtractionSettings
@@ -60,6 +59,8 @@ def list_archive_files(folder: Path) -> list[ArchiveFile]:
 
 
 def _filesystem(root: str):
+    import fsspec  # here, not at import: a run with no archive does not pay for it
+
     fs, base = fsspec.core.url_to_fs(root)
     return fs, base.rstrip("/")
 
