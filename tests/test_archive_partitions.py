@@ -3,6 +3,7 @@ archive_pages lands the partitions written and reads only the archives no run ha
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -88,3 +89,29 @@ def test_a_partition_whose_archive_is_gone_fails_saying_so(tmp_path, landing, db
     assert not run.success
     (failure,) = [e for e in run.all_events if e.event_type_value == "STEP_FAILURE"]
     assert "is not in the archive folder" in failure.event_specific_data.error.message
+
+
+def test_new_archives_fan_out_on_a_local_cluster_and_a_damaged_one_keeps_the_pages_before_the_damage(tmp_path, landing, db_path):
+    warc = tmp_path / "warc"
+    warc.mkdir()
+    write_archive(warc, "CC-NEWS-1.warc.gz", 1)
+    write_archive(warc, "CC-NEWS-2.warc.gz", 2)
+    # Cut short: its first record whole, then bytes that are no gzip member.
+    damaged = warc / "CC-NEWS-2.warc.gz"
+    first_member = write_warc(tmp_path / "first.warc.gz", [warc_record(
+        "https://reelledger.example/film/update-2", http_response(news_page("Harbor Lights Update 2", [
+            "Update 2. " + p for p in HARBOR_LIGHTS]).encode()))]).read_bytes()
+    damaged.write_bytes(first_member + b"\x1f\x8b\x08\x00garbage" * 50)
+    sources = NewsSources(outlets_path=str(tmp_path / "no-outlets.yaml"), warc_folder=str(warc))
+    # The default: as many workers as cores, a LocalCluster once two archives or more are new.
+    resources = {**build_resources(str(db_path), str(landing)), "news_sources": sources, "dask_cluster": DaskCluster(n_workers=2)}
+
+    result = materialize([archive_pages], resources=resources)
+    assert result.success
+    metadata = result.get_asset_materialization_events()[0].step_materialization_data.materialization.metadata
+    assert "CC-NEWS-2.warc.gz: the archive could not be read past its first 1 HTML page(s)" in metadata["archive_errors"].value
+    assert "download it again" in metadata["archive_errors"].value
+    assert rows(db_path, "select source, status from internal.fetched_pages order by url") == [
+        ("CC-NEWS-1.warc.gz", "filtered_out"), ("CC-NEWS-1.warc.gz", "landed"), ("CC-NEWS-2.warc.gz", "landed")]
+    readers = {manifest["read_by"] for manifest in written_partitions(sources.partitions_path).values()}
+    assert all(not reader.endswith(f":{os.getpid()}") for reader in readers), "read by the cluster's workers"

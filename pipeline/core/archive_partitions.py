@@ -65,14 +65,24 @@ def _filesystem(root: str):
     return fs, base.rstrip("/")
 
 
-def archive_pages_frame(archive: ArchiveFile, settings: ExtractionSettings = ExtractionSettings()) -> pl.DataFrame:
-    """Every HTML page of the archive, extracted (within its time budget) and judged for film/TV relevance.
+def archive_pages_frame(archive: ArchiveFile, settings: ExtractionSettings = ExtractionSettings()) -> tuple[pl.DataFrame, str | None]:
+    """Every HTML page of the archive, extracted (within its time budget) and judged for film/TV relevance,
+    and what was wrong with the archive, if it could not be read to its end (the pages before that are kept).
 
     A URL the archive holds twice is read once (its first copy). The day of a page is the day it was
     archived, so the same archive gives the same rows whenever and wherever it is read.
     """
     rows, seen = [], set()
-    for page in archived_html_pages(Path(archive.path)):
+    pages = archived_html_pages(Path(archive.path))
+    while True:
+        try:
+            page = next(pages)
+        except StopIteration:
+            break
+        except OSError as error:  # fastwarc: a damaged or truncated gzip member, a file that is not WARC
+            return pl.DataFrame(rows, schema=PAGE_SCHEMA), (
+                f"the archive could not be read past its first {len(rows)} HTML page(s) ({error}): it is damaged or "
+                "cut short; download it again (the pages before the damage were kept)")
         try:
             url = canonical_url(page.url)
         except ValueError:
@@ -84,15 +94,16 @@ def archive_pages_frame(archive: ArchiveFile, settings: ExtractionSettings = Ext
         day = page.fetched.date() if page.fetched else dt.datetime.fromtimestamp(archive.mtime_ns / 1e9, dt.timezone.utc).date()
         record, html = judge_page(day, url, page.html, archive.key, film_only=False, settings=settings)
         rows.append({**asdict(record), "html": html if record.status == "landed" else None})
-    return pl.DataFrame(rows, schema=PAGE_SCHEMA)
+    return pl.DataFrame(rows, schema=PAGE_SCHEMA), None
 
 
 def extract_archive_partition(archive: ArchiveFile, partitions_root: str,
                               settings: ExtractionSettings = ExtractionSettings()) -> dict:
     """Read one archive and write its partition (replacing the one written before); returns its manifest,
     which names the process that read it."""
-    frame = archive_pages_frame(archive, settings)
-    manifest = {**asdict(archive), "pages_seen": frame.height, "read_by": f"{socket.gethostname()}:{os.getpid()}",
+    frame, error = archive_pages_frame(archive, settings)
+    manifest = {**asdict(archive), "pages_seen": frame.height, "error": error,
+                "read_by": f"{socket.gethostname()}:{os.getpid()}",
                 "pages_kept": int((frame["status"] == "landed").sum()),
                 "written_at": dt.datetime.now(dt.timezone.utc).isoformat()}
     fs, root = _filesystem(partitions_root)

@@ -39,6 +39,8 @@ def read_archive_partition(context: OpExecutionContext, news_sources: NewsSource
                       "put it back, or delete the partition in the UI")
     with dask_cluster.client_for(1) as client:
         (manifest,) = extract_archive_partitions([archive], news_sources.partitions_path, client)
+    if manifest["error"]:
+        context.log.warning(f"{key}: {manifest['error']}")
     context.log.info(f"{key}: kept {manifest['pages_kept']} of {manifest['pages_seen']} HTML pages, "
                      f"written to {news_sources.partitions_path}/{key} by {manifest['read_by']}; "
                      "archive_pages lands it")

@@ -170,7 +170,11 @@ def archive_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse,
                                      [written[a.key] for a in new if is_current(written.get(a.key), a)])
     for line in totals.pop("lines"):
         context.log.info(line)
+    errors = totals.pop("errors")
+    for error in errors:
+        context.log.warning(error)
     return MaterializeResult(metadata={**{k: MetadataValue.int(v) for k, v in totals.items()},
+                                       "archive_errors": MetadataValue.md("\n".join(f"- {e}" for e in errors) or "_none_"),
                                        "archives_read_here": MetadataValue.int(len(unread)),
                                        "reading_seconds": MetadataValue.float(round(reading_seconds, 2))})
 
@@ -187,7 +191,7 @@ def land_archive_partitions(warehouse_db: DuckDBWarehouse, landing_folder: Landi
                             manifests: list[dict]) -> dict:
     """The merge step: written partitions into the warehouse and the landing folder, in one transaction."""
     landing = Path(landing_folder.path)
-    totals = {"archives_read": 0, "pages_kept": 0, "pages_seen": 0, "pages_landed": 0, "lines": []}
+    totals = {"archives_read": 0, "pages_kept": 0, "pages_seen": 0, "pages_landed": 0, "lines": [], "errors": []}
     if not manifests:
         return totals
     landing.mkdir(parents=True, exist_ok=True)
@@ -207,6 +211,8 @@ def land_archive_partitions(warehouse_db: DuckDBWarehouse, landing_folder: Landi
                 totals["pages_landed"] += landed
                 totals["lines"].append(f"{manifest['key']}: kept {manifest['pages_kept']} of {manifest['pages_seen']} "
                                        f"HTML pages, {landed} new")
+                if manifest.get("error"):
+                    totals["errors"].append(f"{manifest['key']}: {manifest['error']}")
             land_staged_pages(staging, landing)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
