@@ -90,9 +90,11 @@ class NlpSettings(ConfigurableResource):
     def setup_for_execution(self, context) -> None:
         # At the start of a run, not when the NLP step begins: the server the workers are forked
         # from then loads spaCy and the model on the core that start-up and ingest leave idle.
+        from .core.distributed import scheduler_address_from_env
         from .core.nlp.extraction import available_cores, start_worker_server
 
-        if (self.n_process or available_cores()) > 1:
+        # With a Dask cluster configured, its workers read the articles (they keep the model themselves).
+        if (self.n_process or available_cores()) > 1 and not scheduler_address_from_env():
             start_worker_server()
 
 

@@ -115,3 +115,20 @@ def test_new_archives_fan_out_on_a_local_cluster_and_a_damaged_one_keeps_the_pag
         ("CC-NEWS-1.warc.gz", "filtered_out"), ("CC-NEWS-1.warc.gz", "landed"), ("CC-NEWS-2.warc.gz", "landed")]
     readers = {manifest["read_by"] for manifest in written_partitions(sources.partitions_path).values()}
     assert all(not reader.endswith(f":{os.getpid()}") for reader in readers), "read by the cluster's workers"
+
+
+def test_a_daemonic_dask_worker_is_refused_with_how_to_start_it():
+    import dask
+    import pytest
+    from distributed import Client, LocalCluster
+
+    from pipeline.core.distributed import ModelPlugin, WorkersCannotKeepBudgets
+
+    # Dask's default: workers are daemonic processes, which may not start page extraction's child process.
+    with dask.config.set({"distributed.worker.daemon": True}):
+        cluster = LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0")
+    try:
+        with Client(cluster) as client, pytest.raises(WorkersCannotKeepBudgets, match="DASK_DISTRIBUTED__WORKER__DAEMON=False"):
+            client.register_plugin(ModelPlugin())
+    finally:
+        cluster.close()

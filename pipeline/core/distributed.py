@@ -37,12 +37,12 @@ class WorkersCannotKeepBudgets(RuntimeError):
 
 
 class ModelPlugin(WorkerPlugin):
-    """Loads the NLP stage's model (and the rules' data) once per worker, when the worker starts,
-    and checks the worker can start the child process page extraction's budget needs."""
+    """Checks a worker can start the child process page extraction's budget needs and, given a model,
+    loads the NLP stage's model (and the rules' data) once per worker, when the worker starts."""
 
     name = "film-news-model"
 
-    def __init__(self, model_name: str):
+    def __init__(self, model_name: str | None = None):
         self.model_name = model_name
 
     def setup(self, worker) -> None:
@@ -51,14 +51,16 @@ class ModelPlugin(WorkerPlugin):
                 "this Dask worker is a daemonic process, so page extraction cannot run a page in a child process "
                 "it can stop at the page's time budget; start the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False "
                 "in their environment")
-        warm_up(self.model_name)
+        if self.model_name:
+            warm_up(self.model_name)
 
 
 def start_client(scheduler_address: str = "", n_workers: int = 0, model_name: str | None = None) -> Client:
     """A client of the cluster at ``scheduler_address``, or of a new ``LocalCluster`` of ``n_workers``
     single-threaded worker processes (one per available core when 0) on 127.0.0.1.
 
-    With ``model_name``, every worker (those that join later too) loads that model once, at start.
+    Every worker (those that join later too) is checked for what page extraction needs and, with
+    ``model_name``, loads that model once, at start.
     The caller closes the client; a local cluster closes with it.
     """
     if scheduler_address:
@@ -70,8 +72,11 @@ def start_client(scheduler_address: str = "", n_workers: int = 0, model_name: st
                                    host="127.0.0.1", dashboard_address="127.0.0.1:0")
         client = Client(cluster)
         client.close = _closing_cluster_too(client, cluster)
-    if model_name:
+    try:
         client.register_plugin(ModelPlugin(model_name))
+    except Exception:
+        client.close()
+        raise
     return client
 
 
