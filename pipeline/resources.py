@@ -90,16 +90,19 @@ class NlpSettings(ConfigurableResource):
     def setup_for_execution(self, context) -> None:
         # At the start of a run, not when the NLP step begins: the server the workers are forked
         # from then loads spaCy and the model on the core that start-up and ingest leave idle.
-        from .core.distributed import scheduler_address_from_env
         from .core.nlp.extraction import available_cores, start_worker_server
 
         # With a Dask cluster configured, its workers read the articles (they keep the model themselves).
-        if (self.n_process or available_cores()) > 1 and not scheduler_address_from_env():
+        if (self.n_process or available_cores()) > 1 and not dask_scheduler_from_env():
             start_worker_server()
 
 
 def sources_config_from_env() -> str:
     return os.environ.get("FILM_NEWS_OUTLETS") or str(DEFAULT_OUTLETS_PATH)
+
+
+def dask_scheduler_from_env() -> str:
+    return os.environ.get("FILM_NEWS_DASK_SCHEDULER", "").strip()
 
 
 def warc_folder_from_env() -> str:
@@ -136,13 +139,14 @@ class DaskCluster(ConfigurableResource):
         two workers or more: it costs seconds to start, which one archive (or a nightly run with no
         new archive) would pay for nothing.
         """
-        from .core.distributed import start_client
         from .core.nlp.extraction import available_cores
 
         local_workers = self.n_workers or available_cores()
         if tasks <= 0 or (not self.scheduler_address and (tasks < 2 or local_workers < 2)):
             yield None
             return
+        from .core.distributed import start_client  # dask and distributed cost ~1 s to import: only when used
+
         client = start_client(self.scheduler_address, min(local_workers, tasks), model_name)
         try:
             yield client

@@ -122,13 +122,13 @@ def test_a_daemonic_dask_worker_is_refused_with_how_to_start_it():
     import pytest
     from distributed import Client, LocalCluster
 
-    from pipeline.core.distributed import ModelPlugin, WorkersCannotKeepBudgets
+    from pipeline.core.distributed import WorkerSetupPlugin, WorkersCannotKeepBudgets
 
     # Dask's default: workers are daemonic processes, which may not start page extraction's child process.
     with dask.config.set({"distributed.worker.daemon": True}):
         cluster = LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0")
     try:
         with Client(cluster) as client, pytest.raises(WorkersCannotKeepBudgets, match="DASK_DISTRIBUTED__WORKER__DAEMON=False"):
-            client.register_plugin(ModelPlugin())
+            client.register_plugin(WorkerSetupPlugin())
     finally:
         cluster.close()

@@ -187,7 +187,7 @@ def test_the_nlp_pass_on_two_workers_gives_the_rows_of_the_run_alone(tmp_path, c
     # Each worker holds the model: loaded once, when the run registered the plugin, not per task.
     with Client(address, timeout="30s") as client:
         plugins = client.run(lambda dask_worker: sorted(dask_worker.plugins))
-    assert all("film-news-model" in names for names in plugins.values()) and len(plugins) == 2
+    assert all("film-news-worker-setup" in names for names in plugins.values()) and len(plugins) == 2
 
 
 def manifest_pid(partitions: Path, key: str) -> int:

@@ -9,13 +9,12 @@ installed (the tasks are this package's functions, sent by reference).
 Workers are not daemonic processes: page extraction keeps its time budget by running each page
 in a child process that can be killed (``bounded_extraction``), and a daemonic process may not
 have children. A ``LocalCluster`` is started so; a ``dask worker`` must be started with
-``DASK_DISTRIBUTED__WORKER__DAEMON=False`` in its environment (``ModelPlugin`` checks it and says so).
+``DASK_DISTRIBUTED__WORKER__DAEMON=False`` in its environment (``WorkerSetupPlugin`` checks it and says so).
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 
 import dask
 from distributed import Client, LocalCluster, WorkerPlugin
@@ -23,24 +22,19 @@ from distributed import Client, LocalCluster, WorkerPlugin
 from .bounded_extraction import stop_worker
 from .nlp.extraction import available_cores, warm_up
 
-SCHEDULER_VARIABLE = "FILM_NEWS_DASK_SCHEDULER"
 # The setting a ``dask worker`` needs so page extraction can start its budgeted child process.
 NON_DAEMON_WORKERS = {"distributed.worker.daemon": False}
-
-
-def scheduler_address_from_env() -> str:
-    return os.environ.get(SCHEDULER_VARIABLE, "").strip()
 
 
 class WorkersCannotKeepBudgets(RuntimeError):
     """A Dask worker is a daemonic process: page extraction could not stop a hostile page."""
 
 
-class ModelPlugin(WorkerPlugin):
+class WorkerSetupPlugin(WorkerPlugin):
     """Checks a worker can start the child process page extraction's budget needs and, given a model,
     loads the NLP stage's model (and the rules' data) once per worker, when the worker starts."""
 
-    name = "film-news-model"
+    name = "film-news-worker-setup"
 
     def __init__(self, model_name: str | None = None):
         self.model_name = model_name
@@ -73,7 +67,7 @@ def start_client(scheduler_address: str = "", n_workers: int = 0, model_name: st
         client = Client(cluster)
         client.close = _closing_cluster_too(client, cluster)
     try:
-        client.register_plugin(ModelPlugin(model_name))
+        client.register_plugin(WorkerSetupPlugin(model_name))
     except Exception:
         client.close()
         raise

@@ -21,7 +21,7 @@ needed. The server starts clean, with no thread or lock of Dagster's, which a
 plain fork of the run's own process would inherit.
 
 Given a Dask client (``pipeline.core.distributed``), the reader sends the same chunks to
-the cluster's workers instead, each of which keeps the model loaded (``ModelPlugin``): the
+the cluster's workers instead, each of which keeps the model loaded (``WorkerSetupPlugin``): the
 path beyond one machine. On one machine the fork server stays: it measured faster (see
 docs/deployment.md), having loaded the model before the NLP step begins.
 """
