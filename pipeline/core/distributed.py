@@ -20,7 +20,6 @@ import dask
 from distributed import Client, LocalCluster, WorkerPlugin
 
 from .bounded_extraction import stop_worker
-from .nlp.extraction import available_cores, warm_up
 
 # The setting a ``dask worker`` needs so page extraction can start its budgeted child process.
 NON_DAEMON_WORKERS = {"distributed.worker.daemon": False}
@@ -46,6 +45,8 @@ class WorkerSetupPlugin(WorkerPlugin):
                 "it can stop at the page's time budget; start the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False "
                 "in their environment")
         if self.model_name:
+            from .nlp.extraction import warm_up  # spaCy: only on workers that read articles
+
             warm_up(self.model_name)
 
 
@@ -60,6 +61,8 @@ def start_client(scheduler_address: str = "", n_workers: int = 0, model_name: st
     if scheduler_address:
         client = Client(scheduler_address, timeout="30s")
     else:
+        from .nlp.extraction import available_cores
+
         # spaCy and lxml hold the GIL for most of their work: one thread a process, one process a core.
         with dask.config.set(NON_DAEMON_WORKERS):
             cluster = LocalCluster(n_workers=n_workers or available_cores(), threads_per_worker=1, processes=True,
