@@ -1,6 +1,7 @@
 """The whole graph on a synthetic corpus, beside the bare spaCy floor in the same run (``make bench``).
 
 Usage:  python benchmarks/pipeline_benchmark.py [--sizes 1000,10000] [--publish-articles 100000] [--repeats 2] [--keep DIR]
+        [--archives 8] [--pages-per-archive 250] [--write-mentions 1000000]
 
 For each corpus size (written by ``synthetic_corpus.py``, 500-900 words an
 article, quotes, titles, one syndicated copy in twenty):
@@ -14,7 +15,10 @@ components, with one and with two processes (the floor), and the ratio of ours t
 The first corpus's full run and the two-process floor are each measured ``--repeats`` times and
 the fastest kept, every time printed: on a shared virtual machine the same work has measured 9%
 apart in two runs an hour apart, and such noise only ever adds time, to ours and to the floor.
-Then the cost of publishing the read copy of a warehouse of ``--publish-articles`` articles
+Then generated WARC archives read into partitions on a Dask LocalCluster of 1 and of 2 workers
+(articles/s, ``--archives``), the warehouse write path (landing the NLP stage's rows, the search
+index, the SQL models) grown to ``--write-mentions`` mentions (1M; 10M as an option), and the cost
+of publishing the read copy of a warehouse of ``--publish-articles`` articles
 (the first corpus's rows repeated under new ids).
 """
 
@@ -261,6 +265,11 @@ def main() -> None:
     parser.add_argument("--publish-articles", type=int, default=100_000)
     parser.add_argument("--model", default=None)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--archives", type=int, default=8,
+                        help="generated WARC archives read on 1 and on 2 Dask workers (0 to skip)")
+    parser.add_argument("--pages-per-archive", type=int, default=250)
+    parser.add_argument("--write-mentions", type=int, default=1_000_000,
+                        help="the warehouse write path grown to this many mentions (10000000 for the 10M row; 0 to skip)")
     parser.add_argument("--repeats", type=int, default=2,
                         help="full runs of the first corpus, and two-process floor passes, to keep the fastest of")
     args = parser.parse_args()
@@ -326,6 +335,16 @@ def main() -> None:
                   f"{(articles / full) / floor_rate:.2f}x, NLP stage {(articles / stages['nlp']) / floor_rate:.2f}x")
         if len(results) > 1:
             print(f"peak memory at {results[-1][0]} articles is {results[-1][4] / results[0][4]:.2f}x that at {results[0][0]}")
+        if args.archives:
+            from benchmarks.dask_benchmark import print_archive_rows
+
+            print("\narchive backfill (page extraction and the relevance filter, one Dask task an archive):")
+            print_archive_rows(work, args.archives, args.pages_per_archive)
+        if args.write_mentions:
+            from benchmarks.dask_benchmark import print_write_path
+
+            print("\nthe warehouse write path (the first corpus's NLP rows repeated under new ids):")
+            print_write_path(results[0][9], args.write_mentions, work)
         if args.publish_articles:
             publish, size_mb, plain, index_build = publish_at_scale(results[0][9], args.publish_articles, work)
             print(f"\npublishing the read copy at {args.publish_articles:,} articles ({size_mb:,.0f} MB): {publish:.1f} s "

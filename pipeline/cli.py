@@ -224,6 +224,8 @@ def _fetch(args: argparse.Namespace) -> int:
     if archives:
         print(f"Archives in {warc_folder}: {archived.get('archives_read', 0)} new archive(s) read, "
               f"{archived.get('pages_kept', 0)} of {archived.get('pages_seen', 0)} HTML page(s) kept.")
+        if archived.get("archive_errors", "_none_") != "_none_":
+            print(archived["archive_errors"])
     every_outlet_failed = bool(outlets) and pages.get("outlets_failed", 0) == len(outlets)
     if every_outlet_failed:
         print(f"Nothing was gathered from the outlets: none of the {len(outlets)} outlet(s) could be read (see why "

@@ -92,12 +92,17 @@ class NlpSettings(ConfigurableResource):
         # from then loads spaCy and the model on the core that start-up and ingest leave idle.
         from .core.nlp.extraction import available_cores, start_worker_server
 
-        if (self.n_process or available_cores()) > 1:
+        # With a Dask cluster configured, its workers read the articles (they keep the model themselves).
+        if (self.n_process or available_cores()) > 1 and not dask_scheduler_from_env():
             start_worker_server()
 
 
 def sources_config_from_env() -> str:
     return os.environ.get("FILM_NEWS_OUTLETS") or str(DEFAULT_OUTLETS_PATH)
+
+
+def dask_scheduler_from_env() -> str:
+    return os.environ.get("FILM_NEWS_DASK_SCHEDULER", "").strip()
 
 
 def warc_folder_from_env() -> str:
@@ -109,6 +114,53 @@ class NewsSources(ConfigurableResource):
 
     outlets_path: str
     warc_folder: str
+    # Where each archive's partition (its pages as Parquet) is written: a folder or an fsspec URL that the
+    # Dask workers and the run both reach. Empty: `partitions/` inside the archive folder.
+    archive_partitions: str = ""
+
+    @property
+    def partitions_path(self) -> str:
+        return self.archive_partitions or str(Path(self.warc_folder) / "partitions")
+
+
+class DaskCluster(ConfigurableResource):
+    """Where the heavy stages run: the Dask cluster at ``scheduler_address`` (FILM_NEWS_DASK_SCHEDULER), or,
+    when it is empty, this machine: a LocalCluster of ``n_workers`` processes (0: one per core) for archives,
+    and the fork server for the NLP pass (measured faster on one machine: docs/deployment.md)."""
+
+    scheduler_address: str = ""
+    n_workers: int = 0
+
+    @contextlib.contextmanager
+    def client_for(self, tasks: int, model_name: str | None = None) -> Iterator[object | None]:
+        """A Dask client for ``tasks`` independent tasks, or None where the run's own process should do them.
+
+        A configured cluster is always used. A LocalCluster is started only for two tasks or more and
+        two workers or more: it costs seconds to start, which one archive (or a nightly run with no
+        new archive) would pay for nothing.
+        """
+        from .core.nlp.extraction import available_cores
+
+        local_workers = self.n_workers or available_cores()
+        if tasks <= 0 or (not self.scheduler_address and (tasks < 2 or local_workers < 2)):
+            yield None
+            return
+        from .core.distributed import start_client  # dask and distributed cost ~1 s to import: only when used
+
+        client = start_client(self.scheduler_address, min(local_workers, tasks), model_name)
+        try:
+            yield client
+        finally:
+            client.close()
+
+    @contextlib.contextmanager
+    def client_for_nlp(self, articles: int, model_name: str) -> Iterator[object | None]:
+        """The cluster's client for the NLP pass, or None: on one machine the fork server reads the articles."""
+        if not self.scheduler_address or articles <= 0:
+            yield None
+            return
+        with self.client_for(articles, model_name) as client:
+            yield client
 
 
 def _setting(variable: str, default: str):
@@ -127,5 +179,7 @@ def build_resources(database_path: str | None = None, landing_path: str | None =
         "landing_folder": LandingFolder(path=landing_path or _setting("FILM_NEWS_LANDING", str(DEFAULT_LANDING_PATH))),
         "nlp": NlpSettings(model_name=_setting("FILM_NEWS_SPACY_MODEL", DEFAULT_SPACY_MODEL)),
         "news_sources": NewsSources(outlets_path=_setting("FILM_NEWS_OUTLETS", str(DEFAULT_OUTLETS_PATH)),
-                                    warc_folder=_setting("FILM_NEWS_WARC", str(DEFAULT_WARC_FOLDER))),
+                                    warc_folder=_setting("FILM_NEWS_WARC", str(DEFAULT_WARC_FOLDER)),
+                                    archive_partitions=_setting("FILM_NEWS_ARCHIVE_PARTITIONS", "")),
+        "dask_cluster": DaskCluster(scheduler_address=_setting("FILM_NEWS_DASK_SCHEDULER", "")),
     }

@@ -110,3 +110,16 @@ def newsroom_weeks(landing: Path) -> None:
         "Director Ama Boateng praised the thriller Salt and Ember at a festival panel.",
         "“It changed how I think about the <b>coast</b>,” Boateng said.",
     ]))
+
+
+POLITICS = ["Senators postponed the budget vote on Tuesday as lawmakers argued over taxes and the governor "
+            "threatened to veto the legislation. " * 3,
+            "The election campaign has focused on the economy, inflation and interest rates, and voters say "
+            "the ballot will turn on tax policy. " * 3]
+
+
+def nested_inline_page(megabytes: float) -> str:
+    """One paragraph of inline tags three deep, repeated: trafilatura's formatting passes once took minutes on it."""
+    chunk = "<i><b><span>word </span></b></i>"
+    return ("<html><head><title>Nested</title></head><body><article><p>"
+            + chunk * int(megabytes * 1024 * 1024 / len(chunk)) + "</p></article></body></html>")

@@ -14,6 +14,8 @@ from pipeline.defs.ingest.store import upsert_rejections
 from pipeline.defs.publish.store import PublishFailed, publish_snapshot
 from pipeline.warehouse import snapshot_path_for
 
+from .newsroom import nested_inline_page
+
 
 def test_a_database_error_is_not_hidden_by_the_cleanup(tmp_path):
     con = warehouse.connect(tmp_path / "w.duckdb")
@@ -129,13 +131,6 @@ def test_a_page_that_repeats_its_paragraphs_is_an_article_not_an_index_page():
     page = f"<html><head><title>Festival</title></head><body><article>{paragraph * 6}</article></body></html>"
     document = SourceDocument(SourceFile(Path("/in/x.html"), "x.html", 1, 1), "html", page.encode(), "0" * 64)
     assert "Celia Brandt" in extract_article(document).text
-
-
-def nested_inline_page(megabytes: float) -> str:
-    """One paragraph of inline tags three deep, repeated: trafilatura's formatting passes once took minutes on it."""
-    chunk = "<i><b><span>word </span></b></i>"
-    return ("<html><head><title>Nested</title></head><body><article><p>"
-            + chunk * int(megabytes * 1024 * 1024 / len(chunk)) + "</p></article></body></html>")
 
 
 def test_a_page_slower_to_extract_than_the_budget_is_rejected_and_the_batch_goes_on(landing):

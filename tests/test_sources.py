@@ -19,13 +19,8 @@ from pipeline.resources import NewsSources
 
 from .fake_outlet import FakeOutlet, drip_in_body, gzip_bomb
 from .harness import rows
-from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, news_page
+from .newsroom import HARBOR_LIGHTS, HARBOR_LIGHTS_INTERVIEW, POLITICS, news_page
 from .warc_writer import http_response, warc_record, write_warc
-
-POLITICS = ["Senators postponed the budget vote on Tuesday as lawmakers argued over taxes and the governor "
-            "threatened to veto the legislation. " * 3,
-            "The election campaign has focused on the economy, inflation and interest rates, and voters say "
-            "the ballot will turn on tax policy. " * 3]
 
 
 def resources(db_path: Path, landing: Path, outlets: Path, warc: Path) -> dict:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,12 +20,12 @@ from urllib.parse import urlsplit
 import yaml
 
 from .bounded_extraction import extract_html_article_within_budget
+from .cleaning import ExtractionSettings
 from .discovery import UnsafeOrInvalidXml, parse_links
 from .errors import DocumentRejected
 from .fetching import FEED_TYPES, FetchSettings, PoliteFetcher
 from .relevance import film_relevance
 from .urls import canonical_url
-from .warc import archived_html_pages
 
 
 @dataclass(frozen=True)
@@ -150,20 +150,33 @@ def keep_if_relevant(landing: Path, day: dt.date, url: str, html: bytes, source:
     With ``staging``, the page is written there (at its path inside the landing folder) for
     ``land_staged_pages`` to move into the landing folder when its record is written.
     """
+    record, html = judge_page(day, url, html, source, film_only)
+    if record.status == "landed":
+        write_landed_page(landing, record.relative_path, html, staging)
+    return record
+
+
+def judge_page(day: dt.date, url: str, html: bytes, source: str, film_only: bool,
+               settings: ExtractionSettings = ExtractionSettings()) -> tuple[PageRecord, bytes]:
+    """A page's record, extracted within its budget and scored for film/TV relevance, and its HTML;
+    a relevant page's record names the path it lands at (inside the landing folder), not yet written."""
     try:
-        article = extract_html_article_within_budget(html)
+        article = extract_html_article_within_budget(html, settings)
         title, text = article.title, article.text
     except DocumentRejected as rejection:
-        return PageRecord(url, day, source, "rejected", reason=rejection.reason)
+        return PageRecord(url, day, source, "rejected", reason=rejection.reason), html
     decision = film_relevance(url, title, text, outlet_film_only=film_only)
     record = PageRecord(url, day, source, "landed" if decision.relevant else "filtered_out",
                         relevant=decision.relevant, relevance_score=decision.score, relevance_reasons=decision.reasons)
     if decision.relevant:
-        target = page_path(landing, day, url)
-        record.relative_path = target.relative_to(landing).as_posix()
-        if not target.exists():  # immutable: a stored page is never rewritten
-            _write_atomically(staging / record.relative_path if staging else target, html)
-    return record
+        record.relative_path = page_path(Path("."), day, url).as_posix()
+    return record, html
+
+
+def write_landed_page(landing: Path, relative_path: str, html: bytes, staging: Path | None = None) -> None:
+    """Store a kept page at its path in the landing folder (or in ``staging``, for ``land_staged_pages``)."""
+    if not (landing / relative_path).exists():  # immutable: a stored page is never rewritten
+        _write_atomically((staging or landing) / relative_path, html)
 
 
 def _write_atomically(target: Path, content: bytes) -> None:
@@ -332,16 +345,3 @@ def _source_key(url: str) -> str:
         return canonical_url(url)
     except ValueError:
         return url.strip()
-
-
-def gather_archive(path: Path, landing: Path, already_seen: Callable[[str], bool]) -> Iterable[PageRecord]:
-    """Relevant HTML pages of one WARC file into the landing folder, streamed record by record."""
-    for page in archived_html_pages(path):
-        try:
-            url = canonical_url(page.url)
-        except ValueError:
-            continue
-        if already_seen(url):
-            continue
-        day = page.fetched.date() if page.fetched else dt.date.today()
-        yield keep_if_relevant(landing, day, url, page.html, path.name, film_only=False)

@@ -19,6 +19,11 @@ at the beginning of a run, so it loads on the core that the run's start-up and
 ingest (single-threaded) leave idle, and a worker is a fork away when it is
 needed. The server starts clean, with no thread or lock of Dagster's, which a
 plain fork of the run's own process would inherit.
+
+Given a Dask client (``pipeline.core.distributed``), the reader sends the same chunks to
+the cluster's workers instead, each of which keeps the model loaded (``WorkerSetupPlugin``): the
+path beyond one machine. On one machine the fork server stays: it measured faster (see
+docs/deployment.md), having loaded the model before the NLP step begins.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import functools
 import multiprocessing
 import multiprocessing.forkserver
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -180,8 +185,9 @@ class PendingBatch:
         self._parts = parts
 
     def result(self) -> list[ArticleExtraction]:
+        # A part is a list read here, or a future (of the process pool, or of Dask) of one.
         return [extraction for part in self._parts
-                for extraction in (part.result() if isinstance(part, Future) else part)]
+                for extraction in (part if isinstance(part, list) else part.result())]
 
 
 class ArticleReader:
@@ -193,12 +199,19 @@ class ArticleReader:
     workers stop at the end of the run.
     """
 
-    def __init__(self, model_name: str, processes: int, expected_articles: int, batch_size: int = 32):
+    def __init__(self, model_name: str, processes: int, expected_articles: int, batch_size: int = 32,
+                 dask_client=None):
         self.model_name = model_name
         self.batch_size = batch_size
         self.processes = max(1, processes)
         self._pool: ProcessPoolExecutor | None = None
-        if self.processes > 1 and expected_articles >= MIN_ARTICLES_FOR_WORKERS:
+        self._dask = None
+        if dask_client is not None and expected_articles > 0:
+            from ..distributed import worker_count
+
+            self._dask = dask_client
+            self.processes = worker_count(dask_client)
+        elif self.processes > 1 and expected_articles >= MIN_ARTICLES_FOR_WORKERS:
             # Forked from the fork server, not from this process: the caller (Dagster) holds threads and
             # locks a forked child must not inherit.
             start_worker_server()
@@ -209,15 +222,19 @@ class ArticleReader:
 
     @property
     def uses_workers(self) -> bool:
-        return self._pool is not None
+        return self._pool is not None or self._dask is not None
 
     def submit(self, articles: Sequence[ArticleText]) -> "PendingBatch":
-        if self._pool is None:
+        if not self.uses_workers:
             return PendingBatch([read_articles(articles, self.model_name, self.batch_size)])
         # Several chunks per worker, so one slow article does not leave the other core idle for long.
         chunk = max(1, -(-len(articles) // (self.processes * 4)))
-        return PendingBatch([self._pool.submit(read_articles, list(articles[i:i + chunk]), self.model_name, self.batch_size)
-                             for i in range(0, len(articles), chunk)])
+        chunks = [list(articles[i:i + chunk]) for i in range(0, len(articles), chunk)]
+        if self._dask is not None:
+            # pure=False: a chunk is read again if submitted again (the rules may have changed in between).
+            return PendingBatch([self._dask.submit(read_articles, part, self.model_name, self.batch_size, pure=False)
+                                 for part in chunks])
+        return PendingBatch([self._pool.submit(read_articles, part, self.model_name, self.batch_size) for part in chunks])
 
     def __enter__(self) -> "ArticleReader":
         return self

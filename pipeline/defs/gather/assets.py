@@ -11,9 +11,12 @@ from pathlib import Path
 from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
 
 from ... import warehouse
-from ...core.sources import DayResult, gather_archive, gather_days, land_staged_pages, load_sources_config
+from ...core.archive_partitions import (
+    extract_archive_partitions, is_current, list_archive_files, read_partition_pages, written_partitions,
+)
+from ...core.sources import DayResult, gather_days, land_staged_pages, load_sources_config, write_landed_page
 from ...dictionary import OWNERS
-from ...resources import DuckDBWarehouse, LandingFolder, NewsSources
+from ...resources import DaskCluster, DuckDBWarehouse, LandingFolder, NewsSources
 from . import store
 
 SOURCES_GROUP = "sources"
@@ -139,40 +142,78 @@ def describe_outlets(result: DayResult) -> str:
     name="archive_pages",
     **_GATHERING,
     description=(
-        "Relevant HTML pages from the WARC archives (e.g. CC-NEWS) in the archive folder, streamed record by record "
-        "with bounded memory, filtered for film/TV before any expensive stage, and stored like fetched pages. "
-        "Each archive is read once (a changed file is read again)."
+        "Relevant HTML pages from the WARC archives (e.g. CC-NEWS) in the archive folder. Each archive is one "
+        "partition, read by one task (on Dask's workers when several archives are new, or when a cluster is "
+        "configured): streamed record by record with bounded memory, every page extracted within its time budget and "
+        "filtered for film/TV, the result written as Parquet under the partitions folder. The partitions not yet "
+        "landed then land in one transaction, keyed by partition: the kept pages into the landing folder, every "
+        "page's outcome into internal.fetched_pages. Each archive is read once (a changed file is read again)."
     ),
 )
 def archive_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse, landing_folder: LandingFolder,
-                  news_sources: NewsSources) -> MaterializeResult:
-    folder = Path(news_sources.warc_folder)
-    archives = sorted(folder.glob("*.warc.gz")) + sorted(folder.glob("*.warc")) if folder.is_dir() else []
-    totals = {"archives_read": 0, "pages_kept": 0, "pages_seen": 0}
+                  news_sources: NewsSources, dask_cluster: DaskCluster) -> MaterializeResult:
+    archives = list_archive_files(Path(news_sources.warc_folder))
     with warehouse_db.connect() as con:
-        for archive in archives:
-            stat = archive.stat()
-            done = con.execute("select count(*) from internal.processed_archives where path = ? and size = ? and mtime_ns = ?",
-                               [str(archive), stat.st_size, stat.st_mtime_ns]).fetchall()[0][0]
-            if done:
-                continue
-            records, batch = [], []
-            recorded_at = warehouse.utc_now()
-            with warehouse.transaction(con):
-                for record in gather_archive(archive, Path(landing_folder.path),
-                                             lambda url: store.url_already_gathered(con, url)):
-                    records.append(record.status)
-                    batch.append(record)
-                    if len(batch) >= 500:  # bounded memory: write as the archive streams by
-                        store.record_fetched_pages(con, batch, recorded_at)
-                        batch = []
-                store.record_fetched_pages(con, batch, recorded_at)
-                kept = records.count("landed")
-                con.execute("delete from internal.processed_archives where path = ?", [str(archive)])
-                con.execute("insert into internal.processed_archives values (?, ?, ?, ?, ?, ?)",
-                            [str(archive), stat.st_size, stat.st_mtime_ns, kept, len(records), recorded_at])
-            totals["archives_read"] += 1
-            totals["pages_kept"] += kept
-            totals["pages_seen"] += len(records)
-            context.log.info(f"{archive.name}: kept {kept} of {len(records)} HTML pages")
-    return MaterializeResult(metadata={k: MetadataValue.int(v) for k, v in totals.items()})
+        landed = store.archives_landed(con)
+    written = written_partitions(news_sources.partitions_path)
+    # New: an archive never landed, or whose partition was read again (a partition run) since it landed.
+    new = [archive for archive in archives if (archive.path, archive.size, archive.mtime_ns) not in landed
+           or written_after(written.get(archive.key), landed[(archive.path, archive.size, archive.mtime_ns)])]
+    # A partition written already (by a partition run, or a run that stopped before landing it) is not read again.
+    unread = [archive for archive in new if not is_current(written.get(archive.key), archive)]
+    started = time.monotonic()
+    with dask_cluster.client_for(len(unread)) as client:
+        for manifest in extract_archive_partitions(unread, news_sources.partitions_path, client):
+            written[manifest["key"]] = manifest
+    reading_seconds = time.monotonic() - started
+    totals = land_archive_partitions(warehouse_db, landing_folder, news_sources,
+                                     [written[a.key] for a in new if is_current(written.get(a.key), a)])
+    for line in totals.pop("lines"):
+        context.log.info(line)
+    errors = totals.pop("errors")
+    for error in errors:
+        context.log.warning(error)
+    return MaterializeResult(metadata={**{k: MetadataValue.int(v) for k, v in totals.items()},
+                                       "archive_errors": MetadataValue.md("\n".join(f"- {e}" for e in errors) or "_none_"),
+                                       "archives_read_here": MetadataValue.int(len(unread)),
+                                       "reading_seconds": MetadataValue.float(round(reading_seconds, 2))})
+
+
+def written_after(manifest: dict | None, landed_at) -> bool:
+    """The partition was written after it landed (to the second: the warehouse keeps whole seconds)."""
+    if not manifest:
+        return False
+    written_at = dt.datetime.fromisoformat(manifest["written_at"]).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return written_at.replace(microsecond=0) > landed_at
+
+
+def land_archive_partitions(warehouse_db: DuckDBWarehouse, landing_folder: LandingFolder, news_sources: NewsSources,
+                            manifests: list[dict]) -> dict:
+    """The merge step: written partitions into the warehouse and the landing folder, in one transaction."""
+    landing = Path(landing_folder.path)
+    totals = {"archives_read": 0, "pages_kept": 0, "pages_seen": 0, "pages_landed": 0, "lines": [], "errors": []}
+    if not manifests:
+        return totals
+    landing.mkdir(parents=True, exist_ok=True)
+    # Hidden, so ingest does not list a page before its record (its URL and archive) is committed.
+    staging = Path(tempfile.mkdtemp(prefix=".archives-", dir=landing))
+    try:
+        recorded_at = warehouse.utc_now()
+        with warehouse_db.connect() as con, warehouse.transaction(con):
+            for manifest in sorted(manifests, key=lambda m: m["key"]):
+                pages = read_partition_pages(news_sources.partitions_path, manifest["key"])
+                landed = store.land_archive_partition(
+                    con, manifest, pages, recorded_at,
+                    lambda relative_path, html: write_landed_page(landing, relative_path, html, staging))
+                totals["archives_read"] += 1
+                totals["pages_kept"] += manifest["pages_kept"]
+                totals["pages_seen"] += manifest["pages_seen"]
+                totals["pages_landed"] += landed
+                totals["lines"].append(f"{manifest['key']}: kept {manifest['pages_kept']} of {manifest['pages_seen']} "
+                                       f"HTML pages, {landed} new")
+                if manifest.get("error"):
+                    totals["errors"].append(f"{manifest['key']}: {manifest['error']}")
+            land_staged_pages(staging, landing)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return totals

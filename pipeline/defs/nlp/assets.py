@@ -11,7 +11,7 @@ from ...core.nlp.quotes import quote_frames
 from ...dictionary import landed_table_spec
 from ..automation import FOLLOWS_UPSTREAM
 from ..config import StageConfig
-from ...resources import DuckDBWarehouse, NlpSettings
+from ...resources import DaskCluster, DuckDBWarehouse, NlpSettings
 from ...schemas import EntitiesSchema, EventsSchema, MentionsSchema, QuotesSchema, QuoteTitlesSchema, split_valid_rows
 from . import store
 
@@ -54,7 +54,7 @@ EVENTS_GROUP = "events"
     ],
 )
 def extract_mentions_and_quotes(context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse,
-                                nlp: NlpSettings):
+                                nlp: NlpSettings, dask_cluster: DaskCluster):
     """Each new or changed article is parsed once; its mentions, quotes and events replace the old ones in one transaction."""
     processed_at = warehouse.utc_now()
     version = stage_version(nlp.model_name)
@@ -68,9 +68,10 @@ def extract_mentions_and_quotes(context: AssetExecutionContext, config: StageCon
         todo = store.articles_needing_nlp(con, version, nlp.languages)
         processes = nlp.n_process or available_cores()
         batches = [todo[i:i + max(1, config.batch_size)] for i in range(0, len(todo), max(1, config.batch_size))]
-        with ArticleReader(nlp.model_name, processes, len(todo), nlp.batch_size) as reader:
+        with dask_cluster.client_for_nlp(len(todo), nlp.model_name) as client, \
+                ArticleReader(nlp.model_name, processes, len(todo), nlp.batch_size, dask_client=client) as reader:
             context.log.info(f"{len(todo)} articles need mentions and quotes"
-                             + (f" ({processes} worker processes)" if reader.uses_workers else ""))
+                             + (f" ({reader.processes} worker processes)" if reader.uses_workers else ""))
             pending = None
             for batch_ids in batches:
                 rows = warehouse.query_frame(
