@@ -224,3 +224,44 @@ def test_a_date_typed_as_a_title_is_no_party_to_an_event():
     mentions = [Mention(0, 24, "Grand Central Publishing", "ORG", "Grand Central Publishing", "0" * 16),
                 Mention(at, at + 7, "April 7", "TITLE", "April 7", "1" * 16)]
     assert extract_events(text, doc, mentions, dt.date(2020, 3, 23)) == []
+
+
+# --- who and what an event is about, through the parse (issue 25, recall)
+
+def people_and_titles(text: str, kind: str = "casting") -> list[tuple]:
+    return sorted((e["person"], e["title"]) for e in events_of(text) if e["kind"] == kind)
+
+
+def test_a_clause_without_its_own_subject_takes_the_subject_of_the_clause_it_hangs_from():
+    # "while also starring in …" has no subject: she, the subject of "plays", stars.
+    found = people_and_titles("Maya Okafor grew up in Leeds.\n\nThis fall she plays a ferry pilot on the drama "
+                              "“Harbor Lights,” while also starring in a new ABC comedy, “Copper Sky.”")
+    assert found == [("Maya Okafor", "Copper Sky"), ("Maya Okafor", "Harbor Lights")]
+
+
+def test_co_stars_are_both_in_the_cast():
+    found = people_and_titles("Maya Okafor grew up in Leeds.\n\nOn the subject of Tom Reyes, with whom she co-stars in "
+                              "the upcoming “Night Orchard,” she said little.")
+    assert found == [("Maya Okafor", "Night Orchard"), ("Tom Reyes", "Night Orchard")]
+
+
+def test_she_who_joins_is_not_another_person_the_sentence_names():
+    found = people_and_titles("Maya Okafor grew up in Leeds.\n\nShe admired Tom Reyes long before she joined the cast "
+                              "of “Harbor Lights” this month.")
+    assert found == [("Maya Okafor", "Harbor Lights")]
+
+
+def test_the_part_someone_is_cast_as_is_not_the_person_cast():
+    assert people_and_titles("The remake of “Harbor Lights” cast a newcomer as Maya Okafor.") == []
+
+
+def test_a_person_joined_is_no_production():
+    assert people_and_titles("Maya Okafor grew up in Leeds.\n\nTom Reyes urged her to join him at “Harbor Lights,” "
+                             "the bar on Main Street, this week.") == []
+
+
+def test_another_film_of_the_same_person_is_not_the_film_named_before():
+    # "his third film" is not "Harbor Lights": no release date for it.
+    found = events_of("“Harbor Lights” was Tom Reyes’s second hit.\n\nReyes will return for his third film, "
+                      "scheduled for release on May 5, 2031.")
+    assert [e for e in found if e["kind"] == "release_date"] == []

@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from .event_dates import SEASON_END as SEASONS, parse_money, resolve_date
+from .given_names import may_refer_to
 
 EVENT_PATTERNS_FILE = Path(__file__).resolve().parent / "event_patterns.yml"
 
@@ -104,6 +105,8 @@ def _lexicons() -> dict:
         "reported": frozenset(data["certainty"]["reported"]),
         "not_an_event": frozenset(data["not_an_event"]),
         "jobs": data["jobs"],
+        "person_as_object": frozenset(data["person_as_object"]),
+        "cast_nouns": frozenset(data["cast_nouns"]),
         "two_word_jobs": data["two_word_jobs"],
         "job_verbs": data["job_verbs"],
         "awards": re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in awards) + r")(?![\w-])"),
@@ -213,7 +216,7 @@ def _is_future(trigger) -> bool:
 def _upcoming(trigger, sentence, published) -> bool:
     """"She co-stars in the upcoming X", "this fall she plays a recurring role": the present tense of
     a part still to come, said by a word of the future or a date not yet past."""
-    if trigger.tag_ not in ("VBZ", "VBP", "VBG") or (trigger.tag_ == "VBG" and trigger.dep_ in ("amod", "acl", "pcomp")):
+    if not _present_tense(trigger) or (trigger.tag_ == "VBG" and trigger.dep_ in ("amod", "acl", "pcomp")):
         return False
     words = [token.lower_ for token in sentence]
     if any(word in ("upcoming", "forthcoming", "next", "new") for word in words):
@@ -231,6 +234,17 @@ def _upcoming(trigger, sentence, published) -> bool:
         now = {"year": dt.date(published.year, 1, 1), "month": published.replace(day=1)}.get(precision, published)
         if day >= now:
             return True
+    return False
+
+
+def _present_tense(trigger) -> bool:
+    if trigger.tag_ in ("VBZ", "VBP", "VBG"):
+        return True
+    # "co-stars" split by the tokenizer into "co" "-" "stars": the last part carries the tense, and
+    # the tagger, reading it apart, calls it a plural noun.
+    if _is_co_star(trigger) and trigger.lower_ == "co":
+        inflected = trigger.doc[trigger.i + 2].lower_
+        return inflected.endswith("s") or inflected.endswith("ing")
     return False
 
 
@@ -263,6 +277,7 @@ class _Placed:
     entity_type: str
     entity_id: str
     root: object
+    name: str = ""
 
 
 # A mention the model reads as one of these is no party to an event, whatever type it was given:
@@ -277,7 +292,8 @@ def _placed_mentions(doc, mentions) -> list[_Placed]:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is None or not len(span) or span.root.ent_type_ in _NOT_A_PARTY.get(mention.entity_type, ()):
             continue
-        placed.append(_Placed(mention.start, mention.end, mention.entity_type, mention.entity_id, span.root))
+        placed.append(_Placed(mention.start, mention.end, mention.entity_type, mention.entity_id, span.root,
+                              getattr(mention, "name", "")))
     return placed
 
 
@@ -567,7 +583,7 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         return _release(rule, trigger, sentence, in_sentence, titles_in_order, published, future, lex, base)
     if kind in ("casting", "hiring"):
         people_in_order = [m for m in placed if m.entity_type == "PERSON"]
-        return _people(rule, trigger, sentence, in_sentence, people_in_order, published, lex, base)
+        return _people(rule, trigger, sentence, in_sentence, people_in_order, titles_in_order, published, lex, base)
     if kind == "production_status":
         title = _nearest(in_sentence, trigger, "TITLE") or _work_in_context(trigger, titles_in_order)
         if title is None:
@@ -584,29 +600,49 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
 
 
 def _work_in_context(trigger, titles_in_order: list[_Placed]) -> _Placed | None:
-    """A trigger whose subject or object is "the film", "the series", "it": the title named last
-    before it in the article."""
+    """A trigger whose subject or object is "the film", "the series", "the release", "it": the title
+    the paragraphs around it name."""
     verb = _clause_verb(trigger)
     near = [trigger, *verb.children, *trigger.children]
     near += [grandchild for t in near[1:] if t.dep_ == "prep" for grandchild in t.children]
-    words = [t for t in near if t.dep_ in ("nsubj", "nsubjpass", "dobj", "poss", "pobj")]
-    # One work: "the film", "it"; "films" and "shows" are many.
-    if not any((t.lemma_.lower() in WORK_NOUNS or t.lower_ in WORK_NOUNS) and t.tag_ not in ("NNS", "NNPS") for t in words):
+    words = [t for t in near if t.dep_ in ("nsubj", "nsubjpass", "dobj", "poss", "pobj") and t.i != trigger.i]
+    if not any(_is_anaphoric_work(t) for t in words):
         return None
     before = [m for m in titles_in_order if m.end <= trigger.idx]
     if not before:
         return None
-    # The title named last in this paragraph or the one before ("Remember Bad Moms? Its domestic take
-    # …"); past that, the one the article names most: "the film" is then what the article is about
-    # more often than the title named last (a comparison, a past film of its director).
-    paragraph = _paragraph_start(trigger.doc, trigger.i)
-    previous = _paragraph_start(trigger.doc, paragraph - 1) if paragraph > 0 else -1
-    if before[-1].root.i >= max(previous, 0):
-        return before[-1]
+    # Of the titles of this paragraph and the one before ("Remember Bad Moms? Its domestic take …"),
+    # the one the article names most: "the film" is what the article is about more often than a
+    # title named in passing (a comparison, a past film of its director, a book mentioned once);
+    # past those paragraphs, the article's most named title before it.
     counts: dict[str, int] = {}
     for mention in titles_in_order:
         counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
-    return max(reversed(before), key=lambda m: counts[m.entity_id])
+    paragraph = _paragraph_start(trigger.doc, trigger.i)
+    previous = _paragraph_start(trigger.doc, paragraph - 1) if paragraph > 0 else -1
+    near_titles = [m for m in before if m.root.i >= max(previous, 0)]
+    return max(reversed(near_titles or before), key=lambda m: counts[m.entity_id])
+
+
+# What makes "film" another film than the one the article is about: "his third 007 film", "a new
+# film", "their next movie", "other films".
+_OTHER_WORK_WORDS = frozenset("new next upcoming latest last previous other another first second third fourth fifth "
+                              "earlier later recent former debut".split())
+
+
+def _is_anaphoric_work(token) -> bool:
+    """"The film", "the series", "it", "its": a word that stands for a work already named. A plural, a
+    work with its own possessor, ordinal or "new" ("his third film"), or one without "the" ("a film")
+    names another."""
+    if token.lower_ in ("it", "its"):
+        return True
+    if token.lemma_.lower() not in WORK_NOUNS or token.tag_ in ("NNS", "NNPS"):
+        return False
+    determiners = [c for c in token.children if c.dep_ in ("det", "poss")]
+    if not determiners or any(d.lower_ not in ("the", "this", "that", "its") for d in determiners):
+        return False
+    return not any(c.dep_ in ("amod", "nummod", "compound") and (c.lower_ in _OTHER_WORK_WORDS or c.like_num)
+                   for c in token.children)
 
 
 def _paragraph_start(doc, i: int) -> int:
@@ -616,16 +652,42 @@ def _paragraph_start(doc, i: int) -> int:
     return i
 
 
-def _person_in_context(trigger, people_in_order: list[_Placed]) -> _Placed | None:
-    """A trigger whose subject is "she" or "he": the person named last in this paragraph or the one
-    before (a profile names its subject, then says "she" for paragraphs)."""
-    verb = _clause_verb(trigger)
-    subjects = [t for t in (*trigger.children, *verb.children) if t.dep_ in ("nsubj", "nsubjpass")]
-    if not any(t.lower_ in ("she", "he") for t in subjects):
+def _subjects(token) -> list:
+    """The subjects of a token's clause; for a clause that has none of its own ("while also starring
+    in X", "agreed to play Y", "joined and will produce"), the subjects of the clause it hangs from."""
+    verb = _clause_verb(token)
+    for _ in range(3):
+        found = [t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass")]
+        if found or verb.dep_ not in ("advcl", "xcomp", "conj", "pcomp") or verb.head.i == verb.i:
+            return found
+        # "urged her to join": the object of the verb above is who joins.
+        objects = [t for t in verb.head.children if t.dep_ == "dobj"] if verb.dep_ == "xcomp" else []
+        if objects:
+            return objects
+        verb = verb.head
+    return []
+
+
+_PERSONAL_PRONOUNS = frozenset(("she", "he", "her", "his", "him"))
+
+
+def _person_in_context(trigger, people_in_order: list[_Placed], other_than: frozenset = frozenset()) -> _Placed | None:
+    """A trigger whose person is a pronoun: "she" or "he" as the subject of its clause, "him" or
+    "her" as what is cast, "his" or "her" as whose the trigger is ("her nomination", "a nomination
+    for his portrayal"); the person named last in this paragraph or the one before (a profile names
+    its subject, then says "she" for paragraphs)."""
+    words = list(_subjects(trigger))
+    words += [t for t in trigger.children if t.dep_ == "poss"
+              or (t.dep_ == "dobj" and trigger.lemma_ in _lexicons()["person_as_object"])]
+    words += [g for t in trigger.children if t.dep_ == "prep" for o in t.children if o.dep_ == "pobj"
+              for g in o.children if g.dep_ == "poss"]
+    pronouns = [t.lower_ for t in words if t.lower_ in _PERSONAL_PRONOUNS]
+    if not pronouns:
         return None
     paragraph = _paragraph_start(trigger.doc, trigger.i)
     previous = _paragraph_start(trigger.doc, paragraph - 1) if paragraph > 0 else 0
-    near = [m for m in people_in_order if m.end <= trigger.idx and m.root.i >= previous]
+    near = [m for m in people_in_order if m.end <= trigger.idx and m.root.i >= previous and m.entity_id not in other_than
+            and may_refer_to(pronouns[0], m.name)]
     if not near:
         return None
     # Of those, the one the article names most: a profile's subject over a name in passing.
@@ -687,19 +749,40 @@ def _release(rule, trigger, sentence, in_sentence, titles_in_order, published, f
                   territory=territory, event_date=date[0] if date else None, date_precision=date[1] if date else None)]
 
 
-def _people(rule, trigger, sentence, in_sentence, people_in_order, published, lex, base) -> list[Event]:
+def _as_phrase(trigger) -> list:
+    """The tokens of the trigger's "as" phrase ("cast as the captain", "joined as a star and
+    producer"): the part or the job, never the person."""
+    return [t for child in trigger.children if child.dep_ == "prep" and child.lower_ == "as" for t in child.subtree]
+
+
+def _people(rule, trigger, sentence, in_sentence, people_in_order, titles_in_order, published, lex, base) -> list[Event]:
     job = _job(trigger, sentence, lex)
-    if rule.kind == "casting" and job is not None:
-        return []  # "joins as president", "tapped to direct": a hiring
+    as_phrase = _as_phrase(trigger)
+    if rule.kind == "casting" and job is not None \
+            and not any(t.lemma_.lower() in lex["cast_nouns"] for t in as_phrase):
+        return []  # "joins as president", "tapped to direct": a hiring; "as a star and producer" is both
     if rule.kind == "hiring" and job in (None, "unnamed"):
         return []
-    person = _nearest(in_sentence, trigger, "PERSON")
+    if trigger.lemma_ not in lex["person_as_object"] and any(
+            t.dep_ == "dobj" and (t.lower_ in _PERSONAL_PRONOUNS or t.ent_type_ == "PERSON") for t in trigger.children):
+        return []  # "urged her to join him": a person joined is no production
+    in_role = [(as_phrase[0].idx, as_phrase[-1].idx + len(as_phrase[-1]))] if as_phrase else []
+    named = _nearest(in_sentence, trigger, "PERSON", exclude=in_role)
+    pronoun_subject = any(t.lower_ in _PERSONAL_PRONOUNS for t in _subjects(trigger)) \
+        and trigger.lemma_ not in lex["person_as_object"]
+    # "Was she a fan of X before she joined the show?": she, not X, joined.
+    person = None if pronoun_subject else named
     if person is None:
-        person = _person_in_context(trigger, people_in_order)
+        # "X, with whom she co-stars": she is not X.
+        person = _person_in_context(trigger, people_in_order,
+                                    frozenset((named.entity_id,)) if named and _is_co_star(trigger) else frozenset())
         if person is None:
             return []
     people = _with_conjuncts(person, in_sentence)
-    title = _nearest(in_sentence, trigger, "TITLE")
+    if _is_co_star(trigger) and named is not None and named.entity_id not in {p.entity_id for p in people}:
+        people.append(named)  # "X, with whom she co-stars in Y": X and she are both in the cast
+    title = _nearest(in_sentence, trigger, "TITLE") or _title_after(trigger, in_sentence) \
+        or _work_in_context(trigger, titles_in_order)
     org = None
     if rule.kind == "hiring" and title is None:
         org = _nearest(in_sentence, trigger, "ORG")
@@ -710,6 +793,31 @@ def _people(rule, trigger, sentence, in_sentence, people_in_order, published, le
     return [Event(**base, person_entity_id=p.entity_id, title_entity_id=title.entity_id if title else None,
                   org_entity_id=org.entity_id if org else None, role=role, event_date=date[0] if date else None,
                   date_precision=date[1] if date else None) for p in people]
+
+
+def _title_after(trigger, in_sentence: list[_Placed]) -> _Placed | None:
+    """"Stars in T", "co-stars in the upcoming T": the title a preposition opens right after the
+    trigger, read in word order where the parse hung the preposition elsewhere (a verb the tokenizer
+    split, "co" "-" "stars", leaves the tagger guessing)."""
+    doc = trigger.doc
+    end = trigger.i + 4 if _is_co_star(trigger) else trigger.i + 2
+    for i in range(trigger.i + 1, min(end, len(doc))):
+        if doc[i].lower_ in ("in", "on"):
+            following = [m for m in in_sentence if m.entity_type == "TITLE" and m.start >= doc[i].idx]
+            first = min(following, key=lambda m: m.start, default=None)
+            if first is not None and not any((t.is_punct and not t.is_quote) or t.pos_ == "VERB"
+                                             for t in doc[i + 1:first.root.i] if t.idx < first.start):
+                return first
+            return None
+    return None
+
+
+def _is_co_star(trigger) -> bool:
+    """"Co-stars", as one token or as the tokenizer splits it ("co" "-" "stars")."""
+    doc = trigger.doc
+    if trigger.lemma_.lower() in ("co-star", "costar"):
+        return True
+    return trigger.lower_ == "co" and trigger.i + 2 < len(doc) and doc[trigger.i + 1].text == "-"
 
 
 def _deal(trigger, sentence, in_sentence, monies, lex, base) -> list[Event]:
