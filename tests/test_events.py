@@ -265,3 +265,27 @@ def test_another_film_of_the_same_person_is_not_the_film_named_before():
     found = events_of("“Harbor Lights” was Tom Reyes’s second hit.\n\nReyes will return for his third film, "
                       "scheduled for release on May 5, 2031.")
     assert [e for e in found if e["kind"] == "release_date"] == []
+
+
+def test_joining_a_release_as_star_and_producer_is_a_casting_and_a_hiring():
+    found = events_of("“Harbor Lights” opens on Christmas Day.\n\nMaya Okafor, 41, joined the holiday release about a "
+                      "lighthouse keeper as a star and producer.")
+    people = sorted((e["kind"], e["person"], e["title"], e["role"]) for e in found if e["kind"] in ("casting", "hiring"))
+    assert people == [("casting", "Maya Okafor", "Harbor Lights", None),
+                      ("hiring", "Maya Okafor", "Harbor Lights", "producer")]
+
+
+def test_a_release_cancelled_is_a_release_pulled_not_a_production_cancelled():
+    found = events_of("Halcyon Press will publish “Night Orchard” in June.\n\nHalcyon Press cancelled the release "
+                      "a week later.")
+    assert [(e["kind"], e["status"], e["title"], e["org"]) for e in found if e["status"] in ("delayed", "cancelled")] \
+        == [("release_date", "delayed", "Night Orchard", "Halcyon Press")]
+
+
+def test_a_company_bought_by_another_through_its_owner():
+    bought_by_owner = one("Copperline Records, which was bought out by a company owned by investor Tom Reyes "
+                          "earlier this year, will release the album.", dt.date(2030, 11, 19))
+    assert (bought_by_owner["kind"], bought_by_owner["status"], bought_by_owner["org"], bought_by_owner["person"],
+            bought_by_owner["date"]) == ("deal", "acquired", "Copperline Records", "Tom Reyes", "2030-01-01")
+    bought = one("Copperline Records was acquired by Halcyon Pictures in March.")
+    assert (bought["kind"], bought["org"]) == ("deal", "Halcyon Pictures")

@@ -39,7 +39,7 @@ MIN_BOX_OFFICE = 10_000
 HISTORY = dt.timedelta(days=540)
 # Nouns that stand for the article's film or show ("the film opened to …", "the series was renewed").
 WORK_NOUNS = frozenset("film movie picture pic feature series show sequel prequel reboot remake drama comedy "
-                       "documentary thriller franchise installment instalment season it its".split())
+                       "documentary thriller franchise installment instalment season release it its".split())
 _FUTURE_HEADS = frozenset("set tap cast sign hire attach slate expect talk negotiation eye board join plan "
                           "choose pick enlist recruit bring name land go poise due return".split())
 _EVENT_FIELDS = ("title_entity_id", "person_entity_id", "org_entity_id", "role", "amount", "currency", "amount_kind",
@@ -107,6 +107,7 @@ def _lexicons() -> dict:
         "jobs": data["jobs"],
         "person_as_object": frozenset(data["person_as_object"]),
         "cast_nouns": frozenset(data["cast_nouns"]),
+        "release_nouns": frozenset(data["release_nouns"]),
         "two_word_jobs": data["two_word_jobs"],
         "job_verbs": data["job_verbs"],
         "awards": re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in awards) + r")(?![\w-])"),
@@ -337,6 +338,8 @@ def _job(trigger, sentence, lex) -> str | None:
     or a verb of the job ("to direct")."""
     near = [trigger] + [t for t in trigger.children if t.dep_ not in ("relcl", "acl", "conj", "ccomp")]
     near += [g for t in list(near[1:]) for g in t.children if g.dep_ not in ("relcl", "acl", "conj", "ccomp")]
+    # "joined as a star and producer": every noun of the "as" phrase.
+    near += [t for t in _as_phrase(trigger) if t not in near]
     if trigger.dep_ in ("xcomp", "oprd", "acl", "advcl", "attr"):
         near.append(trigger.head)
     for token in sorted(near, key=lambda t: abs(t.i - trigger.i)):
@@ -375,6 +378,8 @@ def _character(trigger, placed_people: set[int]) -> str | None:
     for child in trigger.children:
         if child.dep_ == "prep" and child.lower_ == "as":
             objects = [t for t in child.children if t.dep_ == "pobj"]
+            if objects and objects[0].lemma_.lower() in _lexicons()["cast_nouns"]:
+                return None  # "as a star": a place in the cast, no part named
             if objects:
                 phrase = objects[0]
                 start = min(t.i for t in phrase.subtree)
@@ -563,6 +568,8 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
             return []
     if "date" in rule.needs and not any(ent.label_ == "DATE" for ent in sentence.ents):
         return []
+    if "release_object" in rule.needs and not _acts_on_release(trigger, lex):
+        return []
     if "present" in rule.needs and trigger.tag_ not in ("VBG", "VBZ", "VBP") and not _is_future(trigger):
         return []
     future = _is_future(trigger) or trigger.tag_ in ("VBZ", "VBP", "VB")
@@ -585,6 +592,8 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         people_in_order = [m for m in placed if m.entity_type == "PERSON"]
         return _people(rule, trigger, sentence, in_sentence, people_in_order, titles_in_order, published, lex, base)
     if kind == "production_status":
+        if _acts_on_release(trigger, lex):
+            return []  # "cancelled the release": a release pulled, not a production (release_pulled)
         title = _nearest(in_sentence, trigger, "TITLE") or _work_in_context(trigger, titles_in_order)
         if title is None:
             return []
@@ -593,10 +602,16 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         return [Event(**base, title_entity_id=title.entity_id, org_entity_id=org.entity_id if org else None,
                       event_date=date[0] if date else None, date_precision=date[1] if date else None)]
     if kind == "deal":
-        return _deal(trigger, sentence, in_sentence, monies, lex, base)
+        return _deal(trigger, sentence, in_sentence, monies, published, lex, base)
     if kind == "award":
         return _award(trigger, sentence, in_sentence, published, lex, base)
     return []
+
+
+def _acts_on_release(trigger, lex) -> bool:
+    """The trigger's object (or passive subject) is a release: "cancelled the release", "the
+    premiere was scrapped"."""
+    return any(t.dep_ in ("dobj", "nsubjpass") and t.lemma_.lower() in lex["release_nouns"] for t in trigger.children)
 
 
 def _work_in_context(trigger, titles_in_order: list[_Placed]) -> _Placed | None:
@@ -752,7 +767,14 @@ def _release(rule, trigger, sentence, in_sentence, titles_in_order, published, f
 def _as_phrase(trigger) -> list:
     """The tokens of the trigger's "as" phrase ("cast as the captain", "joined as a star and
     producer"): the part or the job, never the person."""
-    return [t for child in trigger.children if child.dep_ == "prep" and child.lower_ == "as" for t in child.subtree]
+    preps = [child for child in trigger.children if child.dep_ == "prep" and child.lower_ == "as"]
+    if not preps:
+        # The parser often hangs a closing "as …" on the nearest noun of the object ("joined the
+        # film about X as a star"): an "as" in the object's phrase, outside a clause of its own.
+        for obj in (c for c in trigger.children if c.dep_ == "dobj"):
+            preps = [t for t in obj.subtree if t.dep_ == "prep" and t.lower_ == "as"
+                     and not any(a.dep_ in ("relcl", "acl") for a in t.ancestors if a.i != obj.i and obj.is_ancestor(a))]
+    return [t for prep in preps[-1:] for t in prep.subtree]
 
 
 def _people(rule, trigger, sentence, in_sentence, people_in_order, titles_in_order, published, lex, base) -> list[Event]:
@@ -820,13 +842,49 @@ def _is_co_star(trigger) -> bool:
     return trigger.lower_ == "co" and trigger.i + 2 < len(doc) and doc[trigger.i + 1].text == "-"
 
 
-def _deal(trigger, sentence, in_sentence, monies, lex, base) -> list[Event]:
-    org = _nearest(in_sentence, trigger, "ORG", max_distance=2)
-    if org is None:
-        return []
-    title = _nearest(in_sentence, trigger, "TITLE", max_distance=3)
-    person = _nearest(in_sentence, trigger, "PERSON", max_distance=3) if base["status"] in ("first_look", "overall") else None
-    other_org = _nearest([m for m in in_sentence if m is not org], trigger, "ORG", max_distance=3)
+def _mention_at(token, in_sentence: list[_Placed]) -> _Placed | None:
+    return next((m for m in in_sentence if m.start <= token.idx < m.end), None)
+
+
+def _passive_purchase(trigger, in_sentence: list[_Placed]) -> tuple[_Placed | None, _Placed | None, _Placed | None]:
+    """(buyer, what was bought, owner) of a passive purchase: "X was bought by Y", "X, which was
+    acquired by a company owned by Z". A buyer named only through its owner leaves the buyer empty
+    and names the owner (docs/events_annotation.md, "One event, once")."""
+    if not any(c.dep_ == "auxpass" for c in trigger.children):
+        return None, None, None
+    subject = next((c for c in trigger.children if c.dep_ == "nsubjpass"), None)
+    if subject is not None and subject.tag_ in ("WDT", "WP") and trigger.dep_ == "relcl":
+        subject = trigger.head  # "X, which was bought": X
+    bought = _mention_at(subject, in_sentence) if subject is not None else None
+    agents = [g for c in trigger.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if not agents:
+        return None, bought, None
+    buyer = _mention_at(agents[0], in_sentence)
+    owner = None
+    if buyer is None:
+        owners = [g for c in agents[0].children if c.dep_ == "acl" and c.lemma_ in ("own", "control", "run", "back")
+                  for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+        owner = _mention_at(owners[0], in_sentence) if owners else None
+    return buyer, bought, owner
+
+
+def _deal(trigger, sentence, in_sentence, monies, published, lex, base) -> list[Event]:
+    person = None
+    buyer, bought, owner = _passive_purchase(trigger, in_sentence) if base["status"] == "acquired" else (None,) * 3
+    if buyer is not None and buyer.entity_type == "ORG" and bought is not None:
+        org = buyer
+        title = bought if bought.entity_type == "TITLE" else None
+        other_org = bought if bought.entity_type == "ORG" else None
+    elif owner is not None and owner.entity_type == "PERSON" and bought is not None and bought.entity_type == "ORG":
+        org, title, other_org, person = bought, None, None, owner
+    else:
+        org = _nearest(in_sentence, trigger, "ORG", max_distance=2)
+        if org is None:
+            return []
+        title = _nearest(in_sentence, trigger, "TITLE", max_distance=3)
+        if base["status"] in ("first_look", "overall"):
+            person = _nearest(in_sentence, trigger, "PERSON", max_distance=3)
+        other_org = _nearest([m for m in in_sentence if m is not org], trigger, "ORG", max_distance=3)
     if title is None and person is None and other_org is None:
         return []
     if base["status"] == "acquired" and trigger.lemma_ in ("win", "land", "take", "pick", "grab", "scoop") \
@@ -841,9 +899,11 @@ def _deal(trigger, sentence, in_sentence, monies, lex, base) -> list[Event]:
             break
     territory = _territory(sentence, lex, skip=[(m.start, m.end) for m in in_sentence if m.entity_type != "PLACE"]) \
         if base["status"] == "distribution" else None
+    date = _date_for(sentence, trigger, published, False)
     return [Event(**base, org_entity_id=org.entity_id, title_entity_id=title.entity_id if title else None,
                   person_entity_id=person.entity_id if person else None, amount=amount, currency=currency,
-                  amount_kind=amount_kind, territory=territory)]
+                  amount_kind=amount_kind, territory=territory, event_date=date[0] if date else None,
+                  date_precision=date[1] if date else None)]
 
 
 def _award(trigger, sentence, in_sentence, published, lex, base) -> list[Event]:
