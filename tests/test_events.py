@@ -289,3 +289,16 @@ def test_a_company_bought_by_another_through_its_owner():
             bought_by_owner["date"]) == ("deal", "acquired", "Copperline Records", "Tom Reyes", "2030-01-01")
     bought = one("Copperline Records was acquired by Halcyon Pictures in March.")
     assert (bought["kind"], bought["org"]) == ("deal", "Halcyon Pictures")
+
+
+def test_an_award_is_for_the_work_its_for_phrase_names_however_deep():
+    found = one("Tom Reyes grew up in Leeds.\n\nIt began with a Golden Globe nomination for his portrayal of the "
+                "title role in “Harbor Lights.”")
+    assert (found["kind"], found["status"], found["person"], found["title"], found["award"]) == \
+        ("award", "nominated", "Tom Reyes", "Harbor Lights", "Golden Globe")
+
+
+def test_an_award_for_the_former_is_for_the_first_work_named_before():
+    found = one("Tom Reyes has lately made “Harbor Lights” and “Night Orchard.” Reyes earned a Golden Globe "
+                "nomination for the former.")
+    assert (found["person"], found["title"]) == ("Tom Reyes", "Harbor Lights")

@@ -604,7 +604,8 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
     if kind == "deal":
         return _deal(trigger, sentence, in_sentence, monies, published, lex, base)
     if kind == "award":
-        return _award(trigger, sentence, in_sentence, published, lex, base)
+        return _award(trigger, sentence, in_sentence, [m for m in placed if m.entity_type == "PERSON"], titles_in_order,
+                      published, lex, base)
     return []
 
 
@@ -906,7 +907,27 @@ def _deal(trigger, sentence, in_sentence, monies, published, lex, base) -> list[
                   date_precision=date[1] if date else None)]
 
 
-def _award(trigger, sentence, in_sentence, published, lex, base) -> list[Event]:
+def _work_it_is_for(trigger, sentence, in_sentence: list[_Placed], titles_in_order: list[_Placed]) -> _Placed | None:
+    """The work an award or nomination is for: a title in the "for" phrase of the trigger or of its
+    object, however deep ("a nomination for his portrayal of the title role in T"); "for the
+    former" / "the latter": the first or the last title the sentence before names."""
+    heads = [trigger] + [c for c in trigger.children if c.dep_ == "dobj"]
+    for prep in (c for head in heads for c in head.children if c.dep_ == "prep" and c.lower_ == "for"):
+        phrase = {t.i for t in prep.subtree}
+        inside = [m for m in in_sentence if m.entity_type == "TITLE" and m.root.i in phrase]
+        if inside:
+            return inside[0]
+        pointer = next((t.lower_ for t in prep.subtree if t.lower_ in ("former", "latter")
+                        and any(c.lower_ == "the" for c in t.children)), None)
+        if pointer is not None and sentence.start > 0:
+            before = trigger.doc[sentence.start - 1].sent
+            named = [m for m in titles_in_order if before.start_char <= m.start and m.end <= before.end_char]
+            if len(named) >= 2:
+                return named[0] if pointer == "former" else named[-1]
+    return None
+
+
+def _award(trigger, sentence, in_sentence, people_in_order, titles_in_order, published, lex, base) -> list[Event]:
     match = None
     best = None
     for found in lex["awards"].finditer(sentence.text):
@@ -921,8 +942,9 @@ def _award(trigger, sentence, in_sentence, published, lex, base) -> list[Event]:
     if category:
         at = sentence.text.find(category)
         skip.append((sentence.start_char + at, sentence.start_char + at + len(category)))
-    person = _nearest(in_sentence, trigger, "PERSON", exclude=skip)
-    title = _nearest(in_sentence, trigger, "TITLE", exclude=skip)
+    person = _nearest(in_sentence, trigger, "PERSON", exclude=skip) or _person_in_context(trigger, people_in_order)
+    title = _work_it_is_for(trigger, sentence, in_sentence, titles_in_order) \
+        or _nearest(in_sentence, trigger, "TITLE", exclude=skip)
     if person is None and title is None:
         return []
     date = _date_for(sentence, trigger, published, False)
