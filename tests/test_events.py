@@ -302,3 +302,17 @@ def test_an_award_for_the_former_is_for_the_first_work_named_before():
     found = one("Tom Reyes has lately made “Harbor Lights” and “Night Orchard.” Reyes earned a Golden Globe "
                 "nomination for the former.")
     assert (found["person"], found["title"]) == ("Tom Reyes", "Harbor Lights")
+
+
+def test_a_person_released_is_no_release_date():
+    assert events_of("Maya Okafor, the star of “Harbor Lights,” was released from prison on Tuesday.") == []
+    assert events_of("Maya Okafor was in “Harbor Lights.”\n\nShe was released from prison on Tuesday.") == []
+
+
+def test_it_as_an_object_is_no_work():
+    found = events_of("Tom Reyes praised “Harbor Lights.”\n\nAt the party, he left it to his niece to greet the guests.")
+    assert found == []
+
+
+def test_a_verb_the_trigger_hangs_from_gives_it_no_job():
+    assert events_of("Maya Okafor ran Halcyon Pictures.\n\nShe wrote about it after she left Halcyon Pictures.") == []

@@ -340,7 +340,9 @@ def _job(trigger, sentence, lex) -> str | None:
     near += [g for t in list(near[1:]) for g in t.children if g.dep_ not in ("relcl", "acl", "conj", "ccomp")]
     # "joined as a star and producer": every noun of the "as" phrase.
     near += [t for t in _as_phrase(trigger) if t not in near]
-    if trigger.dep_ in ("xcomp", "oprd", "acl", "advcl", "attr"):
+    # "tapped to direct", "named president": the word the trigger completes; a clause merely
+    # hung on another verb ("she wrote about it after she left") takes no job from that verb.
+    if trigger.dep_ in ("xcomp", "oprd", "attr") or (trigger.dep_ in ("acl", "advcl") and trigger.head.pos_ in ("NOUN", "PROPN")):
         near.append(trigger.head)
     for token in sorted(near, key=lambda t: abs(t.i - trigger.i)):
         if token.i + 1 < sentence.end:
@@ -651,7 +653,9 @@ def _is_anaphoric_work(token) -> bool:
     work with its own possessor, ordinal or "new" ("his third film"), or one without "the" ("a film")
     names another."""
     if token.lower_ in ("it", "its"):
-        return True
+        # As an object "it" is mostly no work ("leaving it to his niece", "made it"): only "it"
+        # doing or undergoing the event ("it opened to", "it was renewed") and "its" stand for one.
+        return token.lower_ == "its" or token.dep_ in ("nsubj", "nsubjpass")
     if token.lemma_.lower() not in WORK_NOUNS or token.tag_ in ("NNS", "NNPS"):
         return False
     determiners = [c for c in token.children if c.dep_ in ("det", "poss")]
@@ -753,6 +757,9 @@ def _release(rule, trigger, sentence, in_sentence, titles_in_order, published, f
     if rule.status != "set" and not any(t.lemma_.lower() in _RELEASE_CONTEXT for t in sentence if t.i != trigger.i) \
             and not any(ent.label_ == "DATE" and trigger.is_ancestor(ent.root) for ent in sentence.ents):
         return []  # "pushed for", "moved to tears": a change of date says what it changes
+    if trigger.pos_ == "VERB" and any(t.dep_ in ("dobj", "nsubjpass") and (t.lower_ in _PERSONAL_PRONOUNS | {"they", "them"}
+                                      or t.ent_type_ == "PERSON") for t in trigger.children):
+        return []  # "she was released from house arrest": a person set free, not a work
     title = _nearest(in_sentence, trigger, "TITLE") or _work_in_context(trigger, titles_in_order)
     if title is None:
         return []
