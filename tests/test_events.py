@@ -316,3 +316,20 @@ def test_it_as_an_object_is_no_work():
 
 def test_a_verb_the_trigger_hangs_from_gives_it_no_job():
     assert events_of("Maya Okafor ran Halcyon Pictures.\n\nShe wrote about it after she left Halcyon Pictures.") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the subject joins, and whoever the trigger names as a partner
+    ("Maya Okafor is set to star opposite Tom Reyes in “Night Orchard.”",
+     [("casting", "joined", "Night Orchard", "Maya Okafor", None), ("casting", "joined", "Night Orchard", "Tom Reyes", None)]),
+    ("Maya Okafor will co-star with Tom Reyes and Ana Silva in “Night Orchard.”",
+     [("casting", "joined", "Night Orchard", "Ana Silva", None), ("casting", "joined", "Night Orchard", "Maya Okafor", None),
+      ("casting", "joined", "Night Orchard", "Tom Reyes", None)]),
+    # the trades' verbs of joining a crew, a project going to a studio, a show picked up again
+    ("Tom Reyes has boarded “Night Orchard” as a producer.", [("hiring", "joined", "Night Orchard", "Tom Reyes", None)]),
+    ("“Night Orchard” has landed at Halcyon Pictures.", [("deal", "acquired", "Night Orchard", None, "Halcyon Pictures")]),
+    ("Netflix has picked up “Night Orchard” for a second season.",
+     [("production_status", "renewed", "Night Orchard", None, "Netflix")]),
+])
+def test_trade_press_constructions(text, expected):
+    assert sorted((e["kind"], e["status"], e["title"], e["person"], e["org"]) for e in events_of(text)) == expected

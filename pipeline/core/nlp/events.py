@@ -527,6 +527,7 @@ class _Sentence:
         self.span = span
         self.ents = ents
         self.certainty: str | None = None
+        self.mentions: list | None = None
 
     def __getattr__(self, name):
         return getattr(self.span, name)
@@ -559,7 +560,10 @@ def _is_history(sentence, trigger, events: list[Event], published: dt.date) -> b
 def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, published, lex) -> list[Event]:
     if _is_negated_or_hypothetical(trigger, lex):
         return []
-    in_sentence = [m for m in placed if sentence.start_char <= m.start and m.end <= sentence.end_char]
+    if sentence.mentions is None:
+        # Once per sentence: a sentence holds several triggers.
+        sentence.mentions = [m for m in placed if sentence.start_char <= m.start and m.end <= sentence.end_char]
+    in_sentence = sentence.mentions
     monies = [ent for ent in sentence.ents if ent.label_ == "MONEY"]
     if rule.no_money and monies:
         return []
@@ -572,6 +576,10 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         return []
     if "release_object" in rule.needs and not _acts_on_release(trigger, lex):
         return []
+    if "for_season" in rule.needs and not _for_a_season(trigger):
+        return []
+    if rule.kind == "deal" and _for_a_season(trigger):
+        return []  # "picked up for a second season": a renewal, not a purchase
     if "present" in rule.needs and trigger.tag_ not in ("VBG", "VBZ", "VBP") and not _is_future(trigger):
         return []
     future = _is_future(trigger) or trigger.tag_ in ("VBZ", "VBP", "VB")
@@ -609,6 +617,11 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         return _award(trigger, sentence, in_sentence, [m for m in placed if m.entity_type == "PERSON"], titles_in_order,
                       published, lex, base)
     return []
+
+
+def _for_a_season(trigger) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ == "for" and any(o.dep_ == "pobj" and o.lemma_.lower() in ("season", "series", "run")
+                                                              for o in c.children) for c in trigger.children)
 
 
 def _acts_on_release(trigger, lex) -> bool:
@@ -797,7 +810,12 @@ def _people(rule, trigger, sentence, in_sentence, people_in_order, titles_in_ord
             t.dep_ == "dobj" and (t.lower_ in _PERSONAL_PRONOUNS or t.ent_type_ == "PERSON") for t in trigger.children):
         return []  # "urged her to join him": a person joined is no production
     in_role = [(as_phrase[0].idx, as_phrase[-1].idx + len(as_phrase[-1]))] if as_phrase else []
-    named = _nearest(in_sentence, trigger, "PERSON", exclude=in_role)
+    # Who joins is the clause's subject ("X is set to star"), or what is cast ("cast X", "X was
+    # cast"); past those, the name nearest in the tree.
+    party_words = [t for t in trigger.children if t.dep_ == "dobj"] if trigger.lemma_ in lex["person_as_object"] else []
+    party_words += _subjects(trigger)
+    parties = [m for m in (_mention_at(t, in_sentence) for t in party_words) if m is not None and m.entity_type == "PERSON"]
+    named = parties[0] if parties else _nearest(in_sentence, trigger, "PERSON", exclude=in_role)
     pronoun_subject = any(t.lower_ in _PERSONAL_PRONOUNS for t in _subjects(trigger)) \
         and trigger.lemma_ not in lex["person_as_object"]
     # "Was she a fan of X before she joined the show?": she, not X, joined.
@@ -809,8 +827,18 @@ def _people(rule, trigger, sentence, in_sentence, people_in_order, titles_in_ord
         if person is None:
             return []
     people = _with_conjuncts(person, in_sentence)
-    if _is_co_star(trigger) and named is not None and named.entity_id not in {p.entity_id for p in people}:
-        people.append(named)  # "X, with whom she co-stars in Y": X and she are both in the cast
+    partners = [named] if _is_co_star(trigger) and named is not None else []
+    # "stars opposite X", "co-stars with X", "alongside X": X is in the cast too.
+    partner_preps = ("opposite", "alongside", "with") if _is_co_star(trigger) else ("opposite", "alongside")
+    # (the tokenizer's "co" "-" "star" hangs the "with" on any of its three parts)
+    parts = trigger.doc[trigger.i:trigger.i + 3] if _is_co_star(trigger) and trigger.lower_ == "co" else [trigger]
+    partners += [m for m in (_mention_at(o, in_sentence) for part in parts for c in part.children
+                             if c.dep_ == "prep" and c.lower_ in partner_preps for o in c.children if o.dep_ == "pobj")
+                 if m is not None and m.entity_type == "PERSON"]
+    for partner in partners:
+        for joined in _with_conjuncts(partner, in_sentence):
+            if joined.entity_id not in {p.entity_id for p in people}:
+                people.append(joined)
     title = _nearest(in_sentence, trigger, "TITLE") or _title_after(trigger, in_sentence) \
         or _work_in_context(trigger, titles_in_order)
     org = None
@@ -896,8 +924,9 @@ def _deal(trigger, sentence, in_sentence, monies, published, lex, base) -> list[
     if title is None and person is None and other_org is None:
         return []
     if base["status"] == "acquired" and trigger.lemma_ in ("win", "land", "take", "pick", "grab", "scoop") \
-            and not any(t.lemma_ in ("right", "up") for t in trigger.subtree):
-        return []  # "took home", "won the festival": only rights or a pick-up are bought
+            and not any(t.lemma_ in ("right", "up") for t in trigger.subtree) \
+            and not any(c.dep_ == "prep" and c.lower_ == "at" for c in trigger.children):
+        return []  # "took home", "won the festival": only rights, a pick-up or a project landing at a studio are bought
     amount = currency = amount_kind = None
     for money in monies:
         parsed = parse_money(_money_text(money, lex), lex["currencies"])
