@@ -330,6 +330,8 @@ def test_a_verb_the_trigger_hangs_from_gives_it_no_job():
     ("“Night Orchard” has landed at Halcyon Pictures.", [("deal", "acquired", "Night Orchard", None, "Halcyon Pictures")]),
     ("Netflix has picked up “Night Orchard” for a second season.",
      [("production_status", "renewed", "Night Orchard", None, "Netflix")]),
+    # a work that opens is released, with no other word of releases in the sentence
+    ("“Night Orchard” will now open on May 5.", [("release_date", "set", "Night Orchard", None, None)]),
 ])
 def test_trade_press_constructions(text, expected):
     assert sorted((e["kind"], e["status"], e["title"], e["person"], e["org"]) for e in events_of(text)) == expected

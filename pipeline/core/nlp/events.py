@@ -570,8 +570,9 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
     if "money" in rule.needs and not monies:
         return []
     for need, words in (("release_context", _RELEASE_CONTEXT), ("series_context", _SERIES_CONTEXT)):
-        if need in rule.needs and not any(t.lemma_.lower() in words for t in sentence if t.i != trigger.i):
-            return []
+        if need in rule.needs and not any(t.lemma_.lower() in words for t in sentence if t.i != trigger.i) \
+                and not (need == "release_context" and _work_is_subject(trigger, in_sentence)):
+            return []  # "the store opens on May 5"; but a work that opens or arrives is released
     if "date" in rule.needs and not any(ent.label_ == "DATE" for ent in sentence.ents):
         return []
     if "release_object" in rule.needs and not _acts_on_release(trigger, lex):
@@ -617,6 +618,10 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         return _award(trigger, sentence, in_sentence, [m for m in placed if m.entity_type == "PERSON"], titles_in_order,
                       published, lex, base)
     return []
+
+
+def _work_is_subject(trigger, in_sentence: list[_Placed]) -> bool:
+    return any(m is not None and m.entity_type == "TITLE" for m in (_mention_at(t, in_sentence) for t in _subjects(trigger)))
 
 
 def _for_a_season(trigger) -> bool:
