@@ -712,8 +712,9 @@ _PERSONAL_PRONOUNS = frozenset(("she", "he", "her", "his", "him"))
 def _person_in_context(trigger, people_in_order: list[_Placed], other_than: frozenset = frozenset()) -> _Placed | None:
     """A trigger whose person is a pronoun: "she" or "he" as the subject of its clause, "him" or
     "her" as what is cast, "his" or "her" as whose the trigger is ("her nomination", "a nomination
-    for his portrayal"); the person named last in this paragraph or the one before (a profile names
-    its subject, then says "she" for paragraphs)."""
+    for his portrayal"): of the people named in this paragraph and the one before whose given name
+    fits the pronoun, the one the article names most (a profile names its subject, then says "she"
+    for paragraphs)."""
     words = list(_subjects(trigger))
     words += [t for t in trigger.children if t.dep_ == "poss"
               or (t.dep_ == "dobj" and trigger.lemma_ in _lexicons()["person_as_object"])]
