@@ -224,3 +224,114 @@ def test_a_date_typed_as_a_title_is_no_party_to_an_event():
     mentions = [Mention(0, 24, "Grand Central Publishing", "ORG", "Grand Central Publishing", "0" * 16),
                 Mention(at, at + 7, "April 7", "TITLE", "April 7", "1" * 16)]
     assert extract_events(text, doc, mentions, dt.date(2020, 3, 23)) == []
+
+
+# --- who and what an event is about, through the parse (issue 25, recall)
+
+def people_and_titles(text: str, kind: str = "casting") -> list[tuple]:
+    return sorted((e["person"], e["title"]) for e in events_of(text) if e["kind"] == kind)
+
+
+def test_a_clause_without_its_own_subject_takes_the_subject_of_the_clause_it_hangs_from():
+    # "while also starring in …" has no subject: she, the subject of "plays", stars.
+    found = people_and_titles("Maya Okafor grew up in Leeds.\n\nThis fall she plays a ferry pilot on the drama "
+                              "“Harbor Lights,” while also starring in a new ABC comedy, “Copper Sky.”")
+    assert found == [("Maya Okafor", "Copper Sky"), ("Maya Okafor", "Harbor Lights")]
+
+
+def test_co_stars_are_both_in_the_cast():
+    found = people_and_titles("Maya Okafor grew up in Leeds.\n\nOn the subject of Tom Reyes, with whom she co-stars in "
+                              "the upcoming “Night Orchard,” she said little.")
+    assert found == [("Maya Okafor", "Night Orchard"), ("Tom Reyes", "Night Orchard")]
+
+
+def test_she_who_joins_is_not_another_person_the_sentence_names():
+    found = people_and_titles("Maya Okafor grew up in Leeds.\n\nShe admired Tom Reyes long before she joined the cast "
+                              "of “Harbor Lights” this month.")
+    assert found == [("Maya Okafor", "Harbor Lights")]
+
+
+def test_the_part_someone_is_cast_as_is_not_the_person_cast():
+    assert people_and_titles("The remake of “Harbor Lights” cast a newcomer as Maya Okafor.") == []
+
+
+def test_a_person_joined_is_no_production():
+    assert people_and_titles("Maya Okafor grew up in Leeds.\n\nTom Reyes urged her to join him at “Harbor Lights,” "
+                             "the bar on Main Street, this week.") == []
+
+
+def test_another_film_of_the_same_person_is_not_the_film_named_before():
+    # "his third film" is not "Harbor Lights": no release date for it.
+    found = events_of("“Harbor Lights” was Tom Reyes’s second hit.\n\nReyes will return for his third film, "
+                      "scheduled for release on May 5, 2031.")
+    assert [e for e in found if e["kind"] == "release_date"] == []
+
+
+def test_joining_a_release_as_star_and_producer_is_a_casting_and_a_hiring():
+    found = events_of("“Harbor Lights” opens on Christmas Day.\n\nMaya Okafor, 41, joined the holiday release about a "
+                      "lighthouse keeper as a star and producer.")
+    people = sorted((e["kind"], e["person"], e["title"], e["role"]) for e in found if e["kind"] in ("casting", "hiring"))
+    assert people == [("casting", "Maya Okafor", "Harbor Lights", None),
+                      ("hiring", "Maya Okafor", "Harbor Lights", "producer")]
+
+
+def test_a_release_cancelled_is_a_release_pulled_not_a_production_cancelled():
+    found = events_of("Halcyon Press will publish “Night Orchard” in June.\n\nHalcyon Press cancelled the release "
+                      "a week later.")
+    assert [(e["kind"], e["status"], e["title"], e["org"]) for e in found if e["status"] in ("delayed", "cancelled")] \
+        == [("release_date", "delayed", "Night Orchard", "Halcyon Press")]
+
+
+def test_a_company_bought_by_another_through_its_owner():
+    bought_by_owner = one("Copperline Records, which was bought out by a company owned by investor Tom Reyes "
+                          "earlier this year, will release the album.", dt.date(2030, 11, 19))
+    assert (bought_by_owner["kind"], bought_by_owner["status"], bought_by_owner["org"], bought_by_owner["person"],
+            bought_by_owner["date"]) == ("deal", "acquired", "Copperline Records", "Tom Reyes", "2030-01-01")
+    bought = one("Copperline Records was acquired by Halcyon Pictures in March.")
+    assert (bought["kind"], bought["org"]) == ("deal", "Halcyon Pictures")
+
+
+def test_an_award_is_for_the_work_its_for_phrase_names_however_deep():
+    found = one("Tom Reyes grew up in Leeds.\n\nIt began with a Golden Globe nomination for his portrayal of the "
+                "title role in “Harbor Lights.”")
+    assert (found["kind"], found["status"], found["person"], found["title"], found["award"]) == \
+        ("award", "nominated", "Tom Reyes", "Harbor Lights", "Golden Globe")
+
+
+def test_an_award_for_the_former_is_for_the_first_work_named_before():
+    found = one("Tom Reyes has lately made “Harbor Lights” and “Night Orchard.” Reyes earned a Golden Globe "
+                "nomination for the former.")
+    assert (found["person"], found["title"]) == ("Tom Reyes", "Harbor Lights")
+
+
+def test_a_person_released_is_no_release_date():
+    assert events_of("Maya Okafor, the star of “Harbor Lights,” was released from prison on Tuesday.") == []
+    assert events_of("Maya Okafor was in “Harbor Lights.”\n\nShe was released from prison on Tuesday.") == []
+
+
+def test_it_as_an_object_is_no_work():
+    found = events_of("Tom Reyes praised “Harbor Lights.”\n\nAt the party, he left it to his niece to greet the guests.")
+    assert found == []
+
+
+def test_a_verb_the_trigger_hangs_from_gives_it_no_job():
+    assert events_of("Maya Okafor ran Halcyon Pictures.\n\nShe wrote about it after she left Halcyon Pictures.") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the subject joins, and whoever the trigger names as a partner
+    ("Maya Okafor is set to star opposite Tom Reyes in “Night Orchard.”",
+     [("casting", "joined", "Night Orchard", "Maya Okafor", None), ("casting", "joined", "Night Orchard", "Tom Reyes", None)]),
+    ("Maya Okafor will co-star with Tom Reyes and Ana Silva in “Night Orchard.”",
+     [("casting", "joined", "Night Orchard", "Ana Silva", None), ("casting", "joined", "Night Orchard", "Maya Okafor", None),
+      ("casting", "joined", "Night Orchard", "Tom Reyes", None)]),
+    # the trades' verbs of joining a crew, a project going to a studio, a show picked up again
+    ("Tom Reyes has boarded “Night Orchard” as a producer.", [("hiring", "joined", "Night Orchard", "Tom Reyes", None)]),
+    ("“Night Orchard” has landed at Halcyon Pictures.", [("deal", "acquired", "Night Orchard", None, "Halcyon Pictures")]),
+    ("Netflix has picked up “Night Orchard” for a second season.",
+     [("production_status", "renewed", "Night Orchard", None, "Netflix")]),
+    # a work that opens is released, with no other word of releases in the sentence
+    ("“Night Orchard” will now open on May 5.", [("release_date", "set", "Night Orchard", None, None)]),
+])
+def test_trade_press_constructions(text, expected):
+    assert sorted((e["kind"], e["status"], e["title"], e["person"], e["org"]) for e in events_of(text)) == expected

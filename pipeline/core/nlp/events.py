@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from .event_dates import SEASON_END as SEASONS, parse_money, resolve_date
+from .given_names import may_refer_to
 
 EVENT_PATTERNS_FILE = Path(__file__).resolve().parent / "event_patterns.yml"
 
@@ -38,7 +39,7 @@ MIN_BOX_OFFICE = 10_000
 HISTORY = dt.timedelta(days=540)
 # Nouns that stand for the article's film or show ("the film opened to …", "the series was renewed").
 WORK_NOUNS = frozenset("film movie picture pic feature series show sequel prequel reboot remake drama comedy "
-                       "documentary thriller franchise installment instalment season it its".split())
+                       "documentary thriller franchise installment instalment season release it its".split())
 _FUTURE_HEADS = frozenset("set tap cast sign hire attach slate expect talk negotiation eye board join plan "
                           "choose pick enlist recruit bring name land go poise due return".split())
 _EVENT_FIELDS = ("title_entity_id", "person_entity_id", "org_entity_id", "role", "amount", "currency", "amount_kind",
@@ -104,6 +105,9 @@ def _lexicons() -> dict:
         "reported": frozenset(data["certainty"]["reported"]),
         "not_an_event": frozenset(data["not_an_event"]),
         "jobs": data["jobs"],
+        "person_as_object": frozenset(data["person_as_object"]),
+        "cast_nouns": frozenset(data["cast_nouns"]),
+        "release_nouns": frozenset(data["release_nouns"]),
         "two_word_jobs": data["two_word_jobs"],
         "job_verbs": data["job_verbs"],
         "awards": re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in awards) + r")(?![\w-])"),
@@ -213,7 +217,7 @@ def _is_future(trigger) -> bool:
 def _upcoming(trigger, sentence, published) -> bool:
     """"She co-stars in the upcoming X", "this fall she plays a recurring role": the present tense of
     a part still to come, said by a word of the future or a date not yet past."""
-    if trigger.tag_ not in ("VBZ", "VBP", "VBG") or (trigger.tag_ == "VBG" and trigger.dep_ in ("amod", "acl", "pcomp")):
+    if not _present_tense(trigger) or (trigger.tag_ == "VBG" and trigger.dep_ in ("amod", "acl", "pcomp")):
         return False
     words = [token.lower_ for token in sentence]
     if any(word in ("upcoming", "forthcoming", "next", "new") for word in words):
@@ -231,6 +235,17 @@ def _upcoming(trigger, sentence, published) -> bool:
         now = {"year": dt.date(published.year, 1, 1), "month": published.replace(day=1)}.get(precision, published)
         if day >= now:
             return True
+    return False
+
+
+def _present_tense(trigger) -> bool:
+    if trigger.tag_ in ("VBZ", "VBP", "VBG"):
+        return True
+    # "co-stars" split by the tokenizer into "co" "-" "stars": the last part carries the tense, and
+    # the tagger, reading it apart, calls it a plural noun.
+    if _is_co_star(trigger) and trigger.lower_ == "co":
+        inflected = trigger.doc[trigger.i + 2].lower_
+        return inflected.endswith("s") or inflected.endswith("ing")
     return False
 
 
@@ -263,6 +278,7 @@ class _Placed:
     entity_type: str
     entity_id: str
     root: object
+    name: str = ""
 
 
 # A mention the model reads as one of these is no party to an event, whatever type it was given:
@@ -277,7 +293,8 @@ def _placed_mentions(doc, mentions) -> list[_Placed]:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is None or not len(span) or span.root.ent_type_ in _NOT_A_PARTY.get(mention.entity_type, ()):
             continue
-        placed.append(_Placed(mention.start, mention.end, mention.entity_type, mention.entity_id, span.root))
+        placed.append(_Placed(mention.start, mention.end, mention.entity_type, mention.entity_id, span.root,
+                              getattr(mention, "name", "")))
     return placed
 
 
@@ -321,7 +338,11 @@ def _job(trigger, sentence, lex) -> str | None:
     or a verb of the job ("to direct")."""
     near = [trigger] + [t for t in trigger.children if t.dep_ not in ("relcl", "acl", "conj", "ccomp")]
     near += [g for t in list(near[1:]) for g in t.children if g.dep_ not in ("relcl", "acl", "conj", "ccomp")]
-    if trigger.dep_ in ("xcomp", "oprd", "acl", "advcl", "attr"):
+    # "joined as a star and producer": every noun of the "as" phrase.
+    near += [t for t in _as_phrase(trigger) if t not in near]
+    # "tapped to direct", "named president": the word the trigger completes; a clause merely
+    # hung on another verb ("she wrote about it after she left") takes no job from that verb.
+    if trigger.dep_ in ("xcomp", "oprd", "attr") or (trigger.dep_ in ("acl", "advcl") and trigger.head.pos_ in ("NOUN", "PROPN")):
         near.append(trigger.head)
     for token in sorted(near, key=lambda t: abs(t.i - trigger.i)):
         if token.i + 1 < sentence.end:
@@ -359,6 +380,8 @@ def _character(trigger, placed_people: set[int]) -> str | None:
     for child in trigger.children:
         if child.dep_ == "prep" and child.lower_ == "as":
             objects = [t for t in child.children if t.dep_ == "pobj"]
+            if objects and objects[0].lemma_.lower() in _lexicons()["cast_nouns"]:
+                return None  # "as a star": a place in the cast, no part named
             if objects:
                 phrase = objects[0]
                 start = min(t.i for t in phrase.subtree)
@@ -504,6 +527,7 @@ class _Sentence:
         self.span = span
         self.ents = ents
         self.certainty: str | None = None
+        self.mentions: list | None = None
 
     def __getattr__(self, name):
         return getattr(self.span, name)
@@ -536,17 +560,27 @@ def _is_history(sentence, trigger, events: list[Event], published: dt.date) -> b
 def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, published, lex) -> list[Event]:
     if _is_negated_or_hypothetical(trigger, lex):
         return []
-    in_sentence = [m for m in placed if sentence.start_char <= m.start and m.end <= sentence.end_char]
+    if sentence.mentions is None:
+        # Once per sentence: a sentence holds several triggers.
+        sentence.mentions = [m for m in placed if sentence.start_char <= m.start and m.end <= sentence.end_char]
+    in_sentence = sentence.mentions
     monies = [ent for ent in sentence.ents if ent.label_ == "MONEY"]
     if rule.no_money and monies:
         return []
     if "money" in rule.needs and not monies:
         return []
     for need, words in (("release_context", _RELEASE_CONTEXT), ("series_context", _SERIES_CONTEXT)):
-        if need in rule.needs and not any(t.lemma_.lower() in words for t in sentence if t.i != trigger.i):
-            return []
+        if need in rule.needs and not any(t.lemma_.lower() in words for t in sentence if t.i != trigger.i) \
+                and not (need == "release_context" and _work_is_subject(trigger, in_sentence)):
+            return []  # "the store opens on May 5"; but a work that opens or arrives is released
     if "date" in rule.needs and not any(ent.label_ == "DATE" for ent in sentence.ents):
         return []
+    if "release_object" in rule.needs and not _acts_on_release(trigger, lex):
+        return []
+    if "for_season" in rule.needs and not _for_a_season(trigger):
+        return []
+    if rule.kind == "deal" and _for_a_season(trigger):
+        return []  # "picked up for a second season": a renewal, not a purchase
     if "present" in rule.needs and trigger.tag_ not in ("VBG", "VBZ", "VBP") and not _is_future(trigger):
         return []
     future = _is_future(trigger) or trigger.tag_ in ("VBZ", "VBP", "VB")
@@ -567,8 +601,10 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         return _release(rule, trigger, sentence, in_sentence, titles_in_order, published, future, lex, base)
     if kind in ("casting", "hiring"):
         people_in_order = [m for m in placed if m.entity_type == "PERSON"]
-        return _people(rule, trigger, sentence, in_sentence, people_in_order, published, lex, base)
+        return _people(rule, trigger, sentence, in_sentence, people_in_order, titles_in_order, published, lex, base)
     if kind == "production_status":
+        if _acts_on_release(trigger, lex):
+            return []  # "cancelled the release": a release pulled, not a production (release_pulled)
         title = _nearest(in_sentence, trigger, "TITLE") or _work_in_context(trigger, titles_in_order)
         if title is None:
             return []
@@ -577,36 +613,74 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         return [Event(**base, title_entity_id=title.entity_id, org_entity_id=org.entity_id if org else None,
                       event_date=date[0] if date else None, date_precision=date[1] if date else None)]
     if kind == "deal":
-        return _deal(trigger, sentence, in_sentence, monies, lex, base)
+        return _deal(trigger, sentence, in_sentence, monies, published, lex, base)
     if kind == "award":
-        return _award(trigger, sentence, in_sentence, published, lex, base)
+        return _award(trigger, sentence, in_sentence, [m for m in placed if m.entity_type == "PERSON"], titles_in_order,
+                      published, lex, base)
     return []
 
 
+def _work_is_subject(trigger, in_sentence: list[_Placed]) -> bool:
+    return any(m is not None and m.entity_type == "TITLE" for m in (_mention_at(t, in_sentence) for t in _subjects(trigger)))
+
+
+def _for_a_season(trigger) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ == "for" and any(o.dep_ == "pobj" and o.lemma_.lower() in ("season", "series", "run")
+                                                              for o in c.children) for c in trigger.children)
+
+
+def _acts_on_release(trigger, lex) -> bool:
+    """The trigger's object (or passive subject) is a release: "cancelled the release", "the
+    premiere was scrapped"."""
+    return any(t.dep_ in ("dobj", "nsubjpass") and t.lemma_.lower() in lex["release_nouns"] for t in trigger.children)
+
+
 def _work_in_context(trigger, titles_in_order: list[_Placed]) -> _Placed | None:
-    """A trigger whose subject or object is "the film", "the series", "it": the title named last
-    before it in the article."""
+    """A trigger whose subject or object is "the film", "the series", "the release", "it": the title
+    the paragraphs around it name."""
     verb = _clause_verb(trigger)
     near = [trigger, *verb.children, *trigger.children]
     near += [grandchild for t in near[1:] if t.dep_ == "prep" for grandchild in t.children]
-    words = [t for t in near if t.dep_ in ("nsubj", "nsubjpass", "dobj", "poss", "pobj")]
-    # One work: "the film", "it"; "films" and "shows" are many.
-    if not any((t.lemma_.lower() in WORK_NOUNS or t.lower_ in WORK_NOUNS) and t.tag_ not in ("NNS", "NNPS") for t in words):
+    words = [t for t in near if t.dep_ in ("nsubj", "nsubjpass", "dobj", "poss", "pobj") and t.i != trigger.i]
+    if not any(_is_anaphoric_work(t) for t in words):
         return None
     before = [m for m in titles_in_order if m.end <= trigger.idx]
     if not before:
         return None
-    # The title named last in this paragraph or the one before ("Remember Bad Moms? Its domestic take
-    # …"); past that, the one the article names most: "the film" is then what the article is about
-    # more often than the title named last (a comparison, a past film of its director).
-    paragraph = _paragraph_start(trigger.doc, trigger.i)
-    previous = _paragraph_start(trigger.doc, paragraph - 1) if paragraph > 0 else -1
-    if before[-1].root.i >= max(previous, 0):
-        return before[-1]
+    # Of the titles of this paragraph and the one before ("Remember Bad Moms? Its domestic take …"),
+    # the one the article names most: "the film" is what the article is about more often than a
+    # title named in passing (a comparison, a past film of its director, a book mentioned once);
+    # past those paragraphs, the article's most named title before it.
     counts: dict[str, int] = {}
     for mention in titles_in_order:
         counts[mention.entity_id] = counts.get(mention.entity_id, 0) + 1
-    return max(reversed(before), key=lambda m: counts[m.entity_id])
+    paragraph = _paragraph_start(trigger.doc, trigger.i)
+    previous = _paragraph_start(trigger.doc, paragraph - 1) if paragraph > 0 else -1
+    near_titles = [m for m in before if m.root.i >= max(previous, 0)]
+    return max(reversed(near_titles or before), key=lambda m: counts[m.entity_id])
+
+
+# What makes "film" another film than the one the article is about: "his third 007 film", "a new
+# film", "their next movie", "other films".
+_OTHER_WORK_WORDS = frozenset("new next upcoming latest last previous other another first second third fourth fifth "
+                              "earlier later recent former debut".split())
+
+
+def _is_anaphoric_work(token) -> bool:
+    """"The film", "the series", "it", "its": a word that stands for a work already named. A plural, a
+    work with its own possessor, ordinal or "new" ("his third film"), or one without "the" ("a film")
+    names another."""
+    if token.lower_ in ("it", "its"):
+        # As an object "it" is mostly no work ("leaving it to his niece", "made it"): only "it"
+        # doing or undergoing the event ("it opened to", "it was renewed") and "its" stand for one.
+        return token.lower_ == "its" or token.dep_ in ("nsubj", "nsubjpass")
+    if token.lemma_.lower() not in WORK_NOUNS or token.tag_ in ("NNS", "NNPS"):
+        return False
+    determiners = [c for c in token.children if c.dep_ in ("det", "poss")]
+    if not determiners or any(d.lower_ not in ("the", "this", "that", "its") for d in determiners):
+        return False
+    return not any(c.dep_ in ("amod", "nummod", "compound") and (c.lower_ in _OTHER_WORK_WORDS or c.like_num)
+                   for c in token.children)
 
 
 def _paragraph_start(doc, i: int) -> int:
@@ -616,16 +690,43 @@ def _paragraph_start(doc, i: int) -> int:
     return i
 
 
-def _person_in_context(trigger, people_in_order: list[_Placed]) -> _Placed | None:
-    """A trigger whose subject is "she" or "he": the person named last in this paragraph or the one
-    before (a profile names its subject, then says "she" for paragraphs)."""
-    verb = _clause_verb(trigger)
-    subjects = [t for t in (*trigger.children, *verb.children) if t.dep_ in ("nsubj", "nsubjpass")]
-    if not any(t.lower_ in ("she", "he") for t in subjects):
+def _subjects(token) -> list:
+    """The subjects of a token's clause; for a clause that has none of its own ("while also starring
+    in X", "agreed to play Y", "joined and will produce"), the subjects of the clause it hangs from."""
+    verb = _clause_verb(token)
+    for _ in range(3):
+        found = [t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass")]
+        if found or verb.dep_ not in ("advcl", "xcomp", "conj", "pcomp") or verb.head.i == verb.i:
+            return found
+        # "urged her to join": the object of the verb above is who joins.
+        objects = [t for t in verb.head.children if t.dep_ == "dobj"] if verb.dep_ == "xcomp" else []
+        if objects:
+            return objects
+        verb = verb.head
+    return []
+
+
+_PERSONAL_PRONOUNS = frozenset(("she", "he", "her", "his", "him"))
+
+
+def _person_in_context(trigger, people_in_order: list[_Placed], other_than: frozenset = frozenset()) -> _Placed | None:
+    """A trigger whose person is a pronoun: "she" or "he" as the subject of its clause, "him" or
+    "her" as what is cast, "his" or "her" as whose the trigger is ("her nomination", "a nomination
+    for his portrayal"): of the people named in this paragraph and the one before whose given name
+    fits the pronoun, the one the article names most (a profile names its subject, then says "she"
+    for paragraphs)."""
+    words = list(_subjects(trigger))
+    words += [t for t in trigger.children if t.dep_ == "poss"
+              or (t.dep_ == "dobj" and trigger.lemma_ in _lexicons()["person_as_object"])]
+    words += [g for t in trigger.children if t.dep_ == "prep" for o in t.children if o.dep_ == "pobj"
+              for g in o.children if g.dep_ == "poss"]
+    pronouns = [t.lower_ for t in words if t.lower_ in _PERSONAL_PRONOUNS]
+    if not pronouns:
         return None
     paragraph = _paragraph_start(trigger.doc, trigger.i)
     previous = _paragraph_start(trigger.doc, paragraph - 1) if paragraph > 0 else 0
-    near = [m for m in people_in_order if m.end <= trigger.idx and m.root.i >= previous]
+    near = [m for m in people_in_order if m.end <= trigger.idx and m.root.i >= previous and m.entity_id not in other_than
+            and may_refer_to(pronouns[0], m.name)]
     if not near:
         return None
     # Of those, the one the article names most: a profile's subject over a name in passing.
@@ -675,6 +776,9 @@ def _release(rule, trigger, sentence, in_sentence, titles_in_order, published, f
     if rule.status != "set" and not any(t.lemma_.lower() in _RELEASE_CONTEXT for t in sentence if t.i != trigger.i) \
             and not any(ent.label_ == "DATE" and trigger.is_ancestor(ent.root) for ent in sentence.ents):
         return []  # "pushed for", "moved to tears": a change of date says what it changes
+    if trigger.pos_ == "VERB" and any(t.dep_ in ("dobj", "nsubjpass") and (t.lower_ in _PERSONAL_PRONOUNS | {"they", "them"}
+                                      or t.ent_type_ == "PERSON") for t in trigger.children):
+        return []  # "she was released from house arrest": a person set free, not a work
     title = _nearest(in_sentence, trigger, "TITLE") or _work_in_context(trigger, titles_in_order)
     if title is None:
         return []
@@ -687,19 +791,62 @@ def _release(rule, trigger, sentence, in_sentence, titles_in_order, published, f
                   territory=territory, event_date=date[0] if date else None, date_precision=date[1] if date else None)]
 
 
-def _people(rule, trigger, sentence, in_sentence, people_in_order, published, lex, base) -> list[Event]:
+def _as_phrase(trigger) -> list:
+    """The tokens of the trigger's "as" phrase ("cast as the captain", "joined as a star and
+    producer"): the part or the job, never the person."""
+    preps = [child for child in trigger.children if child.dep_ == "prep" and child.lower_ == "as"]
+    if not preps:
+        # The parser often hangs a closing "as …" on the nearest noun of the object ("joined the
+        # film about X as a star"): an "as" in the object's phrase, outside a clause of its own.
+        for obj in (c for c in trigger.children if c.dep_ == "dobj"):
+            preps = [t for t in obj.subtree if t.dep_ == "prep" and t.lower_ == "as"
+                     and not any(a.dep_ in ("relcl", "acl") for a in t.ancestors if a.i != obj.i and obj.is_ancestor(a))]
+    return [t for prep in preps[-1:] for t in prep.subtree]
+
+
+def _people(rule, trigger, sentence, in_sentence, people_in_order, titles_in_order, published, lex, base) -> list[Event]:
     job = _job(trigger, sentence, lex)
-    if rule.kind == "casting" and job is not None:
-        return []  # "joins as president", "tapped to direct": a hiring
+    as_phrase = _as_phrase(trigger)
+    if rule.kind == "casting" and job is not None \
+            and not any(t.lemma_.lower() in lex["cast_nouns"] for t in as_phrase):
+        return []  # "joins as president", "tapped to direct": a hiring; "as a star and producer" is both
     if rule.kind == "hiring" and job in (None, "unnamed"):
         return []
-    person = _nearest(in_sentence, trigger, "PERSON")
+    if trigger.lemma_ not in lex["person_as_object"] and any(
+            t.dep_ == "dobj" and (t.lower_ in _PERSONAL_PRONOUNS or t.ent_type_ == "PERSON") for t in trigger.children):
+        return []  # "urged her to join him": a person joined is no production
+    in_role = [(as_phrase[0].idx, as_phrase[-1].idx + len(as_phrase[-1]))] if as_phrase else []
+    # Who joins is the clause's subject ("X is set to star"), or what is cast ("cast X", "X was
+    # cast"); past those, the name nearest in the tree.
+    party_words = [t for t in trigger.children if t.dep_ == "dobj"] if trigger.lemma_ in lex["person_as_object"] else []
+    party_words += _subjects(trigger)
+    parties = [m for m in (_mention_at(t, in_sentence) for t in party_words) if m is not None and m.entity_type == "PERSON"]
+    named = parties[0] if parties else _nearest(in_sentence, trigger, "PERSON", exclude=in_role)
+    pronoun_subject = any(t.lower_ in _PERSONAL_PRONOUNS for t in _subjects(trigger)) \
+        and trigger.lemma_ not in lex["person_as_object"]
+    # "Was she a fan of X before she joined the show?": she, not X, joined.
+    person = None if pronoun_subject else named
     if person is None:
-        person = _person_in_context(trigger, people_in_order)
+        # "X, with whom she co-stars": she is not X.
+        person = _person_in_context(trigger, people_in_order,
+                                    frozenset((named.entity_id,)) if named and _is_co_star(trigger) else frozenset())
         if person is None:
             return []
     people = _with_conjuncts(person, in_sentence)
-    title = _nearest(in_sentence, trigger, "TITLE")
+    partners = [named] if _is_co_star(trigger) and named is not None else []
+    # "stars opposite X", "co-stars with X", "alongside X": X is in the cast too.
+    partner_preps = ("opposite", "alongside", "with") if _is_co_star(trigger) else ("opposite", "alongside")
+    # (the tokenizer's "co" "-" "star" hangs the "with" on any of its three parts)
+    parts = trigger.doc[trigger.i:trigger.i + 3] if _is_co_star(trigger) and trigger.lower_ == "co" else [trigger]
+    partners += [m for m in (_mention_at(o, in_sentence) for part in parts for c in part.children
+                             if c.dep_ == "prep" and c.lower_ in partner_preps for o in c.children if o.dep_ == "pobj")
+                 if m is not None and m.entity_type == "PERSON"]
+    for partner in partners:
+        for joined in _with_conjuncts(partner, in_sentence):
+            if joined.entity_id not in {p.entity_id for p in people}:
+                people.append(joined)
+    title = _nearest(in_sentence, trigger, "TITLE") or _title_after(trigger, in_sentence) \
+        or _work_in_context(trigger, titles_in_order)
     org = None
     if rule.kind == "hiring" and title is None:
         org = _nearest(in_sentence, trigger, "ORG")
@@ -712,18 +859,80 @@ def _people(rule, trigger, sentence, in_sentence, people_in_order, published, le
                   date_precision=date[1] if date else None) for p in people]
 
 
-def _deal(trigger, sentence, in_sentence, monies, lex, base) -> list[Event]:
-    org = _nearest(in_sentence, trigger, "ORG", max_distance=2)
-    if org is None:
-        return []
-    title = _nearest(in_sentence, trigger, "TITLE", max_distance=3)
-    person = _nearest(in_sentence, trigger, "PERSON", max_distance=3) if base["status"] in ("first_look", "overall") else None
-    other_org = _nearest([m for m in in_sentence if m is not org], trigger, "ORG", max_distance=3)
+def _title_after(trigger, in_sentence: list[_Placed]) -> _Placed | None:
+    """"Stars in T", "co-stars in the upcoming T": the title a preposition opens right after the
+    trigger, read in word order where the parse hung the preposition elsewhere (a verb the tokenizer
+    split, "co" "-" "stars", leaves the tagger guessing)."""
+    doc = trigger.doc
+    end = trigger.i + 4 if _is_co_star(trigger) else trigger.i + 2
+    for i in range(trigger.i + 1, min(end, len(doc))):
+        if doc[i].lower_ in ("in", "on"):
+            following = [m for m in in_sentence if m.entity_type == "TITLE" and m.start >= doc[i].idx]
+            first = min(following, key=lambda m: m.start, default=None)
+            if first is not None and not any((t.is_punct and not t.is_quote) or t.pos_ == "VERB"
+                                             for t in doc[i + 1:first.root.i] if t.idx < first.start):
+                return first
+            return None
+    return None
+
+
+def _is_co_star(trigger) -> bool:
+    """"Co-stars", as one token or as the tokenizer splits it ("co" "-" "stars")."""
+    doc = trigger.doc
+    if trigger.lemma_.lower() in ("co-star", "costar"):
+        return True
+    return trigger.lower_ == "co" and trigger.i + 2 < len(doc) and doc[trigger.i + 1].text == "-"
+
+
+def _mention_at(token, in_sentence: list[_Placed]) -> _Placed | None:
+    return next((m for m in in_sentence if m.start <= token.idx < m.end), None)
+
+
+def _passive_purchase(trigger, in_sentence: list[_Placed]) -> tuple[_Placed | None, _Placed | None, _Placed | None]:
+    """(buyer, what was bought, owner) of a passive purchase: "X was bought by Y", "X, which was
+    acquired by a company owned by Z". A buyer named only through its owner leaves the buyer empty
+    and names the owner (docs/events_annotation.md, "One event, once")."""
+    if not any(c.dep_ == "auxpass" for c in trigger.children):
+        return None, None, None
+    subject = next((c for c in trigger.children if c.dep_ == "nsubjpass"), None)
+    if subject is not None and subject.tag_ in ("WDT", "WP") and trigger.dep_ == "relcl":
+        subject = trigger.head  # "X, which was bought": X
+    bought = _mention_at(subject, in_sentence) if subject is not None else None
+    agents = [g for c in trigger.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if not agents:
+        return None, bought, None
+    buyer = _mention_at(agents[0], in_sentence)
+    owner = None
+    if buyer is None:
+        owners = [g for c in agents[0].children if c.dep_ == "acl" and c.lemma_ in ("own", "control", "run", "back")
+                  for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+        owner = _mention_at(owners[0], in_sentence) if owners else None
+    return buyer, bought, owner
+
+
+def _deal(trigger, sentence, in_sentence, monies, published, lex, base) -> list[Event]:
+    person = None
+    buyer, bought, owner = _passive_purchase(trigger, in_sentence) if base["status"] == "acquired" else (None,) * 3
+    if buyer is not None and buyer.entity_type == "ORG" and bought is not None:
+        org = buyer
+        title = bought if bought.entity_type == "TITLE" else None
+        other_org = bought if bought.entity_type == "ORG" else None
+    elif owner is not None and owner.entity_type == "PERSON" and bought is not None and bought.entity_type == "ORG":
+        org, title, other_org, person = bought, None, None, owner
+    else:
+        org = _nearest(in_sentence, trigger, "ORG", max_distance=2)
+        if org is None:
+            return []
+        title = _nearest(in_sentence, trigger, "TITLE", max_distance=3)
+        if base["status"] in ("first_look", "overall"):
+            person = _nearest(in_sentence, trigger, "PERSON", max_distance=3)
+        other_org = _nearest([m for m in in_sentence if m is not org], trigger, "ORG", max_distance=3)
     if title is None and person is None and other_org is None:
         return []
     if base["status"] == "acquired" and trigger.lemma_ in ("win", "land", "take", "pick", "grab", "scoop") \
-            and not any(t.lemma_ in ("right", "up") for t in trigger.subtree):
-        return []  # "took home", "won the festival": only rights or a pick-up are bought
+            and not any(t.lemma_ in ("right", "up") for t in trigger.subtree) \
+            and not any(c.dep_ == "prep" and c.lower_ == "at" for c in trigger.children):
+        return []  # "took home", "won the festival": only rights, a pick-up or a project landing at a studio are bought
     amount = currency = amount_kind = None
     for money in monies:
         parsed = parse_money(_money_text(money, lex), lex["currencies"])
@@ -733,12 +942,34 @@ def _deal(trigger, sentence, in_sentence, monies, lex, base) -> list[Event]:
             break
     territory = _territory(sentence, lex, skip=[(m.start, m.end) for m in in_sentence if m.entity_type != "PLACE"]) \
         if base["status"] == "distribution" else None
+    date = _date_for(sentence, trigger, published, False)
     return [Event(**base, org_entity_id=org.entity_id, title_entity_id=title.entity_id if title else None,
                   person_entity_id=person.entity_id if person else None, amount=amount, currency=currency,
-                  amount_kind=amount_kind, territory=territory)]
+                  amount_kind=amount_kind, territory=territory, event_date=date[0] if date else None,
+                  date_precision=date[1] if date else None)]
 
 
-def _award(trigger, sentence, in_sentence, published, lex, base) -> list[Event]:
+def _work_it_is_for(trigger, sentence, in_sentence: list[_Placed], titles_in_order: list[_Placed]) -> _Placed | None:
+    """The work an award or nomination is for: a title in the "for" phrase of the trigger or of its
+    object, however deep ("a nomination for his portrayal of the title role in T"); "for the
+    former" / "the latter": the first or the last title the sentence before names."""
+    heads = [trigger] + [c for c in trigger.children if c.dep_ == "dobj"]
+    for prep in (c for head in heads for c in head.children if c.dep_ == "prep" and c.lower_ == "for"):
+        phrase = {t.i for t in prep.subtree}
+        inside = [m for m in in_sentence if m.entity_type == "TITLE" and m.root.i in phrase]
+        if inside:
+            return inside[0]
+        pointer = next((t.lower_ for t in prep.subtree if t.lower_ in ("former", "latter")
+                        and any(c.lower_ == "the" for c in t.children)), None)
+        if pointer is not None and sentence.start > 0:
+            before = trigger.doc[sentence.start - 1].sent
+            named = [m for m in titles_in_order if before.start_char <= m.start and m.end <= before.end_char]
+            if len(named) >= 2:
+                return named[0] if pointer == "former" else named[-1]
+    return None
+
+
+def _award(trigger, sentence, in_sentence, people_in_order, titles_in_order, published, lex, base) -> list[Event]:
     match = None
     best = None
     for found in lex["awards"].finditer(sentence.text):
@@ -753,8 +984,9 @@ def _award(trigger, sentence, in_sentence, published, lex, base) -> list[Event]:
     if category:
         at = sentence.text.find(category)
         skip.append((sentence.start_char + at, sentence.start_char + at + len(category)))
-    person = _nearest(in_sentence, trigger, "PERSON", exclude=skip)
-    title = _nearest(in_sentence, trigger, "TITLE", exclude=skip)
+    person = _nearest(in_sentence, trigger, "PERSON", exclude=skip) or _person_in_context(trigger, people_in_order)
+    title = _work_it_is_for(trigger, sentence, in_sentence, titles_in_order) \
+        or _nearest(in_sentence, trigger, "TITLE", exclude=skip)
     if person is None and title is None:
         return []
     date = _date_for(sentence, trigger, published, False)
