@@ -30,8 +30,10 @@ import argparse
 import hashlib
 import importlib.util
 import json
+import math
 import pickle
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -241,14 +243,127 @@ def fit(articles, c_value: float, film_weight: float):
     return dict(mean=mean, scale=scale, coef=model.coef_[0], intercept=float(model.intercept_[0]))
 
 
+def fit_listwise(articles, c_value: float, film_weight: float):
+    """A conditional logit over each quote's candidates plus a no-speaker option (score 0): the
+    candidates of one quote compete for it, rather than each being judged alone. A quote whose gold
+    speaker is no candidate, or who has none, is the no-speaker option's. Weighted negative log
+    likelihood with an L2 penalty of 1/(2C), minimised by L-BFGS from zero (deterministic)."""
+    from scipy.optimize import minimize
+
+    xs, targets, weights, sizes = [], [], [], []
+    for article in articles:
+        for q in article["quotes"]:
+            if not len(q["rows"]):
+                continue
+            xs.append(q["rows"])
+            right = np.flatnonzero(q["right"])
+            targets.append(int(right[0]) if len(right) else -1)
+            weights.append(q["weight"] * (film_weight if article.get("film") else 1.0)
+                           * (OPTIONAL_WEIGHT if q["optional"] else 1.0))
+            sizes.append(len(q["rows"]))
+    x = np.vstack(xs)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    sizes = np.asarray(sizes)
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    weights = np.asarray(weights)
+    targets = np.asarray(targets)
+    has_target = targets >= 0
+    target_rows = offsets[has_target] + targets[has_target]
+    n_features = z.shape[1]
+
+    def loss(theta):
+        coef, intercept = theta[:n_features], theta[n_features]
+        score = z @ coef + intercept
+        top = np.maximum(np.maximum.reduceat(score, offsets), 0.0)  # the no-speaker option scores 0
+        e = np.exp(score - top[group])
+        norm = np.exp(-top) + np.add.reduceat(e, offsets)
+        log_norm = top + np.log(norm)
+        picked = np.zeros(len(sizes))
+        picked[has_target] = score[target_rows]
+        nll = float(weights @ (log_norm - picked))
+        p = e / norm[group] * weights[group]
+        grad_score = p.copy()
+        np.subtract.at(grad_score, target_rows, weights[has_target])
+        grad = np.concatenate([z.T @ grad_score, [grad_score.sum()]])
+        grad[:n_features] += coef / c_value
+        return nll + 0.5 * float(coef @ coef) / c_value, grad
+
+    result = minimize(loss, np.zeros(n_features + 1), jac=True, method="L-BFGS-B", options={"maxiter": 5000})
+    return dict(mean=mean, scale=scale, coef=result.x[:n_features], intercept=float(result.x[n_features]),
+                normalisation="listwise")
+
+
+def fit_boosting(articles, c_value: float, film_weight: float, n_trees: int = 100, depth: int = 3):
+    """Gradient-boosted trees over candidate rows (scikit-learn, a fixed random state: deterministic),
+    kept as plain arrays: each tree's split feature, threshold, children and leaf value."""
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    x, y, w = stack(articles, film_weight)
+    model = GradientBoostingClassifier(n_estimators=n_trees, max_depth=depth, learning_rate=0.1, random_state=0)
+    model.fit(x, y, sample_weight=w)
+    trees = []
+    for estimator in model.estimators_[:, 0]:
+        tree = estimator.tree_
+        trees.append(dict(feature=tree.feature.tolist(), threshold=tree.threshold.tolist(),
+                          left=tree.children_left.tolist(), right=tree.children_right.tolist(),
+                          value=(tree.value[:, 0, 0] * model.learning_rate).tolist()))
+    prior = float(model.init_.class_prior_[1])
+    return dict(trees=trees, intercept=math.log(prior / (1 - prior)), normalisation="boosting")
+
+
+def tree_scores(trees, rows):
+    """The summed leaf values of boosted trees for each row."""
+    total = np.zeros(len(rows))
+    index = np.arange(len(rows))
+    for tree in trees:
+        node = np.zeros(len(rows), dtype=np.int64)
+        feature, threshold = np.asarray(tree["feature"]), np.asarray(tree["threshold"])
+        left, right = np.asarray(tree["left"]), np.asarray(tree["right"])
+        while True:
+            inner = left[node] >= 0
+            if not inner.any():
+                break
+            go_left = rows[index, np.maximum(feature[node], 0)] <= threshold[node]
+            node = np.where(inner, np.where(go_left, left[node], right[node]), node)
+        total += np.asarray(tree["value"])[node]
+    return total
+
+
+def candidate_probabilities(params, rows):
+    """Each candidate's probability of being the speaker: alone (logistic) or against the quote's other
+    candidates and the no-speaker option (listwise)."""
+    if params.get("normalisation") == "boosting":
+        return 1 / (1 + np.exp(-(tree_scores(params["trees"], rows) + params["intercept"])))
+    score = ((rows - params["mean"]) / params["scale"]) @ params["coef"] + params["intercept"]
+    if params.get("normalisation") == "listwise":
+        top = max(float(score.max()), 0.0)
+        e = np.exp(score - top)
+        return e / (np.exp(-top) + e.sum())
+    return 1 / (1 + np.exp(-score))
+
+
 def decide(params, rows, threshold: float):
     """The index of the chosen candidate, or None for no speaker."""
     if not len(rows) or unnamed_source(rows):
         return None
-    z = ((rows - params["mean"]) / params["scale"]) @ params["coef"] + params["intercept"]
-    p = 1 / (1 + np.exp(-z))
+    p = candidate_probabilities(params, rows)
     best = int(p.argmax())
     return best if p[best] >= threshold_for(rows, threshold) else None
+
+
+def error_shape(q, named: bool) -> str:
+    """Why a found quote's speaker is wrong: a wrong candidate chosen while the right one was a
+    candidate, no speaker where one was due (and a candidate was right, or none was), a speaker named
+    where the gold has none, or the right speaker among no candidate at all."""
+    has_right = bool(q["right"].any())
+    if not named:
+        return "no speaker, right one a candidate" if has_right else "no speaker, right one not a candidate"
+    if not q["gold_has_speaker"]:
+        return "speaker named, none due"
+    return "wrong candidate, right one a candidate" if has_right else "wrong candidate, right one not a candidate"
 
 
 def measure(articles, params_of, threshold: float, reported: bool = False):
@@ -256,6 +371,7 @@ def measure(articles, params_of, threshold: float, reported: bool = False):
     precision when named, and quote+speaker (reported+speaker) F1."""
     found = right = named = named_right = n_sys = n_gold = 0
     cascade_right = cascade_named = cascade_named_right = 0
+    shapes, cascade_shapes = Counter(), Counter()
     for article in articles:
         params = params_of(article)
         n_sys += article["n_reported_sys"] if reported else article["n_sys"]
@@ -273,6 +389,9 @@ def measure(articles, params_of, threshold: float, reported: bool = False):
                 cascade_right += q["cascade_right"]
                 cascade_named += q["cascade_named"]
                 cascade_named_right += q["cascade_named"] and q["cascade_right"]
+                if not ok:
+                    shapes["decisive sieve wrong"] += 1
+                    cascade_shapes[error_shape(q, q["cascade_named"])] += 1
                 continue
             best = decide(params, q["rows"], threshold)
             if best is None:
@@ -282,19 +401,28 @@ def measure(articles, params_of, threshold: float, reported: bool = False):
                 named += 1
                 named_right += ok
             right += ok
+            if not ok:
+                shapes[error_shape(q, best is not None)] += 1
             cascade_right += q["cascade_right"]
             cascade_named += q["cascade_named"]
             cascade_named_right += q["cascade_named"] and q["cascade_right"]
+            if not q["cascade_right"]:
+                cascade_shapes[error_shape(q, q["cascade_named"])] += 1
     def f1(tp):
         p, r = tp / n_sys if n_sys else 0, tp / n_gold if n_gold else 0
         return round(2 * p * r / (p + r), 3) if p + r else 0.0
     return {
         "found": found, "speaker_right_on_found": round(right / found, 3) if found else None,
         "precision_when_named": round(named_right / named, 3) if named else None, "quote_speaker_f1": f1(right),
+        "errors_by_shape": dict(sorted(shapes.items())),
         "rules_only": {"speaker_right_on_found": round(cascade_right / found, 3) if found else None,
                        "precision_when_named": round(cascade_named_right / cascade_named, 3) if cascade_named else None,
-                       "quote_speaker_f1": f1(cascade_right)},
+                       "quote_speaker_f1": f1(cascade_right),
+                       "errors_by_shape": dict(sorted(cascade_shapes.items()))},
     }
+
+
+LEARNERS = {"logistic": fit, "listwise": fit_listwise, "boosting": fit_boosting}
 
 
 def main() -> int:
@@ -305,10 +433,15 @@ def main() -> int:
     parser.add_argument("--film-weight", type=float, default=FILM_WEIGHT,
                         help="weight of a film-real-dev quote against a polnear-train one")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--learner", choices=sorted(LEARNERS), default="logistic",
+                        help="logistic: each candidate alone; listwise: a quote's candidates and the no-speaker "
+                             "option compete; boosting: gradient-boosted trees over candidates")
     parser.add_argument("--min-precision", type=float, default=0.0,
                         help="the no-speaker threshold is the one of best quote+speaker F1 on polnear-dev whose "
                              "precision when named is at least this (ties go to the higher threshold)")
     parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    parser.add_argument("--shipped", action="store_true",
+                        help="measure the shipped model (errors by shape included) instead of training one")
     args = parser.parse_args()
     scorer = load_scorer(args.eval)
     data = {name: examples_of(name, args.eval, args.cache, scorer) for name in SETS}
@@ -316,15 +449,24 @@ def main() -> int:
     for article in film:
         article["film"] = True
 
+    if args.shipped:
+        shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+        params = {k: np.asarray(v) if isinstance(v, list) and k != "trees" else v for k, v in shipped.items()}
+        report = {name: measure(articles, lambda a: params, params["threshold"], reported=reported)
+                  for name, articles, reported in (("polnear-dev", dev, False), ("film-real-dev (trained on)", film, False),
+                                                   ("polnear-dev reported speech", dev, True))}
+        print(json.dumps(report, indent=1))
+        return 0
+
     # Cross-validation on film-real-dev: folds by article, in file-name order.
     folds = [film[i::args.folds] for i in range(args.folds)]
     fold_params = {}
     for i, held in enumerate(folds):
         rest = [a for j, f in enumerate(folds) if j != i for a in f]
-        params = fit(train + rest, args.c, args.film_weight)
+        params = LEARNERS[args.learner](train + rest, args.c, args.film_weight)
         for article in held:
             fold_params[article["file"]] = params
-    final = fit(train + film, args.c, args.film_weight)
+    final = LEARNERS[args.learner](train + film, args.c, args.film_weight)
 
     # The no-speaker threshold, chosen on polnear-dev: the best quote+speaker F1 among those whose
     # precision when named reaches --min-precision.
