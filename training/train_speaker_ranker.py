@@ -46,7 +46,7 @@ from pipeline.core.nlp import quotes as quote_rules  # noqa: E402
 from pipeline.core.cleaning import extract_article  # noqa: E402
 from pipeline.core.errors import DocumentRejected  # noqa: E402
 from pipeline.core.nlp.extraction import ArticleText, article_mentions, load_stage_pipeline  # noqa: E402
-from pipeline.core.nlp.speaker_ranker import FEATURES, MODEL_FILE, threshold_for, unnamed_source  # noqa: E402
+from pipeline.core.nlp.speaker_ranker import FEATURES, MODEL_FILE, BoostedTrees, threshold_for, unnamed_source  # noqa: E402
 from pipeline.core.reading import discover_source_files, read_source_document  # noqa: E402
 from pipeline.resources import DEFAULT_SPACY_MODEL  # noqa: E402
 
@@ -207,12 +207,12 @@ def _pipeline_key() -> str:
 
 def _code_key() -> str:
     """The features depend on the code that computes them: a changed rule gives a new feature cache."""
-    from pipeline.core.nlp import (attribution, cue_patterns, quote_marks, speaker_ranker, speaker_resolution,
-                                   speaker_rules, speech_spans)
+    from pipeline.core.nlp import (attribution, cue_patterns, given_names, lexicon, quote_marks, speaker_ranker,
+                                   speaker_resolution, speaker_rules, speech_spans)
 
     digest = hashlib.sha256()
     for module in (quote_rules, quote_marks, speech_spans, cue_patterns, speaker_rules, speaker_resolution,
-                   entity_rules, attribution, speaker_ranker):
+                   entity_rules, attribution, speaker_ranker, given_names, lexicon):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:12]
 
@@ -311,32 +311,16 @@ def fit_boosting(articles, c_value: float, film_weight: float, n_trees: int = 10
                           left=tree.children_left.tolist(), right=tree.children_right.tolist(),
                           value=(tree.value[:, 0, 0] * model.learning_rate).tolist()))
     prior = float(model.init_.class_prior_[1])
-    return dict(trees=trees, intercept=math.log(prior / (1 - prior)), normalisation="boosting")
-
-
-def tree_scores(trees, rows):
-    """The summed leaf values of boosted trees for each row."""
-    total = np.zeros(len(rows))
-    index = np.arange(len(rows))
-    for tree in trees:
-        node = np.zeros(len(rows), dtype=np.int64)
-        feature, threshold = np.asarray(tree["feature"]), np.asarray(tree["threshold"])
-        left, right = np.asarray(tree["left"]), np.asarray(tree["right"])
-        while True:
-            inner = left[node] >= 0
-            if not inner.any():
-                break
-            go_left = rows[index, np.maximum(feature[node], 0)] <= threshold[node]
-            node = np.where(inner, np.where(go_left, left[node], right[node]), node)
-        total += np.asarray(tree["value"])[node]
-    return total
+    return dict(trees=trees, intercept=math.log(prior / (1 - prior)))
 
 
 def candidate_probabilities(params, rows):
     """Each candidate's probability of being the speaker: alone (logistic) or against the quote's other
     candidates and the no-speaker option (listwise)."""
-    if params.get("normalisation") == "boosting":
-        return 1 / (1 + np.exp(-(tree_scores(params["trees"], rows) + params["intercept"])))
+    if "trees" in params:
+        if "scorer" not in params:
+            params["scorer"] = BoostedTrees(params["trees"])
+        return 1 / (1 + np.exp(-(params["scorer"].scores(rows) + params["intercept"])))
     score = ((rows - params["mean"]) / params["scale"]) @ params["coef"] + params["intercept"]
     if params.get("normalisation") == "listwise":
         top = max(float(score.max()), 0.0)
@@ -489,18 +473,34 @@ def main() -> int:
     print(json.dumps(report, indent=1))
     if args.dry_run:
         return 0
-    model = {
-        "kind": "logistic regression over candidates (one row per candidate speaker of a quote)",
-        "features": list(FEATURES),
-        "mean": [round(float(v), 6) for v in final["mean"]],
-        "scale": [round(float(v), 6) for v in final["scale"]],
-        "coef": [round(float(v), 6) for v in final["coef"]],
-        "intercept": round(final["intercept"], 6),
-        "threshold": threshold,
-    }
-    MODEL_FILE.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    if "trees" in final:
+        model = {
+            "kind": "gradient-boosted trees over candidates (one row per candidate speaker of a quote); per tree: "
+                    "split feature, threshold (go left when the value is at most it), left and right child "
+                    "(-1 at a leaf), leaf value",
+            "features": list(FEATURES),
+            "intercept": round(final["intercept"], 6),
+            "threshold": threshold,
+        }
+        trees = [{"feature": t["feature"], "threshold": [round(v, 6) for v in t["threshold"]], "left": t["left"],
+                  "right": t["right"], "value": [round(v, 6) for v in t["value"]]} for t in final["trees"]]
+        head = json.dumps(model, indent=1)[:-2]
+        text = head + ',\n "trees": [\n' + ",\n".join("  " + json.dumps(t, separators=(",", ":")) for t in trees) + "\n ]\n}"
+    else:
+        model = {
+            "kind": "logistic regression over candidates (one row per candidate speaker of a quote)",
+            "features": list(FEATURES),
+            "mean": [round(float(v), 6) for v in final["mean"]],
+            "scale": [round(float(v), 6) for v in final["scale"]],
+            "coef": [round(float(v), 6) for v in final["coef"]],
+            "intercept": round(final["intercept"], 6),
+            "threshold": threshold,
+        }
+        text = json.dumps(model, indent=1)
+    MODEL_FILE.write_text(text + "\n", encoding="utf-8")
     manifest = {
         "trained_by": "training/train_speaker_ranker.py",
+        "learner": args.learner,
         "regularisation_c": args.c,
         "film_weight": args.film_weight,
         "coref_speaker_weight": COREF_WEIGHT,

@@ -25,9 +25,10 @@ __all__ = ["Mention", "Quote", "extract_quotes", "find_quote_spans", "link_title
            "speaker_feature_rows", "speech_marks"]
 
 
-# Sieves whose evidence names the speaker outright, which the ranker does not overrule: a transcript
-# turn's label ("WALLACE: …") is too rare in the training sets for the model to learn its weight.
-DECISIVE_SIEVES = frozenset({"transcript_turn"})
+# Sieves whose evidence names the speaker outright (or names someone the article does not), which the
+# ranker does not overrule: a transcript turn's label ("WALLACE: …") is too rare in the training sets for
+# the model to learn its weight.
+DECISIVE_SIEVES = frozenset({"transcript_turn", "continues_transcript_turn", "transcript_turn_unnamed"})
 
 
 def quote_id_for(article_id: str, start: int, end: int, kind: str = "direct") -> str:
@@ -151,7 +152,7 @@ def _extract_quotes(text: str, mentions: Sequence[Mention], doc=None) -> list[Qu
     for quote in kept:
         quote.is_partial = quote.level == 0 and is_partial_quote(quote, text, paragraphs[quote.paragraph][0])
     # Reported speech first: a quotation paragraph after "…, Schiff said." continues its speaker.
-    resolver = SpeakerResolver(text, mentions, kept)  # one per article: its role index is built once
+    resolver = SpeakerResolver(text, mentions, kept, doc)  # one per article: its role index is built once
     reported = reported_statements(text, doc, kept, mentions, [(q.start - 1, q.end + 1) for q in spans], resolver) \
         if doc is not None else []
     attribute(text, kept, mentions, doc, reported, resolver)
