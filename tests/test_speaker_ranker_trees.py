@@ -32,3 +32,14 @@ def test_a_boosted_model_names_the_candidate_of_highest_score_above_its_threshol
     assert model.choose(rows) == 1
     rows[1, 0] = 0.0  # all at -0.75 + 0 = probability 0.32, below the threshold: no speaker
     assert model.choose(rows) is None
+
+
+def test_an_articles_quotes_scored_at_once_choose_as_each_alone():
+    model = SpeakerModel.from_json({"features": list(FEATURES), "intercept": 0.0, "threshold": 0.5,
+                                    "trees": two_trees()})
+    first, second = np.zeros((3, len(FEATURES))), np.zeros((2, len(FEATURES)))
+    first[2, 0] = 1.0
+    second[0, 0], second[0, 1] = 0.2, 5.0  # left, then right: 0.5 + 0.25, probability 0.68
+    empty = np.zeros((0, len(FEATURES)))
+    assert model.choose_each([first, empty, second]) == [2, None, 0]
+    assert [model.choose(first), model.choose(second)] == [2, 0]

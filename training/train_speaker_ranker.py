@@ -12,7 +12,8 @@ What it does:
    finds that matches a gold quote, computes the ranker's feature rows (one per candidate);
    a candidate is right when its name is the gold speaker's (the scorer's rule: aliases, honorifics,
    middle names; never a surname alone).
-3. Fits a logistic regression (scikit-learn) on ``polnear-train`` (speakers from automatic
+3. Fits a model (``--learner``: a logistic regression, the default and the shipped one; a listwise
+   conditional logit; gradient-boosted trees; scikit-learn and scipy) on ``polnear-train`` (speakers from automatic
    coreference weighted down: about a third of them are wrong) and ``film-real-dev``; reports
    ``film-real-dev`` by cross-validation (folds by article: each fold scored by a model that never saw
    it) and ``polnear-dev`` held out; chooses the no-speaker threshold on ``polnear-dev`` (the best
@@ -21,7 +22,7 @@ What it does:
    JSON, with ``training/speaker_model_manifest.json`` naming the files it was trained on.
 
 The texts of the sets are never copied into the repository: only coefficients and file names.
-Output is deterministic (a fixed solver and no random state).
+Output is deterministic (fixed solvers started from zero; the trees' random state fixed).
 """
 
 from __future__ import annotations

@@ -73,9 +73,10 @@ def extract_quotes(text: str, mentions: Sequence[Mention], doc=None, headline: s
     # With the levels traded the offsets are unchanged, so the quotes point into ``text``.
     quotes = _extract_quotes(working, mentions, doc)
     if rank_speakers and doc is not None and (model := speaker_model()) is not None:
-        for quote, candidates, rows in speaker_feature_rows(working, quotes, mentions, doc, headline):
-            if quote.attribution not in DECISIVE_SIEVES:
-                _assign_ranked(quote, candidates, model.choose(rows))
+        ranked = [(quote, candidates, rows) for quote, candidates, rows
+                  in speaker_feature_rows(working, quotes, mentions, doc, headline) if quote.attribution not in DECISIVE_SIEVES]
+        for (quote, candidates, _), best in zip(ranked, model.choose_each([rows for _, _, rows in ranked])):
+            _assign_ranked(quote, candidates, best)
     for quote in quotes:
         quote.text = text[quote.start:quote.end]
     return quotes

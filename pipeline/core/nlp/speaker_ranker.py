@@ -546,11 +546,22 @@ class SpeakerModel:
 
     def choose(self, rows: np.ndarray) -> int | None:
         """The index of the candidate that speaks, or None for no speaker."""
-        if not len(rows) or unnamed_source(rows):
-            return None
-        probabilities = self.probabilities(rows)
-        best = int(probabilities.argmax())
-        return best if probabilities[best] >= threshold_for(rows, self.threshold) else None
+        return self.choose_each([rows])[0]
+
+    def choose_each(self, quotes_rows: Sequence[np.ndarray]) -> list[int | None]:
+        """``choose`` for each quote of an article, the rows of all scored at once (one pass of the trees
+        for the article, not one per quote)."""
+        scored = [rows for rows in quotes_rows if len(rows)]
+        probabilities = self.probabilities(np.vstack(scored)) if scored else np.zeros(0)
+        out, at = [], 0
+        for rows in quotes_rows:
+            mine, at = probabilities[at:at + len(rows)], at + len(rows)
+            if not len(rows) or unnamed_source(rows):
+                out.append(None)
+                continue
+            best = int(mine.argmax())
+            out.append(best if mine[best] >= threshold_for(rows, self.threshold) else None)
+        return out
 
     @classmethod
     def from_json(cls, data: dict) -> "SpeakerModel":
