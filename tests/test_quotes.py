@@ -278,6 +278,16 @@ def test_a_verb_of_saying_with_a_clause_of_its_own_is_reported_speech():
     assert reported_of(text) == [("the film would open in May", "Kenji Ito", "said")]
 
 
+def test_a_verb_of_saying_set_into_the_statement_reports_the_sentence():
+    # News style sets the attribution inside the statement: "The museum, Mr. Okafor said, honours …".
+    text = ("The new wing, Mayor Ruth Okafor said, will honour the city's first teachers.\n\n"
+            "That is why, Okafor argued, the council should fund it this year.")
+    assert reported_of(text) == [
+        ("The new wing, Mayor Ruth Okafor said, will honour the city's first teachers", "Ruth Okafor", "said"),
+        ("That is why, Okafor argued, the council should fund it this year", "Ruth Okafor", "argued"),
+    ]
+
+
 def test_a_verb_of_saying_with_no_subject_reports_nobody():
     # A statement is someone's: "it was announced that …" names no speaker, and is not reported speech.
     text = "It was announced on Monday that the festival would move to June."
@@ -292,6 +302,53 @@ def test_a_transcript_turn_names_its_speaker():
             "“HOLT: Well, look, the two cases have nothing in common, and the voters know it.\n\n"
             "“KELLER: Governor, I want to move on to the economy.")
     assert [speaker for _, speaker in quotes_of(text)] == ["Sam Keller", "Dana Holt", "Sam Keller"]
+
+
+def test_he_is_not_a_name_joined_to_the_object_of_a_preposition():
+    # "loyalists to Joe Biden and Sam Ortiz": both names are objects of "to", not who the passage is about.
+    text = ("Paul Hale has been at the party since 1972. Replacing the nominee would lead to intense lobbying "
+            "by loyalists to Joe Biden and Sam Ortiz.\n\n“This is a different time, with a lot more people,” he said.")
+    assert quotes_of(text) == [("This is a different time, with a lot more people,", "Paul Hale")]
+
+
+def test_the_subject_before_a_pronoun_skips_objects_of_any_preposition_but_not_a_source():
+    from pipeline.core.nlp.speaker_resolution import Mention, SpeakerResolver
+
+    def person(text, name):
+        start = text.index(name)
+        return Mention(start, start + len(name), name, "PERSON", name, name)
+
+    served = "While he served under Tom Baker, Paul Hale noted a change. He said so."
+    resolver = SpeakerResolver(served, [person(served, "Tom Baker"), person(served, "Paul Hale")])
+    assert resolver.subject_before(served.index("He said")).name == "Paul Hale"
+    source = "According to Ana Ruiz, the board lost members. She said so."
+    resolver = SpeakerResolver(source, [person(source, "Ana Ruiz")])
+    assert resolver.subject_before(source.index("She said")).name == "Ana Ruiz"
+
+
+def test_she_may_be_a_person_whose_given_name_is_only_mostly_a_mans():
+    # "Taylor" is mostly a man's name in the US lists and either in the British: "she" may be Taylor.
+    text = ("Scooter Bram has worked with many artists over the years.\n\n"
+            "Then, last week, Taylor Reyes posted a long message accusing the label of blocking her.\n\n"
+            "“I just want to be able to perform my own music,” she said.")
+    assert quotes_of(text) == [("I just want to be able to perform my own music,", "Taylor Reyes")]
+
+
+def test_a_transcript_turn_runs_on_to_the_next_label():
+    # A long answer runs over several paragraphs, each opening with a quote mark; only the first has the label.
+    text = ("Governor Dana Holt spoke to host Sam Keller on Sunday about the debate.\n\n"
+            "Partial transcript as follows:\n\n"
+            "“KELLER: Do you really see those two guests as equivalent?\n\n"
+            "“HOLT: Well, look, the two cases have nothing in common.\n\n"
+            "“But the truth is that the voters know it, and Sam Keller knows it too.\n\n"
+            "“Keller's viewers will make up their own minds in November.\n\n"
+            "“KELLER: Governor, I want to move on to the economy.")
+    assert [speaker for _, speaker in quotes_of(text)] == ["Sam Keller", "Dana Holt", "Dana Holt", "Dana Holt",
+                                                          "Sam Keller"]
+    # A turn whose label names nobody of the article is not the previous speaker's.
+    unnamed_host = text.replace("host Sam Keller", "the host").replace("Sam Keller knows", "the host knows") \
+        .replace("Keller's viewers", "The viewers")
+    assert [speaker for _, speaker in quotes_of(unnamed_host)][1:] == ["Dana Holt", "Dana Holt", "Dana Holt", None]
 
 
 def test_a_company_statement_in_we_is_the_companys():

@@ -12,7 +12,8 @@ What it does:
    finds that matches a gold quote, computes the ranker's feature rows (one per candidate);
    a candidate is right when its name is the gold speaker's (the scorer's rule: aliases, honorifics,
    middle names; never a surname alone).
-3. Fits a logistic regression (scikit-learn) on ``polnear-train`` (speakers from automatic
+3. Fits a model (``--learner``: a logistic regression, the default and the shipped one; a listwise
+   conditional logit; gradient-boosted trees; scikit-learn and scipy) on ``polnear-train`` (speakers from automatic
    coreference weighted down: about a third of them are wrong) and ``film-real-dev``; reports
    ``film-real-dev`` by cross-validation (folds by article: each fold scored by a model that never saw
    it) and ``polnear-dev`` held out; chooses the no-speaker threshold on ``polnear-dev`` (the best
@@ -21,7 +22,7 @@ What it does:
    JSON, with ``training/speaker_model_manifest.json`` naming the files it was trained on.
 
 The texts of the sets are never copied into the repository: only coefficients and file names.
-Output is deterministic (a fixed solver and no random state).
+Output is deterministic (fixed solvers started from zero; the trees' random state fixed).
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ import argparse
 import hashlib
 import importlib.util
 import json
+import math
 import pickle
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +47,7 @@ from pipeline.core.nlp import quotes as quote_rules  # noqa: E402
 from pipeline.core.cleaning import extract_article  # noqa: E402
 from pipeline.core.errors import DocumentRejected  # noqa: E402
 from pipeline.core.nlp.extraction import ArticleText, article_mentions, load_stage_pipeline  # noqa: E402
-from pipeline.core.nlp.speaker_ranker import FEATURES, MODEL_FILE, threshold_for, unnamed_source  # noqa: E402
+from pipeline.core.nlp.speaker_ranker import FEATURES, MODEL_FILE, BoostedTrees, threshold_for, unnamed_source  # noqa: E402
 from pipeline.core.reading import discover_source_files, read_source_document  # noqa: E402
 from pipeline.resources import DEFAULT_SPACY_MODEL  # noqa: E402
 
@@ -205,12 +208,12 @@ def _pipeline_key() -> str:
 
 def _code_key() -> str:
     """The features depend on the code that computes them: a changed rule gives a new feature cache."""
-    from pipeline.core.nlp import (attribution, cue_patterns, quote_marks, speaker_ranker, speaker_resolution,
-                                   speaker_rules, speech_spans)
+    from pipeline.core.nlp import (attribution, cue_patterns, given_names, lexicon, quote_marks, speaker_ranker,
+                                   speaker_resolution, speaker_rules, speech_spans)
 
     digest = hashlib.sha256()
     for module in (quote_rules, quote_marks, speech_spans, cue_patterns, speaker_rules, speaker_resolution,
-                   entity_rules, attribution, speaker_ranker):
+                   entity_rules, attribution, speaker_ranker, given_names, lexicon):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:12]
 
@@ -241,14 +244,111 @@ def fit(articles, c_value: float, film_weight: float):
     return dict(mean=mean, scale=scale, coef=model.coef_[0], intercept=float(model.intercept_[0]))
 
 
+def fit_listwise(articles, c_value: float, film_weight: float):
+    """A conditional logit over each quote's candidates plus a no-speaker option (score 0): the
+    candidates of one quote compete for it, rather than each being judged alone. A quote whose gold
+    speaker is no candidate, or who has none, is the no-speaker option's. Weighted negative log
+    likelihood with an L2 penalty of 1/(2C), minimised by L-BFGS from zero (deterministic)."""
+    from scipy.optimize import minimize
+
+    xs, targets, weights, sizes = [], [], [], []
+    for article in articles:
+        for q in article["quotes"]:
+            if not len(q["rows"]):
+                continue
+            xs.append(q["rows"])
+            right = np.flatnonzero(q["right"])
+            targets.append(int(right[0]) if len(right) else -1)
+            weights.append(q["weight"] * (film_weight if article.get("film") else 1.0)
+                           * (OPTIONAL_WEIGHT if q["optional"] else 1.0))
+            sizes.append(len(q["rows"]))
+    x = np.vstack(xs)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    sizes = np.asarray(sizes)
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    weights = np.asarray(weights)
+    targets = np.asarray(targets)
+    has_target = targets >= 0
+    target_rows = offsets[has_target] + targets[has_target]
+    n_features = z.shape[1]
+
+    def loss(theta):
+        coef, intercept = theta[:n_features], theta[n_features]
+        score = z @ coef + intercept
+        top = np.maximum(np.maximum.reduceat(score, offsets), 0.0)  # the no-speaker option scores 0
+        e = np.exp(score - top[group])
+        norm = np.exp(-top) + np.add.reduceat(e, offsets)
+        log_norm = top + np.log(norm)
+        picked = np.zeros(len(sizes))
+        picked[has_target] = score[target_rows]
+        nll = float(weights @ (log_norm - picked))
+        p = e / norm[group] * weights[group]
+        grad_score = p.copy()
+        np.subtract.at(grad_score, target_rows, weights[has_target])
+        grad = np.concatenate([z.T @ grad_score, [grad_score.sum()]])
+        grad[:n_features] += coef / c_value
+        return nll + 0.5 * float(coef @ coef) / c_value, grad
+
+    result = minimize(loss, np.zeros(n_features + 1), jac=True, method="L-BFGS-B", options={"maxiter": 5000})
+    return dict(mean=mean, scale=scale, coef=result.x[:n_features], intercept=float(result.x[n_features]),
+                normalisation="listwise")
+
+
+def fit_boosting(articles, c_value: float, film_weight: float, n_trees: int = 100, depth: int = 3):
+    """Gradient-boosted trees over candidate rows (scikit-learn, a fixed random state: deterministic),
+    kept as plain arrays: each tree's split feature, threshold, children and leaf value."""
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    x, y, w = stack(articles, film_weight)
+    model = GradientBoostingClassifier(n_estimators=n_trees, max_depth=depth, learning_rate=0.1, random_state=0)
+    model.fit(x, y, sample_weight=w)
+    trees = []
+    for estimator in model.estimators_[:, 0]:
+        tree = estimator.tree_
+        trees.append(dict(feature=tree.feature.tolist(), threshold=tree.threshold.tolist(),
+                          left=tree.children_left.tolist(), right=tree.children_right.tolist(),
+                          value=(tree.value[:, 0, 0] * model.learning_rate).tolist()))
+    prior = float(model.init_.class_prior_[1])
+    return dict(trees=trees, intercept=math.log(prior / (1 - prior)))
+
+
+def candidate_probabilities(params, rows):
+    """Each candidate's probability of being the speaker: alone (logistic) or against the quote's other
+    candidates and the no-speaker option (listwise)."""
+    if "trees" in params:
+        if "scorer" not in params:
+            params["scorer"] = BoostedTrees(params["trees"])
+        return 1 / (1 + np.exp(-(params["scorer"].scores(rows) + params["intercept"])))
+    score = ((rows - params["mean"]) / params["scale"]) @ params["coef"] + params["intercept"]
+    if params.get("normalisation") == "listwise":
+        top = max(float(score.max()), 0.0)
+        e = np.exp(score - top)
+        return e / (np.exp(-top) + e.sum())
+    return 1 / (1 + np.exp(-score))
+
+
 def decide(params, rows, threshold: float):
     """The index of the chosen candidate, or None for no speaker."""
     if not len(rows) or unnamed_source(rows):
         return None
-    z = ((rows - params["mean"]) / params["scale"]) @ params["coef"] + params["intercept"]
-    p = 1 / (1 + np.exp(-z))
+    p = candidate_probabilities(params, rows)
     best = int(p.argmax())
     return best if p[best] >= threshold_for(rows, threshold) else None
+
+
+def error_shape(q, named: bool) -> str:
+    """Why a found quote's speaker is wrong: a wrong candidate chosen while the right one was a
+    candidate, no speaker where one was due (and a candidate was right, or none was), a speaker named
+    where the gold has none, or the right speaker among no candidate at all."""
+    has_right = bool(q["right"].any())
+    if not named:
+        return "no speaker, right one a candidate" if has_right else "no speaker, right one not a candidate"
+    if not q["gold_has_speaker"]:
+        return "speaker named, none due"
+    return "wrong candidate, right one a candidate" if has_right else "wrong candidate, right one not a candidate"
 
 
 def measure(articles, params_of, threshold: float, reported: bool = False):
@@ -256,6 +356,7 @@ def measure(articles, params_of, threshold: float, reported: bool = False):
     precision when named, and quote+speaker (reported+speaker) F1."""
     found = right = named = named_right = n_sys = n_gold = 0
     cascade_right = cascade_named = cascade_named_right = 0
+    shapes, cascade_shapes = Counter(), Counter()
     for article in articles:
         params = params_of(article)
         n_sys += article["n_reported_sys"] if reported else article["n_sys"]
@@ -273,6 +374,9 @@ def measure(articles, params_of, threshold: float, reported: bool = False):
                 cascade_right += q["cascade_right"]
                 cascade_named += q["cascade_named"]
                 cascade_named_right += q["cascade_named"] and q["cascade_right"]
+                if not ok:
+                    shapes["decisive sieve wrong"] += 1
+                    cascade_shapes[error_shape(q, q["cascade_named"])] += 1
                 continue
             best = decide(params, q["rows"], threshold)
             if best is None:
@@ -282,19 +386,28 @@ def measure(articles, params_of, threshold: float, reported: bool = False):
                 named += 1
                 named_right += ok
             right += ok
+            if not ok:
+                shapes[error_shape(q, best is not None)] += 1
             cascade_right += q["cascade_right"]
             cascade_named += q["cascade_named"]
             cascade_named_right += q["cascade_named"] and q["cascade_right"]
+            if not q["cascade_right"]:
+                cascade_shapes[error_shape(q, q["cascade_named"])] += 1
     def f1(tp):
         p, r = tp / n_sys if n_sys else 0, tp / n_gold if n_gold else 0
         return round(2 * p * r / (p + r), 3) if p + r else 0.0
     return {
         "found": found, "speaker_right_on_found": round(right / found, 3) if found else None,
         "precision_when_named": round(named_right / named, 3) if named else None, "quote_speaker_f1": f1(right),
+        "errors_by_shape": dict(sorted(shapes.items())),
         "rules_only": {"speaker_right_on_found": round(cascade_right / found, 3) if found else None,
                        "precision_when_named": round(cascade_named_right / cascade_named, 3) if cascade_named else None,
-                       "quote_speaker_f1": f1(cascade_right)},
+                       "quote_speaker_f1": f1(cascade_right),
+                       "errors_by_shape": dict(sorted(cascade_shapes.items()))},
     }
+
+
+LEARNERS = {"logistic": fit, "listwise": fit_listwise, "boosting": fit_boosting}
 
 
 def main() -> int:
@@ -305,10 +418,15 @@ def main() -> int:
     parser.add_argument("--film-weight", type=float, default=FILM_WEIGHT,
                         help="weight of a film-real-dev quote against a polnear-train one")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--learner", choices=sorted(LEARNERS), default="logistic",
+                        help="logistic: each candidate alone; listwise: a quote's candidates and the no-speaker "
+                             "option compete; boosting: gradient-boosted trees over candidates")
     parser.add_argument("--min-precision", type=float, default=0.0,
                         help="the no-speaker threshold is the one of best quote+speaker F1 on polnear-dev whose "
                              "precision when named is at least this (ties go to the higher threshold)")
     parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    parser.add_argument("--shipped", action="store_true",
+                        help="measure the shipped model (errors by shape included) instead of training one")
     args = parser.parse_args()
     scorer = load_scorer(args.eval)
     data = {name: examples_of(name, args.eval, args.cache, scorer) for name in SETS}
@@ -316,15 +434,24 @@ def main() -> int:
     for article in film:
         article["film"] = True
 
+    if args.shipped:
+        shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+        params = {k: np.asarray(v) if isinstance(v, list) and k != "trees" else v for k, v in shipped.items()}
+        report = {name: measure(articles, lambda a: params, params["threshold"], reported=reported)
+                  for name, articles, reported in (("polnear-dev", dev, False), ("film-real-dev (trained on)", film, False),
+                                                   ("polnear-dev reported speech", dev, True))}
+        print(json.dumps(report, indent=1))
+        return 0
+
     # Cross-validation on film-real-dev: folds by article, in file-name order.
     folds = [film[i::args.folds] for i in range(args.folds)]
     fold_params = {}
     for i, held in enumerate(folds):
         rest = [a for j, f in enumerate(folds) if j != i for a in f]
-        params = fit(train + rest, args.c, args.film_weight)
+        params = LEARNERS[args.learner](train + rest, args.c, args.film_weight)
         for article in held:
             fold_params[article["file"]] = params
-    final = fit(train + film, args.c, args.film_weight)
+    final = LEARNERS[args.learner](train + film, args.c, args.film_weight)
 
     # The no-speaker threshold, chosen on polnear-dev: the best quote+speaker F1 among those whose
     # precision when named reaches --min-precision.
@@ -347,18 +474,34 @@ def main() -> int:
     print(json.dumps(report, indent=1))
     if args.dry_run:
         return 0
-    model = {
-        "kind": "logistic regression over candidates (one row per candidate speaker of a quote)",
-        "features": list(FEATURES),
-        "mean": [round(float(v), 6) for v in final["mean"]],
-        "scale": [round(float(v), 6) for v in final["scale"]],
-        "coef": [round(float(v), 6) for v in final["coef"]],
-        "intercept": round(final["intercept"], 6),
-        "threshold": threshold,
-    }
-    MODEL_FILE.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    if "trees" in final:
+        model = {
+            "kind": "gradient-boosted trees over candidates (one row per candidate speaker of a quote); per tree: "
+                    "split feature, threshold (go left when the value is at most it), left and right child "
+                    "(-1 at a leaf), leaf value",
+            "features": list(FEATURES),
+            "intercept": round(final["intercept"], 6),
+            "threshold": threshold,
+        }
+        trees = [{"feature": t["feature"], "threshold": [round(v, 6) for v in t["threshold"]], "left": t["left"],
+                  "right": t["right"], "value": [round(v, 6) for v in t["value"]]} for t in final["trees"]]
+        head = json.dumps(model, indent=1)[:-2]
+        text = head + ',\n "trees": [\n' + ",\n".join("  " + json.dumps(t, separators=(",", ":")) for t in trees) + "\n ]\n}"
+    else:
+        model = {
+            "kind": "logistic regression over candidates (one row per candidate speaker of a quote)",
+            "features": list(FEATURES),
+            "mean": [round(float(v), 6) for v in final["mean"]],
+            "scale": [round(float(v), 6) for v in final["scale"]],
+            "coef": [round(float(v), 6) for v in final["coef"]],
+            "intercept": round(final["intercept"], 6),
+            "threshold": threshold,
+        }
+        text = json.dumps(model, indent=1)
+    MODEL_FILE.write_text(text + "\n", encoding="utf-8")
     manifest = {
         "trained_by": "training/train_speaker_ranker.py",
+        "learner": args.learner,
         "regularisation_c": args.c,
         "film_weight": args.film_weight,
         "coref_speaker_weight": COREF_WEIGHT,

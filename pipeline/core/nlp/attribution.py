@@ -219,10 +219,13 @@ def reported_speech(doc: Doc, quote_ranges: Sequence[tuple[int, int]], min_words
             # that …" and a parser's stray complement name nobody).
             if subject_of(token) is None:
                 continue
-            for clause in token.children:
-                if clause.dep_ != "ccomp" or not _is_reported_clause(clause):
-                    continue
+            clauses = [clause for clause in token.children if clause.dep_ == "ccomp" and _is_reported_clause(clause)]
+            for clause in clauses:
                 span = _content(doc, clause.left_edge.i, clause.right_edge.i + 1, quote_ranges, min_words)
+                if span is not None:
+                    found.append(ReportedSpeech(span[0], span[1], _attribution(token)))
+            if not clauses and token.dep_ == "parataxis" and not quoted[token.head.i]:
+                span = _parenthetical_statement(doc, token, quote_ranges, min_words)
                 if span is not None:
                     found.append(ReportedSpeech(span[0], span[1], _attribution(token)))
         elif lemma in according_cues and token.head is not token and _is_according(token):
@@ -236,6 +239,20 @@ def reported_speech(doc: Doc, quote_ranges: Sequence[tuple[int, int]], min_words
             if span is not None:
                 found.append(ReportedSpeech(span[0], span[1], _attribution(token)))
     return found
+
+
+def _parenthetical_statement(doc: Doc, cue: Token, quote_ranges, min_words: int) -> tuple[int, int] | None:
+    """"The museum, Mr. Bush said, celebrated his heroes" and "The date will hold, she said.": a verb of
+    saying set into the statement's own sentence (the parser hangs it off the statement's verb as
+    parataxis, with no complement) reports the sentence. The statement is the whole sentence when the
+    cue stands inside it, the words before the cue when the cue closes it."""
+    sentence = cue.sent
+    cue_first, cue_last = cue.left_edge.i, cue.right_edge.i
+    closing = all(t.is_punct or t.is_space for t in doc[cue_last + 1:sentence.end])
+    if cue_first <= sentence.start:
+        return None  # "Said the producer, …" opens the sentence: the parse is not of this shape
+    last = cue_first if closing else sentence.end
+    return _content(doc, sentence.start, last, quote_ranges, min_words)
 
 
 def _content(doc: Doc, first: int, last: int, quote_ranges, min_words: int) -> tuple[int, int] | None:

@@ -48,10 +48,24 @@ PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "
                   "councilwoman": "female", "spokesman": "male", "congressman": "male", "councilman": "male"}
 
 
+@lru_cache(maxsize=65536)
+def pronoun_gender(word: str) -> str | None:
+    """The gender a pronoun for someone of this given name has, where the lists are sure of it: a name only
+    mostly given to one sex in one country and to both in the other ("Taylor": mostly male in the US, either
+    in Britain) decides nothing, whereas ``given_name_gender`` calls it male."""
+    gender = given_name_gender(word)
+    if gender in ("male", "female"):
+        detector = name_detector()
+        local = {detector.get_gender(word, country) for country in ("usa", "great_britain")}
+        if "andy" in local and f"mostly_{gender}" in local:
+            return "either"
+    return gender
+
+
 def may_refer_to(pronoun: str, full_name: str) -> bool:
     """Whether "he"/"she" can point at this person: only a given name of the other gender rules it out."""
     wanted = PRONOUN_GENDER.get(pronoun.casefold())
     if wanted is None:
         return True
-    gender = given_name_gender(full_name.split()[0]) if full_name.split() else None
+    gender = pronoun_gender(full_name.split()[0]) if full_name.split() else None
     return gender in (None, "either", wanted)

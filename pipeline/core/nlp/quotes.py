@@ -25,9 +25,10 @@ __all__ = ["Mention", "Quote", "extract_quotes", "find_quote_spans", "link_title
            "speaker_feature_rows", "speech_marks"]
 
 
-# Sieves whose evidence names the speaker outright, which the ranker does not overrule: a transcript
-# turn's label ("WALLACE: …") is too rare in the training sets for the model to learn its weight.
-DECISIVE_SIEVES = frozenset({"transcript_turn"})
+# Sieves whose evidence names the speaker outright (or names someone the article does not), which the
+# ranker does not overrule: a transcript turn's label ("WALLACE: …") is too rare in the training sets for
+# the model to learn its weight.
+DECISIVE_SIEVES = frozenset({"transcript_turn", "continues_transcript_turn", "transcript_turn_unnamed"})
 
 
 def quote_id_for(article_id: str, start: int, end: int, kind: str = "direct") -> str:
@@ -72,9 +73,10 @@ def extract_quotes(text: str, mentions: Sequence[Mention], doc=None, headline: s
     # With the levels traded the offsets are unchanged, so the quotes point into ``text``.
     quotes = _extract_quotes(working, mentions, doc)
     if rank_speakers and doc is not None and (model := speaker_model()) is not None:
-        for quote, candidates, rows in speaker_feature_rows(working, quotes, mentions, doc, headline):
-            if quote.attribution not in DECISIVE_SIEVES:
-                _assign_ranked(quote, candidates, model.choose(rows))
+        ranked = [(quote, candidates, rows) for quote, candidates, rows
+                  in speaker_feature_rows(working, quotes, mentions, doc, headline) if quote.attribution not in DECISIVE_SIEVES]
+        for (quote, candidates, _), best in zip(ranked, model.choose_each([rows for _, _, rows in ranked])):
+            _assign_ranked(quote, candidates, best)
     for quote in quotes:
         quote.text = text[quote.start:quote.end]
     return quotes
@@ -151,7 +153,7 @@ def _extract_quotes(text: str, mentions: Sequence[Mention], doc=None) -> list[Qu
     for quote in kept:
         quote.is_partial = quote.level == 0 and is_partial_quote(quote, text, paragraphs[quote.paragraph][0])
     # Reported speech first: a quotation paragraph after "…, Schiff said." continues its speaker.
-    resolver = SpeakerResolver(text, mentions, kept)  # one per article: its role index is built once
+    resolver = SpeakerResolver(text, mentions, kept, doc)  # one per article: its role index is built once
     reported = reported_statements(text, doc, kept, mentions, [(q.start - 1, q.end + 1) for q in spans], resolver) \
         if doc is not None else []
     attribute(text, kept, mentions, doc, reported, resolver)

@@ -46,7 +46,7 @@ MODEL_FILE = Path(__file__).resolve().parent / "speaker_model.json"
 CASCADE_GROUPS = {
     "syntax": "parse", "syntax_pronoun": "parse_pronoun", "syntax_description": "parse_description",
     "according_to": "parse", "cue_after": "pattern", "cue_before": "pattern", "signed_with_dash": "pattern",
-    "continues_previous_quote": "carried", "same_paragraph_speaker": "carried",
+    "continues_previous_quote": "carried", "continues_transcript_turn": "carried", "same_paragraph_speaker": "carried",
     "continues_previous_paragraph": "carried", "named_in_previous_sentence": "context",
     "subject_of_previous_sentence": "context", "interviewee": "interviewee",
 }
@@ -140,6 +140,9 @@ CANDIDATE_FEATURES = (
     "pronoun_agreeing_topic_0",
     # Interview write-ups: a quote with no cue of its own belongs to the article's subject.
     "uncued_article_subject",
+    # "The 38-year-old star slammed the couple. … ‘…,’ she said": a description for subject in the quote's
+    # sentence or the one before names the article's subject again, and a pronoun after it points there.
+    "description_subject_article_subject",
 )
 FEATURES = CANDIDATE_FEATURES
 
@@ -271,7 +274,11 @@ class ArticlePage:
 
     def _sentence_starts(self) -> list[int]:
         if self.doc is not None:
-            return [s.start_char for s in self.doc.sents]
+            sentences = list(self.doc.sents)
+            # Sentences whose subject is a description ("The 38-year-old star slammed …"), not a name or a pronoun.
+            self.described_subject = {i for i, sentence in enumerate(sentences) if _has_description_subject(sentence)}
+            return [s.start_char for s in sentences]
+        self.described_subject = set()
         return [0] + [m.end() for m in re.finditer(r"[.!?][”\"’']?\s+(?=[A-Z“\"‘])", self.text)]
 
     def sentence_of(self, position: int) -> int:
@@ -301,6 +308,19 @@ class ArticlePage:
         while token.dep_ in ("compound", "flat") and token.head is not token:
             token = token.head
         return token.dep_
+
+
+def _has_description_subject(sentence) -> bool:
+    """Whether the sentence's main verb has for subject a definite description of a person ("the
+    38-year-old star", "the actress"): news style's way of naming the article's subject again."""
+    root = sentence.root
+    for child in root.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ == "NOUN" \
+                and any(d.dep_ == "det" and d.lower_ == "the" for d in child.children) \
+                and not any(d.dep_ in ("appos", "compound") and d.pos_ == "PROPN" for d in child.children) \
+                and child.ent_type_ in ("", "PERSON"):
+            return True
+    return False
 
 
 def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, previous: QuoteView | None,
@@ -363,6 +383,7 @@ def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, pr
     agreeing_topics = [eid for eid in sorted(topic_last, key=lambda eid: -topic_last[eid])
                        if pronoun and may_refer_to(pronoun, by_id[eid].name)]
     uncued = quote.cascade_attribution is None or group in ("carried", "context", "interviewee")
+    described = bool({q_sentence, q_sentence - 1} & page.described_subject)
     article_subject = page.most_mentioned if page.most_mentioned and page.headlined.get(page.most_mentioned) else None
 
     rows = []
@@ -458,6 +479,8 @@ def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, pr
             f["quote_opens_with_name"] = float(bool(opening_words & page.name_words[c.entity_id]))
         f["pronoun_agreeing_topic_0"] = float(bool(agreeing_topics) and agreeing_topics[0] == c.entity_id)
         f["uncued_article_subject"] = float(uncued and article_subject == c.entity_id)
+        f["description_subject_article_subject"] = float(described and article_subject == c.entity_id and (
+            pronoun is None or may_refer_to(pronoun, c.name)))
         if quote.reported:
             f["is_reported"] = 1.0
             f["reported_parse_subject"] = f["parse_governing_subject"]
@@ -466,35 +489,90 @@ def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, pr
     return page.candidates, np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 
+class BoostedTrees:
+    """Gradient-boosted regression trees, scored for many rows at once: every tree is walked together,
+    one level per step (the trees are shallow), from arrays padded to the largest tree."""
+
+    def __init__(self, trees: Sequence[dict]):
+        size = max(len(tree["feature"]) for tree in trees)
+
+        def table(key, fill, dtype):
+            out = np.full((len(trees), size), fill, dtype=dtype)
+            for i, tree in enumerate(trees):
+                out[i, :len(tree[key])] = tree[key]
+            return out
+        self.feature = np.maximum(table("feature", 0, np.int64), 0)  # a leaf's feature (-2) is never read
+        self.threshold = table("threshold", 0.0, np.float64)
+        self.left = table("left", -1, np.int64)
+        self.right = table("right", -1, np.int64)
+        self.value = table("value", 0.0, np.float64)
+        self.depth = max(_depth(tree) for tree in trees)
+        self.tree_index = np.arange(len(trees))
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        """The summed leaf values of the trees, one per row."""
+        node = np.zeros((len(rows), len(self.tree_index)), dtype=np.int64)
+        trees, row_index = self.tree_index[None, :], np.arange(len(rows))[:, None]
+        for _ in range(self.depth):
+            left, right = self.left[trees, node], self.right[trees, node]
+            go_left = rows[row_index, self.feature[trees, node]] <= self.threshold[trees, node]
+            node = np.where(left < 0, node, np.where(go_left, left, right))
+        return self.value[trees, node].sum(axis=1)
+
+
+def _depth(tree: dict, node: int = 0) -> int:
+    if tree["left"][node] < 0:
+        return 0
+    return 1 + max(_depth(tree, tree["left"][node]), _depth(tree, tree["right"][node]))
+
+
 @dataclass(frozen=True)
 class SpeakerModel:
-    """A logistic regression over candidates: the probability that a candidate is the quote's speaker."""
+    """The probability that a candidate is the quote's speaker: a logistic regression over standardised
+    features, or gradient-boosted trees over the raw features."""
 
     features: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
     intercept: float
     threshold: float  # below it, the best candidate is not named: the quote has no speaker
+    mean: np.ndarray | None = None
+    scale: np.ndarray | None = None
+    coef: np.ndarray | None = None
+    trees: BoostedTrees | None = None
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        if self.trees is not None:
+            return 1.0 / (1.0 + np.exp(-(self.trees.scores(rows) + self.intercept)))
         return 1.0 / (1.0 + np.exp(-(((rows - self.mean) / self.scale) @ self.coef + self.intercept)))
 
     def choose(self, rows: np.ndarray) -> int | None:
         """The index of the candidate that speaks, or None for no speaker."""
-        if not len(rows) or unnamed_source(rows):
-            return None
-        probabilities = self.probabilities(rows)
-        best = int(probabilities.argmax())
-        return best if probabilities[best] >= threshold_for(rows, self.threshold) else None
+        return self.choose_each([rows])[0]
+
+    def choose_each(self, quotes_rows: Sequence[np.ndarray]) -> list[int | None]:
+        """``choose`` for each quote of an article, the rows of all scored at once (one pass of the trees
+        for the article, not one per quote)."""
+        scored = [rows for rows in quotes_rows if len(rows)]
+        probabilities = self.probabilities(np.vstack(scored)) if scored else np.zeros(0)
+        out, at = [], 0
+        for rows in quotes_rows:
+            mine, at = probabilities[at:at + len(rows)], at + len(rows)
+            if not len(rows) or unnamed_source(rows):
+                out.append(None)
+                continue
+            best = int(mine.argmax())
+            out.append(best if mine[best] >= threshold_for(rows, self.threshold) else None)
+        return out
 
     @classmethod
     def from_json(cls, data: dict) -> "SpeakerModel":
         if tuple(data["features"]) != FEATURES:
             raise ValueError("the speaker model was trained on other features than this code computes: retrain it "
                              "with training/train_speaker_ranker.py")
-        return cls(tuple(data["features"]), *(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")),
-                   float(data["intercept"]), float(data["threshold"]))
+        if "trees" in data:
+            return cls(tuple(data["features"]), float(data["intercept"]), float(data["threshold"]),
+                       trees=BoostedTrees(data["trees"]))
+        return cls(tuple(data["features"]), float(data["intercept"]), float(data["threshold"]),
+                   *(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")))
 
 
 _UNRESOLVED, _CASCADE_NONE, _REPORTED = (CANDIDATE_FEATURES.index(name) for name in (

@@ -19,7 +19,9 @@ from .quote_marks import Quote
 # "directed by X" introduces X as the director, and so on.
 _CREDIT_ROLES = {"directed": "director", "produced": "producer", "written": "writer", "created": "creator",
                  "starring": "star", "hosted": "host", "narrated": "narrator"}
-PREPOSITIONS = frozenset("with for to by from of about at in on into over like than via".split())
+PREPOSITIONS = frozenset("with for to by from of about at in on into over like than via under after before against "
+                         "behind between among toward towards without within across around through during near "
+                         "beside beyond upon amid despite including".split())
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "they": None, "it": "ORG"}
 # First-person speech verbs inside a quote ("I said, ‘…’") report the quote's own speaker.
 FIRST_PERSON = {"i", "we"}
@@ -41,8 +43,9 @@ class Mention:
 class SpeakerResolver:
     """Turns the words that name a speaker into an entity of the article."""
 
-    def __init__(self, text: str, mentions: Sequence[Mention], quotes: Sequence[Quote] = ()):
+    def __init__(self, text: str, mentions: Sequence[Mention], quotes: Sequence[Quote] = (), doc=None):
         self.text = text
+        self.doc = doc
         self.quotes = [q for q in quotes if q.level == 0]
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.roles = self._roles()
@@ -90,13 +93,20 @@ class SpeakerResolver:
             if end <= window_start:
                 return None
             start = start_of_sentence(self.text, max(window_start, end - 1), window_start)
+            oblique_end = None  # where the last name after a preposition ends: "to Joe Biden and Bernie Sanders"
             for m in self.persons_before(end):
                 if m.start < start:
                     continue
-                before = re.findall(r"[\w’'-]+", self.text[max(0, m.start - 20):m.start])
-                if before and (before[-1].casefold() in PREPOSITIONS or before[-1].casefold() == "own"):
+                before = re.findall(r"[\w’'-]+", self.text[max(0, m.start - 30):m.start])
+                last = before[-1].casefold() if before else ""
+                # "According to Ham, …": the source of the sentence is what it is about, not an object.
+                according = last == "to" and len(before) > 1 and before[-2].casefold() == "according"
+                conjoined = oblique_end is not None and self.text[oblique_end:m.start].strip(" ,").casefold() in ("and", "or")
+                if (last in PREPOSITIONS and not according) or last == "own" or conjoined:
+                    oblique_end = m.end
                     continue
-                if self.text[m.end:m.end + 3].startswith(("’s", "'s")) or self.inside_quote(m.start):
+                if self.text[m.end:m.end + 3].startswith(("’s", "'s")) or self.inside_quote(m.start) \
+                        or self._modifies_a_noun(m):
                     continue
                 if pronoun is not None and not may_refer_to(pronoun, m.name):
                     continue  # "she" is not the man named last
@@ -105,6 +115,17 @@ class SpeakerResolver:
                 return None
             end = start
         return None
+
+    def _modifies_a_noun(self, mention: Mention) -> bool:
+        """"Trump campaign spokesman Jason Miller": a name used as a modifier of a common noun names
+        nobody the sentence is about (read from the parse, when there is one)."""
+        if self.doc is None:
+            return False
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        head = span.root
+        return head.dep_ == "compound" and head.head.pos_ == "NOUN" and not (span.start <= head.head.i < span.end)
 
     def organisation_opening_before(self, position: int, sentences: int = 2) -> Mention | None:
         """The organisation that opens one of the ``sentences`` sentences before ``position`` (the nearest),

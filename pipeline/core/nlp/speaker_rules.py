@@ -48,11 +48,18 @@ def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention], doc=N
         if found:
             mention, cue, how = found
             _assign(quote, mention, cue, how)
+        elif previous is not None and previous.attribution in ("transcript_turn", "continues_transcript_turn") \
+                and _turn_label(text, quote, p_start) is not None:
+            # A new turn whose label names nobody of the article (a host the text never names): not the
+            # previous speaker's, nor anyone's the article names.
+            quote.attribution = "transcript_turn_unnamed"
         elif previous is not None and previous.speaker and (_continues(text, previous, quote, paragraphs)
                                                             or _speaker_named_between(previous, quote, resolver)) \
                 and not _someone_else_named_between(previous, quote, resolver):
             quote.speaker, quote.speaker_entity_id = previous.speaker, previous.speaker_entity_id
-            quote.cue, quote.attribution = previous.cue, "continues_previous_quote"
+            # A transcript turn runs on until the next label: its later paragraphs are the labelled speaker's.
+            quote.cue, quote.attribution = previous.cue, "continues_transcript_turn" \
+                if previous.attribution in ("transcript_turn", "continues_transcript_turn") else "continues_previous_quote"
         elif (earlier := _earlier_speaker_of_paragraph(quote, quotes, resolver)) is not None:
             quote.speaker, quote.speaker_entity_id = earlier.speaker, earlier.speaker_entity_id
             quote.cue, quote.attribution = earlier.cue, "same_paragraph_speaker"
@@ -80,13 +87,19 @@ def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention], doc=N
 _TURN_LABEL = re.compile(r"\s*(?P<who>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s*:\s+\S")
 
 
-def _transcript_turn(text, quote, p_start, resolver):
-    """A transcript turn names its speaker before a colon, at the start of the quotation or of its
-    paragraph; the name is a person of the article, by their surname or full name."""
+def _turn_label(text, quote, p_start):
+    """The "WALLACE:" label that opens the quotation or its paragraph, if one does."""
     label = _TURN_LABEL.match(text, quote.start, quote.end)
     if label is None:
         before = text[p_start:max(p_start, quote.start - 1)]
         label = _TURN_LABEL.match(before + " x") if before.strip() else None
+    return label
+
+
+def _transcript_turn(text, quote, p_start, resolver):
+    """A transcript turn names its speaker before a colon, at the start of the quotation or of its
+    paragraph; the name is a person of the article, by their surname or full name."""
+    label = _turn_label(text, quote, p_start)
     if label is None:
         return None
     words = label.group("who").casefold().split()
@@ -147,7 +160,8 @@ def _give_unattributed_quotes_to_the_interviewee(text: str, quotes: list[Quote],
         return
     speaker = next(q for q in quotes if q.speaker_entity_id == entity_id)
     for quote in quotes:
-        if quote.level == 0 and quote.speaker is None and not quote.is_partial and quote.text.strip()[:1].isupper():
+        if quote.level == 0 and quote.speaker is None and not quote.is_partial and quote.text.strip()[:1].isupper() \
+                and quote.attribution != "transcript_turn_unnamed":
             quote.speaker, quote.speaker_entity_id = speaker.speaker, entity_id
             quote.attribution = "interviewee"
 
