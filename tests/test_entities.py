@@ -354,12 +354,66 @@ def test_a_short_form_of_the_given_name_is_the_person_named_in_full():
     assert "Brad" not in entities_of(text)
 
 
+def test_a_royal_is_named_with_the_style_the_article_gives():
+    text = ("Princess Anne's charity opened a school in Leeds on Monday. \"It is a joy,\" Anne said, "
+            "and later she told Harry Kane about the pupils.")
+    result = read_text(text, DEFAULT_SPACY_MODEL)
+    assert {m.text for m in result.mentions if m.name == "Princess Anne"} >= {"Princess Anne", "Anne"}
+    assert "Anne" not in {m.name for m in result.mentions}
+    assert [q.speaker for q in result.quotes] == ["Princess Anne"]
+
+
+def test_a_given_name_with_a_peerage_is_the_persons_full_name_and_the_title_alone_a_person():
+    text = ("Later the Duke of Kent and his wife, Sarah, Duchess of Kent, left the palace by car. "
+            "\"We are tired,\" Sarah said. The Duchess of Kent waved from the window.")
+    result = read_text(text, DEFAULT_SPACY_MODEL)
+    names = {m.text: (m.name, m.entity_type) for m in result.mentions}
+    assert names["Sarah"] == ("Sarah, Duchess of Kent", "PERSON")
+    assert names["Duchess of Kent"] == ("Sarah, Duchess of Kent", "PERSON")
+    assert names["Duke of Kent"] == ("Duke of Kent", "PERSON")
+    assert not any(m.name == "Kent" for m in result.mentions), "a peer's title names no place"
+    assert [q.speaker for q in result.quotes] == ["Sarah, Duchess of Kent"]
+
+
+def test_a_first_name_shared_by_two_full_names_resolves_to_neither():
+    text = ("Katherine Ross and her cousin Catherine Dunn opened the festival in Leeds. Kate thanked the crowd, "
+            "and Kate waved from the stage. Ross said the week had been long.")
+    result = read_text(text, DEFAULT_SPACY_MODEL)
+    kate = {m.name for m in result.mentions if m.text == "Kate"}
+    assert not kate & {"Katherine Ross", "Catherine Dunn"}
+    assert "Ross" in {m.text for m in result.mentions if m.name == "Katherine Ross"}
+
+
+def test_a_short_form_stands_for_each_formal_given_name_it_shortens():
+    text = ("Designer Catherine Dunn opened the festival in Leeds on Friday. Kate thanked the crowd, "
+            "and Kate waved from the stage.")
+    assert aliases_of(text, "Catherine Dunn") >= {"Catherine Dunn", "Kate"}
+
+
+def test_a_generational_suffix_is_no_shouted_word_of_the_name():
+    text = ("Ralph Doyle III opened the new cinema in Leeds on Friday. Doyle said the seats were sold out.")
+    assert entities_of(text).get("Ralph Doyle III") == "PERSON"
+
+
+def test_a_given_name_owning_a_work_after_of_is_a_person_also_with_a_bare_apostrophe():
+    text = "Critics praised the hum of Antony Varkas’ original score at the screening."
+    assert entities_of(text).get("Antony Varkas") == "PERSON"
+
+
 def test_a_persons_name_never_ends_in_a_verb():
     text = ("In the interview the two sisters-in-law were compared. Kate made Meghan cry, the presenter said, "
             "and Meghan said it was the other way round. Meghan left London in March.")
     people = {name for name, kind in entities_of(text).items() if kind == "PERSON"}
     assert "Meghan" in people
     assert not any(" cry" in name for name in people)
+
+
+def test_a_suffix_glued_to_a_name_is_no_part_of_it():
+    text = ("The scandal was soon called Donald Sterling-gate. Donald Sterling said nothing, and in Seoul "
+            "Kim Jong-un met Lee Myung-bak and Kang Young-hoon.")
+    people = {name for name, kind in entities_of(text).items() if kind == "PERSON"}
+    assert "Donald Sterling" in people and not any("gate" in name for name in people)
+    assert {"Kim Jong-un", "Lee Myung-bak", "Kang Young-hoon"} <= people
 
 
 def test_an_acronym_the_given_name_list_knows_stays_a_company():

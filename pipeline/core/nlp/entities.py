@@ -33,6 +33,7 @@ from .lexicon import (
     FORMAT_WORDS,
     GENERATIONAL_SUFFIXES,
     NAME_PARTICLES,
+    NAME_SUFFIXES,
     OFFICE_WORDS,
     PLACE_HEADS,
     PRIZE_WORDS,
@@ -40,6 +41,8 @@ from .lexicon import (
     CALENDAR_WORDS,
     HONORIFIC_WORDS,
     NICKNAMES,
+    PEERAGE_TITLES,
+    ROYAL_STYLES,
     NOT_A_TITLE,
     ORG_CUES_AFTER,
     ORG_KIND_NOUNS,
@@ -963,11 +966,18 @@ def ner_spans(doc, text: str) -> list[_Span]:
             start = ent_tokens[0].idx
         # "Kate made Meghan cry": a person's name never ends in a verb or a lower-case word (but for a
         # particle, "Ludwig van"), whatever the model's span took in.
-        # (A whole word only: "Kim Jong-un", "Li Song-ho" end in a lower-case piece of one word.)
-        while len(ent_tokens) > 1 and entity_type == "PERSON" and ent_tokens[-2].whitespace_ and (
-                ent_tokens[-1].pos_ in ("VERB", "AUX") or ent_tokens[-1].text[:1].islower()
-                and ent_tokens[-1].lower_ not in NAME_PARTICLES):
+        # A lower-case piece glued by a hyphen is a word made of the name ("Donald Sterling-gate", "Bond-iest",
+        # "Nolan-directed") where it is a suffix news makes words with or the tagger reads a verb, adjective or
+        # adverb in it; otherwise it is part of the name ("Kim Jong-un", "Kang Young-hoon": the tagger reads
+        # such syllables as nouns as often as names).
+        while len(ent_tokens) > 1 and entity_type == "PERSON" and (
+                ent_tokens[-2].whitespace_ and (ent_tokens[-1].pos_ in ("VERB", "AUX") or ent_tokens[-1].text[:1].islower()
+                                                and ent_tokens[-1].lower_ not in NAME_PARTICLES)
+                or len(ent_tokens) > 2 and ent_tokens[-2].tag_ == "HYPH" and ent_tokens[-1].text[:1].islower()
+                and (ent_tokens[-1].pos_ in ("VERB", "ADJ", "ADV") or ent_tokens[-1].lower_ in NAME_SUFFIXES)):
             ent_tokens.pop()
+            if ent_tokens[-1].tag_ == "HYPH":
+                ent_tokens.pop()
             start, end = _trim(text, start, ent_tokens[-1].idx + len(ent_tokens[-1].text))
         if entity_type in ("PERSON", "ORG") and not any(t.pos_ == "PROPN" for t in ent_tokens):
             continue  # "in most American TV": no proper noun, no name
@@ -1098,7 +1108,8 @@ def _settle_overlaps(spans: list[_Span]) -> list[_Span]:
 _COMPONENT_EVIDENCE = {"page_furniture": PAGE_FURNITURE, "award_list_title": MARKED_TITLE, "quoted_title": MARKED_TITLE,
                        "italic_title": MARKED_TITLE, "colon_title": MARKED_TITLE, "cue_title": CUED_TITLE,
                        "appositive_title": CUED_TITLE, "context_title": CUED_TITLE, "corporate_name": NAME_SHAPE,
-                       "fashion_house": NAME_SHAPE, "sports_team": NAME_SHAPE, "venue": NAME_SHAPE, "gazetteer": GAZETTEER}
+                       "fashion_house": NAME_SHAPE, "sports_team": NAME_SHAPE, "venue": NAME_SHAPE, "styled_name": NAME_SHAPE,
+                       "gazetteer": GAZETTEER}
 
 
 def candidates_of(doc, recognizer: str) -> list[_Span]:
@@ -1158,6 +1169,9 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     ner = [_Span(s.start, s.end, "ORG", s.method, s.evidence, s.ner_label)
            if s.entity_type == "PERSON" and text[s.start:s.end] in houses else s for s in ner]
     people = {p for p in _people_named_in_full(text, ner, makers, known_titles) if _could_be_a_persons_name(p)} - houses
+    # "Prince Harry", "Sarah, Duchess of York": named by a style or a title, found again like a full name.
+    styled = candidates_of(doc, "styled_name")
+    people |= {text[s.start:s.end] for s in styled}
     # A genre word next to a person's name describes the person ("Quartey, a drama school graduate").
     # Only one-word titles are doubted this way: a two-word title NER calls a person ("Glass Harbor") stays a title.
     person_words = {w for p in people for w in p.split()}
@@ -1167,12 +1181,12 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # known person's first or last name is that person.
     ner = [_Span(s.start, s.end, "PERSON", s.method, s.evidence, "PERSON")
            if s.entity_type == "TITLE" and s.method == "ner" and text[s.start:s.end] in person_words else s for s in ner]
-    spans = rule_titles + cue + owned + corporate + candidates_of(doc, "venue") + outlet_orgs(text, doc, person_words | _people_by_the_model(doc, text)) + ner + _ruler_spans(doc, _person_words(text, ner)) + blocking
+    spans = rule_titles + cue + owned + corporate + styled + candidates_of(doc, "venue") + outlet_orgs(text, doc, person_words | _people_by_the_model(doc, text)) + ner + _ruler_spans(doc, _person_words(text, ner)) + blocking
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
     for name in people:
-        family = surname_of(name)
-        for form in {name, family, family[:1].upper() + family[1:]}:
+        called = surname_of(name)
+        for form in {name, called, called[:1].upper() + called[1:]}:
             for at in _find_all(text, form):
                 spans.append(_Span(at, at + len(form), "PERSON", "known_person", NAME_SHAPE, "PERSON"))
     spans += _misspelt_surnames(text, people)
@@ -1204,7 +1218,7 @@ _PLACE_PREPOSITIONS = frozenset("in of from to near outside at across around int
 
 def _misspelt_surnames(text: str, people: set[str]) -> list[_Span]:
     """Capitalized words that are a known surname misspelt ("Ortis" for Ortiz), which NER often skips."""
-    surnames = {surname_of(p) for p in people if len(surname_of(p)) >= 5}
+    surnames = {family for family in map(family_name_of, people) if family and len(family) >= 5}
     spans = []
     for match in re.finditer(r"(?<![\w'’])[A-Z][a-z]{4,}(?![\w])", text):
         word = match.group()
@@ -1279,6 +1293,10 @@ def _given_name_pairs(text: str, ner: Sequence[_Span], titles: Iterable[str]) ->
     return found
 
 
+# A possessive after a name: "Kenji Arato's manga", "Antony Partos’ score".
+_POSSESSIVE_AFTER = re.compile(r"[’'](?:s\b|(?<=s[’'])(?=\s))")
+
+
 def _looks_like_a_person(text: str, span: _Span, full_people: Sequence[_Span]) -> bool:
     """A name NER typed as a place or company that reads as a person's.
 
@@ -1295,7 +1313,7 @@ def _looks_like_a_person(text: str, span: _Span, full_people: Sequence[_Span]) -
     before = re.findall(r"[\w]+", text[max(0, span.start - 12):span.start])
     if before and before[-1].casefold() in _PLACE_PREPOSITIONS | {"the"}:
         # ("in Santa Monica"), unless the name owns something: "an adaptation of Kenji Arato's manga"
-        if text[span.end:span.end + 2] not in ("’s", "'s"):
+        if not _POSSESSIVE_AFTER.match(text, span.end):
             return False
     if given_name_gender(words[0]) in ("male", "female"):
         return True
@@ -1684,9 +1702,38 @@ def _org_context(text: str, end: int) -> bool:
 _HONORIFICS = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.?\s+")
 
 
+def given_name_of(name: str) -> str | None:
+    """The given name of a full name: its first word, or the word after a royal style ("Prince
+    Harry" -> Harry); a peer named by the title alone ("Duke of Kent") has none."""
+    words = _without_honorific(name).replace(",", " ").split()
+    if len(words) >= 2 and words[0] in ROYAL_STYLES:
+        return words[1]
+    if not words or words[0] in PEERAGE_TITLES:
+        return None
+    return words[0]
+
+
+def family_name_of(name: str) -> str | None:
+    """The family name of a full name (see ``surname_of``), or None for a name that has none in use: a
+    royal's ("Prince Harry"), a given name with a title ("Sarah, Duchess of York"), a title alone."""
+    words = _without_honorific(name).split()
+    if len(words) < 2 or words[0] in ROYAL_STYLES or words[0] in PEERAGE_TITLES or words[0].endswith(",") \
+            and words[1] in PEERAGE_TITLES:
+        return None
+    return _family_name(name)
+
+
 def surname_of(name: str) -> str:
-    """The family name: the last word with its particles, before any "Jr." or "III"
-    ("Margaret J. McAllister Jr." -> McAllister, "Luca van der Berg" -> van der Berg)."""
+    """The name a person is called by alone: the family name, the last word with its particles, before
+    any "Jr." or "III" ("Margaret J. McAllister Jr." -> McAllister, "Luca van der Berg" -> van der Berg);
+    for one who has no family name in use, the given name ("Prince Harry", "Sarah, Duchess of York"),
+    or the title alone ("Duke of Kent")."""
+    if " " in name.strip() and family_name_of(name) is None:
+        return given_name_of(name) or name
+    return _family_name(name)
+
+
+def _family_name(name: str) -> str:
     words = name.replace(",", " ").split()
     while len(words) > 1 and words[-1].casefold() in GENERATIONAL_SUFFIXES:
         words.pop()
@@ -1698,9 +1745,14 @@ def surname_of(name: str) -> str:
     return " ".join(words[start:])
 
 
+def _shouted(word: str) -> bool:
+    """A word of a name written in capitals for emphasis ("LINDA"), not a generational suffix ("III")."""
+    return word.isupper() and len(word) > 2 and word.isalpha() and word.casefold() not in GENERATIONAL_SUFFIXES
+
+
 def _name_case_score(name: str) -> int:
-    """How many words are written as names are (Linda, McAllister, de), not shouted (LINDA)."""
-    return sum(1 for word in name.split() if not (word.isupper() and len(word) > 2))
+    """How many words are written as names are (Linda, McAllister, de, III), not shouted (LINDA)."""
+    return sum(1 for word in name.split() if not _shouted(word))
 
 
 def _one_spelling_per_name(people: list[str], introduced_at: dict[str, int]) -> tuple[list[str], dict[str, int]]:
@@ -1728,8 +1780,7 @@ def _without_honorific(phrase: str) -> str:
 
 def _canonical_person(phrase: str) -> str:
     """The name without honorific, and without the capitals of a tabloid lead-in ("LINDA Nolan" is Linda Nolan)."""
-    return " ".join(word.capitalize() if word.isupper() and len(word) > 2 and word.isalpha() else word
-                    for word in _without_honorific(phrase).split())
+    return " ".join(word.capitalize() if _shouted(word) else word for word in _without_honorific(phrase).split())
 
 
 def _first_named_before(candidates: list[str], position: int, introduced_at: dict[str, int]) -> str | None:
@@ -1771,23 +1822,31 @@ def _match_person(phrase: str, full_people: list[str], allow_first_name: bool, p
         return _first_named_before(tails, position, introduced_at)
     token = words[0]
     folded = token.casefold()
-    by_surname = [p for p in full_people if folded in (surname_of(p).casefold(), p.split()[-1].casefold())]
+    family = {p: family_name_of(p) for p in full_people}
+    by_surname = [p for p in full_people if family[p] and folded in (family[p].casefold(), p.split()[-1].casefold())]
     if by_surname:
         return _first_named_before(by_surname, position, introduced_at)
+    given = {p: (given_name_of(p) or "").casefold() for p in full_people}
+    # A royal, or a given name with a title, is called by the given name alone: no other family has it.
+    by_style = [p for p in full_people if family[p] is None and given[p] == folded]
+    if len(by_style) == 1:
+        return by_style[0]
     if allow_first_name:
-        first = NICKNAMES.get(folded, folded)
-        by_first = [p for p in full_people if p.split()[0].casefold() in (folded, first)]
+        # One full name carrying the given name (or the formal names a short form stands for); two are a
+        # family, and the first name alone names neither.
+        forms = {folded} | NICKNAMES.get(folded, frozenset())
+        by_first = [p for p in full_people if given[p] in forms]
         if len(by_first) == 1:
             return by_first[0]
         # "Brad" for Bradley Walsh, "Tay" for Taylor Swift: a short form is the start of the given name.
         if not by_first and len(folded) >= 3:
-            by_start = [p for p in full_people if p.split()[0].casefold().startswith(folded)]
+            by_start = [p for p in full_people if given[p].startswith(folded)]
             if len(by_start) == 1:
                 return by_start[0]
     # Misspelt surnames ("Rodriquez"): close in spelling, same initial, long enough to be sure.
     if len(token) >= 5:
-        close = [p for p in full_people if surname_of(p)[0].casefold() == folded[0]
-                 and fuzz.ratio(surname_of(p).casefold(), folded) >= 80]
+        close = [p for p in full_people if family[p] and family[p][0].casefold() == folded[0]
+                 and fuzz.ratio(family[p].casefold(), folded) >= 80]
         if len(close) == 1:
             return close[0]
     return None
