@@ -215,6 +215,17 @@ def test_a_name_after_a_kind_of_company_is_that_company():
     assert "Beatrix" not in found
 
 
+def test_a_company_named_once_as_an_owner_is_kept():
+    text = ("Wall Street punished Tivo’s stock price after the settlement, and the studios in Leeds "
+            "watched closely.")
+    assert entities_of(text).get("Tivo") == "ORG"
+
+
+def test_a_name_with_its_own_article_after_a_kind_of_publication_is_that_publication():
+    text = "A study in the medical journal The Lancet found that viewers cried more in Leeds."
+    assert entities_of(text).get("Lancet") == "ORG"
+
+
 def test_a_hit_is_a_title_cue_only_as_a_noun():
     text = "Joel Parkes made last year's hit Bone Orchard. The thriller hit Lumen+ in May."
     found = entities_of(text)
