@@ -25,7 +25,9 @@ from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
-from .pipeline import PAGE_FURNITURE_FILE, bracketed_furniture, fashion_contexts, lower_in_place, page_furniture, title_contexts
+from .pipeline import (
+    PAGE_FURNITURE_FILE, bracketed_furniture, fashion_contexts, lower_in_place, page_furniture, speech_cues, title_contexts,
+)
 from .paragraphs import is_navigation, paragraph_spans
 from .places import place_names
 from .lexicon import (
@@ -51,7 +53,6 @@ from .lexicon import (
     OUTLET_CUES_BEFORE,
     ROLE_NOUNS,
     SECTION_LABELS,
-    SPEECH_VERBS,
     TITLE_CUE_NOUNS,
     TITLE_MINOR_WORDS,
 )
@@ -152,25 +153,41 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _followed_by_speech(text: str, end: int) -> bool:
+def _is_verb_of_saying(token) -> bool:
+    """A verb of saying: its lemma is on the quote stage's list (``speech_cues.yml``, ``direct``), the one
+    list of reporting verbs. A word without a parse (a headline's) counts in its base form only."""
+    if isinstance(token, str):
+        return token.casefold() in speech_cues()["direct"]
+    return token.pos_ in ("VERB", "AUX") and token.lemma_.casefold() in speech_cues()["direct"]
+
+
+def _words_of(doc, text: str, start: int, end: int) -> list:
+    """The words between two offsets: the parse's tokens, or, without a parse, the bare words."""
+    if doc is None:
+        return re.findall(r"[A-Za-z]+", text[start:end])
+    span = doc.char_span(start, end, alignment_mode="contract")
+    return [token for token in span if token.is_alpha] if span is not None else []
+
+
+def _followed_by_speech(text: str, end: int, doc=None) -> bool:
     """True when a closing quote mark is followed by an attribution ("…," she said)."""
-    after = text[end:end + 60]
-    match = re.match(r"\s*(?:[,.!?]\s*)?(?:[\w.'’-]+\s+){0,4}?([a-z]+)\b", after)
-    if not match:
+    if not re.match(r"\s*(?:[,.!?]\s*)?(?:[\w.'’-]+\s+){0,4}?([a-z]+)\b", text[end:end + 60]):
         return False
-    words = re.findall(r"[A-Za-z]+", after)[:6]
-    return any(w.casefold() in SPEECH_VERBS for w in words[:5])
+    return any(_is_verb_of_saying(word) for word in _words_of(doc, text, end, min(len(text), end + 60))[:5])
 
 
-def _preceded_by_speech(text: str, start: int) -> bool:
-    before = text[max(0, start - 40):start]
-    return bool(re.search(r"\b(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\s*[,:]?\s*$", before))
+def _preceded_by_speech(text: str, start: int, doc=None) -> bool:
+    """True when a verb of saying stands right before an opening quote mark (she said, “…”)."""
+    if not re.search(r"[A-Za-z]\s*[,:]?\s*$", text[max(0, start - 40):start]):
+        return False
+    words = _words_of(doc, text, max(0, start - 40), start)
+    return bool(words) and _is_verb_of_saying(words[-1])
 
 
 # ------------------------------------------------------------ recognizers
 
 
-def quoted_titles(text: str) -> list[_Span]:
+def quoted_titles(text: str, doc=None) -> list[_Span]:
     """Title-cased words between quote marks that are not speech: ‘Alita’, "Winter Harvest,"."""
     spans = []
     for match in re.finditer(r"[“\"‘']", text):
@@ -204,7 +221,7 @@ def quoted_titles(text: str) -> list[_Span]:
         # Speech is punctuated inside the marks before its attribution ("…," she said);
         # a title is not ("'Gravity Well' sequel confirmed").
         punctuated = text[inner_end:close_at].strip() in (",", ".", "!", "?", "?!", "...", "…")
-        if (punctuated and _followed_by_speech(text, close_at + 1)) or _preceded_by_speech(text, open_at):
+        if (punctuated and _followed_by_speech(text, close_at + 1, doc)) or _preceded_by_speech(text, open_at, doc):
             continue
         spans.append(_Span(inner_start, inner_end, "TITLE", "quoted_title", MARKED_TITLE))
     return spans
@@ -705,24 +722,11 @@ def corporate_orgs(text: str) -> list[_Span]:
         if text[start:start + 4] == "The ":
             start += 4
         spans.append(_Span(start, match.end(), "ORG", "corporate_name", NAME_SHAPE))
-    # "rival distributor Greyhound 9", "streamer Corvid": a name right after a kind of company.
-    for match in _KIND_NAMED.finditer(text):
-        start, end = match.start(1), _strip_possessive(text, match.start(1), match.end(1))
-        if text[start:end] not in CALENDAR_WORDS and not text[start:end].startswith(("The ", "A ")):
-            spans.append(_Span(start, end, "ORG", "corporate_name", NAME_SHAPE))
     # "Disney+", "Apple TV+": a streamer's name ends in a plus.
     for match in re.finditer(r"(?<![\w'’])[A-Z][\w]*(?:\s+[A-Z][\w]*)?\+(?![\w+])", text):
         spans.append(_Span(match.start(), match.end(), "ORG", "corporate_name", NAME_SHAPE))
     return spans
 
-
-_KIND_NAMED = re.compile(
-    # ("outfit" only after a trade: "every outfit Zendaya has worn" names no company)
-    r"\b(?:distributor|studio|streamer|network|broadcaster|banner|exhibitor|shingle|production\s+company|sales\s+company"
-    r"|journal|magazine|newspaper"
-    r"|(?:production|distribution|sales|effects|indie|animation)\s+outfit)"
-    r"[ \t]+([A-Z][\w&'’.+-]*(?:[ \t]+(?:[A-Z][\w&'’.+-]*|\d+)){0,3})"
-)
 
 _BODY_OF = re.compile(
     rf"(?<![\w'’#@])(?:[A-Z][\w'’.-]*[ \t]+){{0,3}}(?:{'|'.join(BODY_WORDS)})[ \t]+of[ \t]+(?:the[ \t]+)?"
@@ -952,11 +956,6 @@ def ner_spans(doc, text: str) -> list[_Span]:
             start = start + possessive.end()
         end = _strip_possessive(text, start, end)
         start, end = _trim(text, start, end)
-        # "Obama Says …" in a title-case headline: the verb of saying after a name is not part of it.
-        words = text[start:end].split()
-        if entity_type == "PERSON" and len(words) >= 2 and words[-1].casefold() in SPEECH_VERBS:
-            end = start + text[start:end].rindex(words[-1])
-            start, end = _trim(text, start, end)
         # "Wearing Alaïa", "magician Prospero", "I’m …": a name opens with neither a verb, a pronoun nor a lower-case word.
         ent_tokens = [t for t in ent if start <= t.idx < end]
         while len(ent_tokens) > 1 and entity_type in ("PERSON", "ORG") and "\n" not in text[start:end] and (
@@ -965,7 +964,7 @@ def ner_spans(doc, text: str) -> list[_Span]:
                 or _ORDINAL.fullmatch(ent_tokens[0].text)):  # "4th ranked Cardinals"
             ent_tokens.pop(0)
             start = ent_tokens[0].idx
-        # "Kate made Meghan cry": a person's name never ends in a verb or a lower-case word (but for a
+        # "Kate made Meghan cry", "Obama Says": a person's name never ends in a verb or a lower-case word (but for a
         # particle, "Ludwig van"), whatever the model's span took in.
         # A lower-case piece glued by a hyphen is a word made of the name ("Donald Sterling-gate", "Bond-iest",
         # "Nolan-directed") where it is a suffix news makes words with or the tagger reads a verb, adjective or
@@ -1108,7 +1107,7 @@ def _settle_overlaps(spans: list[_Span]) -> list[_Span]:
 # The kind of evidence of each recognizer component's candidates (``recognizers.yml``).
 _COMPONENT_EVIDENCE = {"page_furniture": PAGE_FURNITURE, "award_list_title": MARKED_TITLE, "quoted_title": MARKED_TITLE,
                        "italic_title": MARKED_TITLE, "colon_title": MARKED_TITLE, "cue_title": CUED_TITLE,
-                       "appositive_title": CUED_TITLE, "context_title": CUED_TITLE, "corporate_name": NAME_SHAPE,
+                       "appositive_title": CUED_TITLE, "context_title": CUED_TITLE, "corporate_name": NAME_SHAPE, "company_kind": NAME_SHAPE,
                        "fashion_house": NAME_SHAPE, "sports_team": NAME_SHAPE, "venue": NAME_SHAPE, "styled_name": NAME_SHAPE,
                        "gazetteer": GAZETTEER}
 
@@ -1155,7 +1154,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     known_titles |= {text[s.start:s.end] for s in ner if s.entity_type == "TITLE"}
     # A possessive work is a title only where NER does not see a person in it ("Disney’s Bob Iger").
     ner_people = {(s.start, s.end) for s in ner if s.entity_type == "PERSON"}
-    corporate = [s for key in ("corporate_name", "fashion_house", "sports_team") for s in candidates_of(doc, key)]
+    corporate = [s for key in ("corporate_name", "company_kind", "fashion_house", "sports_team") for s in candidates_of(doc, key)]
     owners = [s for s in ner if s.entity_type in ("PERSON", "ORG")] + corporate
     owned = [s for s in possessive_titles(text, owners, doc)
              if not any(s.start < pe and ps < s.end for ps, pe in ner_people)]
@@ -1455,14 +1454,24 @@ def _drop_lone_org(candidate, evidence):
     # makes it a company: on real film news mostly mononyms, first names, characters and adjectives.
     # An owner is kept ("Tivo’s stock price", "Magna's North American car unit"): no adjective owns,
     # and a name the model reads as a company that owns was one 5 times in 7 on film-real-dev and 4
-    # in 7 on conll-dev.
+    # in 7 on conll-dev; unless the article writes it after a given name ("Ines Farrow … Farrow’s").
     m = _typed_mention(candidate, evidence)
     text = evidence.text
     return (m.entity_type == "ORG" and m.method == "ner" and " " not in m.name.strip()
             and evidence.org_counts[entity_key(m.name)] < 2 and entity_key(m.name) not in evidence.org_context
             and not _LIKE_A_BRAND.search(m.name) and not _ORG_KIND_BEFORE.search(text, max(0, m.start - 40), m.start)
-            and not _POSSESSIVE_AFTER.match(text, m.end)
+            and not (_POSSESSIVE_AFTER.match(text, m.end) and not _written_after_a_given_name(text, m.name))
             and not _plural_proper_noun(evidence.doc, m))
+
+
+def _written_after_a_given_name(text: str, name: str) -> bool:
+    """Whether the article writes ``name`` right after a given name somewhere ("Ines Farrow"): a surname,
+    whose full name the model missed, not a company."""
+    for at in _find_all(text, name):
+        before = re.search(r"([A-Z][a-z]+)[ \t]+$", text[max(0, at - 20):at])
+        if before is not None and given_name_gender(before.group(1)) in ("male", "female"):
+            return True
+    return False
 
 
 def _drop_unsupported_place(candidate, evidence):
@@ -1483,7 +1492,7 @@ def _title_form(candidate, evidence):
 def _person_by_name(candidate, evidence):
     # NER types a surname as a place or company as often as a person ("Feld", "Adeyemi").
     span = candidate.span
-    if span.method in ("corporate_name", "fashion_house"):
+    if span.method in ("corporate_name", "company_kind", "fashion_house"):
         return None
     person = _match_person(candidate.phrase, evidence.full_people,
                            allow_first_name=span.ner_label == "PERSON" or span.method == "outlet_cue"
@@ -1707,6 +1716,7 @@ def _org_context(text: str, end: int) -> bool:
 _HONORIFICS = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady)\.?\s+")
 
 
+@functools.lru_cache(maxsize=65536)
 def given_name_of(name: str) -> str | None:
     """The given name of a full name: its first word, or the word after a royal style ("Prince
     Harry" -> Harry); a peer named by the title alone ("Duke of Kent") has none."""
@@ -1718,6 +1728,7 @@ def given_name_of(name: str) -> str | None:
     return words[0]
 
 
+@functools.lru_cache(maxsize=65536)
 def family_name_of(name: str) -> str | None:
     """The family name of a full name (see ``surname_of``), or None for a name that has none in use: a
     royal's ("Prince Harry"), a given name with a title ("Sarah, Duchess of York"), a title alone."""
@@ -1862,45 +1873,46 @@ _SEQUEL_PART = re.compile(r":?\s+(?:Part|Vol\.?|Volume|Chapter|Episode|Book)\s+(
                           re.IGNORECASE)
 
 
-def _group_titles(phrases: list[str]) -> dict[str, str]:
-    """Each title spelling to the fullest spelling of the same title in the article."""
+def _group_by_fullest(phrases: list[str], same: Callable[[str, str, list[str]], bool]) -> dict[str, str]:
+    """Each spelling to the longest spelling of the same name in the article (``same(short, long, all)``),
+    itself not grouped under another."""
     distinct = sorted(set(phrases), key=lambda p: (-len(p), p))
     canonical: dict[str, str] = {}
     for phrase in distinct:
-        key = entity_key(phrase)
         for full in distinct:
             if full == phrase or len(full) < len(phrase) or canonical.get(full, full) != full:
                 continue
-            full_key = entity_key(full)
-            if full.startswith(phrase) and (_SEQUEL_NUMBER.fullmatch(full, len(phrase))
-                                            or _SEQUEL_PART.fullmatch(full, len(phrase))):
-                continue  # "Gravity Well 2", "Dune: Part Two": the sequel, not a longer spelling of the first
-            if ":" not in phrase and sum(1 for other in distinct if other.startswith(phrase + ":")) >= 2:
-                continue  # "Starfall" beside "Starfall: Requiem" and "Starfall: Eclipse" is the franchise
-            if key == full_key or phrase in _short_forms(full) or (
-                full_key.startswith(key[:4]) and fuzz.ratio(key, full_key) >= 88
-            ):
+            if same(phrase, full, distinct):
                 canonical[phrase] = full
                 break
         canonical.setdefault(phrase, phrase)
     return canonical
+
+
+def _same_title(phrase: str, full: str, distinct: list[str]) -> bool:
+    if full.startswith(phrase) and (_SEQUEL_NUMBER.fullmatch(full, len(phrase)) or _SEQUEL_PART.fullmatch(full, len(phrase))):
+        return False  # "Gravity Well 2", "Dune: Part Two": the sequel, not a longer spelling of the first
+    if ":" not in phrase and sum(1 for other in distinct if other.startswith(phrase + ":")) >= 2:
+        return False  # "Starfall" beside "Starfall: Requiem" and "Starfall: Eclipse" is the franchise
+    key, full_key = entity_key(phrase), entity_key(full)
+    return key == full_key or phrase in _short_forms(full) or (full_key.startswith(key[:4]) and fuzz.ratio(key, full_key) >= 88)
+
+
+def _same_org(phrase: str, full: str, distinct: list[str]) -> bool:
+    # "Orbit" for "Orbit Films": the name without its corporate word.
+    key, words = entity_key(phrase), full.split()
+    return len(full) > len(phrase) and (
+        entity_key(full) == key or (words[-1] in ORG_SUFFIXES and entity_key(" ".join(words[:-1])) == key))
+
+
+def _group_titles(phrases: list[str]) -> dict[str, str]:
+    """Each title spelling to the fullest spelling of the same title in the article."""
+    return _group_by_fullest(phrases, _same_title)
 
 
 def _group_orgs(phrases: list[str]) -> dict[str, str]:
-    distinct = sorted(set(phrases), key=lambda p: (-len(p), p))
-    canonical: dict[str, str] = {}
-    for phrase in distinct:
-        key = entity_key(phrase)
-        for full in distinct:
-            if len(full) <= len(phrase) or canonical.get(full, full) != full:
-                continue
-            words = full.split()
-            # "Orbit" for "Orbit Films": the name without its corporate word.
-            if entity_key(full) == key or (words[-1] in ORG_SUFFIXES and entity_key(" ".join(words[:-1])) == key):
-                canonical[phrase] = full
-                break
-        canonical.setdefault(phrase, phrase)
-    return canonical
+    """Each company spelling to the fullest spelling of the same company in the article."""
+    return _group_by_fullest(phrases, _same_org)
 
 
 MENTION_FRAME_SCHEMA = {

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy
 import yaml
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -29,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 VENUE_PATTERNS_FILE = HERE / "venue_patterns.yml"
 SPORTS_TEAM_PATTERNS_FILE = HERE / "sports_team_patterns.yml"
 PERSON_NAME_PATTERNS_FILE = HERE / "person_name_patterns.yml"
+COMPANY_KIND_PATTERNS_FILE = HERE / "company_kind_patterns.yml"
 RECOGNIZERS_FILE = HERE / "recognizers.yml"
 
 # The page's italic runs (character offsets), which the reader sets on the Doc before the pipeline
@@ -104,7 +107,7 @@ def make_award_list_recognizer(nlp: Language, name: str, spans_key: str, furnitu
 
 @Language.factory("quoted_title_recognizer", default_config={"spans_key": "quoted_title"})
 def make_quoted_title_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
-    return TextRecognizer(spans_key, lambda doc: entities.quoted_titles(doc.text))
+    return TextRecognizer(spans_key, lambda doc: entities.quoted_titles(doc.text, doc))
 
 
 @Language.factory("italic_title_recognizer", default_config={"spans_key": "italic_title"})
@@ -175,8 +178,17 @@ class TokenPatternRecognizer:
         data = yaml.safe_load(Path(patterns_file).read_text(encoding="utf-8"))
         self.spans_key = spans_key
         self.matcher = Matcher(nlp.vocab)
-        for shape, patterns in self.patterns(data).items():
-            self.matcher.add(shape, [with_word_lists(pattern) for pattern in patterns])
+        shapes = {shape: [with_word_lists(pattern) for pattern in patterns] for shape, patterns in self.patterns(data).items()}
+        for shape, patterns in shapes.items():
+            self.matcher.add(shape, patterns)
+        patterns = [pattern for shape_patterns in shapes.values() for pattern in shape_patterns]
+        # Where every pattern needs one of given words, an article holding none of them is not matched at
+        # all: looking the words up costs a tenth of running the Matcher over the article.
+        needed = [next((token["ORTH"] for token in pattern if "ORTH" in token and "OP" not in token), None)
+                  for pattern in patterns]
+        self.needed_words = None if not all(needed) else numpy.array(sorted(
+            {nlp.vocab.strings.add(word) for words in needed for word in (words["IN"] if isinstance(words, dict) else [words])}),
+            dtype="uint64")
 
     def patterns(self, data: dict) -> dict[str, list]:
         raise NotImplementedError
@@ -189,6 +201,9 @@ class TokenPatternRecognizer:
         raise NotImplementedError
 
     def __call__(self, doc: Doc) -> Doc:
+        if self.needed_words is not None and not numpy.isin(doc.to_array(ORTH), self.needed_words).any():
+            doc.spans[self.spans_key] = []
+            return doc
         about = self.about(doc)
         found = [span for shape, start, end in self.matcher(doc)
                  if (span := self.accept(doc, doc.vocab.strings[shape], doc[start:end], about)) is not None]
@@ -209,11 +224,11 @@ class SportsTeamRecognizer(TokenPatternRecognizer):
         return {"sports_team": data["patterns"]}
 
     def about(self, doc: Doc):
-        return place_names(), [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"], entities.headline_spans(doc.text)
+        text = doc.text  # (built from the tokens each time it is read)
+        return text, place_names(), [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"], entities.headline_spans(text)
 
     def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
-        places, people, headlines = about
-        text = doc.text
+        text, places, people, headlines = about
         words = [token.text for token in span]
         if any(not token.whitespace_ for token in span[:-1]) \
                 or (span.start_char and (text[span.start_char - 1].isalnum() or text[span.start_char - 1] in "_'’")) \
@@ -284,12 +299,14 @@ class StyledNameRecognizer(TokenPatternRecognizer):
     label = "PERSON"
 
     def patterns(self, data: dict) -> dict[str, list]:
-        return {shape: data[shape] for shape in ("styled_given_name", "given_name_and_title", "title_alone")}
+        return {shape: data[shape] for shape in ("styled_given_name", "peerage")}
 
     def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
-        given = {"styled_given_name": span[1:2], "given_name_and_title": span[0:1]}.get(shape)
-        if given is not None and given_name_gender(given.text) is None:
+        if shape == "styled_given_name" and given_name_gender(span[1].text) is None:
             return None
+        if shape == "peerage" and span.start >= 2 and doc[span.start - 1].text == "," \
+                and doc[span.start - 2].is_title and given_name_gender(doc[span.start - 2].text) is not None:
+            span = doc[span.start - 2:span.end]  # "Sarah, Duchess of York": the given name the title follows
         after = doc[span.end] if span.end < len(doc) else None
         if after is not None and after.is_title and after.is_alpha and span[-1].whitespace_:
             return None  # the name runs on ("Queen Mary University"): not all of it was matched
@@ -300,3 +317,47 @@ class StyledNameRecognizer(TokenPatternRecognizer):
                   default_config={"spans_key": "styled_name", "patterns_file": str(PERSON_NAME_PATTERNS_FILE)})
 def make_styled_name_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> StyledNameRecognizer:
     return StyledNameRecognizer(nlp, Path(patterns_file), spans_key)
+
+
+# Characters a word of a company's name may hold glued to it ("Disney+", "AT&T", "Lions-Gate").
+_NAME_GLUE = frozenset("&'’.+-")
+
+
+class CompanyKindRecognizer(TokenPatternRecognizer):
+    """A name right after the kind of company it is (``company_kind_patterns.yml``): "rival distributor
+    Greyhound 9", "streamer Corvid". The name is the words from the matched capital on, up to four, each
+    capitalized or a number, apart by spaces on one line; not an owner's possessive, and not a day or
+    month, nor a name the sentence opens with an article ("the network The CW" is left to the model)."""
+
+    label = "ORG"
+
+    def patterns(self, data: dict) -> dict[str, list]:
+        return {"kind_then_name": data["kind_then_name"]}
+
+    def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        first = span[-1]
+        kind = next(token for token in reversed(span[:-1]) if not token.is_space)
+        gap = kind.whitespace_ + "".join(token.text_with_ws for token in doc[kind.i + 1:first.i])
+        if not gap or "\n" in gap or not first.text[:1].isupper() or first.text in ("The", "A") \
+                or first.text in CALENDAR_WORDS:
+            return None
+        end, words = first.i + 1, 1
+        while end < len(doc):
+            token, before = doc[end], doc[end - 1]
+            if before.whitespace_:
+                if "\n" in before.whitespace_ or words == 4 or not (token.text[:1].isupper() or token.is_digit):
+                    break
+                words += 1
+            elif token.lower_ in ("’s", "'s") or token.is_sent_end and token.is_punct \
+                    or not (token.is_alpha or token.is_digit or token.text in _NAME_GLUE):
+                break
+            end += 1
+        while end > first.i + 1 and doc[end - 1].text in _NAME_GLUE - {"+"}:
+            end -= 1  # a sentence's full stop, a dash: "+" ends a streamer's name ("Disney+")
+        return doc[first.i:end]
+
+
+@Language.factory("company_kind_recognizer",
+                  default_config={"spans_key": "company_kind", "patterns_file": str(COMPANY_KIND_PATTERNS_FILE)})
+def make_company_kind_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> CompanyKindRecognizer:
+    return CompanyKindRecognizer(nlp, Path(patterns_file), spans_key)
