@@ -18,6 +18,11 @@ def _words(name: str) -> frozenset[str]:
     return frozenset(str(word) for word in _ENTITY_WORDS[name]["words"])
 
 
+def word_list(name: str) -> frozenset[str]:
+    """The word list of ``entity_words.yml`` so named (token patterns name lists so: ``{IN: royal_styles}``)."""
+    return _words(name)
+
+
 def _phrases(name: str) -> tuple[str, ...]:
     return tuple(str(phrase) for phrase in _ENTITY_WORDS[name]["words"])
 
@@ -44,8 +49,13 @@ PRIZE_WORDS = _words("prize_words")
 FORMAT_WORDS = _words("formats")
 PLACE_HEADS = _words("place_heads")
 NAME_PARTICLES = _words("name_particles")
+NAME_SUFFIXES = _words("name_suffixes")
 GENERATIONAL_SUFFIXES = _words("generational_suffixes")
-NICKNAMES = {str(short): str(full) for short, full in _ENTITY_WORDS["nicknames"]["forms"].items()}
+ROYAL_STYLES = _words("royal_styles")
+PEERAGE_TITLES = _words("peerage_titles")
+# A short form to the formal given names it stands for ("kate": katherine, catherine, kathryn).
+NICKNAMES = {str(short): frozenset(str(f) for f in (full if isinstance(full, list) else [full]))
+             for short, full in _ENTITY_WORDS["nicknames"]["forms"].items()}
 
 # Reporting verbs that attribute speech ("…," she said): a quoted span next
 # to one is speech, not a title. From news style guides' attribution lists.

@@ -13,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy
 import yaml
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from . import entities
+from . import entities, lexicon
 from .given_names import given_name_gender
 from .lexicon import CALENDAR_WORDS, NOT_A_TEAM_WORDS, ORG_SUFFIXES, TITLE_MINOR_WORDS
 from .pipeline import _context_patterns
@@ -28,6 +30,8 @@ from .places import gazetteer_places, place_names
 HERE = Path(__file__).resolve().parent
 VENUE_PATTERNS_FILE = HERE / "venue_patterns.yml"
 SPORTS_TEAM_PATTERNS_FILE = HERE / "sports_team_patterns.yml"
+PERSON_NAME_PATTERNS_FILE = HERE / "person_name_patterns.yml"
+COMPANY_KIND_PATTERNS_FILE = HERE / "company_kind_patterns.yml"
 RECOGNIZERS_FILE = HERE / "recognizers.yml"
 
 # The page's italic runs (character offsets), which the reader sets on the Doc before the pipeline
@@ -103,7 +107,7 @@ def make_award_list_recognizer(nlp: Language, name: str, spans_key: str, furnitu
 
 @Language.factory("quoted_title_recognizer", default_config={"spans_key": "quoted_title"})
 def make_quoted_title_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
-    return TextRecognizer(spans_key, lambda doc: entities.quoted_titles(doc.text))
+    return TextRecognizer(spans_key, lambda doc: entities.quoted_titles(doc.text, doc))
 
 
 @Language.factory("italic_title_recognizer", default_config={"spans_key": "italic_title"})
@@ -153,44 +157,94 @@ def make_fashion_house_recognizer(nlp: Language, name: str, spans_key: str, cont
     return TextRecognizer(spans_key, lambda doc: entities.fashion_houses(doc.text, doc, contexts))
 
 
-class SportsTeamRecognizer:
+def with_word_lists(pattern: list[dict]) -> list[dict]:
+    """A token pattern whose ``{IN: name}`` values name word lists of ``entity_words.yml``, with those lists put in."""
+    def expand(value):
+        if isinstance(value, dict):
+            return {key: (sorted(lexicon.word_list(item)) if key == "IN" and isinstance(item, str) else expand(item))
+                    for key, item in value.items()}
+        return value
+    return [expand(token) for token in pattern]
+
+
+class TokenPatternRecognizer:
+    """A recognizer of token patterns in a data file: ``patterns(data)`` gives the Matcher's patterns by
+    shape (``{IN: name}`` naming a word list of ``entity_words.yml``), ``accept`` the span a match names,
+    or None; what it accepts, the longest where matches overlap, goes to ``doc.spans[spans_key]``."""
+
+    label = ""
+
+    def __init__(self, nlp: Language, patterns_file: Path, spans_key: str):
+        data = yaml.safe_load(Path(patterns_file).read_text(encoding="utf-8"))
+        self.spans_key = spans_key
+        self.matcher = Matcher(nlp.vocab)
+        shapes = {shape: [with_word_lists(pattern) for pattern in patterns] for shape, patterns in self.patterns(data).items()}
+        for shape, patterns in shapes.items():
+            self.matcher.add(shape, patterns)
+        patterns = [pattern for shape_patterns in shapes.values() for pattern in shape_patterns]
+        # Where every pattern needs one of given words, an article holding none of them is not matched at
+        # all: looking the words up costs a tenth of running the Matcher over the article.
+        needed = [next((token["ORTH"] for token in pattern if "ORTH" in token and "OP" not in token), None)
+                  for pattern in patterns]
+        self.needed_words = None if not all(needed) else numpy.array(sorted(
+            {nlp.vocab.strings.add(word) for words in needed for word in (words["IN"] if isinstance(words, dict) else [words])}),
+            dtype="uint64")
+
+    def patterns(self, data: dict) -> dict[str, list]:
+        raise NotImplementedError
+
+    def about(self, doc: Doc):
+        """What ``accept`` reads of the whole article, gathered once."""
+        return None
+
+    def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.needed_words is not None and not numpy.isin(doc.to_array(ORTH), self.needed_words).any():
+            doc.spans[self.spans_key] = []
+            return doc
+        about = self.about(doc)
+        found = [span for shape, start, end in self.matcher(doc)
+                 if (span := self.accept(doc, doc.vocab.strings[shape], doc[start:end], about)) is not None]
+        doc.spans[self.spans_key] = [Span(doc, s.start, s.end, label=self.label) for s in filter_spans(found)]
+        return doc
+
+
+class SportsTeamRecognizer(TokenPatternRecognizer):
     """A place of the gazetteer and a plural name (``sports_team_patterns.yml``): "the Denver Broncos".
 
     Not a name the model reads as a person's ("Leslie Wimes": Leslie is a town too), and not in a
     title-cased headline, where every word is capitalized and a capitalized run is no evidence of a
     name ("Syria Slams …", "Hong Kong Jails …")."""
 
-    def __init__(self, nlp: Language, patterns_file: Path, spans_key: str):
-        data = yaml.safe_load(Path(patterns_file).read_text(encoding="utf-8"))
-        self.spans_key = spans_key
-        self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("ORG", data["patterns"])
+    label = "ORG"
 
-    def __call__(self, doc: Doc) -> Doc:
-        places = place_names()
-        text = doc.text
-        people = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
-        headlines = entities.headline_spans(text)
-        found = []
-        for _, start, end in self.matcher(doc):
-            span = doc[start:end]
-            words = [token.text for token in span]
-            if any(not token.whitespace_ for token in span[:-1]) \
-                    or (span.start_char and (text[span.start_char - 1].isalnum() or text[span.start_char - 1] in "_'’")) \
-                    or (span.end_char < len(text) and (text[span.end_char].isalnum() or text[span.end_char] in "_'’-")):
-                continue  # words glued by punctuation or to the words around them are no team's name
-            if any(a <= start and end <= b for a, b in people) \
-                    or any(a <= span.start_char and span.end_char <= b for a, b in headlines):
-                continue
-            plural, before = words[-1], words[:-1]
-            if plural in NOT_A_TEAM_WORDS or plural in ORG_SUFFIXES or span.text in places \
-                    or any(word.casefold() in TITLE_MINOR_WORDS for word in before):
-                continue  # "China And Immigrants": a headline's words
-            # The place is the whole run before the plural ("Tampa Bay", "Denver"), or its first word.
-            if " ".join(before) in places or (len(before) == 2 and before[0] in places):
-                found.append(span)
-        doc.spans[self.spans_key] = [Span(doc, s.start, s.end, label="ORG") for s in filter_spans(found)]
-        return doc
+    def patterns(self, data: dict) -> dict[str, list]:
+        return {"sports_team": data["patterns"]}
+
+    def about(self, doc: Doc):
+        text = doc.text  # (built from the tokens each time it is read)
+        return text, place_names(), [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"], entities.headline_spans(text)
+
+    def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        text, places, people, headlines = about
+        words = [token.text for token in span]
+        if any(not token.whitespace_ for token in span[:-1]) \
+                or (span.start_char and (text[span.start_char - 1].isalnum() or text[span.start_char - 1] in "_'’")) \
+                or (span.end_char < len(text) and (text[span.end_char].isalnum() or text[span.end_char] in "_'’-")):
+            return None  # words glued by punctuation or to the words around them are no team's name
+        if any(a <= span.start and span.end <= b for a, b in people) \
+                or any(a <= span.start_char and span.end_char <= b for a, b in headlines):
+            return None
+        plural, before = words[-1], words[:-1]
+        if plural in NOT_A_TEAM_WORDS or plural in ORG_SUFFIXES or span.text in places \
+                or any(word.casefold() in TITLE_MINOR_WORDS for word in before):
+            return None  # "China And Immigrants": a headline's words
+        # The place is the whole run before the plural ("Tampa Bay", "Denver"), or its first word.
+        if " ".join(before) in places or (len(before) == 2 and before[0] in places):
+            return span
+        return None
 
 
 @Language.factory("sports_team_recognizer",
@@ -206,36 +260,104 @@ def make_gazetteer_place_recognizer(nlp: Language, name: str, spans_key: str) ->
                                                   for start, end in gazetteer_places(doc.text)])
 
 
-class VenueRecognizer:
+class VenueRecognizer(TokenPatternRecognizer):
     """Named buildings and squares (``venue_patterns.yml``): "Mile High Stadium", "the Palace Hotel".
     Not a person whose surname is such a word ("Rebecca Hall"): two words opening with a given name."""
 
-    def __init__(self, nlp: Language, patterns_file: Path, spans_key: str):
-        data = yaml.safe_load(Path(patterns_file).read_text(encoding="utf-8"))
-        self.spans_key = spans_key
-        self.matcher = Matcher(nlp.vocab)
-        name_word = dict(data["name_word"], OP="{1,3}")
-        self.matcher.add("PLACE", [[name_word, {"ORTH": {"IN": list(data["venue_words"])}, "IS_SPACE": False}]])
+    label = "PLACE"
 
-    def __call__(self, doc: Doc) -> Doc:
-        found = []
-        for _, start, end in self.matcher(doc):
-            # The regex this replaces wanted a name's words apart by spaces only, not glued by
-            # punctuation ("Spider-Man" is three tokens): the whole match must be words and spaces.
-            if any(not token.whitespace_ for token in doc[start:end - 1]):
-                continue
-            if doc[start].text in ("The", "A", "An"):
-                start += 1
-            words = [token.text for token in doc[start:end]]
-            if len(words) < 2 or (len(words) == 2 and given_name_gender(words[0]) is not None):
-                continue
-            if words[0].casefold() in TITLE_MINOR_WORDS or words[0] in CALENDAR_WORDS:
-                continue
-            found.append(doc[start:end])
-        doc.spans[self.spans_key] = [doc.char_span(s.start_char, s.end_char, label="PLACE") for s in filter_spans(found)]
-        return doc
+    def patterns(self, data: dict) -> dict[str, list]:
+        name_word = dict(data["name_word"], OP="{1,3}")
+        return {"venue": [[name_word, {"ORTH": {"IN": list(data["venue_words"])}, "IS_SPACE": False}]]}
+
+    def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        # The regex this replaces wanted a name's words apart by spaces only, not glued by
+        # punctuation ("Spider-Man" is three tokens): the whole match must be words and spaces.
+        if any(not token.whitespace_ for token in span[:-1]):
+            return None
+        if span[0].text in ("The", "A", "An"):
+            span = span[1:]
+        words = [token.text for token in span]
+        if len(words) < 2 or (len(words) == 2 and given_name_gender(words[0]) is not None):
+            return None
+        if words[0].casefold() in TITLE_MINOR_WORDS or words[0] in CALENDAR_WORDS:
+            return None
+        return span
 
 
 @Language.factory("venue_recognizer", default_config={"patterns_file": str(VENUE_PATTERNS_FILE), "spans_key": "venue"})
 def make_venue_recognizer(nlp: Language, name: str, patterns_file: str, spans_key: str) -> VenueRecognizer:
     return VenueRecognizer(nlp, Path(patterns_file), spans_key)
+
+
+class StyledNameRecognizer(TokenPatternRecognizer):
+    """People named by a style or a title (``person_name_patterns.yml``): "Prince Harry", "Sarah,
+    Duchess of York", "the Duke of Kent". The name a style or a comma puts before a title must be a
+    given name the given-name list knows: "Queen Latifah" is the model's to read, "Windsor, Duke of
+    Kent" no one's."""
+
+    label = "PERSON"
+
+    def patterns(self, data: dict) -> dict[str, list]:
+        return {shape: data[shape] for shape in ("styled_given_name", "peerage")}
+
+    def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        if shape == "styled_given_name" and given_name_gender(span[1].text) is None:
+            return None
+        if shape == "peerage" and span.start >= 2 and doc[span.start - 1].text == "," \
+                and doc[span.start - 2].is_title and given_name_gender(doc[span.start - 2].text) is not None:
+            span = doc[span.start - 2:span.end]  # "Sarah, Duchess of York": the given name the title follows
+        after = doc[span.end] if span.end < len(doc) else None
+        if after is not None and after.is_title and after.is_alpha and span[-1].whitespace_:
+            return None  # the name runs on ("Queen Mary University"): not all of it was matched
+        return span
+
+
+@Language.factory("styled_name_recognizer",
+                  default_config={"spans_key": "styled_name", "patterns_file": str(PERSON_NAME_PATTERNS_FILE)})
+def make_styled_name_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> StyledNameRecognizer:
+    return StyledNameRecognizer(nlp, Path(patterns_file), spans_key)
+
+
+# Characters a word of a company's name may hold glued to it ("Disney+", "AT&T", "Lions-Gate").
+_NAME_GLUE = frozenset("&'’.+-")
+
+
+class CompanyKindRecognizer(TokenPatternRecognizer):
+    """A name right after the kind of company it is (``company_kind_patterns.yml``): "rival distributor
+    Greyhound 9", "streamer Corvid". The name is the words from the matched capital on, up to four, each
+    capitalized or a number, apart by spaces on one line; not an owner's possessive, and not a day or
+    month, nor a name the sentence opens with an article ("the network The CW" is left to the model)."""
+
+    label = "ORG"
+
+    def patterns(self, data: dict) -> dict[str, list]:
+        return {"kind_then_name": data["kind_then_name"]}
+
+    def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        first = span[-1]
+        kind = next(token for token in reversed(span[:-1]) if not token.is_space)
+        gap = kind.whitespace_ + "".join(token.text_with_ws for token in doc[kind.i + 1:first.i])
+        if not gap or "\n" in gap or not first.text[:1].isupper() or first.text in ("The", "A") \
+                or first.text in CALENDAR_WORDS:
+            return None
+        end, words = first.i + 1, 1
+        while end < len(doc):
+            token, before = doc[end], doc[end - 1]
+            if before.whitespace_:
+                if "\n" in before.whitespace_ or words == 4 or not (token.text[:1].isupper() or token.is_digit):
+                    break
+                words += 1
+            elif token.lower_ in ("’s", "'s") or token.is_sent_end and token.is_punct \
+                    or not (token.is_alpha or token.is_digit or token.text in _NAME_GLUE):
+                break
+            end += 1
+        while end > first.i + 1 and doc[end - 1].text in _NAME_GLUE - {"+"}:
+            end -= 1  # a sentence's full stop, a dash: "+" ends a streamer's name ("Disney+")
+        return doc[first.i:end]
+
+
+@Language.factory("company_kind_recognizer",
+                  default_config={"spans_key": "company_kind", "patterns_file": str(COMPANY_KIND_PATTERNS_FILE)})
+def make_company_kind_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> CompanyKindRecognizer:
+    return CompanyKindRecognizer(nlp, Path(patterns_file), spans_key)
