@@ -15,6 +15,9 @@ components, with one and with two processes (the floor), and the ratio of ours t
 The first corpus's full run and the two-process floor are each measured ``--repeats`` times and
 the fastest kept, every time printed: on a shared virtual machine the same work has measured 9%
 apart in two runs an hour apart, and such noise only ever adds time, to ours and to the floor.
+Beside each wall time, the CPU time (user and system) of the whole process tree: the run, its fork
+server and NLP workers (this process adopts and reaps them), or the floor's process and its
+workers. On a machine shared with other work, wall times grow with the load; CPU times hardly do.
 Then generated WARC archives read into partitions on a Dask LocalCluster of 1 and of 2 workers
 (articles/s, ``--archives``), the warehouse write path (landing the NLP stage's rows, the search
 index, the SQL models) grown to ``--write-mentions`` mentions (1M; 10M as an option), and the cost
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -37,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.fixed_cost_profile import _adopt_orphans, _reap_descendants  # noqa: E402
 from benchmarks.synthetic_corpus import write_corpus  # noqa: E402
 
 FILM_NEWS = [sys.executable, "-m", "pipeline.cli"]
@@ -79,8 +84,19 @@ def _process_memory_bytes(pid: int) -> int:
         return 0
 
 
-def run_pipeline(corpus: Path, database: Path, dagster_home: Path) -> tuple[float, int]:
-    """Wall seconds and peak tree memory of one ``film-news run``."""
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_pipeline(corpus: Path, database: Path, dagster_home: Path) -> tuple[float, int, float]:
+    """Wall seconds, peak tree memory and CPU seconds of the process tree of one ``film-news run``."""
+    cpu_before = children_cpu_seconds()
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home)}
     started = time.perf_counter()
     process = subprocess.Popen([*FILM_NEWS, "run", "--input", str(corpus), "--db", str(database)],
@@ -98,9 +114,10 @@ def run_pipeline(corpus: Path, database: Path, dagster_home: Path) -> tuple[floa
     _, errors = process.communicate()
     sampler.join()
     seconds = time.perf_counter() - started
+    _reap_descendants()  # the run's fork server and workers, adopted when the run ended
     if process.returncode != 0:
         raise SystemExit(f"film-news run failed on {corpus}:\n{errors[-3000:]}")
-    return seconds, peak
+    return seconds, peak, children_cpu_seconds() - cpu_before
 
 
 def stage_seconds(dagster_home: Path) -> dict[str, float]:
@@ -140,18 +157,22 @@ def corpus_words(database: Path) -> tuple[int, int]:
         return con.execute("select count(*), coalesce(sum(word_count), 0) from articles").fetchone()
 
 
-def bare_floor(corpus: Path, model_name: str, processes: int) -> float:
-    """Seconds for a bare ``nlp.pipe`` with the model's components over the corpus's cleaned texts."""
+def bare_floor(corpus: Path, model_name: str, processes: int) -> tuple[float, float]:
+    """Wall and CPU seconds (this process and its workers) of a bare ``nlp.pipe`` with the model's
+    components over the corpus's cleaned texts."""
     import spacy
 
     from pipeline.core.cleaning import parse_text_article
 
     texts = [parse_text_article(p.read_text(encoding="utf-8")).text for p in sorted(corpus.iterdir())]
     nlp = spacy.load(model_name)
+    cpu_before = own_cpu_seconds() + children_cpu_seconds()
     started = time.perf_counter()
     for _doc in nlp.pipe(texts, batch_size=32, n_process=processes):
         pass
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    _reap_descendants()
+    return seconds, own_cpu_seconds() + children_cpu_seconds() - cpu_before
 
 
 def publish_at_scale(source: Path, articles: int, work: Path) -> tuple[float, float, float, float]:
@@ -273,6 +294,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2,
                         help="full runs of the first corpus, and two-process floor passes, to keep the fastest of")
     args = parser.parse_args()
+    _adopt_orphans()
     from pipeline.resources import spacy_model_from_env
 
     model_name = args.model or spacy_model_from_env()
@@ -283,6 +305,7 @@ def main() -> None:
     print(f"model {model_name}; {os.cpu_count()} cores; work folder {work}\n")
     results = []
     full_runs: dict[int, list[float]] = {}
+    cpu_seconds: dict[int, tuple[float, float, float]] = {}
     try:
         for size in sizes:
             corpus, database, home = work / f"corpus-{size}", work / f"bench-{size}.duckdb", work / f"dagster-{size}"
@@ -296,43 +319,52 @@ def main() -> None:
                 for stale in work.glob(f"bench-{size}*.duckdb"):
                     stale.unlink()
                 home.mkdir()
-                seconds, memory = run_pipeline(corpus, database, home)
-                attempts.append((seconds, memory, stage_seconds(home)))
-            full, _, stages = min(attempts, key=lambda attempt: attempt[0])
-            peak = max(memory for _, memory, _ in attempts)
-            full_runs[size] = [seconds for seconds, _, _ in attempts]
+                seconds, memory, cpu = run_pipeline(corpus, database, home)
+                attempts.append((seconds, memory, stage_seconds(home), cpu))
+            full, _, stages, full_cpu = min(attempts, key=lambda attempt: attempt[0])
+            peak = max(attempt[1] for attempt in attempts)
+            full_runs[size] = [attempt[0] for attempt in attempts]
             articles, words = corpus_words(database)
-            nothing, _ = run_pipeline(corpus, database, home)
+            nothing, _, nothing_cpu = run_pipeline(corpus, database, home)
             write_corpus(corpus, max(1, size // 100), first=size)
-            one_percent, _ = run_pipeline(corpus, database, home)
+            one_percent, _, one_percent_cpu = run_pipeline(corpus, database, home)
+            cpu_seconds[size] = (full_cpu, nothing_cpu, one_percent_cpu)
             results.append((size, articles, words, full, peak, stages, nothing, one_percent, corpus, database))
 
         size, articles, words, full, peak, stages, nothing, one_percent, corpus, database = results[0]
-        floor_runs = {1: [bare_floor(corpus, model_name, 1)],
-                      2: [bare_floor(corpus, model_name, 2) for _ in range(args.repeats)]}
+        floor_passes = {1: [bare_floor(corpus, model_name, 1)],
+                        2: [bare_floor(corpus, model_name, 2) for _ in range(args.repeats)]}
+        floor_runs = {n: [seconds for seconds, _ in passes] for n, passes in floor_passes.items()}
         floor = {n: min(runs) for n, runs in floor_runs.items()}
+        floor_cpu = {n: min(passes)[1] for n, passes in floor_passes.items()}
 
         print(f"{'':38s} {'seconds':>8s} {'articles/s':>11s} {'words/s':>9s}")
         for n, seconds in floor.items():
             print(f"{f'bare nlp.pipe, {n} process' + ('es' if n > 1 else ''):38s} {seconds:8.1f} "
-                  f"{articles / seconds:11.1f} {words / seconds:9.0f}"
+                  f"{articles / seconds:11.1f} {words / seconds:9.0f}   CPU {floor_cpu[n]:.1f} s"
                   + (f"   (best of {', '.join(f'{r:.1f}' for r in floor_runs[n])})" if len(floor_runs[n]) > 1 else ""))
         for size, articles, words, full, peak, stages, nothing, one_percent, *_ in results:
             print(f"\n{size} articles, {words:,} words")
             for stage, seconds in stages.items():
                 rate = f"{articles / seconds:11.1f} {words / seconds:9.0f}" if stage in ("ingest", "nlp") and seconds else ""
                 print(f"  {'stage ' + stage:36s} {seconds:8.1f} {rate}")
+            full_cpu, nothing_cpu, one_percent_cpu = cpu_seconds[size]
             print(f"  {'end to end (film-news run)':36s} {full:8.1f} {articles / full:11.1f} {words / full:9.0f}"
+                  f"   CPU {full_cpu:.1f} s"
                   + (f"   (best of {', '.join(f'{r:.1f}' for r in full_runs[size])})" if len(full_runs[size]) > 1 else ""))
             print(f"  {'peak memory, process tree (PSS)':36s} {peak / 1e6:8.0f} MB")
-            print(f"  {'run with nothing new':36s} {nothing:8.1f}   (the fixed cost of a run)")
-            print(f"  {'run with 1% new articles':36s} {one_percent:8.1f}   {one_percent / full:.1%} of the full run; "
-                  f"{max(0.0, one_percent - nothing) / full:.1%} without the fixed cost")
+            print(f"  {'run with nothing new':36s} {nothing:8.1f}   CPU {nothing_cpu:.1f} s (the fixed cost of a run)")
+            print(f"  {'run with 1% new articles':36s} {one_percent:8.1f}   CPU {one_percent_cpu:.1f} s; "
+                  f"{one_percent / full:.1%} of the full run; "
+                  f"{max(0.0, one_percent - nothing) / full:.1%} without the fixed cost "
+                  f"(CPU: {max(0.0, one_percent_cpu - nothing_cpu) / full_cpu:.1%})")
         # The floor's rate (articles/s over the first corpus) against ours at each size.
         floor_rate = results[0][1] / floor[2]
         for size, articles, words, full, peak, stages, *_ in results:
+            floor_cpu_rate = results[0][1] / floor_cpu[2]
             print(f"\nratio to the bare two-process floor ({floor_rate:.1f} articles/s), {size} articles: end to end "
-                  f"{(articles / full) / floor_rate:.2f}x, NLP stage {(articles / stages['nlp']) / floor_rate:.2f}x")
+                  f"{(articles / full) / floor_rate:.2f}x, NLP stage {(articles / stages['nlp']) / floor_rate:.2f}x; "
+                  f"by CPU time, end to end {(articles / cpu_seconds[size][0]) / floor_cpu_rate:.2f}x")
         if len(results) > 1:
             print(f"peak memory at {results[-1][0]} articles is {results[-1][4] / results[0][4]:.2f}x that at {results[0][0]}")
         if args.archives:

@@ -87,13 +87,19 @@ class NlpSettings(ConfigurableResource):
     # but not passed through it (their entities would be noise).
     languages: list[str] = ["en"]
 
-    def setup_for_execution(self, context) -> None:
-        # At the start of a run, not when the NLP step begins: the server the workers are forked
-        # from then loads spaCy and the model on the core that start-up and ingest leave idle.
-        from .core.nlp.extraction import available_cores, start_worker_server
+    def prepare_workers(self, articles: int) -> None:
+        """Start the fork server the NLP workers come from when a pass over ``articles`` would use them;
+        returns at once.
+
+        Ingest calls this as soon as it knows how many files are new, so the server loads spaCy and
+        the model on the core ingest leaves idle. A run with nothing new (or too little to be worth
+        workers) starts none: the model would be loaded for nothing (2.75 CPU s, docs/deployment.md).
+        """
+        from .core.nlp.extraction import MIN_ARTICLES_FOR_WORKERS, available_cores, start_worker_server
 
         # With a Dask cluster configured, its workers read the articles (they keep the model themselves).
-        if (self.n_process or available_cores()) > 1 and not dask_scheduler_from_env():
+        if (articles >= MIN_ARTICLES_FOR_WORKERS and (self.n_process or available_cores()) > 1
+                and not dask_scheduler_from_env()):
             start_worker_server()
 
 

@@ -15,9 +15,9 @@ that has imported spaCy and the rules and loaded the model, the gazetteer and
 the given names once. Spawning each worker fresh cost ~2 s of a core apiece
 (0.7 s of imports, 0.6 s for the model, 0.7 s for the data), paid when the NLP
 step began, on both cores at once. ``start_worker_server`` starts the server
-at the beginning of a run, so it loads on the core that the run's start-up and
-ingest (single-threaded) leave idle, and a worker is a fork away when it is
-needed. The server starts clean, with no thread or lock of Dagster's, which a
+when ingest finds enough new files for a pass on workers (``NlpSettings.prepare_workers``),
+so it loads on the core that ingest (single-threaded) leaves idle, and a worker is a
+fork away when it is needed; a run with nothing new starts none. The server starts clean, with no thread or lock of Dagster's, which a
 plain fork of the run's own process would inherit.
 
 Given a Dask client (``pipeline.core.distributed``), the reader sends the same chunks to

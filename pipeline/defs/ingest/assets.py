@@ -15,7 +15,7 @@ from ...core.reading import SourceFile
 from ...dictionary import landed_table_spec
 from ..automation import FOLLOWS_UPSTREAM
 from ..config import StageConfig
-from ...resources import DuckDBWarehouse, LandingFolder
+from ...resources import DuckDBWarehouse, LandingFolder, NlpSettings
 from ...schemas import ArticlesSchema, RejectedDocumentsSchema, split_valid_rows
 from . import store
 
@@ -40,7 +40,8 @@ INGEST_GROUP = "ingest"
     ],
 )
 def ingest_articles(
-    context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse, landing_folder: LandingFolder
+    context: AssetExecutionContext, config: StageConfig, warehouse_db: DuckDBWarehouse, landing_folder: LandingFolder,
+    nlp: NlpSettings,
 ):
     settings = ExtractionSettings()
     files = landing_folder.list_files()
@@ -56,6 +57,8 @@ def ingest_articles(
         todo = store.files_to_process(con, listing)
         landed_shingles = ShingleCache()  # one per run, bounded
         context.log.info(f"{todo.height} of {listing.height} files are new or changed")
+        # The NLP pass's workers get ready while these files are read (each is an article to read, at most).
+        nlp.prepare_workers(todo.height)
         try:
             for offset in range(0, todo.height, max(1, config.batch_size)):
                 chunk = todo.slice(offset, config.batch_size)
