@@ -362,6 +362,18 @@ def _job(trigger, sentence, lex) -> str | None:
     return None
 
 
+def _phrase_head_text(head) -> str | None:
+    """A noun phrase's words up to where a modifier clause, a preposition or a list begins: "the ship's
+    captain" of "the ship's captain who returns in the sequel"."""
+    start = min(t.i for t in head.subtree)
+    end = start
+    for t in sorted(head.subtree, key=lambda t: t.i):
+        if t.dep_ in ("prep", "relcl", "acl", "punct", "cc") and t.i != head.i:
+            break
+        end = t.i + 1
+    return head.doc[start:end].text.strip() or None
+
+
 def _character(trigger, placed_people: set[int]) -> str | None:
     """Casting: the part after "as" ("cast as the ship's captain"), or what is played ("will play the
     ship's captain"), when it is not a job."""
@@ -370,27 +382,14 @@ def _character(trigger, placed_people: set[int]) -> str | None:
             # "plays a recurring role" names no part.
             if child.dep_ == "dobj" and child.ent_type_ not in ("WORK_OF_ART",) and child.i not in placed_people \
                     and child.lemma_ not in ("role", "part", "lead", "character", "cameo"):
-                start = min(t.i for t in child.subtree)
-                end = start
-                for t in sorted(child.subtree, key=lambda t: t.i):
-                    if t.dep_ in ("prep", "relcl", "acl", "punct", "cc") and t.i != child.i:
-                        break
-                    end = t.i + 1
-                return trigger.doc[start:end].text.strip() or None
+                return _phrase_head_text(child)
     for child in trigger.children:
         if child.dep_ == "prep" and child.lower_ == "as":
             objects = [t for t in child.children if t.dep_ == "pobj"]
             if objects and objects[0].lemma_.lower() in _lexicons()["cast_nouns"]:
                 return None  # "as a star": a place in the cast, no part named
             if objects:
-                phrase = objects[0]
-                start = min(t.i for t in phrase.subtree)
-                end = start
-                for t in sorted(phrase.subtree, key=lambda t: t.i):
-                    if t.dep_ in ("prep", "relcl", "acl", "punct", "cc") and t.i != phrase.i:
-                        break
-                    end = t.i + 1
-                return trigger.doc[start:end].text.strip() or None
+                return _phrase_head_text(objects[0])
     return None
 
 
