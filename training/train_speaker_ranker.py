@@ -123,7 +123,7 @@ def gold_speaker_matcher(scorer, gold: dict):
 
 def examples_of(name: str, eval_dir: Path, cache: Path, scorer):
     """Per matched quote: (article, feature rows, which candidates are right, gold speaker or None, weight, cascade right)."""
-    feature_cache = cache / f"{name}-features-{_code_key()}.pickle"
+    feature_cache = cache / f"{name}-features-{_code_key()}-{_files_key(eval_dir / name)}.pickle"
     if feature_cache.exists():
         return pickle.loads(feature_cache.read_bytes())
     articles, docs = parsed_set(name, eval_dir, cache)
@@ -206,13 +206,23 @@ def _pipeline_key() -> str:
                                         recognizers.VENUE_PATTERNS_FILE)
 
 
+def _files_key(folder: Path) -> str:
+    """The set's files as they are now: a corrected gold or a changed article gives a new feature cache."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _code_key() -> str:
-    """The features depend on the code that computes them: a changed rule gives a new feature cache."""
+    """The features depend on the code that computes them, the page cleaning that gives the texts
+    included: a changed rule gives a new feature cache."""
+    from pipeline.core import cleaning
     from pipeline.core.nlp import (attribution, cue_patterns, given_names, lexicon, quote_marks, speaker_ranker,
                                    speaker_resolution, speaker_rules, speech_spans)
 
     digest = hashlib.sha256()
-    for module in (quote_rules, quote_marks, speech_spans, cue_patterns, speaker_rules, speaker_resolution,
+    for module in (cleaning, quote_rules, quote_marks, speech_spans, cue_patterns, speaker_rules, speaker_resolution,
                    entity_rules, attribution, speaker_ranker, given_names, lexicon):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:12]
