@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 import trafilatura
+from trafilatura.settings import use_config
 from lxml import etree
 
 from .errors import DocumentRejected
@@ -42,6 +44,11 @@ class ExtractionSettings:
     drop_leading_headline: bool = True
     # Fewer words than this in an HTML page is a teaser, an index page or a paywall stub, not an article.
     min_words: int = 20
+    # Below this many characters trafilatura drops its own extraction for a flat "baseline" one: the
+    # whole page in one paragraph, headline, byline and italics lost (its default, 250, is a short
+    # news item). Balanced settings reach that fallback on short pages; about 20 words is as short
+    # as an article we keep (min_words), so only a page too short to land anyway falls back.
+    min_extracted_chars: int = 100
     # Latest publication date believed, in days after today. htmldate rejects dates after today, so a
     # page stamped ahead of the machine's clock (time zones, scheduled posts, embargoes) got a guess
     # such as January 1st from a bare year instead of its own meta date.
@@ -149,6 +156,13 @@ def warm_up() -> None:
     trafilatura.bare_extraction("<html><body><article><p>Warm-up.</p></article></body></html>", with_metadata=True)
 
 
+@functools.lru_cache(maxsize=4)
+def _trafilatura_config(min_extracted_chars: int):
+    config = use_config()
+    config["DEFAULT"]["MIN_EXTRACTED_SIZE"] = str(min_extracted_chars)
+    return config
+
+
 def extract_article(document: SourceDocument, settings: ExtractionSettings = ExtractionSettings()) -> CleanArticle:
     if document.kind == "html":
         article = extract_html_article(document.content, settings)
@@ -249,6 +263,7 @@ def _extract_html_article(html: bytes | str, settings: ExtractionSettings) -> Cl
             favor_precision=settings.favor_precision,
             favor_recall=settings.favor_recall,
             deduplicate=False,
+            config=_trafilatura_config(settings.min_extracted_chars),
             date_extraction_params={
                 "extensive_search": True,
                 "original_date": True,
