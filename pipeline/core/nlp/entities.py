@@ -26,7 +26,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
 from .pipeline import (
-    PAGE_FURNITURE_FILE, bracketed_furniture, fashion_contexts, lower_in_place, page_furniture, speech_cues, title_contexts,
+    PAGE_FURNITURE_FILE, bracketed_furniture, lower_in_place, page_furniture, speech_cues,
 )
 from .paragraphs import is_navigation, paragraph_spans
 from .places import place_names
@@ -409,20 +409,18 @@ _NOT_TITLE_LABELS = frozenset({"GPE", "LOC", "NORP", "DATE", "TIME", "LANGUAGE",
 
 def _named_in_context(text: str, contexts: dict, limit: int, allow_digits: bool = False, skip_the: bool = False,
                       minor=_CUE_TITLE_MINOR) -> list[tuple[int, int]]:
-    """The capitalized runs right after a ``before`` match and right before an ``after`` match of a
-    context file (``nlp/pipeline._context_patterns``), searched over the text lower-cased in place."""
-    lowered = lower_in_place(text)
+    """The capitalized runs starting where a context's ``before`` words leave off and ending where its
+    ``after`` words begin (character positions, ``recognizers.ContextRecognizer``)."""
     candidates: list[tuple[int, int]] = []
-    for match in contexts["before"].finditer(lowered):
-        start = match.end()
+    for start in contexts["before"]:
         if skip_the and text[start:start + 4] in ("The ", "the "):
             start += 4
         if start < len(text) and (text[start].isupper() or (allow_digits and text[start].isdigit())):
             run = _title_case_run(text, start, limit=limit, minor=minor)
             if run:
                 candidates.append(run)
-    for match in contexts["after"].finditer(lowered):
-        taken = _title_words_before(text, match.start(), limit=limit)
+    for end in contexts["after"]:
+        taken = _title_words_before(text, end, limit=limit)
         if taken:
             candidates.append((taken[0][0], taken[-1][1]))
     return candidates
@@ -435,11 +433,10 @@ def model_reads_no_work(doc, start: int, end: int, whole: bool = False) -> bool:
                for ent in doc.ents if ent.label_ in _NOT_TITLE_LABELS)
 
 
-def context_titles(text: str, doc, contexts: dict | None = None) -> list[_Span]:
-    """Titles written plainly where the words around them make them works (``title_contexts.yml``):
-    "won for The Favourite", "her role in Broadchurch", "Night Ferry, directed by …", "the Succession
-    star", "Glass Harbor topped the box office"."""
-    contexts = contexts or title_contexts()
+def context_titles(text: str, doc, contexts: dict) -> list[_Span]:
+    """Titles written plainly where the words around them make them works (``title_contexts.yml``, where
+    ``contexts`` says names may start and end): "won for The Favourite", "her role in Broadchurch",
+    "Night Ferry, directed by …", "the Succession star", "Glass Harbor topped the box office"."""
     labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents} if doc is not None else {}
     places = place_names()
     # "won for |The Favourite", "Night Ferry|, directed by"
@@ -484,11 +481,11 @@ def context_titles(text: str, doc, contexts: dict | None = None) -> list[_Span]:
 _NOT_A_HOUSE_LABELS = frozenset({"GPE", "LOC", "NORP", "DATE", "TIME", "EVENT", "FAC", "MONEY", "CARDINAL", "ORDINAL"})
 
 
-def fashion_houses(text: str, doc, contexts: dict | None = None) -> list[_Span]:
+def fashion_houses(text: str, doc, contexts: dict) -> list[_Span]:
     """Fashion houses where style coverage dresses someone in them (``fashion_contexts.yml``):
     "wearing Alaïa", "a custom look from Bottega Veneta", "a white Valentino gown"."""
     # "wearing |Alaïa", "a white Valentino| gown"
-    candidates = _named_in_context(text, contexts or fashion_contexts(), limit=3, skip_the=True,
+    candidates = _named_in_context(text, contexts, limit=3, skip_the=True,
                                    minor=frozenset({"&", "de", "di", "la", "von", "van"}))
     labels = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_A_HOUSE_LABELS] if doc is not None else []
     places = place_names()

@@ -95,12 +95,6 @@ def speech_cues() -> dict[str, frozenset[str]]:
 
 
 @functools.lru_cache(maxsize=4)
-def title_contexts(path: Path = TITLE_CONTEXTS_FILE) -> dict[str, "re.Pattern[str]"]:
-    """The words before and after a plainly written title (``title_contexts.yml``)."""
-    return _context_patterns(Path(path))
-
-
-@functools.lru_cache(maxsize=4)
 def fashion_contexts(path: Path = FASHION_CONTEXTS_FILE) -> dict[str, "re.Pattern[str]"]:
     """The words before and after a fashion house's name (``fashion_contexts.yml``)."""
     return _context_patterns(Path(path))

@@ -24,7 +24,7 @@ from spacy.util import filter_spans
 from . import entities, lexicon
 from .given_names import given_name_gender
 from .lexicon import CALENDAR_WORDS, NOT_A_TEAM_WORDS, ORG_SUFFIXES, TITLE_MINOR_WORDS
-from .pipeline import _context_patterns
+from .pipeline import _context_patterns, lower_in_place
 from .places import gazetteer_places, place_names
 
 HERE = Path(__file__).resolve().parent
@@ -136,11 +136,6 @@ def make_appositive_title_recognizer(nlp: Language, name: str, spans_key: str) -
     return TextRecognizer(spans_key, lambda doc: entities.appositive_titles(doc.text))
 
 
-@Language.factory("context_title_recognizer",
-                  default_config={"spans_key": "context_title", "contexts_file": str(HERE / "title_contexts.yml")})
-def make_context_title_recognizer(nlp: Language, name: str, spans_key: str, contexts_file: str) -> TextRecognizer:
-    contexts = _context_patterns(Path(contexts_file))
-    return TextRecognizer(spans_key, lambda doc: entities.context_titles(doc.text, doc, contexts))
 
 
 @Language.factory("corporate_name_recognizer", default_config={"spans_key": "corporate_name"})
@@ -154,7 +149,12 @@ def make_corporate_name_recognizer(nlp: Language, name: str, spans_key: str) -> 
                   default_config={"spans_key": "fashion_house", "contexts_file": str(HERE / "fashion_contexts.yml")})
 def make_fashion_house_recognizer(nlp: Language, name: str, spans_key: str, contexts_file: str) -> TextRecognizer:
     contexts = _context_patterns(Path(contexts_file))
-    return TextRecognizer(spans_key, lambda doc: entities.fashion_houses(doc.text, doc, contexts))
+
+    def positions(text):
+        lowered = lower_in_place(text)
+        return {key: [m.end() if key == "before" else m.start() for m in contexts[key].finditer(lowered)]
+                for key in ("before", "after")}
+    return TextRecognizer(spans_key, lambda doc: entities.fashion_houses(doc.text, doc, positions(doc.text)))
 
 
 def with_word_lists(pattern: list[dict]) -> list[dict]:
@@ -361,3 +361,50 @@ class CompanyKindRecognizer(TokenPatternRecognizer):
                   default_config={"spans_key": "company_kind", "patterns_file": str(COMPANY_KIND_PATTERNS_FILE)})
 def make_company_kind_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> CompanyKindRecognizer:
     return CompanyKindRecognizer(nlp, Path(patterns_file), spans_key)
+
+
+class ContextRecognizer(TokenPatternRecognizer):
+    """Names the words around them make a kind of thing (a context file: ``title_contexts.yml``): token
+    patterns of words a name follows (``before``) and of words it comes right before (``after``).
+    ``find(doc, contexts)`` takes the names from where they may start and end (``context_positions``)."""
+
+    def __init__(self, nlp: Language, patterns_file: Path, spans_key: str, find: Callable[[Doc, dict], list]):
+        super().__init__(nlp, patterns_file, spans_key)
+        self.find = find
+
+    def patterns(self, data: dict) -> dict[str, list]:
+        return {"before": data["before"], "after": data["after"]}
+
+    def context_positions(self, doc: Doc) -> dict[str, list[int]]:
+        """Where a name may start (after a ``before`` match and a run of spaces or tabs) and end (before
+        an ``after`` match, past spaces or tabs only, right after a word, a quote mark or a bracket),
+        each in the text's order."""
+        text = doc.text
+        starts, ends = set(), set()
+        for shape, first, last in self.matcher(doc):
+            if doc.vocab.strings[shape] == "before":
+                position = doc[last - 1].idx + len(doc[last - 1].text)
+                start = position
+                while start < len(text) and text[start] in " \t":
+                    start += 1
+                if start > position:
+                    starts.add(start)
+            else:
+                end = doc[first].idx
+                while end and text[end - 1] in " \t":
+                    end -= 1
+                if end and (text[end - 1].isalnum() or text[end - 1] in "_'’)"):
+                    ends.add(end)
+        return {"before": sorted(starts), "after": sorted(ends)}
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = (_as_span(doc, candidate.start, candidate.end, candidate.entity_type)
+                 for candidate in self.find(doc, self.context_positions(doc)))
+        doc.spans[self.spans_key] = [span for span in found if span is not None]
+        return doc
+
+
+@Language.factory("context_title_recognizer",
+                  default_config={"spans_key": "context_title", "patterns_file": str(HERE / "title_contexts.yml")})
+def make_context_title_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> ContextRecognizer:
+    return ContextRecognizer(nlp, Path(patterns_file), spans_key, lambda doc, contexts: entities.context_titles(doc.text, doc, contexts))
