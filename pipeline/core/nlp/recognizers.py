@@ -24,7 +24,6 @@ from spacy.util import filter_spans
 from . import entities, lexicon
 from .given_names import given_name_gender
 from .lexicon import CALENDAR_WORDS, NOT_A_TEAM_WORDS, ORG_SUFFIXES, TITLE_MINOR_WORDS
-from .pipeline import _context_patterns, lower_in_place
 from .places import gazetteer_places, place_names
 
 HERE = Path(__file__).resolve().parent
@@ -143,18 +142,6 @@ def make_corporate_name_recognizer(nlp: Language, name: str, spans_key: str) -> 
     # "in most American TV": words the tagger reads as no proper noun at all name no company.
     return TextRecognizer(spans_key, lambda doc: [s for s in entities.corporate_orgs(doc.text)
                                                   if entities._has_proper_noun(doc, s.start, s.end)])
-
-
-@Language.factory("fashion_house_recognizer",
-                  default_config={"spans_key": "fashion_house", "contexts_file": str(HERE / "fashion_contexts.yml")})
-def make_fashion_house_recognizer(nlp: Language, name: str, spans_key: str, contexts_file: str) -> TextRecognizer:
-    contexts = _context_patterns(Path(contexts_file))
-
-    def positions(text):
-        lowered = lower_in_place(text)
-        return {key: [m.end() if key == "before" else m.start() for m in contexts[key].finditer(lowered)]
-                for key in ("before", "after")}
-    return TextRecognizer(spans_key, lambda doc: entities.fashion_houses(doc.text, doc, positions(doc.text)))
 
 
 def with_word_lists(pattern: list[dict]) -> list[dict]:
@@ -364,8 +351,9 @@ def make_company_kind_recognizer(nlp: Language, name: str, spans_key: str, patte
 
 
 class ContextRecognizer(TokenPatternRecognizer):
-    """Names the words around them make a kind of thing (a context file: ``title_contexts.yml``): token
-    patterns of words a name follows (``before``) and of words it comes right before (``after``).
+    """Names the words around them make a kind of thing (a context file: ``title_contexts.yml``,
+    ``fashion_contexts.yml``): token patterns of words a name follows (``before``) and of words it
+    comes right before (``after``).
     ``find(doc, contexts)`` takes the names from where they may start and end (``context_positions``)."""
 
     def __init__(self, nlp: Language, patterns_file: Path, spans_key: str, find: Callable[[Doc, dict], list]):
@@ -408,3 +396,9 @@ class ContextRecognizer(TokenPatternRecognizer):
                   default_config={"spans_key": "context_title", "patterns_file": str(HERE / "title_contexts.yml")})
 def make_context_title_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> ContextRecognizer:
     return ContextRecognizer(nlp, Path(patterns_file), spans_key, lambda doc, contexts: entities.context_titles(doc.text, doc, contexts))
+
+
+@Language.factory("fashion_house_recognizer",
+                  default_config={"spans_key": "fashion_house", "patterns_file": str(HERE / "fashion_contexts.yml")})
+def make_fashion_house_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> ContextRecognizer:
+    return ContextRecognizer(nlp, Path(patterns_file), spans_key, lambda doc, contexts: entities.fashion_houses(doc.text, doc, contexts))
