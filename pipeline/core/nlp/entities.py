@@ -1420,7 +1420,7 @@ class _ArticleEvidence:
         # A name used as a company anywhere in the article ("a Streamline spokesperson").
         self.org_context = {entity_key(m.text) for m in provisional
                             if m.entity_type != "PERSON" and _org_context(self.text, m.end)}
-        self.characters = _characters(self.text, provisional)
+        self.characters = _characters(self.text, provisional, self.doc)
         self.places = [m for m in provisional if m.entity_type == "PLACE"]
         for m in provisional:
             self.types_of_name[entity_key(m.name)].add(m.entity_type)
@@ -1620,21 +1620,29 @@ def _plural_proper_noun(doc, mention: EntityMention) -> bool:
 _LIKE_A_BRAND = re.compile(r"^[A-Z0-9&]{2,}$|\d|\.\w")
 
 
-# "Oscar Isaac as Abel Morales", "she plays Kat Slater", "the role of Vesper Lynd", "Knope's character":
-# the name in the part is a character, not a person of the news (film news names both).
-_ROLE_BEFORE = re.compile(r"(?:\b(?i:plays|played|playing|play|portrays|portrayed|portraying|voices|voiced|voicing)"
-                          # "plays the storm-creating magician Prospero"; not "played opposite Tom Hanks"
-                          r"(?:\s+(?!(?:alongside|opposite|with|against|for|to|in|at|on|by|under|before|after|beside)\b)"
-                          r"[a-z][\w-]*){0,3}"
-                          r"|\b(?i:role)\s+of(?:\s+[a-z]+){0,2}|\b(?i:character),?|\b(?i:characters))\s+$")
 _AS_AFTER_PERSON = re.compile(r"\s+as\s+$")
 # "Le Chiffre, the film's primary villain": a name the story's own part describes.
 _PART_AFTER = re.compile(r",\s+(?:the|a)\s+(?:film|movie|show|series|book|novel|play|story|game)(?:’s|'s)\s+"
                          r"(?:[a-z]+\s+){0,2}(?:villain|hero|heroine|protagonist|antagonist|character|lead|narrator)\b")
 
 
-def _characters(text: str, mentions: list[EntityMention]) -> set[str]:
+def part_name_starts(doc) -> set[int]:
+    """Where a part played may be named: right after a part cue of ``part_cues.yml`` ("she plays Kat
+    Slater", "the role of Vesper Lynd", "Knope's character Leslie") and the spaces after it."""
+    text = doc.text
+    starts = set()
+    for cue in doc.spans["part_cue"]:
+        start = cue.end_char
+        while start < len(text) and text[start].isspace():
+            start += 1
+        if start > cue.end_char:
+            starts.add(start)
+    return starts
+
+
+def _characters(text: str, mentions: list[EntityMention], doc) -> set[str]:
     """Names the article gives as parts played: never a real person named elsewhere as an actor."""
+    part_starts = part_name_starts(doc)
     person_ends = {m.end for m in mentions if m.entity_type == "PERSON"}
     person_starts = {m.start: m for m in mentions if m.entity_type == "PERSON"}
     title_starts = {m.start for m in mentions if m.entity_type == "TITLE"}
@@ -1654,7 +1662,7 @@ def _characters(text: str, mentions: list[EntityMention]) -> set[str]:
         if m.entity_type != "PERSON":
             continue
         before = text[max(0, m.start - 40):m.start]
-        if _ROLE_BEFORE.search(before) or _PART_AFTER.match(after):
+        if m.start in part_starts or _PART_AFTER.match(after):
             characters.add(m.name)
             continue
         # "Jason Bourne of The Bourne Identity": a name that belongs to a title.

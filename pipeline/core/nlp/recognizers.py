@@ -31,6 +31,7 @@ VENUE_PATTERNS_FILE = HERE / "venue_patterns.yml"
 SPORTS_TEAM_PATTERNS_FILE = HERE / "sports_team_patterns.yml"
 PERSON_NAME_PATTERNS_FILE = HERE / "person_name_patterns.yml"
 COMPANY_KIND_PATTERNS_FILE = HERE / "company_kind_patterns.yml"
+PART_CUES_FILE = HERE / "part_cues.yml"
 RECOGNIZERS_FILE = HERE / "recognizers.yml"
 
 # The page's italic runs (character offsets), which the reader sets on the Doc before the pipeline
@@ -157,9 +158,12 @@ def with_word_lists(pattern: list[dict]) -> list[dict]:
 class TokenPatternRecognizer:
     """A recognizer of token patterns in a data file: ``patterns(data)`` gives the Matcher's patterns by
     shape (``{IN: name}`` naming a word list of ``entity_words.yml``), ``accept`` the span a match names,
-    or None; what it accepts, the longest where matches overlap, goes to ``doc.spans[spans_key]``."""
+    or None; what it accepts (the longest where matches overlap, unless ``keep_overlapping``) goes to
+    ``doc.spans[spans_key]``."""
 
     label = ""
+    # Whether overlapping matches all stay (cues that end where different names start), not the longest alone.
+    keep_overlapping = False
 
     def __init__(self, nlp: Language, patterns_file: Path, spans_key: str):
         data = yaml.safe_load(Path(patterns_file).read_text(encoding="utf-8"))
@@ -194,7 +198,8 @@ class TokenPatternRecognizer:
         about = self.about(doc)
         found = [span for shape, start, end in self.matcher(doc)
                  if (span := self.accept(doc, doc.vocab.strings[shape], doc[start:end], about)) is not None]
-        doc.spans[self.spans_key] = [Span(doc, s.start, s.end, label=self.label) for s in filter_spans(found)]
+        kept = found if self.keep_overlapping else filter_spans(found)
+        doc.spans[self.spans_key] = [Span(doc, s.start, s.end, label=self.label) for s in kept]
         return doc
 
 
@@ -402,3 +407,24 @@ def make_context_title_recognizer(nlp: Language, name: str, spans_key: str, patt
                   default_config={"spans_key": "fashion_house", "patterns_file": str(HERE / "fashion_contexts.yml")})
 def make_fashion_house_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> ContextRecognizer:
     return ContextRecognizer(nlp, Path(patterns_file), spans_key, lambda doc, contexts: entities.fashion_houses(doc.text, doc, contexts))
+
+
+class PartCueRecognizer(TokenPatternRecognizer):
+    """The words a part played is named right after (``part_cues.yml``): "plays", "the role of",
+    "character". Its spans are the cues (PART_CUE), no entity: the entity stage takes a person
+    named right after one as a character (``entities.part_name_starts``)."""
+
+    label = "PART_CUE"
+    keep_overlapping = True  # "played the small role" and "role of reporter": only the second names a part
+
+    def patterns(self, data: dict) -> dict[str, list]:
+        self.longest_cue_words = data["longest_cue_words"]
+        return {"before_a_part": data["before_a_part"]}
+
+    def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        return span if len(span.text.split()) <= self.longest_cue_words else None
+
+
+@Language.factory("part_cue_recognizer", default_config={"spans_key": "part_cue", "patterns_file": str(PART_CUES_FILE)})
+def make_part_cue_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> PartCueRecognizer:
+    return PartCueRecognizer(nlp, Path(patterns_file), spans_key)
