@@ -51,7 +51,8 @@ def add_recognizers(nlp: Language, config_file: Path = RECOGNIZERS_FILE) -> Lang
 
 
 def recognizer_names(config_file: Path = RECOGNIZERS_FILE) -> list[str]:
-    """The spans keys the recognizers of ``config_file`` write: the names their mentions carry."""
+    """The spans keys the recognizers of ``config_file`` write: the names their mentions carry (``part_cue``
+    writes cues, no mentions)."""
     components = yaml.safe_load(Path(config_file).read_text(encoding="utf-8"))["components"]
     return [component["config"]["spans_key"] for component in components]
 
