@@ -522,11 +522,23 @@ def test_a_recognizer_reads_its_words_from_the_file_its_config_names(tmp_path):
     from pipeline.core.nlp import recognizers  # noqa: F401  (registers the factories)
 
     contexts = tmp_path / "contexts.yml"
-    contexts.write_text("before: ['rewatched']\nafter: ['marathon']\n", encoding="utf-8")
+    contexts.write_text("before: [[{LOWER: rewatched}]]\nafter: [[{LOWER: marathon}]]\n", encoding="utf-8")
     nlp = spacy.load(DEFAULT_SPACY_MODEL)
-    nlp.add_pipe("context_title_recognizer", config={"spans_key": "rewatch", "contexts_file": str(contexts)})
+    nlp.add_pipe("context_title_recognizer", config={"spans_key": "rewatch", "patterns_file": str(contexts)})
     doc = nlp("Over the holidays she rewatched Glass Harbor twice, then planned a Night Ferry marathon.")
     assert sorted(span.text for span in doc.spans["rewatch"]) == ["Glass Harbor", "Night Ferry"]
+
+
+@pytest.mark.parametrize("text", ["She hosts the Daily Podcast on Fridays.", "He judged The X Factor for years."])
+def test_the_words_around_a_title_are_whole_words(text):
+    # "cast" in "Podcast" and "actor" in "Factor" are no "X cast", "X actor": no title is cut from the word.
+    import spacy
+
+    from pipeline.core.nlp import recognizers  # noqa: F401  (registers the factories)
+
+    nlp = spacy.load(DEFAULT_SPACY_MODEL)
+    nlp.add_pipe("context_title_recognizer")
+    assert [span.text for span in nlp(text).spans["context_title"]] == []
 
 
 def test_a_title_the_page_glues_to_the_next_word_keeps_its_own_letters():

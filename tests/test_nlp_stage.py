@@ -229,6 +229,8 @@ ENTITY_CASES = [
     ("Weaver plays the storm-creating magician Prospero in the new staging.", "Prospero", None),
     ("Weaver plays the storm-creating magician Prospero in the new staging.", "magician Prospero", None),
     ("Tom Hanks played opposite Meg Ryan in the remake.", "Meg Ryan", "PERSON"),
+    # A part is named right after its cue; further on, a name is the person's ("a role as X's boss").
+    ("She played a small vital role as Tom Hanks’s assistant.", "Tom Hanks", "PERSON"),
     ("Until a former associate named Lestor (Jumayn Hunter) tells Dom his skills are useless.", "Lestor", None),
     # "outfit" names a company only after a trade; on the red carpet it is clothes.
     ("Every outfit Zendaya has worn to promote the film, ranked.", "Zendaya", None),

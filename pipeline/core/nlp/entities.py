@@ -26,7 +26,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .given_names import given_name_gender
 from .pipeline import (
-    PAGE_FURNITURE_FILE, bracketed_furniture, fashion_contexts, lower_in_place, page_furniture, speech_cues, title_contexts,
+    PAGE_FURNITURE_FILE, bracketed_furniture, lower_in_place, page_furniture, speech_cues,
 )
 from .paragraphs import is_navigation, paragraph_spans
 from .places import place_names
@@ -409,20 +409,18 @@ _NOT_TITLE_LABELS = frozenset({"GPE", "LOC", "NORP", "DATE", "TIME", "LANGUAGE",
 
 def _named_in_context(text: str, contexts: dict, limit: int, allow_digits: bool = False, skip_the: bool = False,
                       minor=_CUE_TITLE_MINOR) -> list[tuple[int, int]]:
-    """The capitalized runs right after a ``before`` match and right before an ``after`` match of a
-    context file (``nlp/pipeline._context_patterns``), searched over the text lower-cased in place."""
-    lowered = lower_in_place(text)
+    """The capitalized runs starting where a context's ``before`` words leave off and ending where its
+    ``after`` words begin (character positions, ``recognizers.ContextRecognizer``)."""
     candidates: list[tuple[int, int]] = []
-    for match in contexts["before"].finditer(lowered):
-        start = match.end()
+    for start in contexts["before"]:
         if skip_the and text[start:start + 4] in ("The ", "the "):
             start += 4
         if start < len(text) and (text[start].isupper() or (allow_digits and text[start].isdigit())):
             run = _title_case_run(text, start, limit=limit, minor=minor)
             if run:
                 candidates.append(run)
-    for match in contexts["after"].finditer(lowered):
-        taken = _title_words_before(text, match.start(), limit=limit)
+    for end in contexts["after"]:
+        taken = _title_words_before(text, end, limit=limit)
         if taken:
             candidates.append((taken[0][0], taken[-1][1]))
     return candidates
@@ -435,11 +433,10 @@ def model_reads_no_work(doc, start: int, end: int, whole: bool = False) -> bool:
                for ent in doc.ents if ent.label_ in _NOT_TITLE_LABELS)
 
 
-def context_titles(text: str, doc, contexts: dict | None = None) -> list[_Span]:
-    """Titles written plainly where the words around them make them works (``title_contexts.yml``):
-    "won for The Favourite", "her role in Broadchurch", "Night Ferry, directed by …", "the Succession
-    star", "Glass Harbor topped the box office"."""
-    contexts = contexts or title_contexts()
+def context_titles(text: str, doc, contexts: dict) -> list[_Span]:
+    """Titles written plainly where the words around them make them works (``title_contexts.yml``, where
+    ``contexts`` says names may start and end): "won for The Favourite", "her role in Broadchurch",
+    "Night Ferry, directed by …", "the Succession star", "Glass Harbor topped the box office"."""
     labels = {(e.start_char, e.end_char): e.label_ for e in doc.ents} if doc is not None else {}
     places = place_names()
     # "won for |The Favourite", "Night Ferry|, directed by"
@@ -484,11 +481,11 @@ def context_titles(text: str, doc, contexts: dict | None = None) -> list[_Span]:
 _NOT_A_HOUSE_LABELS = frozenset({"GPE", "LOC", "NORP", "DATE", "TIME", "EVENT", "FAC", "MONEY", "CARDINAL", "ORDINAL"})
 
 
-def fashion_houses(text: str, doc, contexts: dict | None = None) -> list[_Span]:
+def fashion_houses(text: str, doc, contexts: dict) -> list[_Span]:
     """Fashion houses where style coverage dresses someone in them (``fashion_contexts.yml``):
     "wearing Alaïa", "a custom look from Bottega Veneta", "a white Valentino gown"."""
     # "wearing |Alaïa", "a white Valentino| gown"
-    candidates = _named_in_context(text, contexts or fashion_contexts(), limit=3, skip_the=True,
+    candidates = _named_in_context(text, contexts, limit=3, skip_the=True,
                                    minor=frozenset({"&", "de", "di", "la", "von", "van"}))
     labels = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_A_HOUSE_LABELS] if doc is not None else []
     places = place_names()
@@ -1423,7 +1420,7 @@ class _ArticleEvidence:
         # A name used as a company anywhere in the article ("a Streamline spokesperson").
         self.org_context = {entity_key(m.text) for m in provisional
                             if m.entity_type != "PERSON" and _org_context(self.text, m.end)}
-        self.characters = _characters(self.text, provisional)
+        self.characters = _characters(self.text, provisional, self.doc)
         self.places = [m for m in provisional if m.entity_type == "PLACE"]
         for m in provisional:
             self.types_of_name[entity_key(m.name)].add(m.entity_type)
@@ -1623,21 +1620,29 @@ def _plural_proper_noun(doc, mention: EntityMention) -> bool:
 _LIKE_A_BRAND = re.compile(r"^[A-Z0-9&]{2,}$|\d|\.\w")
 
 
-# "Oscar Isaac as Abel Morales", "she plays Kat Slater", "the role of Vesper Lynd", "Knope's character":
-# the name in the part is a character, not a person of the news (film news names both).
-_ROLE_BEFORE = re.compile(r"(?:\b(?i:plays|played|playing|play|portrays|portrayed|portraying|voices|voiced|voicing)"
-                          # "plays the storm-creating magician Prospero"; not "played opposite Tom Hanks"
-                          r"(?:\s+(?!(?:alongside|opposite|with|against|for|to|in|at|on|by|under|before|after|beside)\b)"
-                          r"[a-z][\w-]*){0,3}"
-                          r"|\b(?i:role)\s+of(?:\s+[a-z]+){0,2}|\b(?i:character),?|\b(?i:characters))\s+$")
 _AS_AFTER_PERSON = re.compile(r"\s+as\s+$")
 # "Le Chiffre, the film's primary villain": a name the story's own part describes.
 _PART_AFTER = re.compile(r",\s+(?:the|a)\s+(?:film|movie|show|series|book|novel|play|story|game)(?:’s|'s)\s+"
                          r"(?:[a-z]+\s+){0,2}(?:villain|hero|heroine|protagonist|antagonist|character|lead|narrator)\b")
 
 
-def _characters(text: str, mentions: list[EntityMention]) -> set[str]:
+def part_name_starts(doc) -> set[int]:
+    """Where a part played may be named: right after a part cue of ``part_cues.yml`` ("she plays Kat
+    Slater", "the role of Vesper Lynd", "Knope's character Leslie") and the spaces after it."""
+    text = doc.text
+    starts = set()
+    for cue in doc.spans["part_cue"]:
+        start = cue.end_char
+        while start < len(text) and text[start].isspace():
+            start += 1
+        if start > cue.end_char:
+            starts.add(start)
+    return starts
+
+
+def _characters(text: str, mentions: list[EntityMention], doc) -> set[str]:
     """Names the article gives as parts played: never a real person named elsewhere as an actor."""
+    part_starts = part_name_starts(doc)
     person_ends = {m.end for m in mentions if m.entity_type == "PERSON"}
     person_starts = {m.start: m for m in mentions if m.entity_type == "PERSON"}
     title_starts = {m.start for m in mentions if m.entity_type == "TITLE"}
@@ -1657,7 +1662,7 @@ def _characters(text: str, mentions: list[EntityMention]) -> set[str]:
         if m.entity_type != "PERSON":
             continue
         before = text[max(0, m.start - 40):m.start]
-        if _ROLE_BEFORE.search(before) or _PART_AFTER.match(after):
+        if m.start in part_starts or _PART_AFTER.match(after):
             characters.add(m.name)
             continue
         # "Jason Bourne of The Bourne Identity": a name that belongs to a title.

@@ -94,29 +94,6 @@ def speech_cues() -> dict[str, frozenset[str]]:
     return _lexicons(SPEECH_CUES_FILE)
 
 
-@functools.lru_cache(maxsize=4)
-def title_contexts(path: Path = TITLE_CONTEXTS_FILE) -> dict[str, "re.Pattern[str]"]:
-    """The words before and after a plainly written title (``title_contexts.yml``)."""
-    return _context_patterns(Path(path))
-
-
-@functools.lru_cache(maxsize=4)
-def fashion_contexts(path: Path = FASHION_CONTEXTS_FILE) -> dict[str, "re.Pattern[str]"]:
-    """The words before and after a fashion house's name (``fashion_contexts.yml``)."""
-    return _context_patterns(Path(path))
-
-
-def _context_patterns(path: Path) -> dict[str, "re.Pattern[str]"]:
-    """A context file's ``before`` and ``after`` lists, each as one pattern searched once through the
-    lower-cased text (see ``lower_in_place``): a ``before`` match ends where the name starts, an
-    ``after`` match starts right after a word, on the same line ("#AshMeridian" then a paragraph
-    opening "Co-star …" is no "X co-star")."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    before = "|".join(f"(?:{p})" for p in data["before"])
-    after = "|".join(f"(?:{p.lstrip()})" for p in data["after"])
-    return {"before": re.compile(rf"\b(?:{before})[ \t]+"), "after": re.compile(rf"(?<=[\w'’)])[ \t]*(?:{after})")}
-
-
 def lower_in_place(text: str) -> str:
     """``text`` lower-cased letter by letter, offsets kept: matching lower-cased text is several times
     faster than matching case-insensitively, and the few letters whose lower case is longer ("İ")

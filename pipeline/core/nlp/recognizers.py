@@ -24,7 +24,6 @@ from spacy.util import filter_spans
 from . import entities, lexicon
 from .given_names import given_name_gender
 from .lexicon import CALENDAR_WORDS, NOT_A_TEAM_WORDS, ORG_SUFFIXES, TITLE_MINOR_WORDS
-from .pipeline import _context_patterns
 from .places import gazetteer_places, place_names
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +31,7 @@ VENUE_PATTERNS_FILE = HERE / "venue_patterns.yml"
 SPORTS_TEAM_PATTERNS_FILE = HERE / "sports_team_patterns.yml"
 PERSON_NAME_PATTERNS_FILE = HERE / "person_name_patterns.yml"
 COMPANY_KIND_PATTERNS_FILE = HERE / "company_kind_patterns.yml"
+PART_CUES_FILE = HERE / "part_cues.yml"
 RECOGNIZERS_FILE = HERE / "recognizers.yml"
 
 # The page's italic runs (character offsets), which the reader sets on the Doc before the pipeline
@@ -51,7 +51,8 @@ def add_recognizers(nlp: Language, config_file: Path = RECOGNIZERS_FILE) -> Lang
 
 
 def recognizer_names(config_file: Path = RECOGNIZERS_FILE) -> list[str]:
-    """The spans keys the recognizers of ``config_file`` write: the names their mentions carry."""
+    """The spans keys the recognizers of ``config_file`` write: the names their mentions carry (``part_cue``
+    writes cues, no mentions)."""
     components = yaml.safe_load(Path(config_file).read_text(encoding="utf-8"))["components"]
     return [component["config"]["spans_key"] for component in components]
 
@@ -136,11 +137,6 @@ def make_appositive_title_recognizer(nlp: Language, name: str, spans_key: str) -
     return TextRecognizer(spans_key, lambda doc: entities.appositive_titles(doc.text))
 
 
-@Language.factory("context_title_recognizer",
-                  default_config={"spans_key": "context_title", "contexts_file": str(HERE / "title_contexts.yml")})
-def make_context_title_recognizer(nlp: Language, name: str, spans_key: str, contexts_file: str) -> TextRecognizer:
-    contexts = _context_patterns(Path(contexts_file))
-    return TextRecognizer(spans_key, lambda doc: entities.context_titles(doc.text, doc, contexts))
 
 
 @Language.factory("corporate_name_recognizer", default_config={"spans_key": "corporate_name"})
@@ -148,13 +144,6 @@ def make_corporate_name_recognizer(nlp: Language, name: str, spans_key: str) -> 
     # "in most American TV": words the tagger reads as no proper noun at all name no company.
     return TextRecognizer(spans_key, lambda doc: [s for s in entities.corporate_orgs(doc.text)
                                                   if entities._has_proper_noun(doc, s.start, s.end)])
-
-
-@Language.factory("fashion_house_recognizer",
-                  default_config={"spans_key": "fashion_house", "contexts_file": str(HERE / "fashion_contexts.yml")})
-def make_fashion_house_recognizer(nlp: Language, name: str, spans_key: str, contexts_file: str) -> TextRecognizer:
-    contexts = _context_patterns(Path(contexts_file))
-    return TextRecognizer(spans_key, lambda doc: entities.fashion_houses(doc.text, doc, contexts))
 
 
 def with_word_lists(pattern: list[dict]) -> list[dict]:
@@ -170,9 +159,12 @@ def with_word_lists(pattern: list[dict]) -> list[dict]:
 class TokenPatternRecognizer:
     """A recognizer of token patterns in a data file: ``patterns(data)`` gives the Matcher's patterns by
     shape (``{IN: name}`` naming a word list of ``entity_words.yml``), ``accept`` the span a match names,
-    or None; what it accepts, the longest where matches overlap, goes to ``doc.spans[spans_key]``."""
+    or None; what it accepts (the longest where matches overlap, unless ``keep_overlapping``) goes to
+    ``doc.spans[spans_key]``."""
 
     label = ""
+    # Whether overlapping matches all stay (cues that end where different names start), not the longest alone.
+    keep_overlapping = False
 
     def __init__(self, nlp: Language, patterns_file: Path, spans_key: str):
         data = yaml.safe_load(Path(patterns_file).read_text(encoding="utf-8"))
@@ -207,7 +199,8 @@ class TokenPatternRecognizer:
         about = self.about(doc)
         found = [span for shape, start, end in self.matcher(doc)
                  if (span := self.accept(doc, doc.vocab.strings[shape], doc[start:end], about)) is not None]
-        doc.spans[self.spans_key] = [Span(doc, s.start, s.end, label=self.label) for s in filter_spans(found)]
+        kept = found if self.keep_overlapping else filter_spans(found)
+        doc.spans[self.spans_key] = [Span(doc, s.start, s.end, label=self.label) for s in kept]
         return doc
 
 
@@ -361,3 +354,78 @@ class CompanyKindRecognizer(TokenPatternRecognizer):
                   default_config={"spans_key": "company_kind", "patterns_file": str(COMPANY_KIND_PATTERNS_FILE)})
 def make_company_kind_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> CompanyKindRecognizer:
     return CompanyKindRecognizer(nlp, Path(patterns_file), spans_key)
+
+
+class ContextRecognizer(TokenPatternRecognizer):
+    """Names the words around them make a kind of thing (a context file: ``title_contexts.yml``,
+    ``fashion_contexts.yml``): token patterns of words a name follows (``before``) and of words it
+    comes right before (``after``).
+    ``find(doc, contexts)`` takes the names from where they may start and end (``context_positions``)."""
+
+    def __init__(self, nlp: Language, patterns_file: Path, spans_key: str, find: Callable[[Doc, dict], list]):
+        super().__init__(nlp, patterns_file, spans_key)
+        self.find = find
+
+    def patterns(self, data: dict) -> dict[str, list]:
+        return {"before": data["before"], "after": data["after"]}
+
+    def context_positions(self, doc: Doc) -> dict[str, list[int]]:
+        """Where a name may start (after a ``before`` match and a run of spaces or tabs) and end (before
+        an ``after`` match, past spaces or tabs only, right after a word, a quote mark or a bracket),
+        each in the text's order."""
+        text = doc.text
+        starts, ends = set(), set()
+        for shape, first, last in self.matcher(doc):
+            if doc.vocab.strings[shape] == "before":
+                position = doc[last - 1].idx + len(doc[last - 1].text)
+                start = position
+                while start < len(text) and text[start] in " \t":
+                    start += 1
+                if start > position:
+                    starts.add(start)
+            else:
+                end = doc[first].idx
+                while end and text[end - 1] in " \t":
+                    end -= 1
+                if end and (text[end - 1].isalnum() or text[end - 1] in "_'’)"):
+                    ends.add(end)
+        return {"before": sorted(starts), "after": sorted(ends)}
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = (_as_span(doc, candidate.start, candidate.end, candidate.entity_type)
+                 for candidate in self.find(doc, self.context_positions(doc)))
+        doc.spans[self.spans_key] = [span for span in found if span is not None]
+        return doc
+
+
+@Language.factory("context_title_recognizer",
+                  default_config={"spans_key": "context_title", "patterns_file": str(HERE / "title_contexts.yml")})
+def make_context_title_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> ContextRecognizer:
+    return ContextRecognizer(nlp, Path(patterns_file), spans_key, lambda doc, contexts: entities.context_titles(doc.text, doc, contexts))
+
+
+@Language.factory("fashion_house_recognizer",
+                  default_config={"spans_key": "fashion_house", "patterns_file": str(HERE / "fashion_contexts.yml")})
+def make_fashion_house_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> ContextRecognizer:
+    return ContextRecognizer(nlp, Path(patterns_file), spans_key, lambda doc, contexts: entities.fashion_houses(doc.text, doc, contexts))
+
+
+class PartCueRecognizer(TokenPatternRecognizer):
+    """The words a part played is named right after (``part_cues.yml``): "plays", "the role of",
+    "character". Its spans are the cues (PART_CUE), no entity: the entity stage takes a person
+    named right after one as a character (``entities.part_name_starts``)."""
+
+    label = "PART_CUE"
+    keep_overlapping = True  # "played the small role" and "role of reporter": only the second names a part
+
+    def patterns(self, data: dict) -> dict[str, list]:
+        self.longest_cue_words = data["longest_cue_words"]
+        return {"before_a_part": data["before_a_part"]}
+
+    def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        return span if len(span.text.split()) <= self.longest_cue_words else None
+
+
+@Language.factory("part_cue_recognizer", default_config={"spans_key": "part_cue", "patterns_file": str(PART_CUES_FILE)})
+def make_part_cue_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> PartCueRecognizer:
+    return PartCueRecognizer(nlp, Path(patterns_file), spans_key)
