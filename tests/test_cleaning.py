@@ -161,3 +161,18 @@ def test_related_and_read_more_link_paragraphs_are_not_article_text():
     text = extract_html_article(html).text
     assert "Related" not in text and "READ MORE" not in text and "ranked" not in text
     assert "real ash" in text
+
+
+def test_a_short_trade_item_keeps_its_paragraphs_and_italics_without_headline_or_byline():
+    # Under trafilatura's minimum the balanced settings fall back to one flat paragraph with the
+    # headline and byline in it; the item must land as its two paragraphs, titles in italics.
+    page = news_page("Release moves up", [
+        "Orbit Films has moved up the release of <em>Salt and Ember 2</em> to February 5.",
+        "Dana Whitlock won the award for <em>Copper Sky</em> on Sunday.",
+    ], author="Morgan Pike")
+    article = extract_html_article(page.encode("utf-8"))
+    assert article.text.split("\n\n") == [
+        "Orbit Films has moved up the release of Salt and Ember 2 to February 5.",
+        "Dana Whitlock won the award for Copper Sky on Sunday.",
+    ]
+    assert [article.text[s:e] for s, e in article.italic_spans] == ["Salt and Ember 2", "Copper Sky"]

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 import trafilatura
-from trafilatura.settings import use_config
 from lxml import etree
 
 from .errors import DocumentRejected
@@ -44,11 +42,6 @@ class ExtractionSettings:
     drop_leading_headline: bool = True
     # Fewer words than this in an HTML page is a teaser, an index page or a paywall stub, not an article.
     min_words: int = 20
-    # Below this many characters trafilatura drops its own extraction for a flat "baseline" one: the
-    # whole page in one paragraph, headline, byline and italics lost (its default, 250, is a short
-    # news item). Balanced settings reach that fallback on short pages; about 20 words is as short
-    # as an article we keep (min_words), so only a page too short to land anyway falls back.
-    min_extracted_chars: int = 100
     # Latest publication date believed, in days after today. htmldate rejects dates after today, so a
     # page stamped ahead of the machine's clock (time zones, scheduled posts, embargoes) got a guess
     # such as January 1st from a bare year instead of its own meta date.
@@ -156,13 +149,6 @@ def warm_up() -> None:
     trafilatura.bare_extraction("<html><body><article><p>Warm-up.</p></article></body></html>", with_metadata=True)
 
 
-@functools.lru_cache(maxsize=4)
-def _trafilatura_config(min_extracted_chars: int):
-    config = use_config()
-    config["DEFAULT"]["MIN_EXTRACTED_SIZE"] = str(min_extracted_chars)
-    return config
-
-
 def extract_article(document: SourceDocument, settings: ExtractionSettings = ExtractionSettings()) -> CleanArticle:
     if document.kind == "html":
         article = extract_html_article(document.content, settings)
@@ -227,6 +213,11 @@ def _longest_text_run(html: bytes | str) -> int:
     return longest
 
 
+# Below trafilatura's own minimum (250 extracted characters) it falls back to a flat extraction,
+# which with headline and byline runs to a few hundred more.
+SHORT_PAGE_CHARS = 2000
+
+
 def extract_html_article(html: bytes | str, settings: ExtractionSettings = ExtractionSettings()) -> CleanArticle:
     run = _longest_text_run(html)
     if run > PARSER_MAX_TEXT_BYTES:
@@ -237,13 +228,23 @@ def extract_html_article(html: bytes | str, settings: ExtractionSettings = Extra
             "it is a book, a data dump or several pages in one; split it or leave it out of the landing folder",
         )
     try:
-        return _extract_html_article(html, settings)
+        article = _extract_html_article(html, settings)
     except DocumentRejected:
         if not settings.favor_precision:
             raise
         # favor_precision prunes harder and, on a few layouts, prunes the whole body away
         # (one of the 17 gold pages): the balanced settings get a second try before rejecting.
         return _extract_html_article(html, dataclasses.replace(settings, favor_precision=False))
+    if settings.favor_precision or "\n" in article.text or len(article.text) > SHORT_PAGE_CHARS:
+        return article
+    # A short page in one paragraph from the balanced settings is mostly trafilatura's flat fallback
+    # (headline, byline and body run together, italics lost): the precision settings keep the page's
+    # paragraphs there, and win when they find more than one.
+    try:
+        precise = _extract_html_article(html, dataclasses.replace(settings, favor_precision=True))
+    except DocumentRejected:
+        return article
+    return precise if "\n" in precise.text else article
 
 
 def _extract_html_article(html: bytes | str, settings: ExtractionSettings) -> CleanArticle:
@@ -263,7 +264,6 @@ def _extract_html_article(html: bytes | str, settings: ExtractionSettings) -> Cl
             favor_precision=settings.favor_precision,
             favor_recall=settings.favor_recall,
             deduplicate=False,
-            config=_trafilatura_config(settings.min_extracted_chars),
             date_extraction_params={
                 "extensive_search": True,
                 "original_date": True,
