@@ -26,6 +26,7 @@ import yaml
 
 from .event_dates import SEASON_END as SEASONS, parse_money, resolve_date
 from .given_names import may_refer_to
+from .paragraphs import paragraph_spans
 
 EVENT_PATTERNS_FILE = Path(__file__).resolve().parent / "event_patterns.yml"
 
@@ -683,10 +684,13 @@ def _is_anaphoric_work(token) -> bool:
 
 
 def _paragraph_start(doc, i: int) -> int:
-    """The token index after the blank line before token ``i`` (0 at the top): where its paragraph starts."""
-    while i > 0 and not (doc[i - 1].is_space and doc[i - 1].text.count("\n") >= 2):
-        i -= 1
-    return i
+    """The index of the first token of token ``i``'s paragraph (the paragraphs the other stages read)."""
+    starts = doc.user_data.get("event_paragraph_starts")
+    if starts is None:
+        token_starts = [token.idx for token in doc]
+        starts = sorted({bisect.bisect_left(token_starts, start) for start, _ in paragraph_spans(doc.text)} - {len(doc)})
+        doc.user_data["event_paragraph_starts"] = starts = starts or [0]
+    return starts[max(bisect.bisect_right(starts, i) - 1, 0)]
 
 
 def _subjects(token) -> list:
