@@ -104,6 +104,8 @@ create table if not exists internal.article_lsh_bands (
     band_hash  bigint not null
 );
 alter table internal.quote_extraction_state add column if not exists rules_version varchar;
+-- The cleaning that read each file (core.articles.cleaning_version): a changed cleaning reads it again.
+alter table internal.source_files add column if not exists cleaning_version varchar;
 create table if not exists internal.warehouse_meta (key varchar primary key, value varchar not null);
 """
 
@@ -181,7 +183,8 @@ def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBP
 #      file's path inside the landing folder, no longer the absolute path (``_migrate_source_paths``)
 #   6: mentions.rule (the typing policy's rule that decided a mention's type)
 #   7: events (industry events: box office, release dates, casting, hiring, production, deals, awards)
-SCHEMA_VERSION = 7
+#   8: internal.source_files.cleaning_version (a changed cleaning re-cleans landed files by itself)
+SCHEMA_VERSION = 8
 
 
 class WarehouseLocked(RuntimeError):
@@ -383,7 +386,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.commit()
 
 
-def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> pl.DataFrame:
     return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())
 
 

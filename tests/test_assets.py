@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from pipeline.core.cleaning import ExtractionSettings
+from pipeline.defs.ingest import assets as ingest_assets
 from pipeline.defs.ingest import store as ingest_store
 from pipeline.definitions import ALL_CHECKS, SQL_MODELS
 
@@ -112,6 +115,30 @@ def test_only_new_and_changed_files_are_processed(newsroom_folder, db_path):
     assert all(before[a] == after[a] for a in untouched), "the touched-but-identical file is not rewritten"
 
 
+def test_a_changed_cleaning_reads_the_landed_files_again_once(newsroom_folder, db_path, monkeypatch):
+    assert run(newsroom_folder, db_path).success
+    before = dict(rows(db_path, "select source_path, text from articles"))
+    # Another cleaning: the headline is no longer dropped from the body. No file changed.
+    monkeypatch.setattr(ingest_assets, "ExtractionSettings", functools.partial(ExtractionSettings, drop_leading_headline=False))
+
+    result = run(newsroom_folder, db_path)
+    assert result.success
+    metadata = result.get_asset_materialization_events()[0].step_materialization_data.materialization.metadata
+    # Every file with content, landed or rejected; the empty one has nothing to read again.
+    assert metadata["recleaned_for_new_cleaning"].value == metadata["files_processed"].value == 7
+    after = dict(rows(db_path, "select source_path, text from articles"))
+    assert set(after) == set(before)
+    wire_copy = "2026-10-03/screen-wire-harbor-lights.html.gz"  # the page whose body repeats its headline
+    assert after[wire_copy].startswith("Northgate's Harbor Lights Rolls in March")
+    assert not before[wire_copy].startswith("Northgate's Harbor Lights Rolls in March")
+    assert all(after[path] == before[path] for path in before if path != wire_copy)
+
+    settled = snapshot(db_path)
+    third = run(newsroom_folder, db_path)
+    assert third.get_asset_materialization_events()[0].step_materialization_data.materialization.metadata["files_processed"].value == 0
+    assert snapshot(db_path) == settled
+
+
 def test_fixing_a_rejected_file_lands_it_and_clears_the_rejection(newsroom_folder, db_path):
     assert run(newsroom_folder, db_path).success
     write(newsroom_folder, "2026-10-05/empty.html", news_page("Harbor Lights Casting", HARBOR_LIGHTS[3:]))
@@ -129,11 +156,11 @@ def test_a_run_that_fails_midway_leaves_the_previous_state(newsroom_folder, db_p
     calls = {"n": 0}
     real_upsert = ingest_store.upsert_source_files
 
-    def crash_on_third_batch(con, records):
+    def crash_on_third_batch(con, records, cleaning_version):
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("disk full (simulated)")
-        return real_upsert(con, records)
+        return real_upsert(con, records, cleaning_version)
 
     monkeypatch.setattr(ingest_store, "upsert_source_files", crash_on_third_batch)
     result = run(newsroom_folder, db_path, batch_size=2)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import importlib.metadata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import polars as pl
 
+from . import cleaning, reading
 from .bounded_extraction import extract_article_within_budget
 from .cleaning import ExtractionSettings, content_hash, count_words
 from .dedupe import MAX_CANDIDATES, DedupeCandidate, DedupeResult, ShingleCache, assign_duplicates, lsh_band_hashes, shingles
 from .errors import DocumentRejected
 from .reading import SourceFile, read_source_document
+from .versions import code_version
 
 ARTICLE_FRAME_SCHEMA = {
     "article_id": pl.String,
@@ -50,6 +55,23 @@ SOURCE_FILE_FRAME_SCHEMA = {
     "processed_at": pl.Datetime("us"),
 }
 BAND_FRAME_SCHEMA = {"article_id": pl.String, "band": pl.Int16, "band_hash": pl.Int64}
+
+
+# The libraries whose output is an article's text and metadata: a new release can change both.
+CLEANING_LIBRARIES = ("trafilatura", "htmldate", "justext", "lxml", "py3langid")
+
+
+@functools.cache
+def cleaning_version(settings: ExtractionSettings = ExtractionSettings()) -> str:
+    """The version of what turns a file into an article row: this module, the reading and cleaning
+    code, the libraries they call and the extraction settings.
+
+    Recorded with each file (``internal.source_files.cleaning_version``): when the cleaning changes,
+    ingest cleans the landed files again on the next run, and only the articles whose text changed
+    go through the NLP stage again (it is keyed by content hash).
+    """
+    libraries = [f"{name}=={importlib.metadata.version(name)}" for name in CLEANING_LIBRARIES]
+    return code_version(Path(__file__), cleaning, reading, also=[*libraries, repr(settings)])
 
 
 def article_id_for_url(url: str) -> str:

@@ -10,13 +10,14 @@ a category heading and its winner).
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from pathlib import Path
 
 import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from ..versions import code_version
 
 HERE = Path(__file__).resolve().parent
 SPEECH_CUES_FILE = HERE / "speech_cues.yml"
@@ -111,9 +112,4 @@ def rules_version(*sources) -> str:
     re-extracts landed articles on the next run without a full refresh. This
     module (the pipeline's own components) is always part of it.
     """
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    for source in sources:
-        path = source if isinstance(source, Path) else Path(source.__file__)
-        digest.update(path.name.encode("utf-8"))
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    return code_version(Path(__file__), *sources)

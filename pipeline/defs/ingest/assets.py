@@ -8,7 +8,9 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, mul
 
 from ... import warehouse
 from ...core import bounded_extraction
-from ...core.articles import REJECTION_FRAME_SCHEMA, article_bands, article_shingles, clean_source_files, mark_duplicates
+from ...core.articles import (
+    REJECTION_FRAME_SCHEMA, article_bands, article_shingles, clean_source_files, cleaning_version, mark_duplicates,
+)
 from ...core.cleaning import ExtractionSettings
 from ...core.dedupe import ShingleCache
 from ...core.reading import SourceFile
@@ -32,7 +34,8 @@ INGEST_GROUP = "ingest"
             deps=["fetched_pages", "archive_pages"],
             how="Cleaned body text and metadata (trafilatura for HTML, the 'date YYYY-MM-DD' header for text), "
                 "language, word count, content hash and duplicate_of for syndicated copies. Only new or changed "
-                "files are processed; run with full_refresh for a rebuild.",
+                "files are processed, and every file again when the cleaning changes (its version is recorded per "
+                "file); run with full_refresh for a rebuild.",
             automation_condition=FOLLOWS_UPSTREAM,
         ),
         landed_table_spec("rejected_documents", RejectedDocumentsSchema, group=INGEST_GROUP, kinds={"duckdb", "polars"},
@@ -44,19 +47,23 @@ def ingest_articles(
     nlp: NlpSettings,
 ):
     settings = ExtractionSettings()
+    version = cleaning_version(settings)
     files = landing_folder.list_files()
     listing = landing_folder.listing_frame(files)
     sources = {f.relative_path: f for f in files}
     ingested_at = warehouse.utc_now()
     totals = {"files_in_landing_folder": listing.height, "files_processed": 0, "articles_landed": 0,
-              "documents_rejected": 0, "duplicates_found": 0, "unchanged_files": 0, "emptied_since_landed": 0}
+              "documents_rejected": 0, "duplicates_found": 0, "unchanged_files": 0, "emptied_since_landed": 0,
+              "recleaned_for_new_cleaning": 0}
     with warehouse_db.connect() as con, warehouse.transaction(con):
         if config.full_refresh:
             context.log.info("full refresh: clearing ingested articles, rejections and file records")
             store.clear_ingest_state(con)
-        todo = store.files_to_process(con, listing)
+        todo = store.files_to_process(con, listing, version)
         landed_shingles = ShingleCache()  # one per run, bounded
-        context.log.info(f"{todo.height} of {listing.height} files are new or changed")
+        totals["recleaned_for_new_cleaning"] = int(todo["cleaning_changed"].sum())
+        context.log.info(f"{todo.height} of {listing.height} files are new or changed "
+                         f"({totals['recleaned_for_new_cleaning']} read again because the cleaning changed)")
         # The NLP pass's workers get ready while these files are read (each is an article to read, at most).
         nlp.prepare_workers(todo.height)
         try:
@@ -66,7 +73,7 @@ def ingest_articles(
                 landed_before = set(chunk.filter(pl.col("known_status") == "landed")["relative_path"].to_list())
                 paths = [source.relative_path for source, _ in batch]
                 urls, outlets = store.fetched_urls_for(con, paths), store.fetched_outlets_for(con, paths)
-                _ingest_batch(con, batch, ingested_at, settings, totals, urls, landed_before, landed_shingles, outlets)
+                _ingest_batch(con, batch, ingested_at, settings, version, totals, urls, landed_before, landed_shingles, outlets)
                 context.log.info(f"batch of {len(batch)} files written (up to {offset + len(batch)} of {todo.height})")
         finally:
             # The extraction worker holds the language model and trafilatura (~170 MB): freed before the NLP stage.
@@ -100,7 +107,8 @@ def ingest_articles(
     )
 
 
-def _ingest_batch(con, batch: list[tuple[SourceFile, str | None]], ingested_at, settings: ExtractionSettings, totals: dict,
+def _ingest_batch(con, batch: list[tuple[SourceFile, str | None]], ingested_at, settings: ExtractionSettings, version: str,
+                  totals: dict,
                   source_urls: dict[str, str], landed_before: set[str] = frozenset(),
                   landed_shingles: ShingleCache | None = None, source_outlets: dict[str, str] | None = None) -> None:
     cleaned = clean_source_files(batch, ingested_at, settings, source_urls, landed_before, source_outlets)
@@ -139,7 +147,7 @@ def _ingest_batch(con, batch: list[tuple[SourceFile, str | None]], ingested_at, 
     store.upsert_articles(con, marked, bands)
     store.repoint_duplicates(con, dedupe.repointed_roots)
     store.upsert_rejections(con, rejections)
-    store.upsert_source_files(con, source_files)
+    store.upsert_source_files(con, source_files, version)
     totals["files_processed"] += len(batch)
     totals["articles_landed"] += marked.height
     totals["documents_rejected"] += rejections.height

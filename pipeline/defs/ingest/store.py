@@ -30,24 +30,32 @@ def clear_ingest_state(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"delete from {table}")
 
 
-def files_to_process(con: duckdb.DuckDBPyConnection, listing: pl.DataFrame) -> pl.DataFrame:
-    """The listed files that are new or whose size or modification time changed.
+def files_to_process(con: duckdb.DuckDBPyConnection, listing: pl.DataFrame, cleaning_version: str) -> pl.DataFrame:
+    """The listed files that are new, whose size or modification time changed, or that were last
+    cleaned by another version of the cleaning (``core.articles.cleaning_version``).
 
     Returns the listing's columns plus ``known_sha256``, the hash recorded when
-    the file was last processed, so a touched-but-identical file is not re-read,
-    and ``known_status`` (landed, rejected, or null for a new file).
+    the file was last processed, so a touched-but-identical file is not re-read
+    (null when the cleaning changed since: the same bytes are cleaned again),
+    ``known_status`` (landed, rejected, or null for a new file) and ``cleaning_changed``.
     """
     con.register("landing_listing", listing)
     try:
         return query_frame(
             con,
             """
-            select l.*, s.file_sha256 as known_sha256, s.status as known_status
+            select l.*,
+                   case when s.cleaning_version is not distinct from $version then s.file_sha256 end as known_sha256,
+                   s.status as known_status,
+                   s.relative_path is not null and s.cleaning_version is distinct from $version as cleaning_changed
             from landing_listing l
             left join internal.source_files s using (relative_path)
             where s.relative_path is null or s.size <> l.size or s.mtime_ns <> l.mtime_ns
+               -- An emptied file has nothing to clean again; its article stays as landed.
+               or (s.cleaning_version is distinct from $version and l.size > 0)
             order by l.relative_path
             """,
+            {"version": cleaning_version},
         )
     finally:
         unregister(con, "landing_listing")
@@ -134,24 +142,28 @@ def upsert_rejections(con: duckdb.DuckDBPyConnection, rejections: pl.DataFrame) 
         unregister(con, "incoming_rejections")
 
 
-def upsert_source_files(con: duckdb.DuckDBPyConnection, records: pl.DataFrame) -> None:
-    """Record what each processed file was; an unchanged file only gets its new stat."""
+def upsert_source_files(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, cleaning_version: str) -> None:
+    """Record what each processed file was and the cleaning that read it; an unchanged file only
+    gets its new stat."""
     if records.is_empty():
         return
     con.register("incoming_files", records.select(SOURCE_FILE_COLUMNS))
     try:
         con.execute(
             """
-            update internal.source_files s set size = i.size, mtime_ns = i.mtime_ns, source_path = i.source_path
+            update internal.source_files s set size = i.size, mtime_ns = i.mtime_ns, source_path = i.source_path,
+                cleaning_version = $version
             from incoming_files i
             where i.status = 'unchanged' and s.relative_path = i.relative_path
-            """
+            """,
+            {"version": cleaning_version},
         )
         con.execute(
             "delete from internal.source_files where relative_path in "
             "(select relative_path from incoming_files where status <> 'unchanged')"
         )
-        con.execute("insert into internal.source_files by name select * from incoming_files where status <> 'unchanged'")
+        con.execute("insert into internal.source_files by name select *, $version as cleaning_version "
+                    "from incoming_files where status <> 'unchanged'", {"version": cleaning_version})
     finally:
         unregister(con, "incoming_files")
 
