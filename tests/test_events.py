@@ -335,3 +335,42 @@ def test_a_verb_the_trigger_hangs_from_gives_it_no_job():
 ])
 def test_trade_press_constructions(text, expected):
     assert sorted((e["kind"], e["status"], e["title"], e["person"], e["org"]) for e in events_of(text)) == expected
+
+
+# --- box-office tables written as lines (issue 25, recall): no sentence states the figures
+
+def figures(text: str, published: dt.date = SUNDAY) -> list[tuple]:
+    return sorted((e["title"], e["amount"], e["amount_kind"], e["date"], e["certainty"])
+                  for e in events_of(text, published) if e["kind"] == "box_office")
+
+
+def test_a_block_per_title_gives_the_actual_figure_not_the_guesses():
+    text = ("Every week we guess what the new wide releases will make on their opening weekend.\n\n"
+            "Last week:\n\n“Copper Sky”\n\nOur guess: $25,000,000\n\nActual: $28,500,000\n\n"
+            "Verdict: close enough.\n\n“Night Orchard”\n\nOur guess: $9,000,000\n\nActual: $6,600,000")
+    # A Sunday's report: the opening weekend is the one just over, dated by its Friday.
+    assert figures(text) == [("Copper Sky", 28_500_000.0, "opening_weekend", "2030-05-10", "stated"),
+                             ("Night Orchard", 6_600_000.0, "opening_weekend", "2030-05-10", "stated")]
+
+
+def test_a_chart_cut_by_bars_takes_its_figures_kind_from_its_column_before_the_lead():
+    # (three cells or more the entity stage reads as a bar of links: paragraphs.is_navigation)
+    text = ("Last weekend's openings were soft; the holdovers crossed milestones.\n\n"
+            "Film | Worldwide to date\n\n"
+            "“Copper Sky” | $120 million\n\n"
+            "“Night Orchard” | $30 million")
+    assert figures(text, WEDNESDAY) == [("Copper Sky", 120_000_000.0, "worldwide_total", None, "stated"),
+                                        ("Night Orchard", 30_000_000.0, "worldwide_total", None, "stated")]
+
+
+def test_a_ranked_list_under_a_box_office_heading_is_read():
+    text = ("Holdovers had a quiet few days.\n\nTop of the box office\n\n"
+            "1. “Copper Sky” — $41.5 million\n2. “Night Orchard” — $12.2 million")
+    assert [(title, amount) for title, amount, *_ in figures(text)] == [
+        ("Copper Sky", 41_500_000.0), ("Night Orchard", 12_200_000.0)]
+
+
+def test_lines_of_sums_under_a_lead_that_says_nothing_of_takings_are_no_box_office():
+    text = ("What the stars of the season were paid, by the trade's count.\n\n"
+            "“Copper Sky” — $20 million\n\n“Night Orchard” — $12 million")
+    assert figures(text) == []

@@ -53,6 +53,13 @@ def _weekend_friday(published: dt.date, which: str) -> dt.date:
     return friday
 
 
+def weekend_of_report(published: dt.date) -> dt.date:
+    """The Friday of the weekend a box-office report of ``published`` gives figures for, when it
+    gives no date: the last one begun (a Sunday's estimates, a Monday's actuals, a Wednesday's
+    round-up are all of the weekend just gone)."""
+    return published - dt.timedelta(days=(published.weekday() - 4) % 7)
+
+
 def _weekday_near(published: dt.date, weekday: int, which: str | None, future: bool) -> dt.date:
     """The day a weekday names in an article of ``published``: the day itself when it is that day
     ("released Monday" in Monday's paper), else the last such day before it in a past statement and

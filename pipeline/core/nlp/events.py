@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from .event_dates import SEASON_END as SEASONS, parse_money, resolve_date
+from .event_dates import SEASON_END as SEASONS, parse_money, resolve_date, weekend_of_report
 from .given_names import may_refer_to
 from .paragraphs import paragraph_spans
 
@@ -115,6 +115,9 @@ def _lexicons() -> dict:
         "amount_cues": amount_cues,
         "territories": data["territories"],
         "currencies": data["currencies"],
+        "table_cues": frozenset(data["box_office_tables"]["lead_cues"]),
+        "table_other_words": data["box_office_tables"]["most_other_words"],
+        "table_label_words": data["box_office_tables"]["most_label_words"],
     }
 
 
@@ -491,7 +494,8 @@ def extract_events(text: str, doc, mentions: Sequence, published_date: dt.date |
     ``start``, ``end``, ``entity_type`` and ``entity_id``), dates resolved against ``published_date``."""
     lex = _lexicons()
     matches = _matcher(doc.vocab)(doc)
-    if not matches:
+    monies = [ent for ent in doc.ents if ent.label_ == "MONEY"]
+    if not matches and not monies:
         return []
     placed = _placed_mentions(doc, mentions)
     titles_in_order = [m for m in placed if m.entity_type == "TITLE"]
@@ -516,6 +520,8 @@ def extract_events(text: str, doc, mentions: Sequence, published_date: dt.date |
         if events:
             seen_triggers.add((rule.kind, trigger.i))
             found.extend(events)
+    if monies:
+        found.extend(_table_events(doc, placed, monies, published_date, lex))
     return _one_per_event(found)
 
 
@@ -770,6 +776,168 @@ def _box_office(rule, trigger, sentence, doc, in_sentence, titles_in_order, moni
     return events
 
 
+# ---------------------------------------------------------------- box-office tables
+
+
+@dataclass
+class _Line:
+    """A line of the text (a paragraph, or a line of one) as a box-office table reads it."""
+
+    span: object
+    shape: str  # "row" (a title and its figures), "cell" ("Label: value"), "title" (a title alone), "heading", "prose"
+    title: _Placed | None = None
+    org: _Placed | None = None
+    monies: tuple = ()
+    words: tuple = ()  # a row's or a cell label's own words: where a figure's kind is said first
+
+
+def _text_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line with words: the paragraphs the other stages read, cut at single
+    line breaks (a list or a table the cleaning kept in one paragraph)."""
+    lines = []
+    for start, end in paragraph_spans(text):
+        at = start
+        for part in text[start:end].split("\n"):
+            stripped = part.strip()
+            if stripped:
+                first = at + len(part) - len(part.lstrip())
+                lines.append((first, first + len(stripped)))
+            at += len(part) + 1
+    return lines
+
+
+def _is_filler(token, lex) -> bool:
+    """Punctuation, a rank, a sign or a bar: what a table row holds besides its words."""
+    # (the tagger reads a bar between cells as anything, a noun or an adverb)
+    return token.is_punct or token.is_space or token.like_num or token.pos_ in ("PUNCT", "SYM", "NUM", "X") \
+        or token.text in lex["currencies"]["signs"] or token.text in ("|", "¦")
+
+
+def _read_line(doc, start: int, end: int, placed: list[_Placed], monies: list, lex) -> _Line | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    in_line = [m for m in placed if start <= m.start and m.end <= end]
+    money_here = tuple(m for m in monies if start <= m.start_char and m.end_char <= end)
+    titles = [m for m in in_line if m.entity_type == "TITLE"]
+    orgs = [m for m in in_line if m.entity_type == "ORG"]
+    covered = {t.i for m in money_here for t in m}
+    covered |= {t.i for m in titles + orgs for t in span if m.start <= t.idx < m.end}
+    own = [t for t in span if t.i not in covered and not _is_filler(t, lex)]
+    no_verb = not any(t.pos_ in ("VERB", "AUX") for t in own)
+    colon = next((t for t in span if t.text == ":"), None)
+    label = [t for t in span if colon is not None and t.i < colon.i]
+    # "Actual: $N", "My Guess: $N" (whatever the entity stage made of "Guess"): a label of words of
+    # its own; "Copper Sky: $N" is a row, its title the label.
+    if label and len(label) <= lex["table_label_words"] and any(t in own for t in label) \
+            and not any(t.pos_ in ("VERB", "AUX") for t in label) and all(m.start > colon.i for m in money_here):
+        return _Line(span, "cell", monies=money_here, words=tuple(label))
+    if len(titles) == 1 and money_here and no_verb and len(own) <= lex["table_other_words"]:
+        return _Line(span, "row", titles[0], orgs[0] if orgs else None, money_here, tuple(own))
+    if len(titles) == 1 and not own and not money_here:
+        return _Line(span, "title", titles[0])
+    if not money_here and ("|" in span.text or "\t" in span.text or (len(span) <= 8 and span[-1].text not in ".!?")):
+        return _Line(span, "heading")
+    return _Line(span, "prose")
+
+
+def _cue_of(tokens, cues) -> str | None:
+    """The last of ``cues`` (one or two words, lower case) the tokens write, as written in ``cues``."""
+    found = None
+    words = [t.lower_ for t in tokens]
+    for i, word in enumerate(words):
+        if i + 1 < len(words) and f"{word} {words[i + 1]}" in cues:
+            found = f"{word} {words[i + 1]}"
+        elif word in cues:
+            found = word
+    return found
+
+
+def _header_cell(header: _Line | None, row: _Line, money) -> list:
+    """The tokens of the header cell above a figure of a row cut by bars ("Film | Opening | Total")."""
+    if header is None or "|" not in row.span.text:
+        return []
+    column = sum(1 for t in row.span if t.text == "|" and t.i < money.start)
+    cells, cell = [], []
+    for token in header.span:
+        if token.text == "|":
+            cells.append(cell)
+            cell = []
+        else:
+            cell.append(token)
+    cells.append(cell)
+    return cells[column] if column < len(cells) else []
+
+
+def _table_events(doc, placed: list[_Placed], monies: list, published, lex) -> list[Event]:
+    """Box-office figures written as a table's lines, not as sentences: one event per title and kind
+    of figure, when the heading or lead paragraph above the lines says they are takings."""
+    lines = [line for start, end in _text_lines(doc.text)
+             if (line := _read_line(doc, start, end, placed, monies, lex)) is not None]
+    if not any(line.monies and line.shape in ("row", "cell") for line in lines):
+        return []
+    events: list[Event] = []
+    prose, headings, header = None, [], None
+    block_title, block_start, previous = None, None, None
+    for line in lines:
+        if line.shape == "prose":
+            prose, headings, header, block_title = line, [], None, None
+        elif line.shape == "heading":
+            if previous is not None and previous.shape in ("row", "cell", "title"):
+                headings = []  # a new part of the table, under its own heading ("This week:")
+            headings.append(line)
+            header = line if "|" in line.span.text or "\t" in line.span.text else header
+            block_title = None
+        elif line.shape == "title":
+            block_title, block_start = line.title, line.span.start_char
+        elif line.shape == "row":
+            block_title = None
+            events += _table_figures(line, line.title, line.span.start_char, prose, headings, header, published, lex)
+        elif line.shape == "cell" and block_title is not None:
+            events += _table_figures(line, block_title, block_start, prose, headings, None, published, lex)
+        previous = line
+    return events
+
+
+def _table_figures(line: _Line, title: _Placed, evidence_start: int, prose: _Line | None, headings: list[_Line],
+                   header: _Line | None, published, lex) -> list[Event]:
+    lead = [token for part in (prose, *headings) if part is not None for token in part.span]
+    if _cue_of(list(line.words) + lead, lex["table_cues"]) is None:
+        return []
+    doc = line.span.doc
+    evidence = doc.text[evidence_start:line.span.end_char]
+    certainty = "rumoured" if any(t.lemma_.lower() in lex["rumoured"] or t.lower_ in lex["rumoured"]
+                                  for t in line.words) else "stated"
+    events = []
+    for money in line.monies:
+        parsed = parse_money(_money_text(money, lex), lex["currencies"])
+        if parsed is None or parsed[0] < MIN_BOX_OFFICE:
+            continue
+        # The kind of figure: said in the row or the cell's label, else in its column's header,
+        # else in the headings above, else in the lead paragraph (the last cue, nearest the table).
+        cue = None
+        for tokens in (list(line.words), _header_cell(header, line, money), *[h.span for h in reversed(headings)],
+                       prose.span if prose is not None else []):
+            cue = _cue_of(tokens, lex["amount_cues"])
+            if cue is not None:
+                break
+        amount_kind = lex["amount_cues"][cue] if cue is not None else "domestic_total"
+        territory = _territory(line.span, lex, skip=[(title.start, title.end)])
+        if territory is not None and amount_kind == "domestic_total":
+            amount_kind = "international_total"
+        date = next((resolved for part in (line.span, *(h.span for h in reversed(headings))) for ent in part.ents if ent.label_ == "DATE"
+                     if (resolved := resolve_date(_date_text(ent), published, False)) is not None), None)
+        if date is None and amount_kind == "opening_weekend" and published is not None:
+            date = (weekend_of_report(published), "day")
+        events.append(Event(kind="box_office", evidence=evidence, evidence_start=evidence_start,
+                            evidence_end=evidence_start + len(evidence), rule="box_office_table", certainty=certainty,
+                            title_entity_id=title.entity_id, org_entity_id=line.org.entity_id if line.org else None,
+                            amount=parsed[0], currency=parsed[1], amount_kind=amount_kind,
+                            territory=territory if amount_kind == "international_total" else None,
+                            event_date=date[0] if date else None, date_precision=date[1] if date else None))
+    return events
+
+
 _RELEASE_CONTEXT = frozenset("release date theater theatre cinema screen premiere debut open opening bow slate "
                              "streaming stream air schedule calendar launch multiplex".split())
 _SERIES_CONTEXT = frozenset("series season seasons pilot episode episodes show".split())
@@ -1004,10 +1172,13 @@ def _award(trigger, sentence, in_sentence, people_in_order, titles_in_order, pub
 
 # Of two statements of one deal or release, the one naming its type or its change says more.
 _STATUS_DETAIL = {"distribution": 2, "first_look": 2, "overall": 2, "acquired": 1, "moved": 1, "delayed": 2, "moved_up": 2}
+# A statement of fact stands for its event before a report of it, and a report before a forecast
+# ("was expected to open to $40 million" ... "opened to $41.5 million"; a guess beside the actual figure).
+_CERTAINTY_RANK = {"stated": 2, "reported": 1, "rumoured": 0}
 
 
-def _fullness(event: Event) -> tuple[int, int]:
-    return event.filled(), _STATUS_DETAIL.get(event.status or "", 0)
+def _fullness(event: Event) -> tuple[int, int, int]:
+    return _CERTAINTY_RANK.get(event.certainty, 0), event.filled(), _STATUS_DETAIL.get(event.status or "", 0)
 
 
 def _one_per_event(events: list[Event]) -> list[Event]:
