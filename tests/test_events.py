@@ -374,3 +374,28 @@ def test_lines_of_sums_under_a_lead_that_says_nothing_of_takings_are_no_box_offi
     text = ("What the stars of the season were paid, by the trade's count.\n\n"
             "“Copper Sky” — $20 million\n\n“Night Orchard” — $12 million")
     assert figures(text) == []
+
+
+# --- what the parse and the sentence say about whether an event is stated
+
+def test_a_not_in_the_clause_after_a_semicolon_does_not_negate_the_figure_before_it():
+    found = one("“Copper Sky” has earned in the region of $286m worldwide; it doesn't need the label of a "
+                "women's comedy.")
+    assert (found["kind"], found["title"], found["amount"], found["amount_kind"]) == \
+        ("box_office", "Copper Sky", 286_000_000.0, "worldwide_total")
+
+
+def test_a_question_states_no_event():
+    assert events_of("Maya Okafor grew up in Leeds. She loved “Harbor Lights” as a child.\n\n"
+                     "Was she a fan of the cast before she joined the show?") == []
+
+
+def test_a_title_ending_in_a_question_mark_is_no_question():
+    found = one("On May 5, Halcyon Records will release “What Now?”", WEDNESDAY)
+    assert (found["kind"], found["title"].rstrip("?"), found["date"]) == ("release_date", "What Now", "2030-05-05")
+
+
+def test_midsummer_is_a_season_given_as_its_year():
+    found = one("That “Copper Sky”, by midsummer, had grossed more than $150m in the US surprised everyone.",
+                dt.date(2030, 11, 18))
+    assert (found["amount"], found["date"], found["precision"]) == (150_000_000.0, "2030-01-01", "year")

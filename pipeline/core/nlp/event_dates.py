@@ -22,7 +22,8 @@ WEEKDAY_NUMBERS = {name.lower(): number for number, name in enumerate(calendar.d
 WEEKDAY_NUMBERS |= {name.lower(): number for number, name in enumerate(calendar.day_abbr)}
 WEEKDAYS = set(WEEKDAY_NUMBERS)
 # The last month of each season: a season named in a future statement after its end is next year's.
-SEASON_END = {"spring": 5, "summer": 8, "fall": 11, "autumn": 11, "winter": 14, "holiday": 12, "holidays": 12}
+SEASON_END = {"spring": 5, "summer": 8, "midsummer": 8, "fall": 11, "autumn": 11, "winter": 14, "midwinter": 14,
+              "holiday": 12, "holidays": 12}
 # Holidays the release calendar names, by (month, day); Thanksgiving (the fourth Thursday of
 # November) is computed.
 HOLIDAYS = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),

@@ -186,7 +186,11 @@ def _clause_verb(trigger):
 def _is_negated_or_hypothetical(trigger, lex) -> bool:
     verb = _clause_verb(trigger)
     # The trigger's clause and the one it completes: "if she were to play", "whether it will open".
-    for token in {trigger, verb, verb.head if verb.dep_ in ("xcomp", "ccomp") else verb}:
+    # A complement comes after its verb: a clause before the verb it hangs from is the parser joining
+    # two clauses across a semicolon ("X has earned $286m; it doesn't need ..."), and that verb's "not"
+    # is not the trigger's.
+    completes = verb.dep_ == "xcomp" or (verb.dep_ == "ccomp" and verb.head.i < verb.i)
+    for token in {trigger, verb, verb.head if completes else verb}:
         for child in token.children:
             if child.dep_ in ("neg", "mark", "aux") and child.lower_ in lex["not_an_event"]:
                 if child.lower_ == "would" and _is_reported(token):
@@ -570,6 +574,8 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         # Once per sentence: a sentence holds several triggers.
         sentence.mentions = [m for m in placed if sentence.start_char <= m.start and m.end <= sentence.end_char]
     in_sentence = sentence.mentions
+    if _is_question(sentence, in_sentence):
+        return []  # "Was she a fan before she joined the show?": an interviewer asks, the article states nothing
     monies = [ent for ent in sentence.ents if ent.label_ == "MONEY"]
     if rule.no_money and monies:
         return []
@@ -624,6 +630,13 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         return _award(trigger, sentence, in_sentence, [m for m in placed if m.entity_type == "PERSON"], titles_in_order,
                       published, lex, base)
     return []
+
+
+def _is_question(sentence, in_sentence: list[_Placed]) -> bool:
+    """A sentence that ends in a question mark of its own: not one inside quote marks (a quoted
+    question, a title: "“What Now?”") nor one closing a title written plainly."""
+    last = next((t for t in reversed(sentence.span) if not t.is_space), None)
+    return last is not None and last.text == "?" and not any(m.start <= last.idx < m.end for m in in_sentence)
 
 
 def _work_is_subject(trigger, in_sentence: list[_Placed]) -> bool:
