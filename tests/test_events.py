@@ -399,3 +399,14 @@ def test_midsummer_is_a_season_given_as_its_year():
     found = one("That “Copper Sky”, by midsummer, had grossed more than $150m in the US surprised everyone.",
                 dt.date(2030, 11, 18))
     assert (found["amount"], found["date"], found["precision"]) == (150_000_000.0, "2030-01-01", "year")
+
+
+def test_a_season_in_a_list_articles_section_is_the_work_its_heading_names():
+    text = ("The best television of the year, in no order.\n\n“Night Orchard” with Tom Reyes\n\n"
+            "Netflix made the most of a bad year. Its prestige dramas dominated awards talk.\n\n"
+            "“Harbor Lights” with Maya Okafor\n\nThis gentle comedy about a ferry pilot spoke to the moment.\n\n"
+            "I did not love Season 1. But then came a long wait in March and the debut of Season 2 in April.")
+    found = one(text, dt.date(2030, 12, 20))
+    # the date is the one of the debut's own phrase, not the nearer "March"
+    assert (found["kind"], found["status"], found["title"], found["date"], found["precision"]) == \
+        ("release_date", "set", "Harbor Lights", "2030-04-01", "month")

@@ -468,12 +468,14 @@ def _date_text(ent) -> str:
 
 
 def _date_for(sentence, trigger, published, future, change: bool = False) -> tuple[dt.date, str] | None:
-    """The DATE span nearest the trigger, resolved. For a change of date the new one counts: the
-    span after "to" rather than "from", the end of a range "from March 6 to May 22"."""
+    """The DATE span of the trigger's phrase, else the nearest, resolved. For a change of date the new
+    one counts: the span after "to" rather than "from", the end of a range "from March 6 to May 22"."""
     dates = [ent for ent in sentence.ents if ent.label_ == "DATE"]
     if change:
         dates = [ent for ent in dates if ent.start == 0 or ent.doc[ent.start - 1].lower_ not in ("from", "than")] or dates
-    dates.sort(key=lambda ent: min(abs(ent.start - trigger.i), abs(ent.end - 1 - trigger.i)))
+    # A date the trigger's phrase holds before one merely near it: "with its death count in March
+    # and the debut of Season 2 in April".
+    dates.sort(key=lambda ent: (not trigger.is_ancestor(ent.root), min(abs(ent.start - trigger.i), abs(ent.end - 1 - trigger.i))))
     for ent in dates:
         text = _date_text(ent)
         parts = re.split(r"\s+(?:to|until|through|and)\s+|\s*[-–]\s*(?=[A-Za-z])", text)
@@ -676,13 +678,40 @@ def _work_in_context(trigger, titles_in_order: list[_Placed]) -> _Placed | None:
     paragraph = _paragraph_start(trigger.doc, trigger.i)
     previous = _paragraph_start(trigger.doc, paragraph - 1) if paragraph > 0 else -1
     near_titles = [m for m in before if m.root.i >= max(previous, 0)]
+    if not near_titles:
+        # A list article's section is about the work its heading names ("“Harbor Lights” with Maya
+        # Okafor", then paragraphs of "the series", "Season 2").
+        heading_title = _section_heading_title(trigger.doc, trigger.idx, titles_in_order)
+        if heading_title is not None:
+            return heading_title
     return max(reversed(near_titles or before), key=lambda m: counts[m.entity_id])
+
+
+# A heading is a short paragraph that does not end as a sentence does.
+_MOST_HEADING_WORDS = 10
+
+
+def _section_heading_title(doc, at: int, titles_in_order: list[_Placed]) -> _Placed | None:
+    """The one title the nearest heading above character ``at`` names, if it names one."""
+    spans = doc.user_data.get("event_paragraph_spans")
+    if spans is None:
+        doc.user_data["event_paragraph_spans"] = spans = paragraph_spans(doc.text)
+    for start, end in reversed([(s, e) for s, e in spans if e <= at]):
+        paragraph = doc.text[start:end].strip()
+        if not paragraph or len(paragraph.split()) > _MOST_HEADING_WORDS or paragraph[-1] in ".!?:;\"”'’":
+            continue
+        named = {m.entity_id: m for m in titles_in_order if start <= m.start and m.end <= end}
+        return next(iter(named.values())) if len(named) == 1 else None
+    return None
 
 
 # What makes "film" another film than the one the article is about: "his third 007 film", "a new
 # film", "their next movie", "other films".
 _OTHER_WORK_WORDS = frozenset("new next upcoming latest last previous other another first second third fourth fifth "
                               "earlier later recent former debut".split())
+
+
+_ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth final last new next".split())
 
 
 def _is_anaphoric_work(token) -> bool:
@@ -695,6 +724,8 @@ def _is_anaphoric_work(token) -> bool:
         return token.lower_ == "its" or token.dep_ in ("nsubj", "nsubjpass")
     if token.lemma_.lower() not in WORK_NOUNS or token.tag_ in ("NNS", "NNPS"):
         return False
+    if token.lower_ == "season" and any(c.like_num or c.lower_ in _ORDINALS for c in token.children):
+        return True  # "Season 2", "its third season": a season of the show named, not another work
     determiners = [c for c in token.children if c.dep_ in ("det", "poss")]
     if not determiners or any(d.lower_ not in ("the", "this", "that", "its") for d in determiners):
         return False
