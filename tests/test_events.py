@@ -410,3 +410,15 @@ def test_a_season_in_a_list_articles_section_is_the_work_its_heading_names():
     # the date is the one of the debut's own phrase, not the nearer "March"
     assert (found["kind"], found["status"], found["title"], found["date"], found["precision"]) == \
         ("release_date", "set", "Harbor Lights", "2030-04-01", "month")
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Maya Okafor won the Golden Globe for best actress for “Lanterns” on Sunday.", "best actress"),
+    ("Maya Okafor won Favorite Album – Pop/Rock at the American Music Awards on Sunday.", "Favorite Album – Pop/Rock"),
+    ("Tom Reyes won the Golden Globe for best actor - drama for “Lanterns” on Sunday.", "best actor"),
+    # "best-selling" is a description, no category
+    ("The best-selling author Tom Reyes won an Emmy for “Lanterns” on Sunday.", None),
+])
+def test_an_awards_category_is_read_from_the_words_after_best(text, category):
+    found = one(text, dt.date(2030, 1, 7))
+    assert (found["kind"], found["category"]) == ("award", category)

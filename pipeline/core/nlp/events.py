@@ -401,18 +401,32 @@ def _character(trigger, placed_people: set[int]) -> str | None:
     return None
 
 
-def _category(text: str) -> str | None:
-    match = re.search(r"\b(?:[Bb]est|[Ff]avou?rite|[Oo]utstanding)\b[^,.;:()\"“”]{2,80}", text)
-    if match is None:
+def _category(sentence) -> tuple[int, int] | None:
+    """(start, end) characters of the first award category the sentence names ("best actress")."""
+    matches = _category_matcher(sentence.doc.vocab)(sentence.span)
+    if not matches:
         return None
-    words = match.group(0).split()
-    kept = [words[0]]
-    for word in words[1:]:
-        if word.lower() in ("for", "at", "with", "on", "from", "by", "and", "to", "this", "last", "over", "against",
-                            "alongside", "while", "which", "who", "after", "before", "was", "is", "when", "—", "-"):
-            break
-        kept.append(word)
-    return " ".join(kept) if len(kept) > 1 else None
+    _, start, end = min(matches, key=lambda match: (match[1], -match[2]))
+    doc = sentence.doc
+    base = sentence.start
+    start, end = base + start, min(base + end, base + start + event_patterns()["award_category"]["most_tokens"])
+    # A dash between spaces ends it ("best actor - drama"); one inside a word does not ("comedy-drama").
+    end = next((t.i for t in doc[start + 1:end] if t.text == "-" and doc[t.i - 1].whitespace_), end)
+    return (doc[start].idx, doc[end - 1].idx + len(doc[end - 1])) if end - start > 1 else None
+
+
+_CATEGORY_MATCHERS: dict = {}
+
+
+def _category_matcher(vocab):
+    key = id(vocab)
+    if key not in _CATEGORY_MATCHERS:
+        from spacy.matcher import Matcher
+
+        matcher = Matcher(vocab)
+        matcher.add("award_category", [event_patterns()["award_category"]["pattern"]], greedy="LONGEST")
+        _CATEGORY_MATCHERS[key] = (vocab, matcher)
+    return _CATEGORY_MATCHERS[key][1]
 
 
 def _money_text(money, lex) -> str:
@@ -1194,11 +1208,9 @@ def _award(trigger, sentence, in_sentence, people_in_order, titles_in_order, pub
     if match is None:
         return []
     award_span = (sentence.start_char + match.start(), sentence.start_char + match.end())
-    category = _category(sentence.text)
-    skip = [award_span]
-    if category:
-        at = sentence.text.find(category)
-        skip.append((sentence.start_char + at, sentence.start_char + at + len(category)))
+    category_span = _category(sentence)
+    category = sentence.doc.text[category_span[0]:category_span[1]] if category_span else None
+    skip = [award_span] + ([category_span] if category_span else [])
     person = _nearest(in_sentence, trigger, "PERSON", exclude=skip) or _person_in_context(trigger, people_in_order)
     title = _work_it_is_for(trigger, sentence, in_sentence, titles_in_order) \
         or _nearest(in_sentence, trigger, "TITLE", exclude=skip)
