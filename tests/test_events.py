@@ -183,13 +183,16 @@ def test_event_rows_pass_the_schema_and_keep_their_ids():
     ("March 2027", dt.date(2026, 11, 1), True, ("2027-03-01", "month")),
     ("2027", dt.date(2026, 11, 1), True, ("2027-01-01", "year")),
     ("Christmas Day", dt.date(2026, 11, 1), True, ("2026-12-25", "day")),
+    ("in a scant six weeks", dt.date(2019, 11, 11), True, ("2019-12-01", "month")),  # a time to come, to its month
+    ("in two years", dt.date(2019, 11, 11), True, ("2021-01-01", "year")),
 ])
 def test_dates_resolve_against_the_publication_date(written, published, future, expected):
     day, precision = resolve_date(written, published, future)
     assert (day.isoformat(), precision) == expected
 
 
-@pytest.mark.parametrize("written", ["three weeks", "the 1990s", "decades", "its opening weekend", "to date"])
+@pytest.mark.parametrize("written", ["three weeks", "the 1990s", "decades", "its opening weekend", "to date",
+                                     "in six weeks"])  # in a past statement: "sold out in six weeks"
 def test_durations_and_vague_spans_are_no_date(written):
     assert resolve_date(written, dt.date(2030, 5, 12), False) is None
 
@@ -422,3 +425,15 @@ def test_a_season_in_a_list_articles_section_is_the_work_its_heading_names():
 def test_an_awards_category_is_read_from_the_words_after_best(text, category):
     found = one(text, dt.date(2030, 1, 7))
     assert (found["kind"], found["category"]) == ("award", category)
+
+
+def test_a_work_said_to_come_on_a_date_is_a_release_and_a_franchise_beside_it_is_not_the_work():
+    found = one("In a scant six weeks, there will be a new “Harbor Lights” film, “Night Orchard.” Fans still argue "
+                "about the last one.", dt.date(2019, 11, 11))
+    assert (found["kind"], found["status"], found["title"], found["date"], found["precision"]) == \
+        ("release_date", "set", "Night Orchard", "2019-12-01", "month")
+
+
+def test_there_will_be_something_that_is_no_work_is_no_release():
+    assert [e for e in events_of("There will be a screening of “Night Orchard” on Friday.", WEDNESDAY)
+            if e["kind"] == "release_date"] == []

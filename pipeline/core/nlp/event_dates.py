@@ -81,11 +81,34 @@ def _thanksgiving(year: int) -> dt.date:
     return november[3]
 
 
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2}
+# "in six weeks", "in a scant two months": a time from the paper's day, in a statement of the future.
+_IN_A_WHILE = re.compile(r"in (?:(?:a |an )?(?:scant|mere|about|around|roughly|just|only|another|little over|"
+                         r"little under|less than|more than|under|over) )*(\d+|" + "|".join(_NUMBER_WORDS) +
+                         r") (day|week|month|year)s?")
+
+
 def resolve_date(written: str, published: dt.date | None, future: bool) -> tuple[dt.date, str] | None:
     """``(date, precision)`` for a DATE span, or None when it names no date (a duration, a decade) or
     needs a publication date the article lacks. Precision is day, month (the date is the 1st) or
     year (January 1st). ``future`` says which way a weekday or a month without a year points."""
     text = re.sub(r"\s+", " ", written.strip().lower().replace("’", "'"))
+    in_a_while = _IN_A_WHILE.fullmatch(text)
+    if in_a_while is not None:
+        # Only a future statement counts from the paper's day ("sold out in six weeks" is a duration);
+        # weeks and months are as precise as their month, years as their year.
+        if not future or published is None:
+            return None
+        count = int(in_a_while.group(1)) if in_a_while.group(1).isdigit() else _NUMBER_WORDS[in_a_while.group(1)]
+        unit = in_a_while.group(2)
+        if unit == "day":
+            return published + dt.timedelta(days=count), "day"
+        if unit == "year":
+            return dt.date(published.year + count, 1, 1), "year"
+        day = published + dt.timedelta(weeks=count) if unit == "week" else \
+            dt.date(published.year + (published.month - 1 + count) // 12, (published.month - 1 + count) % 12 + 1, 1)
+        return day.replace(day=1), "month"
     text = re.sub(r"^(?:on|in|by|for|from|until|since|of|as of|the|this past|around|about)\s+", "", text)
     if not text or _DECADE.search(text) or _DURATION.search(text):
         return None

@@ -328,7 +328,19 @@ def _nearest(candidates: list[_Placed], trigger, entity_type: str, exclude: Sequ
         key = (distance, abs(mention.root.i - trigger.i))
         if best_key is None or key < best_key:
             best, best_key = mention, key
+    if best is not None and entity_type == "TITLE":
+        return _work_named_beside(best, candidates) or best
     return best
+
+
+def _work_named_beside(title: _Placed, candidates: list[_Placed]) -> _Placed | None:
+    """"A new Star Wars film, The Rise of Skywalker": a title that only qualifies a work noun names
+    its franchise; the title in apposition to the noun names the work."""
+    noun = title.root.head
+    if title.root.dep_ not in ("compound", "nmod", "amod") or noun.lemma_.lower() not in WORK_NOUNS:
+        return None
+    return next((m for m in candidates if m.entity_type == "TITLE" and m is not title and m.root.dep_ == "appos"
+                 and m.root.head.i == noun.i), None)
 
 
 def _with_conjuncts(first: _Placed, candidates: list[_Placed]) -> list[_Placed]:
@@ -474,10 +486,14 @@ def _territory(sentence, lex, skip: Sequence[tuple[int, int]] = ()) -> str | Non
 
 def _date_text(ent) -> str:
     """A DATE span with the day the parser cut off after an abbreviated month ("Dec." | "31"): the
-    model reads the abbreviation's full stop as the end of a sentence."""
+    model reads the abbreviation's full stop as the end of a sentence; with the "in" before a length
+    of time."""
     doc = ent.doc
     if ent.end < len(doc) and ent[-1].text.endswith(".") and doc[ent.end].like_num and len(doc[ent.end].text) <= 2:
         return doc[ent.start:ent.end + 1].text
+    # "in | a scant six weeks": the model leaves out the "in" that makes a length of time a date to come.
+    if ent.start > 0 and doc[ent.start - 1].lower_ == "in" and ent[-1].lemma_.lower() in ("day", "week", "month", "year"):
+        return doc[ent.start - 1:ent.end].text
     return ent.text
 
 
@@ -607,6 +623,9 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         return []
     if "for_season" in rule.needs and not _for_a_season(trigger):
         return []
+    if "work_attr" in rule.needs and not any(c.dep_ == "attr" and c.pos_ == "NOUN" and c.lemma_.lower() in WORK_NOUNS
+                                             for c in trigger.children):
+        return []  # "there will be a vote on Friday": nothing released
     if rule.kind == "deal" and _for_a_season(trigger):
         return []  # "picked up for a second season": a renewal, not a purchase
     if "present" in rule.needs and trigger.tag_ not in ("VBG", "VBZ", "VBP") and not _is_future(trigger):
