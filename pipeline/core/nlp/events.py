@@ -9,6 +9,8 @@ the model made an amount and a date (``event_dates``). A trigger negated, asked 
 ("was not renewed", "would play") states no event, and a participle used as an epithet ("the
 cancelled show", "Oscar-winning") neither; hedges and attributions set ``certainty``. The same event
 restated in the article is one row, filled from its fullest statement (docs/events_annotation.md).
+A box-office table written as lines states its figures with no verb: its lines are read through the
+paragraphs and the parse (``_table_events``).
 """
 
 from __future__ import annotations
