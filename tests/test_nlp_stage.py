@@ -212,6 +212,10 @@ ENTITY_CASES = [
     ("Night Ferry, directed by Greta Lund, opens Friday.", "Night Ferry", "TITLE"),
     ("The Succession star was spotted in Rome on Monday.", "Succession", "TITLE"),
     ("Glass Harbor topped the box office with $40 million.", "Glass Harbor", "TITLE"),
+    # a one-word title the model reads as a person, made a work by its takings wherever it is named
+    ("Before Groomsmen, she was known for television. Groomsmen had grossed more than $150m in the US.",
+     "Groomsmen", "TITLE"),
+    ("Tom Hanks has earned more than $50 million this year.", "Tom Hanks", "PERSON"),
     ("The I Am Sam actor is said to have proposed.", "I Am Sam", "TITLE"),
     # ... but not a person, a place, a nationality or a sentence's opening words.
     ("Tom Hanks starred in Big, then in Splash.", "Tom Hanks", "PERSON"),

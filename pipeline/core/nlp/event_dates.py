@@ -22,7 +22,8 @@ WEEKDAY_NUMBERS = {name.lower(): number for number, name in enumerate(calendar.d
 WEEKDAY_NUMBERS |= {name.lower(): number for number, name in enumerate(calendar.day_abbr)}
 WEEKDAYS = set(WEEKDAY_NUMBERS)
 # The last month of each season: a season named in a future statement after its end is next year's.
-SEASON_END = {"spring": 5, "summer": 8, "fall": 11, "autumn": 11, "winter": 14, "holiday": 12, "holidays": 12}
+SEASON_END = {"spring": 5, "summer": 8, "midsummer": 8, "fall": 11, "autumn": 11, "winter": 14, "midwinter": 14,
+              "holiday": 12, "holidays": 12}
 # Holidays the release calendar names, by (month, day); Thanksgiving (the fourth Thursday of
 # November) is computed.
 HOLIDAYS = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
@@ -53,6 +54,13 @@ def _weekend_friday(published: dt.date, which: str) -> dt.date:
     return friday
 
 
+def weekend_of_report(published: dt.date) -> dt.date:
+    """The Friday of the weekend a box-office report of ``published`` gives figures for, when it
+    gives no date: the last one begun (a Sunday's estimates, a Monday's actuals, a Wednesday's
+    round-up are all of the weekend just gone)."""
+    return published - dt.timedelta(days=(published.weekday() - 4) % 7)
+
+
 def _weekday_near(published: dt.date, weekday: int, which: str | None, future: bool) -> dt.date:
     """The day a weekday names in an article of ``published``: the day itself when it is that day
     ("released Monday" in Monday's paper), else the last such day before it in a past statement and
@@ -73,11 +81,34 @@ def _thanksgiving(year: int) -> dt.date:
     return november[3]
 
 
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2}
+# "in six weeks", "in a scant two months": a time from the paper's day, in a statement of the future.
+_IN_A_WHILE = re.compile(r"in (?:(?:a |an )?(?:scant|mere|about|around|roughly|just|only|another|little over|"
+                         r"little under|less than|more than|under|over) )*(\d+|" + "|".join(_NUMBER_WORDS) +
+                         r") (day|week|month|year)s?")
+
+
 def resolve_date(written: str, published: dt.date | None, future: bool) -> tuple[dt.date, str] | None:
     """``(date, precision)`` for a DATE span, or None when it names no date (a duration, a decade) or
     needs a publication date the article lacks. Precision is day, month (the date is the 1st) or
     year (January 1st). ``future`` says which way a weekday or a month without a year points."""
     text = re.sub(r"\s+", " ", written.strip().lower().replace("’", "'"))
+    in_a_while = _IN_A_WHILE.fullmatch(text)
+    if in_a_while is not None:
+        # Only a future statement counts from the paper's day ("sold out in six weeks" is a duration);
+        # weeks and months are as precise as their month, years as their year.
+        if not future or published is None:
+            return None
+        count = int(in_a_while.group(1)) if in_a_while.group(1).isdigit() else _NUMBER_WORDS[in_a_while.group(1)]
+        unit = in_a_while.group(2)
+        if unit == "day":
+            return published + dt.timedelta(days=count), "day"
+        if unit == "year":
+            return dt.date(published.year + count, 1, 1), "year"
+        day = published + dt.timedelta(weeks=count) if unit == "week" else \
+            dt.date(published.year + (published.month - 1 + count) // 12, (published.month - 1 + count) % 12 + 1, 1)
+        return day.replace(day=1), "month"
     text = re.sub(r"^(?:on|in|by|for|from|until|since|of|as of|the|this past|around|about)\s+", "", text)
     if not text or _DECADE.search(text) or _DURATION.search(text):
         return None

@@ -9,6 +9,8 @@ the model made an amount and a date (``event_dates``). A trigger negated, asked 
 ("was not renewed", "would play") states no event, and a participle used as an epithet ("the
 cancelled show", "Oscar-winning") neither; hedges and attributions set ``certainty``. The same event
 restated in the article is one row, filled from its fullest statement (docs/events_annotation.md).
+A box-office table written as lines states its figures with no verb: its lines are read through the
+paragraphs and the parse (``_table_events``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from .event_dates import SEASON_END as SEASONS, parse_money, resolve_date
+from .event_dates import SEASON_END as SEASONS, parse_money, resolve_date, weekend_of_report
 from .given_names import may_refer_to
 from .paragraphs import paragraph_spans
 
@@ -115,6 +117,9 @@ def _lexicons() -> dict:
         "amount_cues": amount_cues,
         "territories": data["territories"],
         "currencies": data["currencies"],
+        "table_cues": frozenset(data["box_office_tables"]["lead_cues"]),
+        "table_other_words": data["box_office_tables"]["most_other_words"],
+        "table_label_words": data["box_office_tables"]["most_label_words"],
     }
 
 
@@ -183,7 +188,11 @@ def _clause_verb(trigger):
 def _is_negated_or_hypothetical(trigger, lex) -> bool:
     verb = _clause_verb(trigger)
     # The trigger's clause and the one it completes: "if she were to play", "whether it will open".
-    for token in {trigger, verb, verb.head if verb.dep_ in ("xcomp", "ccomp") else verb}:
+    # A complement comes after its verb: a clause before the verb it hangs from is the parser joining
+    # two clauses across a semicolon ("X has earned $286m; it doesn't need ..."), and that verb's "not"
+    # is not the trigger's.
+    completes = verb.dep_ == "xcomp" or (verb.dep_ == "ccomp" and verb.head.i < verb.i)
+    for token in {trigger, verb, verb.head if completes else verb}:
         for child in token.children:
             if child.dep_ in ("neg", "mark", "aux") and child.lower_ in lex["not_an_event"]:
                 if child.lower_ == "would" and _is_reported(token):
@@ -321,7 +330,19 @@ def _nearest(candidates: list[_Placed], trigger, entity_type: str, exclude: Sequ
         key = (distance, abs(mention.root.i - trigger.i))
         if best_key is None or key < best_key:
             best, best_key = mention, key
+    if best is not None and entity_type == "TITLE":
+        return _work_named_beside(best, candidates) or best
     return best
+
+
+def _work_named_beside(title: _Placed, candidates: list[_Placed]) -> _Placed | None:
+    """"A new Star Wars film, The Rise of Skywalker": a title that only qualifies a work noun names
+    its franchise; the title in apposition to the noun names the work."""
+    noun = title.root.head
+    if title.root.dep_ not in ("compound", "nmod", "amod") or noun.lemma_.lower() not in WORK_NOUNS:
+        return None
+    return next((m for m in candidates if m.entity_type == "TITLE" and m is not title and m.root.dep_ == "appos"
+                 and m.root.head.i == noun.i), None)
 
 
 def _with_conjuncts(first: _Placed, candidates: list[_Placed]) -> list[_Placed]:
@@ -394,18 +415,32 @@ def _character(trigger, placed_people: set[int]) -> str | None:
     return None
 
 
-def _category(text: str) -> str | None:
-    match = re.search(r"\b(?:[Bb]est|[Ff]avou?rite|[Oo]utstanding)\b[^,.;:()\"“”]{2,80}", text)
-    if match is None:
+def _category(sentence) -> tuple[int, int] | None:
+    """(start, end) characters of the first award category the sentence names ("best actress")."""
+    matches = _category_matcher(sentence.doc.vocab)(sentence.span)
+    if not matches:
         return None
-    words = match.group(0).split()
-    kept = [words[0]]
-    for word in words[1:]:
-        if word.lower() in ("for", "at", "with", "on", "from", "by", "and", "to", "this", "last", "over", "against",
-                            "alongside", "while", "which", "who", "after", "before", "was", "is", "when", "—", "-"):
-            break
-        kept.append(word)
-    return " ".join(kept) if len(kept) > 1 else None
+    _, start, end = min(matches, key=lambda match: (match[1], -match[2]))
+    doc = sentence.doc
+    base = sentence.start
+    start, end = base + start, min(base + end, base + start + event_patterns()["award_category"]["most_tokens"])
+    # A dash between spaces ends it ("best actor - drama"); one inside a word does not ("comedy-drama").
+    end = next((t.i for t in doc[start + 1:end] if t.text == "-" and doc[t.i - 1].whitespace_), end)
+    return (doc[start].idx, doc[end - 1].idx + len(doc[end - 1])) if end - start > 1 else None
+
+
+_CATEGORY_MATCHERS: dict = {}
+
+
+def _category_matcher(vocab):
+    key = id(vocab)
+    if key not in _CATEGORY_MATCHERS:
+        from spacy.matcher import Matcher
+
+        matcher = Matcher(vocab)
+        matcher.add("award_category", [event_patterns()["award_category"]["pattern"]], greedy="LONGEST")
+        _CATEGORY_MATCHERS[key] = (vocab, matcher)
+    return _CATEGORY_MATCHERS[key][1]
 
 
 def _money_text(money, lex) -> str:
@@ -453,20 +488,26 @@ def _territory(sentence, lex, skip: Sequence[tuple[int, int]] = ()) -> str | Non
 
 def _date_text(ent) -> str:
     """A DATE span with the day the parser cut off after an abbreviated month ("Dec." | "31"): the
-    model reads the abbreviation's full stop as the end of a sentence."""
+    model reads the abbreviation's full stop as the end of a sentence; with the "in" before a length
+    of time."""
     doc = ent.doc
     if ent.end < len(doc) and ent[-1].text.endswith(".") and doc[ent.end].like_num and len(doc[ent.end].text) <= 2:
         return doc[ent.start:ent.end + 1].text
+    # "in | a scant six weeks": the model leaves out the "in" that makes a length of time a date to come.
+    if ent.start > 0 and doc[ent.start - 1].lower_ == "in" and ent[-1].lemma_.lower() in ("day", "week", "month", "year"):
+        return doc[ent.start - 1:ent.end].text
     return ent.text
 
 
 def _date_for(sentence, trigger, published, future, change: bool = False) -> tuple[dt.date, str] | None:
-    """The DATE span nearest the trigger, resolved. For a change of date the new one counts: the
-    span after "to" rather than "from", the end of a range "from March 6 to May 22"."""
+    """The DATE span of the trigger's phrase, else the nearest, resolved. For a change of date the new
+    one counts: the span after "to" rather than "from", the end of a range "from March 6 to May 22"."""
     dates = [ent for ent in sentence.ents if ent.label_ == "DATE"]
     if change:
         dates = [ent for ent in dates if ent.start == 0 or ent.doc[ent.start - 1].lower_ not in ("from", "than")] or dates
-    dates.sort(key=lambda ent: min(abs(ent.start - trigger.i), abs(ent.end - 1 - trigger.i)))
+    # A date the trigger's phrase holds before one merely near it: "with its death count in March
+    # and the debut of Season 2 in April".
+    dates.sort(key=lambda ent: (not trigger.is_ancestor(ent.root), min(abs(ent.start - trigger.i), abs(ent.end - 1 - trigger.i))))
     for ent in dates:
         text = _date_text(ent)
         parts = re.split(r"\s+(?:to|until|through|and)\s+|\s*[-–]\s*(?=[A-Za-z])", text)
@@ -491,7 +532,8 @@ def extract_events(text: str, doc, mentions: Sequence, published_date: dt.date |
     ``start``, ``end``, ``entity_type`` and ``entity_id``), dates resolved against ``published_date``."""
     lex = _lexicons()
     matches = _matcher(doc.vocab)(doc)
-    if not matches:
+    monies = [ent for ent in doc.ents if ent.label_ == "MONEY"]
+    if not matches and not monies:
         return []
     placed = _placed_mentions(doc, mentions)
     titles_in_order = [m for m in placed if m.entity_type == "TITLE"]
@@ -516,6 +558,8 @@ def extract_events(text: str, doc, mentions: Sequence, published_date: dt.date |
         if events:
             seen_triggers.add((rule.kind, trigger.i))
             found.extend(events)
+    if monies:
+        found.extend(_table_events(doc, placed, monies, published_date, lex))
     return _one_per_event(found)
 
 
@@ -564,6 +608,8 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         # Once per sentence: a sentence holds several triggers.
         sentence.mentions = [m for m in placed if sentence.start_char <= m.start and m.end <= sentence.end_char]
     in_sentence = sentence.mentions
+    if _is_question(sentence, in_sentence):
+        return []  # "Was she a fan before she joined the show?": an interviewer asks, the article states nothing
     monies = [ent for ent in sentence.ents if ent.label_ == "MONEY"]
     if rule.no_money and monies:
         return []
@@ -579,6 +625,9 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
         return []
     if "for_season" in rule.needs and not _for_a_season(trigger):
         return []
+    if "work_attr" in rule.needs and not any(c.dep_ == "attr" and c.pos_ == "NOUN" and c.lemma_.lower() in WORK_NOUNS
+                                             for c in trigger.children):
+        return []  # "there will be a vote on Friday": nothing released
     if rule.kind == "deal" and _for_a_season(trigger):
         return []  # "picked up for a second season": a renewal, not a purchase
     if "present" in rule.needs and trigger.tag_ not in ("VBG", "VBZ", "VBP") and not _is_future(trigger):
@@ -620,6 +669,13 @@ def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, 
     return []
 
 
+def _is_question(sentence, in_sentence: list[_Placed]) -> bool:
+    """A sentence that ends in a question mark of its own: not one inside quote marks (a quoted
+    question, a title: "“What Now?”") nor one closing a title written plainly."""
+    last = next((t for t in reversed(sentence.span) if not t.is_space), None)
+    return last is not None and last.text == "?" and not any(m.start <= last.idx < m.end for m in in_sentence)
+
+
 def _work_is_subject(trigger, in_sentence: list[_Placed]) -> bool:
     return any(m is not None and m.entity_type == "TITLE" for m in (_mention_at(t, in_sentence) for t in _subjects(trigger)))
 
@@ -657,13 +713,40 @@ def _work_in_context(trigger, titles_in_order: list[_Placed]) -> _Placed | None:
     paragraph = _paragraph_start(trigger.doc, trigger.i)
     previous = _paragraph_start(trigger.doc, paragraph - 1) if paragraph > 0 else -1
     near_titles = [m for m in before if m.root.i >= max(previous, 0)]
+    if not near_titles:
+        # A list article's section is about the work its heading names ("“Harbor Lights” with Maya
+        # Okafor", then paragraphs of "the series", "Season 2").
+        heading_title = _section_heading_title(trigger.doc, trigger.idx, titles_in_order)
+        if heading_title is not None:
+            return heading_title
     return max(reversed(near_titles or before), key=lambda m: counts[m.entity_id])
+
+
+# A heading is a short paragraph that does not end as a sentence does.
+_MOST_HEADING_WORDS = 10
+
+
+def _section_heading_title(doc, at: int, titles_in_order: list[_Placed]) -> _Placed | None:
+    """The one title the nearest heading above character ``at`` names, if it names one."""
+    spans = doc.user_data.get("event_paragraph_spans")
+    if spans is None:
+        doc.user_data["event_paragraph_spans"] = spans = paragraph_spans(doc.text)
+    for start, end in reversed([(s, e) for s, e in spans if e <= at]):
+        paragraph = doc.text[start:end].strip()
+        if not paragraph or len(paragraph.split()) > _MOST_HEADING_WORDS or paragraph[-1] in ".!?:;\"”'’":
+            continue
+        named = {m.entity_id: m for m in titles_in_order if start <= m.start and m.end <= end}
+        return next(iter(named.values())) if len(named) == 1 else None
+    return None
 
 
 # What makes "film" another film than the one the article is about: "his third 007 film", "a new
 # film", "their next movie", "other films".
 _OTHER_WORK_WORDS = frozenset("new next upcoming latest last previous other another first second third fourth fifth "
                               "earlier later recent former debut".split())
+
+
+_ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth final last new next".split())
 
 
 def _is_anaphoric_work(token) -> bool:
@@ -676,6 +759,8 @@ def _is_anaphoric_work(token) -> bool:
         return token.lower_ == "its" or token.dep_ in ("nsubj", "nsubjpass")
     if token.lemma_.lower() not in WORK_NOUNS or token.tag_ in ("NNS", "NNPS"):
         return False
+    if token.lower_ == "season" and any(c.like_num or c.lower_ in _ORDINALS for c in token.children):
+        return True  # "Season 2", "its third season": a season of the show named, not another work
     determiners = [c for c in token.children if c.dep_ in ("det", "poss")]
     if not determiners or any(d.lower_ not in ("the", "this", "that", "its") for d in determiners):
         return False
@@ -765,6 +850,168 @@ def _box_office(rule, trigger, sentence, doc, in_sentence, titles_in_order, moni
             amount_kind = "international_total"
         events.append(Event(**base, title_entity_id=title.entity_id, org_entity_id=org.entity_id if org else None,
                             amount=amount, currency=currency, amount_kind=amount_kind,
+                            territory=territory if amount_kind == "international_total" else None,
+                            event_date=date[0] if date else None, date_precision=date[1] if date else None))
+    return events
+
+
+# ---------------------------------------------------------------- box-office tables
+
+
+@dataclass
+class _Line:
+    """A line of the text (a paragraph, or a line of one) as a box-office table reads it."""
+
+    span: object
+    shape: str  # "row" (a title and its figures), "cell" ("Label: value"), "title" (a title alone), "heading", "prose"
+    title: _Placed | None = None
+    org: _Placed | None = None
+    monies: tuple = ()
+    words: tuple = ()  # a row's or a cell label's own words: where a figure's kind is said first
+
+
+def _text_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line with words: the paragraphs the other stages read, cut at single
+    line breaks (a list or a table the cleaning kept in one paragraph)."""
+    lines = []
+    for start, end in paragraph_spans(text):
+        at = start
+        for part in text[start:end].split("\n"):
+            stripped = part.strip()
+            if stripped:
+                first = at + len(part) - len(part.lstrip())
+                lines.append((first, first + len(stripped)))
+            at += len(part) + 1
+    return lines
+
+
+def _is_filler(token, lex) -> bool:
+    """Punctuation, a rank, a sign or a bar: what a table row holds besides its words."""
+    # (the tagger reads a bar between cells as anything, a noun or an adverb)
+    return token.is_punct or token.is_space or token.like_num or token.pos_ in ("PUNCT", "SYM", "NUM", "X") \
+        or token.text in lex["currencies"]["signs"] or token.text in ("|", "¦")
+
+
+def _read_line(doc, start: int, end: int, placed: list[_Placed], monies: list, lex) -> _Line | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    in_line = [m for m in placed if start <= m.start and m.end <= end]
+    money_here = tuple(m for m in monies if start <= m.start_char and m.end_char <= end)
+    titles = [m for m in in_line if m.entity_type == "TITLE"]
+    orgs = [m for m in in_line if m.entity_type == "ORG"]
+    covered = {t.i for m in money_here for t in m}
+    covered |= {t.i for m in titles + orgs for t in span if m.start <= t.idx < m.end}
+    own = [t for t in span if t.i not in covered and not _is_filler(t, lex)]
+    no_verb = not any(t.pos_ in ("VERB", "AUX") for t in own)
+    colon = next((t for t in span if t.text == ":"), None)
+    label = [t for t in span if colon is not None and t.i < colon.i]
+    # "Actual: $N", "My Guess: $N" (whatever the entity stage made of "Guess"): a label of words of
+    # its own; "Copper Sky: $N" is a row, its title the label.
+    if label and len(label) <= lex["table_label_words"] and any(t in own for t in label) \
+            and not any(t.pos_ in ("VERB", "AUX") for t in label) and all(m.start > colon.i for m in money_here):
+        return _Line(span, "cell", monies=money_here, words=tuple(label))
+    if len(titles) == 1 and money_here and no_verb and len(own) <= lex["table_other_words"]:
+        return _Line(span, "row", titles[0], orgs[0] if orgs else None, money_here, tuple(own))
+    if len(titles) == 1 and not own and not money_here:
+        return _Line(span, "title", titles[0])
+    if not money_here and ("|" in span.text or "\t" in span.text or (len(span) <= 8 and span[-1].text not in ".!?")):
+        return _Line(span, "heading")
+    return _Line(span, "prose")
+
+
+def _cue_of(tokens, cues) -> str | None:
+    """The last of ``cues`` (one or two words, lower case) the tokens write, as written in ``cues``."""
+    found = None
+    words = [t.lower_ for t in tokens]
+    for i, word in enumerate(words):
+        if i + 1 < len(words) and f"{word} {words[i + 1]}" in cues:
+            found = f"{word} {words[i + 1]}"
+        elif word in cues:
+            found = word
+    return found
+
+
+def _header_cell(header: _Line | None, row: _Line, money) -> list:
+    """The tokens of the header cell above a figure of a row cut by bars ("Film | Opening | Total")."""
+    if header is None or "|" not in row.span.text:
+        return []
+    column = sum(1 for t in row.span if t.text == "|" and t.i < money.start)
+    cells, cell = [], []
+    for token in header.span:
+        if token.text == "|":
+            cells.append(cell)
+            cell = []
+        else:
+            cell.append(token)
+    cells.append(cell)
+    return cells[column] if column < len(cells) else []
+
+
+def _table_events(doc, placed: list[_Placed], monies: list, published, lex) -> list[Event]:
+    """Box-office figures written as a table's lines, not as sentences: one event per title and kind
+    of figure, when the heading or lead paragraph above the lines says they are takings."""
+    lines = [line for start, end in _text_lines(doc.text)
+             if (line := _read_line(doc, start, end, placed, monies, lex)) is not None]
+    if not any(line.monies and line.shape in ("row", "cell") for line in lines):
+        return []
+    events: list[Event] = []
+    prose, headings, header = None, [], None
+    block_title, block_start, previous = None, None, None
+    for line in lines:
+        if line.shape == "prose":
+            prose, headings, header, block_title = line, [], None, None
+        elif line.shape == "heading":
+            if previous is not None and previous.shape in ("row", "cell", "title"):
+                headings = []  # a new part of the table, under its own heading ("This week:")
+            headings.append(line)
+            header = line if "|" in line.span.text or "\t" in line.span.text else header
+            block_title = None
+        elif line.shape == "title":
+            block_title, block_start = line.title, line.span.start_char
+        elif line.shape == "row":
+            block_title = None
+            events += _table_figures(line, line.title, line.span.start_char, prose, headings, header, published, lex)
+        elif line.shape == "cell" and block_title is not None:
+            events += _table_figures(line, block_title, block_start, prose, headings, None, published, lex)
+        previous = line
+    return events
+
+
+def _table_figures(line: _Line, title: _Placed, evidence_start: int, prose: _Line | None, headings: list[_Line],
+                   header: _Line | None, published, lex) -> list[Event]:
+    lead = [token for part in (prose, *headings) if part is not None for token in part.span]
+    if _cue_of(list(line.words) + lead, lex["table_cues"]) is None:
+        return []
+    doc = line.span.doc
+    evidence = doc.text[evidence_start:line.span.end_char]
+    certainty = "rumoured" if any(t.lemma_.lower() in lex["rumoured"] or t.lower_ in lex["rumoured"]
+                                  for t in line.words) else "stated"
+    events = []
+    for money in line.monies:
+        parsed = parse_money(_money_text(money, lex), lex["currencies"])
+        if parsed is None or parsed[0] < MIN_BOX_OFFICE:
+            continue
+        # The kind of figure: said in the row or the cell's label, else in its column's header,
+        # else in the headings above, else in the lead paragraph (the last cue, nearest the table).
+        cue = None
+        for tokens in (list(line.words), _header_cell(header, line, money), *[h.span for h in reversed(headings)],
+                       prose.span if prose is not None else []):
+            cue = _cue_of(tokens, lex["amount_cues"])
+            if cue is not None:
+                break
+        amount_kind = lex["amount_cues"][cue] if cue is not None else "domestic_total"
+        territory = _territory(line.span, lex, skip=[(title.start, title.end)])
+        if territory is not None and amount_kind == "domestic_total":
+            amount_kind = "international_total"
+        date = next((resolved for part in (line.span, *(h.span for h in reversed(headings))) for ent in part.ents if ent.label_ == "DATE"
+                     if (resolved := resolve_date(_date_text(ent), published, False)) is not None), None)
+        if date is None and amount_kind == "opening_weekend" and published is not None:
+            date = (weekend_of_report(published), "day")
+        events.append(Event(kind="box_office", evidence=evidence, evidence_start=evidence_start,
+                            evidence_end=evidence_start + len(evidence), rule="box_office_table", certainty=certainty,
+                            title_entity_id=title.entity_id, org_entity_id=line.org.entity_id if line.org else None,
+                            amount=parsed[0], currency=parsed[1], amount_kind=amount_kind,
                             territory=territory if amount_kind == "international_total" else None,
                             event_date=date[0] if date else None, date_precision=date[1] if date else None))
     return events
@@ -982,11 +1229,9 @@ def _award(trigger, sentence, in_sentence, people_in_order, titles_in_order, pub
     if match is None:
         return []
     award_span = (sentence.start_char + match.start(), sentence.start_char + match.end())
-    category = _category(sentence.text)
-    skip = [award_span]
-    if category:
-        at = sentence.text.find(category)
-        skip.append((sentence.start_char + at, sentence.start_char + at + len(category)))
+    category_span = _category(sentence)
+    category = sentence.doc.text[category_span[0]:category_span[1]] if category_span else None
+    skip = [award_span] + ([category_span] if category_span else [])
     person = _nearest(in_sentence, trigger, "PERSON", exclude=skip) or _person_in_context(trigger, people_in_order)
     title = _work_it_is_for(trigger, sentence, in_sentence, titles_in_order) \
         or _nearest(in_sentence, trigger, "TITLE", exclude=skip)
@@ -1004,10 +1249,13 @@ def _award(trigger, sentence, in_sentence, people_in_order, titles_in_order, pub
 
 # Of two statements of one deal or release, the one naming its type or its change says more.
 _STATUS_DETAIL = {"distribution": 2, "first_look": 2, "overall": 2, "acquired": 1, "moved": 1, "delayed": 2, "moved_up": 2}
+# A statement of fact stands for its event before a report of it, and a report before a forecast
+# ("was expected to open to $40 million" ... "opened to $41.5 million"; a guess beside the actual figure).
+_CERTAINTY_RANK = {"stated": 2, "reported": 1, "rumoured": 0}
 
 
-def _fullness(event: Event) -> tuple[int, int]:
-    return event.filled(), _STATUS_DETAIL.get(event.status or "", 0)
+def _fullness(event: Event) -> tuple[int, int, int]:
+    return _CERTAINTY_RANK.get(event.certainty, 0), event.filled(), _STATUS_DETAIL.get(event.status or "", 0)
 
 
 def _one_per_event(events: list[Event]) -> list[Event]:
