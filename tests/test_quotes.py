@@ -399,3 +399,11 @@ def test_a_speaker_model_trained_on_other_features_is_refused_with_a_reason():
     data["features"] = data["features"][:-1]
     with pytest.raises(ValueError, match="retrain"):
         speaker_ranker.SpeakerModel.from_json(data)
+
+
+def test_a_company_named_again_without_its_corporate_word_speaks():
+    # "Arcade announced" after "Arcade Publishing": the recognizer marks nothing at "Arcade", the speaker is the company.
+    text = ("Woody Allen's memoir has found a new home, the Associated Press has learned.\n\n"
+            "The book was released on Monday by Arcade Publishing.\n\n"
+            "“The book is a candid and comprehensive account by Woody Allen of his life,” Arcade announced.")
+    assert [speaker for _, speaker in quotes_of(text)] == ["Arcade Publishing"]

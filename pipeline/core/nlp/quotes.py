@@ -17,7 +17,7 @@ from .attribution import quote_attribution
 from .paragraphs import is_navigation, paragraph_spans
 from .quote_marks import Quote, find_quote_spans, speech_marks
 from .speaker_ranker import ArticlePage, ParseEvidence, QuoteView, cascade_shares, quote_features, speaker_model
-from .speaker_resolution import Mention, SpeakerResolver
+from .speaker_resolution import Mention, SpeakerResolver, with_recurring_names
 from .speaker_rules import attribute, reported_statements
 from .speech_spans import is_attributed_fragment, is_partial_quote, is_speech
 
@@ -70,6 +70,7 @@ def extract_quotes(text: str, mentions: Sequence[Mention], doc=None, headline: s
     feature. ``rank_speakers=False`` keeps the cascade's choice (training reads it).
     """
     working = speech_marks(text)
+    mentions = with_recurring_names(text, mentions)
     # With the levels traded the offsets are unchanged, so the quotes point into ``text``.
     quotes = _extract_quotes(working, mentions, doc)
     if rank_speakers and doc is not None and (model := speaker_model()) is not None:
@@ -85,6 +86,7 @@ def extract_quotes(text: str, mentions: Sequence[Mention], doc=None, headline: s
 def speaker_feature_rows(text: str, quotes: Sequence[Quote], mentions: Sequence[Mention], doc,
                          headline: str | None = None):
     """For each quote in the narrative, direct and reported: the quote, its candidates and their feature rows."""
+    mentions = with_recurring_names(text, mentions)
     direct = [q for q in quotes if q.level == 0 and q.kind == "direct"]
     reported = [q for q in quotes if q.kind == "indirect"]
     quote_ranges = [(q.start, q.end) for q in direct]

@@ -67,6 +67,8 @@ _OPENING_NAME = re.compile(r"\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s
 _FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|our|ours|us)\b|\[we\]|\[our\]", re.IGNORECASE)
 _FIRST_PERSON_SINGULAR = re.compile(r"\b(?:I|me|my|mine)\b|\bI[’']")
 _ORG_PRONOUNS = frozenset({"they", "it", "we"})
+# A person's first mention followed by a description of who they are: "Aaron Kall, the director of …".
+_DESCRIPTION_AFTER = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?(?!(?:and|but|or|who|which|said|says|told|too|however)\b)[a-z]")
 _OBLIQUE_BEFORE = re.compile(r"\b(?:to|with|for|about|of|by|at|from|on|in|like|than|against|and)\s+(?:[a-z][\w’'-]*\s+){0,2}$")
 
 CANDIDATE_FEATURES = (
@@ -143,6 +145,13 @@ CANDIDATE_FEATURES = (
     # "The 38-year-old star slammed the couple. … ‘…,’ she said": a description for subject in the quote's
     # sentence or the one before names the article's subject again, and a pronoun after it points there.
     "description_subject_article_subject",
+    # News introduces a new voice right before its words: "Aaron Kall, the director of debate at …, compared
+    # Trump to a coach who is “…”"; "… concerns Henry Crespo, president of …. ¶ “…,” he said".
+    "introduced_recently",
+    "introduced_recently_with_description",
+    # "he"/"she" with one person of that gender named since the paragraph before, whatever their role there
+    # ("with Hillary Clinton — who's called for … ¶ “…,” she said").
+    "pronoun_sole_agreeing_nearby",
 )
 FEATURES = CANDIDATE_FEATURES
 
@@ -226,6 +235,10 @@ class ArticlePage:
         # Mentions a pronoun can point back to as the passage's topic: outside quote marks, not a possessive,
         # not right after a preposition or a conjunction.
         self.topic_ends = {eid: [m.end for m in ms if self.is_topic(m)] for eid, ms in self.unquoted.items()}
+        # Where each candidate is first named outside quote marks, and whether a description follows the name.
+        self.introduced = {eid: ms[0].start for eid, ms in self.unquoted.items() if ms}
+        self.described_at_introduction = {eid for eid, ms in self.unquoted.items()
+                                          if ms and _DESCRIPTION_AFTER.match(text, ms[0].end)}
         self.statement_paragraphs = {index for index, (start, end) in enumerate(self.paragraphs)
                                      if _STATEMENT.search(text, start, end)}
 
@@ -363,8 +376,6 @@ def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, pr
     governing_ids, nearest_ids = page.overlapping(parse.governing), page.overlapping(parse.nearest)
     dominant = max(cascade_share, key=cascade_share.get) if cascade_share else None
     total_mentions = sum(len(c.mentions) for c in page.candidates) or 1
-    subject = parse.governing or parse.nearest
-    subject_unresolved = subject is not None and parse.pronoun not in PRONOUN_GENDER and not page.overlapping(subject)
     dominant = dominant if dominant is not None and cascade_share[dominant] >= 0.5 else None
     quote_text = text[quote.start:quote.end]
     opening = _OPENING_NAME.match(quote_text)
@@ -373,6 +384,15 @@ def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, pr
     org_subjects = sorted((eid for eid in subject_last if by_id[eid].entity_type == "ORG"), key=lambda eid: -subject_last[eid])
     org_pronoun = parse.pronoun in _ORG_PRONOUNS
     org_subject = (org_subjects or orgs_recent or [None])[0]
+    # "Big Machine denied it. ‘…,’ they said in a statement": "they" or "it" with an organisation named since
+    # the paragraph before is that organisation, not an unnamed group.
+    organisation_speaks = org_pronoun and bool(orgs_recent) and page.paragraph_of(last_before[orgs_recent[0]]) >= quote.paragraph - 1
+    subject = parse.governing or parse.nearest
+    subject_unresolved = subject is not None and parse.pronoun not in PRONOUN_GENDER and not page.overlapping(subject) \
+        and not organisation_speaks
+    nearby_from = page.paragraphs[quote.paragraph - 1][0] if quote.paragraph > 0 else p_start
+    agreeing_nearby = [eid for eid in agreeing if last_before[eid] >= nearby_from]
+    sole_agreeing = agreeing_nearby[0] if len(agreeing_nearby) == 1 else None
     plural_voice = bool(_FIRST_PERSON_PLURAL.search(quote_text)) and not _FIRST_PERSON_SINGULAR.search(quote_text)
     statement_recent = statement_near or bool({quote.paragraph, quote.paragraph - 1} & page.statement_paragraphs)
     topic_last = {}
@@ -481,6 +501,11 @@ def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, pr
         f["uncued_article_subject"] = float(uncued and article_subject == c.entity_id)
         f["description_subject_article_subject"] = float(described and article_subject == c.entity_id and (
             pronoun is None or may_refer_to(pronoun, c.name)))
+        introduced = page.introduced.get(c.entity_id)
+        if introduced is not None and introduced < quote.start and page.paragraph_of(introduced) >= quote.paragraph - 1:
+            f["introduced_recently"] = 1.0
+            f["introduced_recently_with_description"] = float(c.entity_id in page.described_at_introduction)
+        f["pronoun_sole_agreeing_nearby"] = float(sole_agreeing == c.entity_id)
         if quote.reported:
             f["is_reported"] = 1.0
             f["reported_parse_subject"] = f["parse_governing_subject"]
