@@ -407,3 +407,31 @@ def test_a_company_named_again_without_its_corporate_word_speaks():
             "The book was released on Monday by Arcade Publishing.\n\n"
             "“The book is a candid and comprehensive account by Woody Allen of his life,” Arcade announced.")
     assert [speaker for _, speaker in quotes_of(text)] == ["Arcade Publishing"]
+
+
+def test_the_attribution_after_a_question_mark_that_ends_the_parsers_sentence():
+    text = ("Senators Jon Tester and David Vitter questioned the bank's chief on Tuesday.\n\n"
+            "“Why isn’t this clear proof that a bank this big is too big to manage?” Vitter demanded.")
+    assert quotes_of(text) == [("Why isn’t this clear proof that a bank this big is too big to manage?", "David Vitter")]
+
+
+def test_the_subject_beside_the_verb_speaks_not_a_fragment_of_the_quote():
+    text = ("The state's delegation lined up behind him.\n\n"
+            "\"He would be a great senator. Not good, great. One of the brightest members of the entire Congress,\" "
+            "Rep. Elijah E. Cummings (D-Md.) said in a phone interview.")
+    assert [speaker for _, speaker in quotes_of(text)] == ["Elijah E. Cummings"]
+
+
+def test_a_thing_that_suggests_words_inside_a_persons_statement_speaks_for_the_person():
+    text = ("City Attorney Brad Holm said in the letter that the advertisement “unmistakably and wrongfully” "
+            "suggests that the city supports the campaign.")
+    assert quotes_of(text) == [("unmistakably and wrongfully", "Brad Holm")]
+
+
+def test_each_signed_quote_of_a_readers_roundup_is_its_signers():
+    # Reader roundups sign each quote after a dash; the name before a quote is the previous signer's.
+    text = ("We asked readers what they thought of the debate.\n\n"
+            "“He never answered a single question about the plan.” ― Pamela Ruiz “I am ashamed of how low this "
+            "campaign has sunk, and I do not know how we got here.” ― Jackie Ames “He should stop calling people "
+            "like us dangerous when most of us work hard.” ― Carla Soto.")
+    assert [speaker for _, speaker in quotes_of(text)] == ["Pamela Ruiz", "Jackie Ames", "Carla Soto"]

@@ -77,3 +77,20 @@ def test_they_after_an_organisation_is_no_unnamed_source_but_after_officials_it_
     assert label_rows["Big Harbor Records"]["parse_subject_unresolved"] == 0.0
     assert label_rows["Big Harbor Records"]["org_pronoun_subject_recent"] == 1.0
     assert all(row["parse_subject_unresolved"] == 1.0 for row in officials_rows.values())
+
+
+def test_a_quote_whose_own_verb_of_saying_names_its_speaker_has_its_own_threshold():
+    from pipeline.core.nlp.speaker_ranker import SpeakerModel, threshold_for
+
+    rows = np.zeros((2, len(FEATURES)))
+    assert threshold_for(rows, (0.5, 0.1)) == 0.5  # no cue of its own: whether anyone speaks is in question
+    rows[1, FEATURES.index("cascade_parse")] = 1.0
+    assert threshold_for(rows, (0.5, 0.1)) == 0.1  # "…," Vitter demanded: a speaker is due, who is the question
+    assert threshold_for(rows, (0.5, None)) == 0.5
+    rows[:, FEATURES.index("is_reported")] = 1.0
+    assert threshold_for(rows, (0.5, 0.1)) == 0.0
+    # A model written before the second threshold holds every quote to its one threshold.
+    data = {"features": list(FEATURES), "intercept": 0.0, "threshold": 0.4, "mean": [0.0] * len(FEATURES),
+            "scale": [1.0] * len(FEATURES), "coef": [0.0] * len(FEATURES)}
+    assert SpeakerModel.from_json(data).threshold_cued is None
+    assert SpeakerModel.from_json({**data, "threshold_cued": 0.1}).threshold_cued == 0.1

@@ -98,9 +98,12 @@ def subject_of(cue: Token) -> Token | None:
     for verb in (cue, cue.head if cue.dep_ in _SHARES_SUBJECT and cue.head is not cue else None):
         if verb is None:
             break
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and not (child.dep_ == "nsubjpass" and verb is cue):
-                return child
+        subjects = [child for child in verb.children
+                    if child.dep_ in ("nsubj", "nsubjpass") and not (child.dep_ == "nsubjpass" and verb is cue)]
+        if subjects:
+            # The parser may take a fragment of the quotation for a second subject ("“…. One of the brightest
+            # members,” Rep. Cummings said"): the speaker is the one beside the verb.
+            return min(subjects, key=lambda child: abs(child.i - verb.i))
     return None
 
 
@@ -149,6 +152,23 @@ def _attribution(cue: Token) -> Attribution:
     return Attribution(cue.lower_, cue.idx, name_phrase(subject) if subject is not None else None)
 
 
+def _names_someone(subject: Token | None) -> bool:
+    """Whether a subject names a speaker: a pronoun, or a phrase with a proper name in it."""
+    return subject is not None and (subject.pos_ == "PRON" or any(t.pos_ == "PROPN" for t in subject.subtree))
+
+
+def _reporter_above(cue: Token) -> Token | None:
+    """"Brad Holm said in the letter that the advertisement “wrongfully” suggests …": a verb of saying whose
+    subject is a thing, inside what a person is reported to have said, speaks for that person. The verb of
+    saying above it, when the cue's own subject names nobody and the one above has a subject that does."""
+    if cue.lemma_.casefold() in speech_cues()["according"] or _names_someone(subject_of(cue)):
+        return None
+    for ancestor in cue.ancestors:
+        if _is_cue(ancestor, "reported") and _names_someone(subject_of(ancestor)):
+            return ancestor
+    return None
+
+
 def _is_according(token: Token) -> bool:
     """"according" with its "to": the prepositional cue."""
     return token.lemma_.casefold() in speech_cues()["according"] and any(c.lower_ == "to" for c in token.children)
@@ -176,7 +196,7 @@ def quote_attribution(doc: Doc, start: int, end: int, quote_ranges: Sequence[tup
             if start <= ancestor.idx < end or _inside(ancestor.idx, outside):
                 break
             if _is_cue(ancestor, "direct") or ancestor.lemma_.casefold() in speech_cues()["according"]:
-                return _attribution(ancestor)
+                return _attribution(_reporter_above(ancestor) or ancestor)
             owner = _owner_of_saying(ancestor)
             if owner is not None:
                 return Attribution(ancestor.lower_, ancestor.idx, name_phrase(owner))
@@ -194,9 +214,21 @@ def quote_attribution(doc: Doc, start: int, end: int, quote_ranges: Sequence[tup
                   if (_is_cue(t, "direct") or _is_according(t))
                   and not (start - 1 <= t.idx < end + 1) and not _inside(t.idx, outside)]
     if not candidates:
+        candidates = _cue_opening_next_sentence(doc, last, end, outside)
+    if not candidates:
         return None
     nearest = min(candidates, key=lambda t: (start - t.idx) if t.idx < start else (t.idx - end))
     return _attribution(nearest)
+
+
+def _cue_opening_next_sentence(doc: Doc, last: Token, end: int, outside) -> list[Token]:
+    """"“Why is this not proof?” Vitter demanded.": the parser ends a sentence at the question or exclamation
+    mark inside the quotation, so the attribution right after the closing mark stands in a sentence of its
+    own. A verb of saying among its first words (after the name or pronoun) is the quotation's cue."""
+    if doc.text[max(0, end - 1):end] not in ("?", "!"):
+        return []
+    opening = [t for t in doc[last.i + 1:min(len(doc), last.i + 12)] if t.idx >= end and not (t.is_punct or t.is_space)][:4]
+    return [t for t in opening if _is_cue(t, "direct") and not _inside(t.idx, outside)]
 
 
 def reported_speech(doc: Doc, quote_ranges: Sequence[tuple[int, int]], min_words: int = 3) -> list[ReportedSpeech]:

@@ -26,9 +26,10 @@ __all__ = ["Mention", "Quote", "extract_quotes", "find_quote_spans", "link_title
 
 
 # Sieves whose evidence names the speaker outright (or names someone the article does not), which the
-# ranker does not overrule: a transcript turn's label ("WALLACE: …") is too rare in the training sets for
-# the model to learn its weight.
-DECISIVE_SIEVES = frozenset({"transcript_turn", "continues_transcript_turn", "transcript_turn_unnamed"})
+# ranker does not overrule: a transcript turn's label ("WALLACE: …") and a signature after a dash
+# ("“…” ― Ana Ruiz", reader roundups) are too rare in the training sets for the model to learn their weight.
+DECISIVE_SIEVES = frozenset({"transcript_turn", "continues_transcript_turn", "transcript_turn_unnamed",
+                             "signed_with_dash"})
 
 
 def quote_id_for(article_id: str, start: int, end: int, kind: str = "direct") -> str:

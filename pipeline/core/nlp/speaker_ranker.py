@@ -388,8 +388,9 @@ def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, pr
     # the paragraph before is that organisation, not an unnamed group.
     organisation_speaks = org_pronoun and bool(orgs_recent) and page.paragraph_of(last_before[orgs_recent[0]]) >= quote.paragraph - 1
     subject = parse.governing or parse.nearest
+    # A pronoun the rules resolved ("Robin Ashe, who uses they/them pronouns, … ‘…,’ they said") names someone.
     subject_unresolved = subject is not None and parse.pronoun not in PRONOUN_GENDER and not page.overlapping(subject) \
-        and not organisation_speaks
+        and not organisation_speaks and not (parse.pronoun is not None and quote.cascade_entity_id is not None)
     nearby_from = page.paragraphs[quote.paragraph - 1][0] if quote.paragraph > 0 else p_start
     agreeing_nearby = [eid for eid in agreeing if last_before[eid] >= nearby_from]
     sole_agreeing = agreeing_nearby[0] if len(agreeing_nearby) == 1 else None
@@ -563,6 +564,8 @@ class SpeakerModel:
     scale: np.ndarray | None = None
     coef: np.ndarray | None = None
     trees: BoostedTrees | None = None
+    # The threshold for a quote whose verb of saying has a subject the rules resolved (see ``threshold_for``).
+    threshold_cued: float | None = None
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         if self.trees is not None:
@@ -585,7 +588,7 @@ class SpeakerModel:
                 out.append(None)
                 continue
             best = int(mine.argmax())
-            out.append(best if mine[best] >= threshold_for(rows, self.threshold) else None)
+            out.append(best if mine[best] >= threshold_for(rows, (self.threshold, self.threshold_cued)) else None)
         return out
 
     @classmethod
@@ -593,15 +596,18 @@ class SpeakerModel:
         if tuple(data["features"]) != FEATURES:
             raise ValueError("the speaker model was trained on other features than this code computes: retrain it "
                              "with training/train_speaker_ranker.py")
+        cued = float(data["threshold_cued"]) if "threshold_cued" in data else None
         if "trees" in data:
             return cls(tuple(data["features"]), float(data["intercept"]), float(data["threshold"]),
-                       trees=BoostedTrees(data["trees"]))
+                       trees=BoostedTrees(data["trees"]), threshold_cued=cued)
         return cls(tuple(data["features"]), float(data["intercept"]), float(data["threshold"]),
-                   *(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")))
+                   *(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")), threshold_cued=cued)
 
 
 _UNRESOLVED, _CASCADE_NONE, _REPORTED = (CANDIDATE_FEATURES.index(name) for name in (
     "parse_subject_unresolved", "cascade_none_quote", "is_reported"))
+# How the rules found a speaker from the quote's own verb of saying: its subject, a name, a pronoun or a description.
+_CUED = [CANDIDATE_FEATURES.index(f"cascade_{group}") for group in ("parse", "parse_pronoun", "parse_description", "pattern")]
 
 
 def unnamed_source(rows: np.ndarray) -> bool:
@@ -612,10 +618,19 @@ def unnamed_source(rows: np.ndarray) -> bool:
     return bool(rows[0, _UNRESOLVED]) and bool(rows[0, _CASCADE_NONE]) and not rows[0, _REPORTED]
 
 
-def threshold_for(rows: np.ndarray, threshold: float) -> float:
-    """The no-speaker threshold for a quote's rows: none for reported speech, whose verb of saying has a
-    subject by construction (``attribution.reported_speech``), so who speaks is in question, not whether."""
-    return 0.0 if rows[0, _REPORTED] else threshold
+def threshold_for(rows: np.ndarray, thresholds: tuple[float, float | None]) -> float:
+    """The no-speaker threshold for a quote's rows, from (the threshold, the threshold for cued quotes): none
+    for reported speech, whose verb of saying has a subject by construction (``attribution.reported_speech``),
+    so who speaks is in question, not whether; the cued one where the quote's own verb of saying has a subject
+    the rules resolved to someone of the article ("…," Vitter demanded), where, again, a speaker is due and the
+    ranker weighs who; the first for the rest (no cue, or a speaker carried over from context), where whether
+    anyone of the article speaks is in question too."""
+    threshold, cued = thresholds
+    if rows[0, _REPORTED]:
+        return 0.0
+    if cued is not None and rows[:, _CUED].any():
+        return cued
+    return threshold
 
 
 @functools.lru_cache(maxsize=1)
