@@ -94,3 +94,12 @@ def test_a_quote_whose_own_verb_of_saying_names_its_speaker_has_its_own_threshol
             "scale": [1.0] * len(FEATURES), "coef": [0.0] * len(FEATURES)}
     assert SpeakerModel.from_json(data).threshold_cued is None
     assert SpeakerModel.from_json({**data, "threshold_cued": 0.1}).threshold_cued == 0.1
+
+
+def test_the_subject_of_the_quotes_own_sentence_is_marked():
+    text = ("Senator Dana Cole accused the moderators of bias on Monday.\n\n"
+            "Lee Ortiz, the director of debate at Lakeview University, compared Cole to a coach who is "
+            "“working the referees” in the hope of a kinder hearing.")
+    quote, candidates = feature_rows(text)[0]
+    assert candidates["Lee Ortiz"]["quote_sentence_main_subject"] == 1.0
+    assert candidates["Dana Cole"]["quote_sentence_main_subject"] == 0.0

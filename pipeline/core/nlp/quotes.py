@@ -71,7 +71,7 @@ def extract_quotes(text: str, mentions: Sequence[Mention], doc=None, headline: s
     feature. ``rank_speakers=False`` keeps the cascade's choice (training reads it).
     """
     working = speech_marks(text)
-    mentions = with_recurring_names(text, mentions)
+    mentions = speaker_mentions(text, mentions)
     # With the levels traded the offsets are unchanged, so the quotes point into ``text``.
     quotes = _extract_quotes(working, mentions, doc)
     if rank_speakers and doc is not None and (model := speaker_model()) is not None:
@@ -84,10 +84,16 @@ def extract_quotes(text: str, mentions: Sequence[Mention], doc=None, headline: s
     return quotes
 
 
+def speaker_mentions(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """The mentions speakers are read from: the entity stage's, with the names it left unmarked found again
+    (``speaker_resolution.with_recurring_names``)."""
+    return with_recurring_names(text, mentions)
+
+
 def speaker_feature_rows(text: str, quotes: Sequence[Quote], mentions: Sequence[Mention], doc,
                          headline: str | None = None):
     """For each quote in the narrative, direct and reported: the quote, its candidates and their feature rows."""
-    mentions = with_recurring_names(text, mentions)
+    mentions = speaker_mentions(text, mentions)
     direct = [q for q in quotes if q.level == 0 and q.kind == "direct"]
     reported = [q for q in quotes if q.kind == "indirect"]
     quote_ranges = [(q.start, q.end) for q in direct]

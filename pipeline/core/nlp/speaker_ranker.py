@@ -152,6 +152,9 @@ CANDIDATE_FEATURES = (
     # "he"/"she" with one person of that gender named since the paragraph before, whatever their role there
     # ("with Hillary Clinton — who's called for … ¶ “…,” she said").
     "pronoun_sole_agreeing_nearby",
+    # The subject of the main verb of the quote's own sentence, outside the marks ("Aaron Kall, the director of
+    # debate, compared Trump to a coach who is “…”"): whose words a partial quote with no verb of saying carries.
+    "quote_sentence_main_subject",
 )
 FEATURES = CANDIDATE_FEATURES
 
@@ -235,6 +238,12 @@ class ArticlePage:
         # Mentions a pronoun can point back to as the passage's topic: outside quote marks, not a possessive,
         # not right after a preposition or a conjunction.
         self.topic_ends = {eid: [m.end for m in ms if self.is_topic(m)] for eid, ms in self.unquoted.items()}
+        # The sentences whose main verb has a candidate for subject, by candidate.
+        self.main_subject_of: dict[str, set[int]] = {}
+        for c in self.candidates:
+            for m in self.unquoted[c.entity_id]:
+                if self.is_subject[m.start] and self.heads_sentence(m.start):
+                    self.main_subject_of.setdefault(c.entity_id, set()).add(self.sentence_of(m.start))
         # Where each candidate is first named outside quote marks, and whether a description follows the name.
         self.introduced = {eid: ms[0].start for eid, ms in self.unquoted.items() if ms}
         self.described_at_introduction = {eid for eid, ms in self.unquoted.items()
@@ -309,6 +318,22 @@ class ArticlePage:
         words = re.findall(r"[\w’'-]+", candidate.name)
         key = words[-1].casefold() if words else ""
         return bool(key) and re.search(rf"\b{re.escape(key)}\b", self.headline) is not None
+
+    def heads_sentence(self, position: int) -> bool:
+        """Whether the name at ``position`` hangs off its sentence's root: the subject of the main verb."""
+        token = self._name_token(position)
+        return token is not None and token.head.dep_ == "ROOT"
+
+    def _name_token(self, position: int):
+        if self.doc is None:
+            return None
+        span = self.doc.char_span(position, position + 1, alignment_mode="expand")
+        if span is None or not len(span):
+            return None
+        token = span[0]
+        while token.dep_ in ("compound", "flat") and token.head is not token:
+            token = token.head
+        return token
 
     def token_dep(self, position: int) -> str | None:
         if self.doc is None:
@@ -507,6 +532,7 @@ def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, pr
             f["introduced_recently"] = 1.0
             f["introduced_recently_with_description"] = float(c.entity_id in page.described_at_introduction)
         f["pronoun_sole_agreeing_nearby"] = float(sole_agreeing == c.entity_id)
+        f["quote_sentence_main_subject"] = float(q_sentence in page.main_subject_of.get(c.entity_id, ()))
         if quote.reported:
             f["is_reported"] = 1.0
             f["reported_parse_subject"] = f["parse_governing_subject"]
