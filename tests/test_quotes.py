@@ -278,6 +278,19 @@ def test_a_verb_of_saying_with_a_clause_of_its_own_is_reported_speech():
     assert reported_of(text) == [("the film would open in May", "Kenji Ito", "said")]
 
 
+def test_a_reported_statement_ends_before_the_writers_comment_and_the_next_verb_of_saying():
+    # What follows a comma at the end ("although …", ", which …", ", arguing …") is the writer's, and a second
+    # verb of saying joined to the statement opens the next one.
+    assert reported_of("Dana Cole said paying no income taxes was smart, although she again refused to release "
+                       "her returns.") == [("paying no income taxes was smart", "Dana Cole", "said")]
+    assert reported_of("Tom Reed said he expects the senator to fully recover from her pneumonia, which forced her "
+                       "to leave a memorial event early.") == [
+        ("he expects the senator to fully recover from her pneumonia", "Tom Reed", "said")]
+    assert reported_of("Lee Ortiz said he would order a thorough review of the nation's computer defenses and "
+                       "warned against hackers from abroad.") == [
+        ("he would order a thorough review of the nation's computer defenses", "Lee Ortiz", "said")]
+
+
 def test_a_verb_of_saying_set_into_the_statement_reports_the_sentence():
     # News style sets the attribution inside the statement: "The museum, Mr. Okafor said, honours …".
     text = ("The new wing, Mayor Ruth Okafor said, will honour the city's first teachers.\n\n"

@@ -253,7 +253,7 @@ def reported_speech(doc: Doc, quote_ranges: Sequence[tuple[int, int]], min_words
                 continue
             clauses = [clause for clause in token.children if clause.dep_ == "ccomp" and _is_reported_clause(clause)]
             for clause in clauses:
-                span = _content(doc, clause.left_edge.i, clause.right_edge.i + 1, quote_ranges, min_words)
+                span = _content(doc, clause.left_edge.i, _statement_end(clause), quote_ranges, min_words)
                 if span is not None:
                     found.append(ReportedSpeech(span[0], span[1], _attribution(token)))
             if not clauses and token.dep_ == "parataxis" and not quoted[token.head.i]:
@@ -271,6 +271,37 @@ def reported_speech(doc: Doc, quote_ranges: Sequence[tuple[int, int]], min_words
             if span is not None:
                 found.append(ReportedSpeech(span[0], span[1], _attribution(token)))
     return found
+
+
+# A comment the writer sets off after a comma: an appositive, a non-restrictive relative or participial clause.
+_WRITERS_MODIFIERS = frozenset({"appos", "relcl", "acl"})
+_CONCESSIVE = frozenset({"although", "though", "while", "whereas"})
+
+
+def _statement_end(clause: Token) -> int:
+    """Where the reported statement of ``clause`` ends (a token index, exclusive): before a comment the
+    writer adds after a comma at its end ("he expects Clinton to recover, which forced her to …"; "…
+    smart, although he again refused …"; "…, arguing that …"), and before a second verb of saying joined to
+    it ("he would order a review and warned against …"): that is the next attribution, not this statement."""
+    doc = clause.doc
+    end = clause.right_edge.i + 1
+    for token in clause.subtree:
+        if token.i <= clause.i or token.right_edge.i + 1 != end:
+            continue
+        first = token.left_edge
+        after_comma = first.i > 0 and doc[first.i - 1].text in (",", "—", "–")
+        if token.dep_ == "conj" and token.head.i == clause.i and _is_cue(token, "reported"):
+            cut = first.i
+            while cut > clause.i and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
+                cut -= 1
+            return cut
+        if not after_comma:
+            continue
+        writers = token.dep_ in _WRITERS_MODIFIERS or (token.dep_ == "advcl" and (
+            first.tag_ == "VBG" or any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in token.children)))
+        if writers:
+            return first.i - 1
+    return end
 
 
 def _parenthetical_statement(doc: Doc, cue: Token, quote_ranges, min_words: int) -> tuple[int, int] | None:
