@@ -299,6 +299,10 @@ def test_a_verb_of_saying_set_into_the_statement_reports_the_sentence():
         ("The new wing, Mayor Ruth Okafor said, will honour the city's first teachers", "Ruth Okafor", "said"),
         ("That is why, Okafor argued, the council should fund it this year", "Ruth Okafor", "argued"),
     ]
+    # Set into a relative clause, the cue reports that clause, not the sentence around it.
+    assert reported_of("The park, where marchers have gathered, is near the stadium, which, Ruth Okafor said, "
+                       "is usually full of activities on game days.") == [
+        ("which, Ruth Okafor said, is usually full of activities on game days", "Ruth Okafor", "said")]
 
 
 def test_a_verb_of_saying_with_no_subject_reports_nobody():

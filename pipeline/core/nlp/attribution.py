@@ -289,7 +289,7 @@ def _statement_end(clause: Token) -> int:
         if token.i <= clause.i or token.right_edge.i + 1 != end:
             continue
         first = token.left_edge
-        after_comma = first.i > 0 and doc[first.i - 1].text in (",", "—", "–")
+        after_comma = first.i > 0 and doc[first.i - 1].text == ","
         if token.dep_ == "conj" and token.head.i == clause.i and _is_cue(token, "reported"):
             cut = first.i
             while cut > clause.i and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
@@ -307,15 +307,20 @@ def _statement_end(clause: Token) -> int:
 def _parenthetical_statement(doc: Doc, cue: Token, quote_ranges, min_words: int) -> tuple[int, int] | None:
     """"The museum, Mr. Bush said, celebrated his heroes" and "The date will hold, she said.": a verb of
     saying set into the statement's own sentence (the parser hangs it off the statement's verb as
-    parataxis, with no complement) reports the sentence. The statement is the whole sentence when the
-    cue stands inside it, the words before the cue when the cue closes it."""
+    parataxis, with no complement) reports the sentence, or the relative or conjoined clause of it the cue
+    stands in ("The park is near the stadium, which, Tompkins said, is full on game days"); the words
+    before the cue when the cue closes the sentence."""
     sentence = cue.sent
     cue_first, cue_last = cue.left_edge.i, cue.right_edge.i
     closing = all(t.is_punct or t.is_space for t in doc[cue_last + 1:sentence.end])
     if cue_first <= sentence.start:
         return None  # "Said the producer, …" opens the sentence: the parse is not of this shape
-    last = cue_first if closing else sentence.end
-    return _content(doc, sentence.start, last, quote_ranges, min_words)
+    first, last = sentence.start, cue_first if closing else sentence.end
+    statement = cue.head
+    if statement.dep_ in ("relcl", "conj") and statement.left_edge.i < cue_first and not closing:
+        # A relative clause or a second clause of the sentence is a statement of its own.
+        first, last = statement.left_edge.i, min(sentence.end, statement.right_edge.i + 1)
+    return _content(doc, first, last, quote_ranges, min_words)
 
 
 def _content(doc: Doc, first: int, last: int, quote_ranges, min_words: int) -> tuple[int, int] | None:
