@@ -225,7 +225,7 @@ def _cue_opening_next_sentence(doc: Doc, last: Token, end: int, outside) -> list
     """"“Why is this not proof?” Vitter demanded.": the parser ends a sentence at the question or exclamation
     mark inside the quotation, so the attribution right after the closing mark stands in a sentence of its
     own. A verb of saying among its first words (after the name or pronoun) is the quotation's cue."""
-    if doc.text[max(0, end - 1):end] not in ("?", "!"):
+    if not last.text.endswith(("?", "!")):  # the token, not ``doc.text``, which rebuilds the whole article
         return []
     opening = [t for t in doc[last.i + 1:min(len(doc), last.i + 12)] if t.idx >= end and not (t.is_punct or t.is_space)][:4]
     return [t for t in opening if _is_cue(t, "direct") and not _inside(t.idx, outside)]

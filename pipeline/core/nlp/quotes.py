@@ -76,7 +76,7 @@ def extract_quotes(text: str, mentions: Sequence[Mention], doc=None, headline: s
     quotes = _extract_quotes(working, mentions, doc)
     if rank_speakers and doc is not None and (model := speaker_model()) is not None:
         ranked = [(quote, candidates, rows) for quote, candidates, rows
-                  in speaker_feature_rows(working, quotes, mentions, doc, headline) if quote.attribution not in DECISIVE_SIEVES]
+                  in _feature_rows(working, quotes, mentions, doc, headline) if quote.attribution not in DECISIVE_SIEVES]
         for (quote, candidates, _), best in zip(ranked, model.choose_each([rows for _, _, rows in ranked])):
             _assign_ranked(quote, candidates, best)
     for quote in quotes:
@@ -93,7 +93,10 @@ def speaker_mentions(text: str, mentions: Sequence[Mention]) -> list[Mention]:
 def speaker_feature_rows(text: str, quotes: Sequence[Quote], mentions: Sequence[Mention], doc,
                          headline: str | None = None):
     """For each quote in the narrative, direct and reported: the quote, its candidates and their feature rows."""
-    mentions = speaker_mentions(text, mentions)
+    return _feature_rows(text, quotes, speaker_mentions(text, mentions), doc, headline)
+
+
+def _feature_rows(text: str, quotes: Sequence[Quote], mentions: Sequence[Mention], doc, headline: str | None):
     direct = [q for q in quotes if q.level == 0 and q.kind == "direct"]
     reported = [q for q in quotes if q.kind == "indirect"]
     quote_ranges = [(q.start, q.end) for q in direct]

@@ -273,20 +273,23 @@ def with_recurring_names(text: str, mentions: Sequence[Mention]) -> list[Mention
         for form in written:
             known = forms.get(form, m)
             forms[form] = m if known is not None and known.entity_id == m.entity_id else None
+    forms = {form: m for form, m in forms.items() if m is not None}
+    if not forms:
+        return list(mentions)
     taken = sorted((m.start, m.end) for m in mentions)
     starts = [start for start, _ in taken]
     added: list[Mention] = []
-    for form, m in sorted(forms.items(), key=lambda item: -len(item[0])):
-        if m is None:
-            continue
-        for found in re.finditer(rf"(?<![\w’'-]){re.escape(form)}(?![\w-])", text):
-            start, end = found.span()
-            k = bisect.bisect_left(starts, end)
-            if any(taken[j][1] > start for j in range(max(0, k - 3), k)):
-                continue  # inside or across a mention already there
-            bisect.insort(taken, (start, end))
-            starts.insert(bisect.bisect_left(starts, start), start)
-            added.append(Mention(start, end, form, m.entity_type, m.name, m.entity_id, "recurring_name"))
+    # One pass over the text for all the forms, the longest first where two start at one place.
+    alternation = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    for found in re.finditer(rf"(?<![\w’'-])(?:{alternation})(?![\w-])", text):
+        form, m = found.group(), forms[found.group()]
+        start, end = found.span()
+        k = bisect.bisect_left(starts, end)
+        if any(taken[j][1] > start for j in range(max(0, k - 3), k)):
+            continue  # inside or across a mention already there
+        bisect.insort(taken, (start, end))
+        starts.insert(bisect.bisect_left(starts, start), start)
+        added.append(Mention(start, end, form, m.entity_type, m.name, m.entity_id, "recurring_name"))
     return sorted([*mentions, *added], key=lambda m: (m.start, m.end)) if added else list(mentions)
 
 
