@@ -278,6 +278,19 @@ def test_a_verb_of_saying_with_a_clause_of_its_own_is_reported_speech():
     assert reported_of(text) == [("the film would open in May", "Kenji Ito", "said")]
 
 
+def test_a_reported_statement_ends_before_the_writers_comment_and_the_next_verb_of_saying():
+    # What follows a comma at the end ("although …", ", which …", ", arguing …") is the writer's, and a second
+    # verb of saying joined to the statement opens the next one.
+    assert reported_of("Dana Cole said paying no income taxes was smart, although she again refused to release "
+                       "her returns.") == [("paying no income taxes was smart", "Dana Cole", "said")]
+    assert reported_of("Tom Reed said he expects the senator to fully recover from her pneumonia, which forced her "
+                       "to leave a memorial event early.") == [
+        ("he expects the senator to fully recover from her pneumonia", "Tom Reed", "said")]
+    assert reported_of("Lee Ortiz said he would order a thorough review of the nation's computer defenses and "
+                       "warned against hackers from abroad.") == [
+        ("he would order a thorough review of the nation's computer defenses", "Lee Ortiz", "said")]
+
+
 def test_a_verb_of_saying_set_into_the_statement_reports_the_sentence():
     # News style sets the attribution inside the statement: "The museum, Mr. Okafor said, honours …".
     text = ("The new wing, Mayor Ruth Okafor said, will honour the city's first teachers.\n\n"
@@ -286,6 +299,10 @@ def test_a_verb_of_saying_set_into_the_statement_reports_the_sentence():
         ("The new wing, Mayor Ruth Okafor said, will honour the city's first teachers", "Ruth Okafor", "said"),
         ("That is why, Okafor argued, the council should fund it this year", "Ruth Okafor", "argued"),
     ]
+    # Set into a relative clause, the cue reports that clause, not the sentence around it.
+    assert reported_of("The park, where marchers have gathered, is near the stadium, which, Ruth Okafor said, "
+                       "is usually full of activities on game days.") == [
+        ("which, Ruth Okafor said, is usually full of activities on game days", "Ruth Okafor", "said")]
 
 
 def test_a_verb_of_saying_with_no_subject_reports_nobody():
@@ -399,3 +416,39 @@ def test_a_speaker_model_trained_on_other_features_is_refused_with_a_reason():
     data["features"] = data["features"][:-1]
     with pytest.raises(ValueError, match="retrain"):
         speaker_ranker.SpeakerModel.from_json(data)
+
+
+def test_a_company_named_again_without_its_corporate_word_speaks():
+    # "Arcade announced" after "Arcade Publishing": the recognizer marks nothing at "Arcade", the speaker is the company.
+    text = ("Woody Allen's memoir has found a new home, the Associated Press has learned.\n\n"
+            "The book was released on Monday by Arcade Publishing.\n\n"
+            "“The book is a candid and comprehensive account by Woody Allen of his life,” Arcade announced.")
+    assert [speaker for _, speaker in quotes_of(text)] == ["Arcade Publishing"]
+
+
+def test_the_attribution_after_a_question_mark_that_ends_the_parsers_sentence():
+    text = ("Senators Jon Tester and David Vitter questioned the bank's chief on Tuesday.\n\n"
+            "“Why isn’t this clear proof that a bank this big is too big to manage?” Vitter demanded.")
+    assert quotes_of(text) == [("Why isn’t this clear proof that a bank this big is too big to manage?", "David Vitter")]
+
+
+def test_the_subject_beside_the_verb_speaks_not_a_fragment_of_the_quote():
+    text = ("The state's delegation lined up behind him.\n\n"
+            "\"He would be a great senator. Not good, great. One of the brightest members of the entire Congress,\" "
+            "Rep. Elijah E. Cummings (D-Md.) said in a phone interview.")
+    assert [speaker for _, speaker in quotes_of(text)] == ["Elijah E. Cummings"]
+
+
+def test_a_thing_that_suggests_words_inside_a_persons_statement_speaks_for_the_person():
+    text = ("City Attorney Brad Holm said in the letter that the advertisement “unmistakably and wrongfully” "
+            "suggests that the city supports the campaign.")
+    assert quotes_of(text) == [("unmistakably and wrongfully", "Brad Holm")]
+
+
+def test_each_signed_quote_of_a_readers_roundup_is_its_signers():
+    # Reader roundups sign each quote after a dash; the name before a quote is the previous signer's.
+    text = ("We asked readers what they thought of the debate.\n\n"
+            "“He never answered a single question about the plan.” ― Pamela Ruiz “I am ashamed of how low this "
+            "campaign has sunk, and I do not know how we got here.” ― Jackie Ames “He should stop calling people "
+            "like us dangerous when most of us work hard.” ― Carla Soto.")
+    assert [speaker for _, speaker in quotes_of(text)] == ["Pamela Ruiz", "Jackie Ames", "Carla Soto"]

@@ -16,9 +16,10 @@ What it does:
    conditional logit; gradient-boosted trees; scikit-learn and scipy) on ``polnear-train`` (speakers from automatic
    coreference weighted down: about a third of them are wrong) and ``film-real-dev``; reports
    ``film-real-dev`` by cross-validation (folds by article: each fold scored by a model that never saw
-   it) and ``polnear-dev`` held out; chooses the no-speaker threshold on ``polnear-dev`` (the best
-   quote+speaker F1, ties to the higher threshold, optionally only among thresholds whose precision
-   when named reaches ``--min-precision``) and writes the model as
+   it) and ``polnear-dev`` held out; chooses the two no-speaker thresholds (quotes whose own verb of
+   saying has a subject the rules resolved, and the rest) on ``polnear-dev`` (the best quote+speaker F1,
+   ties to the higher thresholds, optionally only among pairs whose precision when named reaches
+   ``--min-precision``) and writes the model as
    JSON, with ``training/speaker_model_manifest.json`` naming the files it was trained on.
 
 The texts of the sets are never copied into the repository: only coefficients and file names.
@@ -340,7 +341,7 @@ def candidate_probabilities(params, rows):
     return 1 / (1 + np.exp(-score))
 
 
-def decide(params, rows, threshold: float):
+def decide(params, rows, threshold: tuple[float, float | None]):
     """The index of the chosen candidate, or None for no speaker."""
     if not len(rows) or unnamed_source(rows):
         return None
@@ -361,7 +362,7 @@ def error_shape(q, named: bool) -> str:
     return "wrong candidate, right one a candidate" if has_right else "wrong candidate, right one not a candidate"
 
 
-def measure(articles, params_of, threshold: float, reported: bool = False):
+def measure(articles, params_of, threshold: tuple[float, float | None], reported: bool = False):
     """The scorer's speaker figures for these articles' direct quotes (or reported speech): right on found,
     precision when named, and quote+speaker (reported+speaker) F1."""
     found = right = named = named_right = n_sys = n_gold = 0
@@ -447,7 +448,8 @@ def main() -> int:
     if args.shipped:
         shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
         params = {k: np.asarray(v) if isinstance(v, list) and k != "trees" else v for k, v in shipped.items()}
-        report = {name: measure(articles, lambda a: params, params["threshold"], reported=reported)
+        thresholds = (params["threshold"], params.get("threshold_cued"))
+        report = {name: measure(articles, lambda a: params, thresholds, reported=reported)
                   for name, articles, reported in (("polnear-dev", dev, False), ("film-real-dev (trained on)", film, False),
                                                    ("polnear-dev reported speech", dev, True))}
         print(json.dumps(report, indent=1))
@@ -463,23 +465,31 @@ def main() -> int:
             fold_params[article["file"]] = params
     final = LEARNERS[args.learner](train + film, args.c, args.film_weight)
 
-    # The no-speaker threshold, chosen on polnear-dev: the best quote+speaker F1 among those whose
-    # precision when named reaches --min-precision.
+    # The no-speaker thresholds (for quotes with no resolved verb of saying of their own, and for those with
+    # one: ``speaker_ranker.threshold_for``), chosen together on polnear-dev: the best quote+speaker F1 among
+    # the pairs whose precision when named reaches --min-precision, ties to the higher thresholds.
     curve = {}
-    for candidate in np.arange(0.0, 0.8, 0.05):
-        figures = measure(dev, lambda a: final, float(candidate))
-        curve[f"{candidate:.2f}"] = (figures["speaker_right_on_found"], figures["precision_when_named"],
-                                     figures["quote_speaker_f1"])
+    grid = [round(float(v), 2) for v in np.arange(0.0, 0.65, 0.05)]
+    for uncued in grid:
+        for cued in grid:
+            figures = measure(dev, lambda a: final, (uncued, cued))
+            curve[f"{uncued:.2f}/{cued:.2f}"] = (figures["speaker_right_on_found"], figures["precision_when_named"],
+                                                 figures["quote_speaker_f1"])
     allowed = [k for k, v in curve.items() if v[1] is not None and v[1] >= args.min_precision] or list(curve)
-    threshold = float(max(allowed, key=lambda k: (curve[k][2], float(k))))
+    best = max(allowed, key=lambda k: (curve[k][2], *map(float, k.split("/"))))
+    thresholds = tuple(map(float, best.split("/")))
+    threshold, threshold_cued = thresholds
     report = {
         "threshold": threshold,
-        "polnear-dev by threshold (right on found, precision when named, quote+speaker F1)": curve,
-        "polnear-dev (held out)": measure(dev, lambda a: final, threshold),
-        "film-real-dev (trained on)": measure(film, lambda a: final, threshold),
-        "film-real-dev (cross-validated)": measure(film, lambda a: fold_params[a["file"]], threshold),
-        "polnear-dev, threshold 0": measure(dev, lambda a: final, 0.0),
-        "polnear-dev reported speech": measure(dev, lambda a: final, threshold, reported=True),
+        "threshold_cued": threshold_cued,
+        "polnear-dev by threshold, uncued/cued (right on found, precision when named, quote+speaker F1)":
+            {k: v for k, v in curve.items() if k == best or k.split("/")[0] == k.split("/")[1]
+             or k.split("/")[0] == best.split("/")[0]},
+        "polnear-dev (held out)": measure(dev, lambda a: final, thresholds),
+        "film-real-dev (trained on)": measure(film, lambda a: final, thresholds),
+        "film-real-dev (cross-validated)": measure(film, lambda a: fold_params[a["file"]], thresholds),
+        "polnear-dev, thresholds 0": measure(dev, lambda a: final, (0.0, 0.0)),
+        "polnear-dev reported speech": measure(dev, lambda a: final, thresholds, reported=True),
     }
     print(json.dumps(report, indent=1))
     if args.dry_run:
@@ -492,6 +502,7 @@ def main() -> int:
             "features": list(FEATURES),
             "intercept": round(final["intercept"], 6),
             "threshold": threshold,
+            "threshold_cued": threshold_cued,
         }
         trees = [{"feature": t["feature"], "threshold": [round(v, 6) for v in t["threshold"]], "left": t["left"],
                   "right": t["right"], "value": [round(v, 6) for v in t["value"]]} for t in final["trees"]]
@@ -506,6 +517,7 @@ def main() -> int:
             "coef": [round(float(v), 6) for v in final["coef"]],
             "intercept": round(final["intercept"], 6),
             "threshold": threshold,
+            "threshold_cued": threshold_cued,
         }
         text = json.dumps(model, indent=1)
     MODEL_FILE.write_text(text + "\n", encoding="utf-8")

@@ -98,9 +98,12 @@ def subject_of(cue: Token) -> Token | None:
     for verb in (cue, cue.head if cue.dep_ in _SHARES_SUBJECT and cue.head is not cue else None):
         if verb is None:
             break
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and not (child.dep_ == "nsubjpass" and verb is cue):
-                return child
+        subjects = [child for child in verb.children
+                    if child.dep_ in ("nsubj", "nsubjpass") and not (child.dep_ == "nsubjpass" and verb is cue)]
+        if subjects:
+            # The parser may take a fragment of the quotation for a second subject ("“…. One of the brightest
+            # members,” Rep. Cummings said"): the speaker is the one beside the verb.
+            return min(subjects, key=lambda child: abs(child.i - verb.i))
     return None
 
 
@@ -149,6 +152,23 @@ def _attribution(cue: Token) -> Attribution:
     return Attribution(cue.lower_, cue.idx, name_phrase(subject) if subject is not None else None)
 
 
+def _names_someone(subject: Token | None) -> bool:
+    """Whether a subject names a speaker: a pronoun, or a phrase with a proper name in it."""
+    return subject is not None and (subject.pos_ == "PRON" or any(t.pos_ == "PROPN" for t in subject.subtree))
+
+
+def _reporter_above(cue: Token) -> Token | None:
+    """"Brad Holm said in the letter that the advertisement “wrongfully” suggests …": a verb of saying whose
+    subject is a thing, inside what a person is reported to have said, speaks for that person. The verb of
+    saying above it, when the cue's own subject names nobody and the one above has a subject that does."""
+    if cue.lemma_.casefold() in speech_cues()["according"] or _names_someone(subject_of(cue)):
+        return None
+    for ancestor in cue.ancestors:
+        if _is_cue(ancestor, "reported") and _names_someone(subject_of(ancestor)):
+            return ancestor
+    return None
+
+
 def _is_according(token: Token) -> bool:
     """"according" with its "to": the prepositional cue."""
     return token.lemma_.casefold() in speech_cues()["according"] and any(c.lower_ == "to" for c in token.children)
@@ -176,7 +196,7 @@ def quote_attribution(doc: Doc, start: int, end: int, quote_ranges: Sequence[tup
             if start <= ancestor.idx < end or _inside(ancestor.idx, outside):
                 break
             if _is_cue(ancestor, "direct") or ancestor.lemma_.casefold() in speech_cues()["according"]:
-                return _attribution(ancestor)
+                return _attribution(_reporter_above(ancestor) or ancestor)
             owner = _owner_of_saying(ancestor)
             if owner is not None:
                 return Attribution(ancestor.lower_, ancestor.idx, name_phrase(owner))
@@ -194,9 +214,21 @@ def quote_attribution(doc: Doc, start: int, end: int, quote_ranges: Sequence[tup
                   if (_is_cue(t, "direct") or _is_according(t))
                   and not (start - 1 <= t.idx < end + 1) and not _inside(t.idx, outside)]
     if not candidates:
+        candidates = _cue_opening_next_sentence(doc, last, end, outside)
+    if not candidates:
         return None
     nearest = min(candidates, key=lambda t: (start - t.idx) if t.idx < start else (t.idx - end))
     return _attribution(nearest)
+
+
+def _cue_opening_next_sentence(doc: Doc, last: Token, end: int, outside) -> list[Token]:
+    """"“Why is this not proof?” Vitter demanded.": the parser ends a sentence at the question or exclamation
+    mark inside the quotation, so the attribution right after the closing mark stands in a sentence of its
+    own. A verb of saying among its first words (after the name or pronoun) is the quotation's cue."""
+    if not last.text.endswith(("?", "!")):  # the token, not ``doc.text``, which rebuilds the whole article
+        return []
+    opening = [t for t in doc[last.i + 1:min(len(doc), last.i + 12)] if t.idx >= end and not (t.is_punct or t.is_space)][:4]
+    return [t for t in opening if _is_cue(t, "direct") and not _inside(t.idx, outside)]
 
 
 def reported_speech(doc: Doc, quote_ranges: Sequence[tuple[int, int]], min_words: int = 3) -> list[ReportedSpeech]:
@@ -221,7 +253,7 @@ def reported_speech(doc: Doc, quote_ranges: Sequence[tuple[int, int]], min_words
                 continue
             clauses = [clause for clause in token.children if clause.dep_ == "ccomp" and _is_reported_clause(clause)]
             for clause in clauses:
-                span = _content(doc, clause.left_edge.i, clause.right_edge.i + 1, quote_ranges, min_words)
+                span = _content(doc, clause.left_edge.i, _statement_end(clause), quote_ranges, min_words)
                 if span is not None:
                     found.append(ReportedSpeech(span[0], span[1], _attribution(token)))
             if not clauses and token.dep_ == "parataxis" and not quoted[token.head.i]:
@@ -241,18 +273,54 @@ def reported_speech(doc: Doc, quote_ranges: Sequence[tuple[int, int]], min_words
     return found
 
 
+# A comment the writer sets off after a comma: an appositive, a non-restrictive relative or participial clause.
+_WRITERS_MODIFIERS = frozenset({"appos", "relcl", "acl"})
+_CONCESSIVE = frozenset({"although", "though", "while", "whereas"})
+
+
+def _statement_end(clause: Token) -> int:
+    """Where the reported statement of ``clause`` ends (a token index, exclusive): before a comment the
+    writer adds after a comma at its end ("he expects Clinton to recover, which forced her to …"; "…
+    smart, although he again refused …"; "…, arguing that …"), and before a second verb of saying joined to
+    it ("he would order a review and warned against …"): that is the next attribution, not this statement."""
+    doc = clause.doc
+    end = clause.right_edge.i + 1
+    for token in clause.subtree:
+        if token.i <= clause.i or token.right_edge.i + 1 != end:
+            continue
+        first = token.left_edge
+        after_comma = first.i > 0 and doc[first.i - 1].text == ","
+        if token.dep_ == "conj" and token.head.i == clause.i and _is_cue(token, "reported"):
+            cut = first.i
+            while cut > clause.i and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
+                cut -= 1
+            return cut
+        if not after_comma:
+            continue
+        writers = token.dep_ in _WRITERS_MODIFIERS or (token.dep_ == "advcl" and (
+            first.tag_ == "VBG" or any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in token.children)))
+        if writers:
+            return first.i - 1
+    return end
+
+
 def _parenthetical_statement(doc: Doc, cue: Token, quote_ranges, min_words: int) -> tuple[int, int] | None:
     """"The museum, Mr. Bush said, celebrated his heroes" and "The date will hold, she said.": a verb of
     saying set into the statement's own sentence (the parser hangs it off the statement's verb as
-    parataxis, with no complement) reports the sentence. The statement is the whole sentence when the
-    cue stands inside it, the words before the cue when the cue closes it."""
+    parataxis, with no complement) reports the sentence, or the relative or conjoined clause of it the cue
+    stands in ("The park is near the stadium, which, Tompkins said, is full on game days"); the words
+    before the cue when the cue closes the sentence."""
     sentence = cue.sent
     cue_first, cue_last = cue.left_edge.i, cue.right_edge.i
     closing = all(t.is_punct or t.is_space for t in doc[cue_last + 1:sentence.end])
     if cue_first <= sentence.start:
         return None  # "Said the producer, …" opens the sentence: the parse is not of this shape
-    last = cue_first if closing else sentence.end
-    return _content(doc, sentence.start, last, quote_ranges, min_words)
+    first, last = sentence.start, cue_first if closing else sentence.end
+    statement = cue.head
+    if statement.dep_ in ("relcl", "conj") and statement.left_edge.i < cue_first and not closing:
+        # A relative clause or a second clause of the sentence is a statement of its own.
+        first, last = statement.left_edge.i, min(sentence.end, statement.right_edge.i + 1)
+    return _content(doc, first, last, quote_ranges, min_words)
 
 
 def _content(doc: Doc, first: int, last: int, quote_ranges, min_words: int) -> tuple[int, int] | None:

@@ -17,7 +17,7 @@ from .attribution import quote_attribution
 from .paragraphs import is_navigation, paragraph_spans
 from .quote_marks import Quote, find_quote_spans, speech_marks
 from .speaker_ranker import ArticlePage, ParseEvidence, QuoteView, cascade_shares, quote_features, speaker_model
-from .speaker_resolution import Mention, SpeakerResolver
+from .speaker_resolution import Mention, SpeakerResolver, with_recurring_names
 from .speaker_rules import attribute, reported_statements
 from .speech_spans import is_attributed_fragment, is_partial_quote, is_speech
 
@@ -26,9 +26,10 @@ __all__ = ["Mention", "Quote", "extract_quotes", "find_quote_spans", "link_title
 
 
 # Sieves whose evidence names the speaker outright (or names someone the article does not), which the
-# ranker does not overrule: a transcript turn's label ("WALLACE: …") is too rare in the training sets for
-# the model to learn its weight.
-DECISIVE_SIEVES = frozenset({"transcript_turn", "continues_transcript_turn", "transcript_turn_unnamed"})
+# ranker does not overrule: a transcript turn's label ("WALLACE: …") and a signature after a dash
+# ("“…” ― Ana Ruiz", reader roundups) are too rare in the training sets for the model to learn their weight.
+DECISIVE_SIEVES = frozenset({"transcript_turn", "continues_transcript_turn", "transcript_turn_unnamed",
+                             "signed_with_dash"})
 
 
 def quote_id_for(article_id: str, start: int, end: int, kind: str = "direct") -> str:
@@ -70,11 +71,12 @@ def extract_quotes(text: str, mentions: Sequence[Mention], doc=None, headline: s
     feature. ``rank_speakers=False`` keeps the cascade's choice (training reads it).
     """
     working = speech_marks(text)
+    mentions = speaker_mentions(text, mentions)
     # With the levels traded the offsets are unchanged, so the quotes point into ``text``.
     quotes = _extract_quotes(working, mentions, doc)
     if rank_speakers and doc is not None and (model := speaker_model()) is not None:
         ranked = [(quote, candidates, rows) for quote, candidates, rows
-                  in speaker_feature_rows(working, quotes, mentions, doc, headline) if quote.attribution not in DECISIVE_SIEVES]
+                  in _feature_rows(working, quotes, mentions, doc, headline) if quote.attribution not in DECISIVE_SIEVES]
         for (quote, candidates, _), best in zip(ranked, model.choose_each([rows for _, _, rows in ranked])):
             _assign_ranked(quote, candidates, best)
     for quote in quotes:
@@ -82,9 +84,19 @@ def extract_quotes(text: str, mentions: Sequence[Mention], doc=None, headline: s
     return quotes
 
 
+def speaker_mentions(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """The mentions speakers are read from: the entity stage's, with the names it left unmarked found again
+    (``speaker_resolution.with_recurring_names``)."""
+    return with_recurring_names(text, mentions)
+
+
 def speaker_feature_rows(text: str, quotes: Sequence[Quote], mentions: Sequence[Mention], doc,
                          headline: str | None = None):
     """For each quote in the narrative, direct and reported: the quote, its candidates and their feature rows."""
+    return _feature_rows(text, quotes, speaker_mentions(text, mentions), doc, headline)
+
+
+def _feature_rows(text: str, quotes: Sequence[Quote], mentions: Sequence[Mention], doc, headline: str | None):
     direct = [q for q in quotes if q.level == 0 and q.kind == "direct"]
     reported = [q for q in quotes if q.kind == "indirect"]
     quote_ranges = [(q.start, q.end) for q in direct]

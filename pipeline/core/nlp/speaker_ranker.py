@@ -67,6 +67,8 @@ _OPENING_NAME = re.compile(r"\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2})\s
 _FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|our|ours|us)\b|\[we\]|\[our\]", re.IGNORECASE)
 _FIRST_PERSON_SINGULAR = re.compile(r"\b(?:I|me|my|mine)\b|\bI[’']")
 _ORG_PRONOUNS = frozenset({"they", "it", "we"})
+# A person's first mention followed by a description of who they are: "Aaron Kall, the director of …".
+_DESCRIPTION_AFTER = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?(?!(?:and|but|or|who|which|said|says|told|too|however)\b)[a-z]")
 _OBLIQUE_BEFORE = re.compile(r"\b(?:to|with|for|about|of|by|at|from|on|in|like|than|against|and)\s+(?:[a-z][\w’'-]*\s+){0,2}$")
 
 CANDIDATE_FEATURES = (
@@ -143,6 +145,16 @@ CANDIDATE_FEATURES = (
     # "The 38-year-old star slammed the couple. … ‘…,’ she said": a description for subject in the quote's
     # sentence or the one before names the article's subject again, and a pronoun after it points there.
     "description_subject_article_subject",
+    # News introduces a new voice right before its words: "Aaron Kall, the director of debate at …, compared
+    # Trump to a coach who is “…”"; "… concerns Henry Crespo, president of …. ¶ “…,” he said".
+    "introduced_recently",
+    "introduced_recently_with_description",
+    # "he"/"she" with one person of that gender named since the paragraph before, whatever their role there
+    # ("with Hillary Clinton — who's called for … ¶ “…,” she said").
+    "pronoun_sole_agreeing_nearby",
+    # The subject of the main verb of the quote's own sentence, outside the marks ("Aaron Kall, the director of
+    # debate, compared Trump to a coach who is “…”"): whose words a partial quote with no verb of saying carries.
+    "quote_sentence_main_subject",
 )
 FEATURES = CANDIDATE_FEATURES
 
@@ -226,6 +238,16 @@ class ArticlePage:
         # Mentions a pronoun can point back to as the passage's topic: outside quote marks, not a possessive,
         # not right after a preposition or a conjunction.
         self.topic_ends = {eid: [m.end for m in ms if self.is_topic(m)] for eid, ms in self.unquoted.items()}
+        # The sentences whose main verb has a candidate for subject, by candidate.
+        self.main_subject_of: dict[str, set[int]] = {}
+        for c in self.candidates:
+            for m in self.unquoted[c.entity_id]:
+                if self.is_subject[m.start] and self.heads_sentence(m.start):
+                    self.main_subject_of.setdefault(c.entity_id, set()).add(self.sentence_of(m.start))
+        # Where each candidate is first named outside quote marks, and whether a description follows the name.
+        self.introduced = {eid: ms[0].start for eid, ms in self.unquoted.items() if ms}
+        self.described_at_introduction = {eid for eid, ms in self.unquoted.items()
+                                          if ms and _DESCRIPTION_AFTER.match(text, ms[0].end)}
         self.statement_paragraphs = {index for index, (start, end) in enumerate(self.paragraphs)
                                      if _STATEMENT.search(text, start, end)}
 
@@ -297,6 +319,22 @@ class ArticlePage:
         key = words[-1].casefold() if words else ""
         return bool(key) and re.search(rf"\b{re.escape(key)}\b", self.headline) is not None
 
+    def heads_sentence(self, position: int) -> bool:
+        """Whether the name at ``position`` hangs off its sentence's root: the subject of the main verb."""
+        token = self._name_token(position)
+        return token is not None and token.head.dep_ == "ROOT"
+
+    def _name_token(self, position: int):
+        if self.doc is None:
+            return None
+        span = self.doc.char_span(position, position + 1, alignment_mode="expand")
+        if span is None or not len(span):
+            return None
+        token = span[0]
+        while token.dep_ in ("compound", "flat") and token.head is not token:
+            token = token.head
+        return token
+
     def token_dep(self, position: int) -> str | None:
         if self.doc is None:
             return None
@@ -363,8 +401,6 @@ def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, pr
     governing_ids, nearest_ids = page.overlapping(parse.governing), page.overlapping(parse.nearest)
     dominant = max(cascade_share, key=cascade_share.get) if cascade_share else None
     total_mentions = sum(len(c.mentions) for c in page.candidates) or 1
-    subject = parse.governing or parse.nearest
-    subject_unresolved = subject is not None and parse.pronoun not in PRONOUN_GENDER and not page.overlapping(subject)
     dominant = dominant if dominant is not None and cascade_share[dominant] >= 0.5 else None
     quote_text = text[quote.start:quote.end]
     opening = _OPENING_NAME.match(quote_text)
@@ -373,6 +409,16 @@ def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, pr
     org_subjects = sorted((eid for eid in subject_last if by_id[eid].entity_type == "ORG"), key=lambda eid: -subject_last[eid])
     org_pronoun = parse.pronoun in _ORG_PRONOUNS
     org_subject = (org_subjects or orgs_recent or [None])[0]
+    # "Big Machine denied it. ‘…,’ they said in a statement": "they" or "it" with an organisation named since
+    # the paragraph before is that organisation, not an unnamed group.
+    organisation_speaks = org_pronoun and bool(orgs_recent) and page.paragraph_of(last_before[orgs_recent[0]]) >= quote.paragraph - 1
+    subject = parse.governing or parse.nearest
+    # A pronoun the rules resolved ("Robin Ashe, who uses they/them pronouns, … ‘…,’ they said") names someone.
+    subject_unresolved = subject is not None and parse.pronoun not in PRONOUN_GENDER and not page.overlapping(subject) \
+        and not organisation_speaks and not (parse.pronoun is not None and quote.cascade_entity_id is not None)
+    nearby_from = page.paragraphs[quote.paragraph - 1][0] if quote.paragraph > 0 else p_start
+    agreeing_nearby = [eid for eid in agreeing if last_before[eid] >= nearby_from]
+    sole_agreeing = agreeing_nearby[0] if len(agreeing_nearby) == 1 else None
     plural_voice = bool(_FIRST_PERSON_PLURAL.search(quote_text)) and not _FIRST_PERSON_SINGULAR.search(quote_text)
     statement_recent = statement_near or bool({quote.paragraph, quote.paragraph - 1} & page.statement_paragraphs)
     topic_last = {}
@@ -481,6 +527,12 @@ def quote_features(page: ArticlePage, quote: QuoteView, parse: ParseEvidence, pr
         f["uncued_article_subject"] = float(uncued and article_subject == c.entity_id)
         f["description_subject_article_subject"] = float(described and article_subject == c.entity_id and (
             pronoun is None or may_refer_to(pronoun, c.name)))
+        introduced = page.introduced.get(c.entity_id)
+        if introduced is not None and introduced < quote.start and page.paragraph_of(introduced) >= quote.paragraph - 1:
+            f["introduced_recently"] = 1.0
+            f["introduced_recently_with_description"] = float(c.entity_id in page.described_at_introduction)
+        f["pronoun_sole_agreeing_nearby"] = float(sole_agreeing == c.entity_id)
+        f["quote_sentence_main_subject"] = float(q_sentence in page.main_subject_of.get(c.entity_id, ()))
         if quote.reported:
             f["is_reported"] = 1.0
             f["reported_parse_subject"] = f["parse_governing_subject"]
@@ -538,6 +590,8 @@ class SpeakerModel:
     scale: np.ndarray | None = None
     coef: np.ndarray | None = None
     trees: BoostedTrees | None = None
+    # The threshold for a quote whose verb of saying has a subject the rules resolved (see ``threshold_for``).
+    threshold_cued: float | None = None
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         if self.trees is not None:
@@ -560,7 +614,7 @@ class SpeakerModel:
                 out.append(None)
                 continue
             best = int(mine.argmax())
-            out.append(best if mine[best] >= threshold_for(rows, self.threshold) else None)
+            out.append(best if mine[best] >= threshold_for(rows, (self.threshold, self.threshold_cued)) else None)
         return out
 
     @classmethod
@@ -568,15 +622,18 @@ class SpeakerModel:
         if tuple(data["features"]) != FEATURES:
             raise ValueError("the speaker model was trained on other features than this code computes: retrain it "
                              "with training/train_speaker_ranker.py")
+        cued = float(data["threshold_cued"]) if "threshold_cued" in data else None
         if "trees" in data:
             return cls(tuple(data["features"]), float(data["intercept"]), float(data["threshold"]),
-                       trees=BoostedTrees(data["trees"]))
+                       trees=BoostedTrees(data["trees"]), threshold_cued=cued)
         return cls(tuple(data["features"]), float(data["intercept"]), float(data["threshold"]),
-                   *(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")))
+                   *(np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")), threshold_cued=cued)
 
 
 _UNRESOLVED, _CASCADE_NONE, _REPORTED = (CANDIDATE_FEATURES.index(name) for name in (
     "parse_subject_unresolved", "cascade_none_quote", "is_reported"))
+# How the rules found a speaker from the quote's own verb of saying: its subject, a name, a pronoun or a description.
+_CUED = [CANDIDATE_FEATURES.index(f"cascade_{group}") for group in ("parse", "parse_pronoun", "parse_description", "pattern")]
 
 
 def unnamed_source(rows: np.ndarray) -> bool:
@@ -587,10 +644,19 @@ def unnamed_source(rows: np.ndarray) -> bool:
     return bool(rows[0, _UNRESOLVED]) and bool(rows[0, _CASCADE_NONE]) and not rows[0, _REPORTED]
 
 
-def threshold_for(rows: np.ndarray, threshold: float) -> float:
-    """The no-speaker threshold for a quote's rows: none for reported speech, whose verb of saying has a
-    subject by construction (``attribution.reported_speech``), so who speaks is in question, not whether."""
-    return 0.0 if rows[0, _REPORTED] else threshold
+def threshold_for(rows: np.ndarray, thresholds: tuple[float, float | None]) -> float:
+    """The no-speaker threshold for a quote's rows, from (the threshold, the threshold for cued quotes): none
+    for reported speech, whose verb of saying has a subject by construction (``attribution.reported_speech``),
+    so who speaks is in question, not whether; the cued one where the quote's own verb of saying has a subject
+    the rules resolved to someone of the article ("…," Vitter demanded), where, again, a speaker is due and the
+    ranker weighs who; the first for the rest (no cue, or a speaker carried over from context), where whether
+    anyone of the article speaks is in question too."""
+    threshold, cued = thresholds
+    if rows[0, _REPORTED]:
+        return 0.0
+    if cued is not None and rows[:, _CUED].any():
+        return cued
+    return threshold
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,13 +7,14 @@ introduced with that role; a spokesperson or statement to its organisation.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .entities import surname_of
 from .given_names import may_refer_to
-from .lexicon import ORG_ROLE_NOUNS, PUBLIC_BODY_NOUNS, ROLE_NOUNS, SPOKESPERSON_NOUNS, role_family
+from .lexicon import ORG_ROLE_NOUNS, ORG_SUFFIXES, PUBLIC_BODY_NOUNS, ROLE_NOUNS, SPOKESPERSON_NOUNS, role_family
 from .quote_marks import Quote
 
 # "directed by X" introduces X as the director, and so on.
@@ -248,6 +249,49 @@ class SpeakerResolver:
                   and m.entity_type in ("PERSON", "ORG")]
         people = [m for m in inside if m.entity_type == "PERSON"]
         return (people or inside or [None])[-1]
+
+def with_recurring_names(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """The mentions, and each further place the article writes a person's or an organisation's name again
+    where the entity stage marked nothing ("Big Machine have twice denied it." after "Big Machine Records";
+    "Arcade announced" after "Arcade Publishing"): who speaks is read from every place a speaker is named,
+    and the recognizer can miss a name at the head of a sentence that it found elsewhere.
+
+    A name counts in the form the article wrote it (two words or more, so a lone given name is never taken
+    for a person), and an organisation also without its corporate last word ("Arcade" for "Arcade
+    Publishing") unless a person's name holds that short form. A form two entities share is left out."""
+    people_words = {m.text for m in mentions if m.entity_type == "PERSON"}
+    forms: dict[str, Mention | None] = {}
+    for m in mentions:
+        if m.entity_type not in ("PERSON", "ORG"):
+            continue
+        words = m.text.split()
+        written = [m.text] if len(words) >= 2 else []
+        if m.entity_type == "ORG" and len(words) >= 2 and words[-1] in ORG_SUFFIXES:
+            short = " ".join(words[:-1])
+            if short[:1].isupper() and not any(short in person for person in people_words):
+                written.append(short)
+        for form in written:
+            known = forms.get(form, m)
+            forms[form] = m if known is not None and known.entity_id == m.entity_id else None
+    forms = {form: m for form, m in forms.items() if m is not None}
+    if not forms:
+        return list(mentions)
+    taken = sorted((m.start, m.end) for m in mentions)
+    starts = [start for start, _ in taken]
+    added: list[Mention] = []
+    # One pass over the text for all the forms, the longest first where two start at one place.
+    alternation = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    for found in re.finditer(rf"(?<![\w’'-])(?:{alternation})(?![\w-])", text):
+        form, m = found.group(), forms[found.group()]
+        start, end = found.span()
+        k = bisect.bisect_left(starts, end)
+        if any(taken[j][1] > start for j in range(max(0, k - 3), k)):
+            continue  # inside or across a mention already there
+        bisect.insort(taken, (start, end))
+        starts.insert(bisect.bisect_left(starts, start), start)
+        added.append(Mention(start, end, form, m.entity_type, m.name, m.entity_id, "recurring_name"))
+    return sorted([*mentions, *added], key=lambda m: (m.start, m.end)) if added else list(mentions)
+
 
 _ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr prof gen sen rep gov lt col capt mt ft no vs inc corp co ltd".split())
 
