@@ -33,9 +33,8 @@ def main() -> None:
     from pipeline.core.articles import clean_source_files
     from pipeline.core.cleaning import ExtractionSettings
     from pipeline.core.nlp import extraction
-    from pipeline.core.nlp.entities import mentions_frame
-    from pipeline.core.nlp.events import events_frame, extract_events
-    from pipeline.core.nlp.quotes import extract_quotes, quote_frames
+    from pipeline.core.nlp.events import extract_events
+    from pipeline.core.nlp.quotes import extract_quotes
     from pipeline.core.reading import discover_source_files
     from pipeline.resources import spacy_model_from_env
     from pipeline.schemas import EventsSchema, MentionsSchema, QuotesSchema, split_valid_rows
@@ -70,10 +69,10 @@ def main() -> None:
         extractions.append(extraction.ArticleExtraction(article.article_id, article.text, mentions, found, quote_mentions, events))
 
     def frames():
-        split_valid_rows(MentionsSchema, mentions_frame({e.article_id: e.mentions for e in extractions}))
-        quotes, _ = quote_frames({e.article_id: (e.text, e.quotes, e.quote_mentions) for e in extractions})
-        split_valid_rows(QuotesSchema, quotes)
-        split_valid_rows(EventsSchema, events_frame({e.article_id: e.events for e in extractions}))
+        built = extraction.stage_frames(extractions)
+        split_valid_rows(MentionsSchema, built.mentions)
+        split_valid_rows(QuotesSchema, built.quotes)
+        split_valid_rows(EventsSchema, built.events)
 
     timed("frames and Pandera validation", frames)
     n = len(articles)

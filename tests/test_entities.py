@@ -640,3 +640,16 @@ def test_a_work_the_model_reads_with_a_second_after_and_the_is_two_works():
     doc.ents = [Span(doc, joined.start, joined.end, label="WORK_OF_ART")]
     titles = [text[s.start:s.end] for s in ner_spans(doc, text) if s.entity_type == "TITLE"]
     assert titles == ["The Color Purple", "The Butler"]
+
+
+def test_the_recognizers_read_a_docs_text_joined_once():
+    """``doc_text`` gives the Doc's own text, every character kept, and the same string at each read
+    (joined from the tokens once, where ``Doc.text`` joins them at every read)."""
+    import spacy
+
+    from pipeline.core.nlp.recognizers import doc_text
+
+    text = "Harbor Lights  opens\n\nin “March”,\tsaid Celia Brandt. "
+    doc = spacy.blank("en")(text)
+    assert doc_text(doc) == doc.text == text
+    assert doc_text(doc) is doc_text(doc)

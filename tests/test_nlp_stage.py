@@ -128,6 +128,26 @@ def test_worker_processes_give_the_rows_one_process_gives(monkeypatch):
     assert any(e.quotes for e in here) and any(e.mentions for e in here)
 
 
+def test_the_rows_workers_send_back_are_those_of_the_articles_read_here(monkeypatch):
+    """What the stage lands is built where the articles are read and sent back as frames: the same
+    rows, in the same order, as the frames of the extractions read in this process."""
+    from pipeline.core.nlp import extraction
+
+    articles = [extraction.ArticleText(f"a{i}", text) for i, text in
+                enumerate(["\n\n".join(HARBOR_LIGHTS_INTERVIEW), "Director Ines Farrow said the film would open in March.",
+                           '"We are done," said Calvin Reyes of Marlow Pictures.'] * 2)]
+    here = extraction.stage_frames(extraction.read_articles(articles, DEFAULT_SPACY_MODEL))
+    monkeypatch.setattr(extraction, "MIN_ARTICLES_FOR_WORKERS", 1)
+    with extraction.ArticleReader(DEFAULT_SPACY_MODEL, processes=2, expected_articles=len(articles)) as reader:
+        assert reader.uses_workers
+        first, second = reader.submit_frames(articles[:4]), reader.submit_frames(articles[4:])
+        in_workers = extraction.StageFrames.concat([first.result(), second.result()])
+    for table in ("mentions", "quotes", "quote_titles", "events"):
+        assert getattr(in_workers, table).equals(getattr(here, table)), table
+    assert here.mentions.height and here.quotes.height
+    assert here.mentions["article_id"].unique(maintain_order=True).to_list() == [a.article_id for a in articles]
+
+
 def test_a_changed_cue_lexicon_re_extracts_on_the_next_run(tmp_path, monkeypatch):
     landing, db = tmp_path / "in", tmp_path / "db.duckdb"
     write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))

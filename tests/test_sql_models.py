@@ -66,15 +66,42 @@ def test_dbt_style_tests_run_as_checks_and_catch_bad_rows(tmp_path):
     con.close()
     models, asset = build_model_definitions(tmp_path)
     result = materialize([asset], resources=build_resources(str(db), str(tmp_path)), raise_on_error=False)
-    outcome = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    assert outcome == {
-        "article_id_not_null": True,
-        "article_id_unique": True,
-        "article_id_in_articles": True,
-        "site_not_null": False,
-        "language_accepted_values": False,
-        "no_test_sites": False,
+    # All the model's tests are one check, which fails naming the tests that failed, with their counts.
+    [check] = result.get_asset_check_evaluations()
+    assert (check.check_name, check.asset_key.to_user_string(), check.passed) == ("yaml_tests", "article_sites", False)
+    assert check.description == ("3 of 6 tests failed: site_not_null (1 row), language_accepted_values (1 row), "
+                                 "no_test_sites (1 row)")
+    assert check.metadata["problem_rows_by_test"].value == {
+        "article_id_not_null": 0,
+        "article_id_unique": 0,
+        "article_id_in_articles": 0,
+        "site_not_null": 1,
+        "language_accepted_values": 1,
+        "no_test_sites": 1,
     }
+    assert check.metadata["failed_tests"].value == "site_not_null, language_accepted_values, no_test_sites"
+    # The sample shows each failed test's rows: the article without a site, the one in French.
+    sample = check.metadata["sample"].value
+    assert "**site_not_null**" in sample and "| b |" in sample.split("**language_accepted_values**")[0]
+    assert "| fr |" in sample.split("**language_accepted_values**")[1].split("**no_test_sites**")[0]
+
+
+def test_a_model_whose_tests_pass_has_a_passing_check(tmp_path):
+    (tmp_path / "article_sites.sql").write_text("select article_id, site from articles")
+    (tmp_path / "article_sites.yml").write_text(
+        "description: sites per article\n"
+        "columns:\n"
+        "  article_id: {tests: [not_null, unique]}\n")
+    db = tmp_path / "w.duckdb"
+    con = warehouse.connect(db)
+    con.execute("""insert into articles (article_id, source_path, site, language, text, word_count, content_hash, ingested_at)
+                   values ('a', 'a.html', 'Reel Ledger', 'en', 'x', 1, 'h', now())""")
+    con.close()
+    _, asset = build_model_definitions(tmp_path)
+    result = materialize([asset], resources=build_resources(str(db), str(tmp_path)), raise_on_error=False)
+    [check] = result.get_asset_check_evaluations()
+    assert check.passed and check.description == "all 2 tests passed"
+    assert check.metadata["problem_rows_by_test"].value == {"article_id_not_null": 0, "article_id_unique": 0}
 
 
 def test_models_build_after_the_python_assets_and_answer_the_analysts_questions(landing, db_path):

@@ -4,10 +4,7 @@ keeps ``entities`` and ``quote_titles`` up to date with them."""
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, multi_asset
 
 from ... import warehouse
-from ...core.nlp.entities import mentions_frame
-from ...core.nlp.events import events_frame
 from ...core.nlp.extraction import ArticleReader, ArticleText, available_cores, stage_version
-from ...core.nlp.quotes import quote_frames
 from ...dictionary import landed_table_spec
 from ..automation import FOLLOWS_UPSTREAM
 from ..config import StageConfig
@@ -83,7 +80,7 @@ def extract_mentions_and_quotes(context: AssetExecutionContext, config: StageCon
                 articles = [ArticleText(article_id, text, tuple(tuple(s) for s in italic_spans or ()), title, published)
                             for article_id, text, italic_spans, title, published in rows]
                 # The next batch is read while this process writes the previous one.
-                submitted = (batch_ids, reader.submit(articles))
+                submitted = (batch_ids, reader.submit_frames(articles))
                 if pending is not None:
                     _land(con, context, *pending, version, processed_at, totals)
                 pending = submitted
@@ -126,9 +123,8 @@ def extract_mentions_and_quotes(context: AssetExecutionContext, config: StageCon
 
 def _land(con, context, batch_ids: list[str], pending, version: str, processed_at, totals: dict) -> None:
     """Validate one batch's rows and swap them in for the batch's articles."""
-    extractions = pending.result()
-    mentions, mention_failures = split_valid_rows(
-        MentionsSchema, mentions_frame({e.article_id: e.mentions for e in extractions}))
+    frames = pending.result()
+    mentions, mention_failures = split_valid_rows(MentionsSchema, frames.mentions)
     if mention_failures:
         context.log.warning(f"{len(mention_failures)} mentions failed the schema and were dropped: "
                             f"{list(mention_failures.values())[:3]}")
@@ -138,8 +134,8 @@ def _land(con, context, batch_ids: list[str], pending, version: str, processed_a
     EntitiesSchema.validate(warehouse.query_frame(
         con, "select * from entities where entity_id in (select unnest(?::varchar[]))", [affected]))
 
-    quotes, links = quote_frames({e.article_id: (e.text, e.quotes, e.quote_mentions) for e in extractions})
-    quotes, quote_failures = split_valid_rows(QuotesSchema, quotes)
+    links = frames.quote_titles
+    quotes, quote_failures = split_valid_rows(QuotesSchema, frames.quotes)
     if quote_failures:
         context.log.warning(f"{len(quote_failures)} quotes failed the schema and were dropped: "
                             f"{list(quote_failures.values())[:3]}")
@@ -147,7 +143,7 @@ def _land(con, context, batch_ids: list[str], pending, version: str, processed_a
     QuoteTitlesSchema.validate(links)
     store.replace_quotes(con, batch_ids, quotes, links, processed_at, version)
 
-    events, event_failures = split_valid_rows(EventsSchema, events_frame({e.article_id: e.events for e in extractions}))
+    events, event_failures = split_valid_rows(EventsSchema, frames.events)
     if event_failures:
         context.log.warning(f"{len(event_failures)} events failed the schema and were dropped: "
                             f"{list(event_failures.values())[:3]}")
