@@ -452,6 +452,9 @@ OTHER_NEWS = [
     "Paula Reyes.",
     # a word of a title is no verb of the sentence
     "Critics of the studio said “Nobody Left Behind” was a misfire, said Tom Reyes.",
+    # a title of the clause that reports the trigger's: the show where it was said is not what is released
+    "Friday on NBC’s “Morning Hour,” Senator Ana Silva told host Tom Reyes she believed that the governor would "
+    "release a transcript of the speech on Monday.",
     # a verb of buying in another sense
     "Dana Whitlock's double snapped a fifth-inning tie and lifted the Harbor City Herons past the Reds on TV.",
     # a job in no production and no company named: a party's chair

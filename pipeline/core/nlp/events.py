@@ -326,7 +326,8 @@ def _nearest(candidates: list[_Placed], trigger, entity_type: str, exclude: Sequ
         if mention.entity_type != entity_type or any(s < mention.end and mention.start < e for s, e in exclude):
             continue
         distance = min(tree_distance(anchor, mention.root) for anchor in _anchors(trigger))
-        if distance > limit:
+        # (a company saying it is who decides: "CBS said it was canceling T"; a work is not)
+        if distance > limit or (entity_type == "TITLE" and _in_another_clause(trigger, mention.root)):
             continue
         key = (distance, abs(mention.root.i - trigger.i))
         if best_key is None or key < best_key:
@@ -334,6 +335,23 @@ def _nearest(candidates: list[_Placed], trigger, entity_type: str, exclude: Sequ
     if best is not None and entity_type == "TITLE":
         return _work_named_beside(best, candidates) or best
     return best
+
+
+# Edges that open a clause of its own: a reported one ("said … that it would release"), one beside.
+_CLAUSE_EDGES = frozenset(("ccomp", "parataxis"))
+
+
+def _in_another_clause(trigger, token) -> bool:
+    """Whether ``token`` hangs on a clause the trigger's is reported by or set beside: "said during an
+    interview on T that we will release our records" releases no T."""
+    path = _path_to_root(trigger)
+    above = {t.i for t in _path_to_root(token)}
+    for t in path:
+        if t.i in above:
+            return False
+        if t.dep_ in _CLAUSE_EDGES and t.head.i in above and t.head.i != token.i:
+            return True
+    return False
 
 
 def _work_named_beside(title: _Placed, candidates: list[_Placed]) -> _Placed | None:
@@ -625,9 +643,11 @@ def _between_marks(text: str, start: int, end: int) -> bool:
     comma or stop); a quotation that opens with a name ("Boatmen just bought …) is not a title."""
     if start == 0 or text[start - 1] not in _TITLE_MARKS:
         return False
-    after = text[end:end + 2]
-    return bool(after) and (after[0] in _TITLE_CLOSING_MARKS
-                            or (after[0] in ",.!?;:" and after[1:2] in _TITLE_CLOSING_MARKS))
+    after = text[end:end + 3]
+    # (a mark before a letter is an apostrophe: "Boatmen's")
+    if after[:1] in _TITLE_CLOSING_MARKS:
+        return not after[1:2].isalpha()
+    return after[:1] in (",", ".", "!", "?", ";", ":") and after[1:2] in _TITLE_CLOSING_MARKS and not after[2:3].isalpha()
 
 
 def _in_the_industry(doc, sentence, trigger, lex) -> bool:
