@@ -437,3 +437,42 @@ def test_a_work_said_to_come_on_a_date_is_a_release_and_a_franchise_beside_it_is
 def test_there_will_be_something_that_is_no_work_is_no_release():
     assert [e for e in events_of("There will be a screening of “Night Orchard” on Friday.", WEDNESDAY)
             if e["kind"] == "release_date"] == []
+
+
+# News of politics, business and sport says the verbs of film news of other things: these name no
+# event of the industry (each gave one before). Those with a word of the industry in them have their
+# own reason to state none.
+OTHER_NEWS = [
+    # an award's name inside a person's name
+    "The 26-year-old, who joined Harbor City for 15 million pounds sterling ($23.4 million), takes over from "
+    "Tony Marsh, who led the side during the championship in June, and former captain Dave Pratt.",
+    "Emmy Ross takes over from Oscar Tallis as head of the studio.",
+    # the clause's subject is a thing: no person from the clause around it
+    "“This is good news for Marlow's film slate, and I expect that it will produce strong results,” said analyst "
+    "Paula Reyes.",
+    # a word of a title is no verb of the sentence
+    "Critics of the studio said “Nobody Left Behind” was a misfire, said Tom Reyes.",
+    # a title of the clause that reports the trigger's: the show where it was said is not what is released
+    "Friday on NBC’s “Morning Hour,” Senator Ana Silva told host Tom Reyes she believed that the governor would "
+    "release a transcript of the speech on Monday.",
+    # a verb of buying in another sense
+    "Dana Whitlock's double snapped a fifth-inning tie and lifted the Harbor City Herons past the Reds on TV.",
+    # a job in no production and no company named: a party's chair
+    "Because chairwoman Debbie Vance resigned in July, her deputy has that authority over the film fund.",
+    # no word of the industry around it, no title written as one
+    "Dana Whitlock, who joined the Harbor Party in 2029, will direct her fire at the governor by March 1.",
+    "Martin Keller stepped down as chairman of Helix Capital last week.",
+]
+
+
+@pytest.mark.parametrize("text", OTHER_NEWS)
+def test_the_verbs_of_film_news_in_other_news_state_no_event(text):
+    assert events_of(text) == []
+
+
+def test_a_job_left_is_at_the_company_its_as_phrase_names_and_in_the_past():
+    found = one("Debbie Vance resigned as chairwoman of Orion Pictures in July.")
+    assert (found["kind"], found["status"], found["person"], found["org"], found["role"]) == (
+        "hiring", "left", "Debbie Vance", "Orion Pictures", "chairwoman")
+    # "resigned in July" in an article of May 2030 is the July before it
+    assert (found["date"], found["precision"]) == ("2029-07-01", "month")

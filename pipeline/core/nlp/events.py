@@ -118,6 +118,7 @@ def _lexicons() -> dict:
         "territories": data["territories"],
         "currencies": data["currencies"],
         "table_cues": frozenset(data["box_office_tables"]["lead_cues"]),
+        "industry_words": frozenset(data["industry_words"]),
         "table_other_words": data["box_office_tables"]["most_other_words"],
         "table_label_words": data["box_office_tables"]["most_label_words"],
     }
@@ -325,7 +326,8 @@ def _nearest(candidates: list[_Placed], trigger, entity_type: str, exclude: Sequ
         if mention.entity_type != entity_type or any(s < mention.end and mention.start < e for s, e in exclude):
             continue
         distance = min(tree_distance(anchor, mention.root) for anchor in _anchors(trigger))
-        if distance > limit:
+        # (a company saying it is who decides: "CBS said it was canceling T"; a work is not)
+        if distance > limit or (entity_type == "TITLE" and _in_another_clause(trigger, mention.root)):
             continue
         key = (distance, abs(mention.root.i - trigger.i))
         if best_key is None or key < best_key:
@@ -333,6 +335,23 @@ def _nearest(candidates: list[_Placed], trigger, entity_type: str, exclude: Sequ
     if best is not None and entity_type == "TITLE":
         return _work_named_beside(best, candidates) or best
     return best
+
+
+# Edges that open a clause of its own: a reported one ("said … that it would release"), one beside.
+_CLAUSE_EDGES = frozenset(("ccomp", "parataxis"))
+
+
+def _in_another_clause(trigger, token) -> bool:
+    """Whether ``token`` hangs on a clause the trigger's is reported by or set beside: "said during an
+    interview on T that we will release our records" releases no T."""
+    path = _path_to_root(trigger)
+    above = {t.i for t in _path_to_root(token)}
+    for t in path:
+        if t.i in above:
+            return False
+        if t.dep_ in _CLAUSE_EDGES and t.head.i in above and t.head.i != token.i:
+            return True
+    return False
 
 
 def _work_named_beside(title: _Placed, candidates: list[_Placed]) -> _Placed | None:
@@ -551,8 +570,13 @@ def extract_events(text: str, doc, mentions: Sequence, published_date: dt.date |
             trigger = trigger.head
         if (rule.kind, trigger.i) in seen_triggers:
             continue
+        if any(m.start <= trigger.idx < m.end for m in placed):
+            continue  # "No Child Left Behind", "Release the Hounds": a word of a name states nothing
         sentence = sentences[bisect.bisect_right(starts, trigger.i) - 1]
         events = _read_trigger(rule, trigger, sentence, doc, placed, titles_in_order, published_date, lex)
+        if events and rule.kind != "award" and not _quoted_title(doc, events, titles_in_order) \
+                and not _in_the_industry(doc, sentence, trigger, lex):
+            continue
         if published_date is not None and _is_history(sentence, trigger, events, published_date):
             continue
         if events:
@@ -599,6 +623,71 @@ def _is_history(sentence, trigger, events: list[Event], published: dt.date) -> b
         stated = _date_for(sentence, trigger, published, False)
         dates = [stated[0]] if stated else []
     return bool(dates) and max(dates) < published - HISTORY
+
+
+# Marks a work's title is written between (or opened by) in the trades: “Title”, "Title", ''Title'', *Title*.
+_TITLE_MARKS = frozenset("“\"‘'«*_")
+_TITLE_CLOSING_MARKS = frozenset("”\"’'»*_")
+
+
+def _quoted_title(doc, events: list[Event], titles_in_order: list[_Placed]) -> bool:
+    """The event's work is written as a title is, in quote marks, somewhere in the article: a name
+    the entity stage typed as a title that is no work (a company, an agency, a party) is written bare."""
+    ids = {e.title_entity_id for e in events if e.title_entity_id}
+    text = doc.text
+    return any(m.entity_id in ids and _between_marks(text, m.start, m.end) for m in titles_in_order)
+
+
+def _between_marks(text: str, start: int, end: int) -> bool:
+    """“Title”, “Title,” and ''Title.'': a mark before the name and one right after it (or after its
+    comma or stop); a quotation that opens with a name ("Boatmen just bought …) is not a title."""
+    if start == 0 or text[start - 1] not in _TITLE_MARKS:
+        return False
+    after = text[end:end + 3]
+    # (a mark before a letter is an apostrophe: "Boatmen's")
+    if after[:1] in _TITLE_CLOSING_MARKS:
+        return not after[1:2].isalpha()
+    return after[:1] in (",", ".", "!", "?", ";", ":") and after[1:2] in _TITLE_CLOSING_MARKS and not after[2:3].isalpha()
+
+
+def _in_the_industry(doc, sentence, trigger, lex) -> bool:
+    """The trigger's sentence or paragraph speaks of film, TV, music or the stage (docs/events_annotation.md:
+    events outside the industry are none): "left the building", "appointed a Fed chairman", "released a
+    memo" in news of politics or business say the same verbs of something else. An award's name is
+    context enough."""
+    words = lex["industry_words"]
+    if _says_one_of(sentence.span, words):
+        return True
+    known = doc.user_data.setdefault("event_industry_paragraphs", {})
+    start = _paragraph_start(doc, trigger.i)
+    starts = doc.user_data["event_paragraph_starts"]
+    # The headline and the lede say what the whole article is about ("Box office: ...").
+    if any(_paragraph_in_the_industry(doc, lead, known, words) for lead in starts[:_LEAD_PARAGRAPHS]):
+        return True
+    return _paragraph_in_the_industry(doc, start, known, words)
+
+
+_LEAD_PARAGRAPHS = 2
+
+
+def _paragraph_in_the_industry(doc, start: int, known: dict, words) -> bool:
+    if start not in known:
+        starts = doc.user_data["event_paragraph_starts"]
+        after = bisect.bisect_right(starts, start)
+        end = starts[after] if after < len(starts) else len(doc)
+        known[start] = _says_one_of(doc[start:end], words)
+    return known[start]
+
+
+def _says_one_of(tokens, words) -> bool:
+    """Whether the tokens write one of ``words`` (lower case, one word or two: "box office")."""
+    previous = None
+    for token in tokens:
+        if token.lower_ in words or token.lemma_.lower() in words \
+                or (previous is not None and f"{previous.lower_} {token.lower_}" in words):
+            return True
+        previous = token
+    return False
 
 
 def _read_trigger(rule: _Rule, trigger, sentence, doc, placed, titles_in_order, published, lex) -> list[Event]:
@@ -1071,6 +1160,9 @@ def _people(rule, trigger, sentence, in_sentence, people_in_order, titles_in_ord
     party_words = [t for t in trigger.children if t.dep_ == "dobj"] if trigger.lemma_ in lex["person_as_object"] else []
     party_words += _subjects(trigger)
     parties = [m for m in (_mention_at(t, in_sentence) for t in party_words) if m is not None and m.entity_type == "PERSON"]
+    if not parties and any(_names_no_person(t, in_sentence) for t in _subjects(trigger)
+                           if t.dep_ == "nsubjpass" or trigger.lemma_ not in lex["person_as_object"]):
+        return []  # "it will produce results", "Rovers would play Lada": who does it is no person
     named = parties[0] if parties else _nearest(in_sentence, trigger, "PERSON", exclude=in_role)
     pronoun_subject = any(t.lower_ in _PERSONAL_PRONOUNS for t in _subjects(trigger)) \
         and trigger.lemma_ not in lex["person_as_object"]
@@ -1099,14 +1191,31 @@ def _people(rule, trigger, sentence, in_sentence, people_in_order, titles_in_ord
         or _work_in_context(trigger, titles_in_order)
     org = None
     if rule.kind == "hiring" and title is None:
-        org = _nearest(in_sentence, trigger, "ORG")
-    if rule.kind == "casting" and title is None:
-        return []
+        # "resigned as chairwoman of Orion Pictures": the company of the job the "as" phrase names.
+        in_job = {t.i for t in as_phrase}
+        org = _nearest(in_sentence, trigger, "ORG") \
+            or next((m for m in in_sentence if m.entity_type == "ORG" and m.root.i in in_job), None)
+    if title is None and (rule.kind == "casting" or org is None):
+        return []  # a job in no production and no company named: a party's chair, a country's president
     role = job if rule.kind == "hiring" else _character(trigger, {p.root.i for p in people})
-    date = _date_for(sentence, trigger, published, True)
+    # "resigned in July" is the July before the article; "will join in July" the one after.
+    date = _date_for(sentence, trigger, published, _is_future(trigger) or trigger.tag_ in ("VB", "VBZ", "VBP", "VBG"))
     return [Event(**base, person_entity_id=p.entity_id, title_entity_id=title.entity_id if title else None,
                   org_entity_id=org.entity_id if org else None, role=role, event_date=date[0] if date else None,
                   date_precision=date[1] if date else None) for p in people]
+
+
+def _names_no_person(subject, in_sentence: list[_Placed]) -> bool:
+    """A subject that is a thing, not someone: "it", a company, a team, a work. A person's name or a
+    pronoun of one, and a common noun ("the actress"), may be someone."""
+    if subject.lower_ == "it":
+        return True
+    mention = _mention_at(subject, in_sentence)
+    if mention is not None:
+        # (a work may be the subject: "MacGyver, which stars Lucas Till"; and the parser takes a title
+        # before a clause for its subject: "In the film The Comedian, Wiig will co-star")
+        return mention.entity_type in ("ORG", "PLACE")
+    return subject.pos_ == "PROPN" and not subject.ent_type_
 
 
 def _title_after(trigger, in_sentence: list[_Placed]) -> _Placed | None:
@@ -1179,7 +1288,7 @@ def _deal(trigger, sentence, in_sentence, monies, published, lex, base) -> list[
         other_org = _nearest([m for m in in_sentence if m is not org], trigger, "ORG", max_distance=3)
     if title is None and person is None and other_org is None:
         return []
-    if base["status"] == "acquired" and trigger.lemma_ in ("win", "land", "take", "pick", "grab", "scoop") \
+    if base["status"] == "acquired" and trigger.lemma_ in ("win", "land", "take", "pick", "grab", "scoop", "snap") \
             and not any(t.lemma_ in ("right", "up") for t in trigger.subtree) \
             and not any(c.dep_ == "prep" and c.lower_ == "at" for c in trigger.children):
         return []  # "took home", "won the festival": only rights, a pick-up or a project landing at a studio are bought
@@ -1223,7 +1332,12 @@ def _award(trigger, sentence, in_sentence, people_in_order, titles_in_order, pub
     match = None
     best = None
     for found in lex["awards"].finditer(sentence.text):
-        distance = abs(sentence.start_char + found.start() - trigger.idx)
+        at = sentence.start_char + found.start()
+        # "Tony Adams", "Emmy Rossum": an award's name inside a person's name is a given name.
+        if any(m.entity_type == "PERSON" and m.start <= at < m.end and m.end - m.start > len(found.group(0))
+               for m in in_sentence):
+            continue
+        distance = abs(at - trigger.idx)
         if best is None or distance < best:
             match, best = found, distance
     if match is None:
