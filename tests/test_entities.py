@@ -653,3 +653,20 @@ def test_the_recognizers_read_a_docs_text_joined_once():
     doc = spacy.blank("en")(text)
     assert doc_text(doc) == doc.text == text
     assert doc_text(doc) is doc_text(doc)
+
+
+def test_a_nickname_in_quote_marks_inside_a_name_is_part_of_that_persons_name():
+    # News writes a nickname in quote marks between given name and family name; the marks make it
+    # neither a title nor a quotation, and the nickname with the family name is that person again.
+    text = ('Rep. Orlando T. "Buzz" Ferrante opened his garden to voters on Sunday. "We will win this seat," '
+            'Ferrante said. His cousin, Del. Margaret “Peg” Holloway-Brandt, spoke next. '
+            '"Buzz Ferrante is ready," Holloway-Brandt said.')
+    result = read_text(text, DEFAULT_SPACY_MODEL)
+    names = {m.text: (m.name, m.entity_type) for m in result.mentions}
+    assert names['Orlando T. "Buzz" Ferrante'] == ('Orlando T. "Buzz" Ferrante', "PERSON")
+    assert names["Buzz Ferrante"] == ('Orlando T. "Buzz" Ferrante', "PERSON")
+    assert names["Margaret “Peg” Holloway-Brandt"] == ("Margaret “Peg” Holloway-Brandt", "PERSON")
+    assert not {"Buzz", "Peg"} & {m.text for m in result.mentions}, "a nickname is no title"
+    assert [(q.text, q.speaker) for q in result.quotes] == [
+        ("We will win this seat,", 'Orlando T. "Buzz" Ferrante'),
+        ("Buzz Ferrante is ready,", "Margaret “Peg” Holloway-Brandt")]

@@ -1128,6 +1128,9 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     listed = candidates_of(doc, "award_list_title")
     blocking = candidates_of(doc, "page_furniture") + [s for s in listed if s.entity_type == "NONE"]
     rule_titles += [s for s in listed if s.entity_type == "TITLE"]
+    # A nickname in quote marks inside a person's name ('Robert C. "Bobby" Scott') is no title.
+    styled = candidates_of(doc, "styled_name")
+    rule_titles = [s for s in rule_titles if not any(p.start <= s.start and s.end <= p.end for p in styled)]
     known_titles = {text[s.start:s.end] for s in rule_titles + cue}
     if headline:
         # ‘Alita’ in a headline names the title the body then writes bare.
@@ -1167,7 +1170,6 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
            if s.entity_type == "PERSON" and text[s.start:s.end] in houses else s for s in ner]
     people = {p for p in _people_named_in_full(text, ner, makers, known_titles) if _could_be_a_persons_name(p)} - houses
     # "Prince Harry", "Sarah, Duchess of York": named by a style or a title, found again like a full name.
-    styled = candidates_of(doc, "styled_name")
     people |= {text[s.start:s.end] for s in styled}
     # A genre word next to a person's name describes the person ("Quartey, a drama school graduate").
     # Only one-word titles are doubted this way: a two-word title NER calls a person ("Glass Harbor") stays a title.
@@ -1816,11 +1818,19 @@ def _first_named_before(candidates: list[str], position: int, introduced_at: dic
     return min(before or candidates, key=lambda p: introduced_at.get(p, 0))
 
 
+# A nickname in quote marks inside a full name ('Robert C. "Bobby" Scott').
+_NICKNAME_INSIDE = re.compile(r"(?<=\s)[\"“‘]([^\"“”‘’]+)[\"”’](?=\s)")
+
+
 def _same_person_with_middle_name(shorter: str, longer: str) -> bool:
     """"Loretta Lynch" and "Loretta E. Lynch": the same first and last word, the longer one adding
-    only words in between."""
+    only words in between; or the nickname the longer one holds in quote marks and the same last word
+    ("Bobby Scott" for 'Robert C. "Bobby" Scott')."""
     a, b = shorter.split(), longer.split()
-    return len(b) > len(a) >= 2 and a[0] == b[0] and a[-1] == b[-1]
+    if not (len(b) > len(a) >= 2 and a[-1] == b[-1]):
+        return False
+    nickname = _NICKNAME_INSIDE.search(longer)
+    return a[0] == b[0] or (nickname is not None and " ".join(a[:-1]) == nickname.group(1))
 
 
 def _match_person(phrase: str, full_people: list[str], allow_first_name: bool, position: int = 0,

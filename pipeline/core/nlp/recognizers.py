@@ -299,16 +299,19 @@ def make_venue_recognizer(nlp: Language, name: str, patterns_file: str, spans_ke
 
 class StyledNameRecognizer(TokenPatternRecognizer):
     """People named by a style or a title (``person_name_patterns.yml``): "Prince Harry", "Sarah,
-    Duchess of York", "the Duke of Kent". The name a style or a comma puts before a title must be a
-    given name the given-name list knows: "Queen Latifah" is the model's to read, "Windsor, Duke of
-    Kent" no one's."""
+    Duchess of York", "the Duke of Kent"; and names with a nickname in quote marks inside
+    ('Robert C. "Bobby" Scott'). The name a style or a comma puts before a title must be a given
+    name the given-name list knows: "Queen Latifah" is the model's to read, "Windsor, Duke of Kent"
+    no one's; a name with a nickname must open with a known given name or have one as the nickname."""
 
     label = "PERSON"
 
     def patterns(self, data: dict) -> dict[str, list]:
-        return {shape: data[shape] for shape in ("styled_given_name", "peerage")}
+        return {shape: data[shape] for shape in ("styled_given_name", "peerage", "nickname_inside")}
 
     def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        if shape == "nickname_inside":
+            return self._name_with_a_nickname(doc, span)
         if shape == "styled_given_name" and given_name_gender(span[1].text) is None:
             return None
         if shape == "peerage" and span.start >= 2 and doc[span.start - 1].text == "," \
@@ -318,6 +321,24 @@ class StyledNameRecognizer(TokenPatternRecognizer):
         if after is not None and after.is_title and after.is_alpha and span[-1].whitespace_:
             return None  # the name runs on ("Queen Mary University"): not all of it was matched
         return span
+
+    @staticmethod
+    def _name_with_a_nickname(doc: Doc, span: Span) -> Span | None:
+        opening = next(token for token in span if token.text in ("\"", "“", "‘"))
+        closing = span[-2]
+        nickname = doc[opening.i + 1:closing.i]
+        if opening.whitespace_ or nickname[-1].whitespace_ or not closing.whitespace_:
+            return None  # the marks hug the nickname, and spaces part it from the names: no quotation
+        if any("\n" in token.whitespace_ or not token.whitespace_ for token in span[:opening.i - span.start]) \
+                or any("\n" in token.whitespace_ for token in span[:-1]):
+            return None
+        if given_name_gender(span[0].text) is None and given_name_gender(nickname[0].text) is None:
+            return None
+        end = span.end
+        while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+                and not doc[end].whitespace_ and doc[end + 1].is_title and doc[end + 1].is_alpha:
+            end += 2  # a family name joined by a hyphen ("Crouse-Mays")
+        return doc[span.start:end]
 
 
 @Language.factory("styled_name_recognizer",
