@@ -15,7 +15,8 @@ select
     coalesce(list_sort(list_distinct(list(t.name) filter (where t.name is not null))), []) as titles,
     coalesce(year(max(r.event_date)), year(max(r.published_date)))          as year,
     min(r.published_date)                                                   as first_reported,
-    arg_max(r.article_id, r.published_date)                                 as article_id,
+    -- the latest dated article (an undated one only when none is dated), then the id: one answer
+    arg_max(r.article_id, (r.published_date is not null, r.published_date, r.article_id)) as article_id,
     count(distinct r.article_id)::integer                                   as articles
 from reports r
 join entities p on p.entity_id = r.person_entity_id

@@ -16,7 +16,8 @@ select
     coalesce(list_sort(list_distinct(list(p.name) filter (where p.name is not null))), []) as people,
     coalesce(year(max(r.event_date)), year(max(r.published_date)))          as year,
     min(r.published_date)                                                   as first_reported,
-    arg_max(r.article_id, r.published_date)                                 as article_id,
+    -- the latest dated article (an undated one only when none is dated), then the id: one answer
+    arg_max(r.article_id, (r.published_date is not null, r.published_date, r.article_id)) as article_id,
     count(distinct r.article_id)::integer                                   as articles
 from reports r
 join entities t on t.entity_id = r.title_entity_id

@@ -19,13 +19,14 @@ select
     t.name                                                                          as title,
     r.person_entity_id,
     p.name                                                                          as person,
-    arg_max(r.role, (r.role is not null, r.published_date, r.evidence_start))       as role,
-    arg_max(r.status, (r.published_date, r.evidence_start))                         as status,
-    arg_max(r.certainty, (r.published_date, r.evidence_start))                      as certainty,
+    -- the latest dated report (undated ones only when none is dated), then its place and id: one answer
+    arg_max(r.role, (r.role is not null, r.published_date is not null, r.published_date, r.evidence_start, r.article_id)) as role,
+    arg_max(r.status, (r.published_date is not null, r.published_date, r.evidence_start, r.article_id)) as status,
+    arg_max(r.certainty, (r.published_date is not null, r.published_date, r.evidence_start, r.article_id)) as certainty,
     min(r.published_date)                                                           as first_reported,
     max(r.published_date)                                                           as last_reported,
-    arg_max(r.article_id, (r.published_date, r.evidence_start))                     as article_id,
-    arg_max(r.url, (r.published_date, r.evidence_start))                            as url,
+    arg_max(r.article_id, (r.published_date is not null, r.published_date, r.evidence_start, r.article_id)) as article_id,
+    arg_max(r.url, (r.published_date is not null, r.published_date, r.evidence_start, r.article_id)) as url,
     coalesce(any_value(s.studios), [])                                              as studios,
     count(distinct r.article_id)::integer                                           as articles
 from reports r

@@ -104,3 +104,25 @@ def test_an_article_rewritten_without_its_event_loses_it(landing, db_path):
     write(landing, "story.html", news_page("Night Shift cancelled", renewed, published="2026-11-22T18:00:00+00:00"))
     assert run(landing, db_path).success
     assert rows(db_path, "select count(*) from events") == [(0,)]
+
+
+def test_undated_articles_keep_their_place_in_the_views(landing, db_path):
+    # A plain-text export without its date line: the article lands undated. Its award still names
+    # its article, and a dated report of a figure is the latest over an undated one.
+    write(landing, "undated/award.txt",
+          "Dana Whitlock won the Golden Globe for best director for “Copper Sky” on Sunday.\n\n"
+          "“Copper Sky”, the Halcyon Pictures release, opened to $50.1 million at the box office.\n")
+    write(landing, "dated/weekend.html", news_page(
+        "Weekend box office", ["<em>Copper Sky</em>, the Halcyon Pictures release, opened to $52.3 million this weekend.",
+                               "Holdovers had a quiet weekend, and the family films held on to their screens."],
+        site="Reel Ledger", published="2026-11-23T08:00:00+00:00"))
+    result = run(landing, db_path)
+    assert result.success
+    assert not [c.check_name for c in result.get_asset_check_evaluations() if not c.passed]
+    undated = rows(db_path, "select article_id from articles where published_date is null")
+    assert len(undated) == 1
+    assert rows(db_path, "select article_id from awards_by_person") == undated
+    assert rows(db_path, "select article_id from awards_by_title") == undated
+    dated = rows(db_path, "select article_id from articles where published_date is not null")
+    assert rows(db_path, "select latest_amount, latest_article_id from box_office_by_title "
+                         "where amount_kind = 'opening_weekend'") == [(52_300_000.0, dated[0][0])]
