@@ -325,6 +325,7 @@ class ArticlePage:
         return token is not None and token.head.dep_ == "ROOT"
 
     def _name_token(self, position: int):
+        """The token of the name at ``position`` as a whole: its compound/flat parts climbed to their head."""
         if self.doc is None:
             return None
         span = self.doc.char_span(position, position + 1, alignment_mode="expand")
@@ -336,16 +337,9 @@ class ArticlePage:
         return token
 
     def token_dep(self, position: int) -> str | None:
-        if self.doc is None:
-            return None
-        span = self.doc.char_span(position, position + 1, alignment_mode="expand")
-        if span is None or not len(span):
-            return None
-        token = span[0]
-        # The dependency of the name as a whole: climb the compound/flat parts of a proper name.
-        while token.dep_ in ("compound", "flat") and token.head is not token:
-            token = token.head
-        return token.dep_
+        """The dependency of the name at ``position`` as a whole."""
+        token = self._name_token(position)
+        return token.dep_ if token is not None else None
 
 
 def _has_description_subject(sentence) -> bool:
