@@ -57,6 +57,7 @@ check-defs: install
 # and two processes, the cost of a run with nothing or 1% new, and publishing at 100,000 articles.
 bench: install
 	$(BIN)/python benchmarks/pipeline_benchmark.py
+	$(BIN)/python benchmarks/per_article_cost.py
 
 # Every other benchmark: extraction, the NLP stage in one process, sources, reliability, recognizers.
 benchmark: install
