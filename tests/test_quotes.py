@@ -472,6 +472,15 @@ def test_a_pronoun_after_a_newcomer_introduced_with_a_description_goes_to_the_ne
     resolver = SpeakerResolver(text, mentions(text, "Paul Dreyer", "Tomas Okonjo"))
     at = text.index("he said")
     assert resolver.resolve("he", at, at).name == "Tomas Okonjo"
+    # The same when the quote holds sentences of its own before "he said".
+    text = ("Councillor Paul Dreyer has backed the stadium plan for years. Dreyer toured the site on Monday with "
+            "Tomas Okonjo, the head of the residents' association.\n\n“Nobody asked us. Nobody came,” he said.")
+    from pipeline.core.nlp.quote_marks import Quote
+    words = text[text.index("“") + 1:text.index("”")]
+    quote = Quote(text.index(words), text.index(words) + len(words), words, 1, True)
+    resolver = SpeakerResolver(text, mentions(text, "Paul Dreyer", "Tomas Okonjo"), [quote])
+    at = text.index("he said")
+    assert resolver.resolve("he", at, at).name == "Tomas Okonjo"
     # A newcomer named after a subject who speaks the sentence does not take the pronoun.
     text = ("Councillor Paul Dreyer has backed the plan for years. Dreyer said he had met Tomas Okonjo, the head "
             "of the residents' association. “We were never asked,” he said.")

@@ -133,7 +133,10 @@ class SpeakerResolver:
         verb = re.match(r"\s+([a-z]+)", self.text[subject.end:subject.end + 20])
         if verb and verb.group(1) in SPEECH_VERBS:
             return None
-        last_sentence = start_of_sentence(self.text, max(0, position - 2), 0)
+        # The last sentence before the quote that holds ``position`` ("… like that,” he said" starts a
+        # sentence inside the quote).
+        before_quote = min([q.start - 1 for q in self.quotes if q.start <= position <= q.end], default=position)
+        last_sentence = start_of_sentence(self.text, max(0, before_quote - 2), 0)
         # Introduced as a speaker is introduced: in the last sentence, a description set off after the name.
         newcomers = {m.entity_id: m for m in self.persons_before(position)
                      if m.start > subject.end and m.start >= last_sentence
