@@ -331,6 +331,25 @@ def test_surname_particles_and_the_main_person_of_a_shared_surname():
     assert found["Lantern Road"] == "ORG"
 
 
+def test_a_bare_surname_means_the_latest_full_name_when_the_earlier_was_never_called_by_it():
+    text = ("Independent candidate Walter Okafor's campaign released his medical records on Monday.\n\n"
+            "Transport Minister Grace Okafor says the new rail line will open in March. "
+            "Okafor told reporters on Friday that the budget was settled. Okafor did not name the contractor.")
+    mentions = read_text(text, DEFAULT_SPACY_MODEL).mentions
+    bare = [m.name for m in mentions if m.text == "Okafor"]
+    assert bare == ["Grace Okafor", "Grace Okafor"]
+
+
+def test_a_bare_surname_stays_with_the_subject_named_twice_and_an_honorific_picks_by_gender():
+    text = ("Walter Okafor opens new clinic\n\n"
+            "Former Governor Walter Okafor opened a clinic in Enugu on Monday with his wife, Grace Okafor. "
+            "Okafor told reporters that the clinic would be free. Mrs. Okafor said the staff were ready.")
+    mentions = read_text(text, DEFAULT_SPACY_MODEL).mentions
+    bare = [(m.name, text[max(0, m.start - 5):m.start]) for m in mentions if m.text == "Okafor"]
+    assert [name for name, before in bare if "Mrs" not in before] == ["Walter Okafor"]
+    assert [name for name, before in bare if "Mrs" in before] == ["Grace Okafor"]
+
+
 def test_the_first_film_is_not_a_short_form_of_its_numbered_part():
     found = entities_of('She promoted the "Dune" franchise in Paris, and her look for "Dune: Part Two" stood out. '
                         'Fans of "Dune" cheered.')

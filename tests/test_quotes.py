@@ -452,3 +452,38 @@ def test_each_signed_quote_of_a_readers_roundup_is_its_signers():
             "campaign has sunk, and I do not know how we got here.” ― Jackie Ames “He should stop calling people "
             "like us dangerous when most of us work hard.” ― Carla Soto.")
     assert [speaker for _, speaker in quotes_of(text)] == ["Pamela Ruiz", "Jackie Ames", "Carla Soto"]
+
+
+def test_a_pronoun_after_a_newcomer_introduced_with_a_description_goes_to_the_newcomer():
+    from pipeline.core.nlp.speaker_resolution import Mention, SpeakerResolver
+
+    def mentions(text, *names):
+        found = []
+        for name in names:
+            at = -1
+            while (at := text.find(name.split()[-1], at + 1)) >= 0:
+                start = at - len(name) + len(name.split()[-1]) if text[:at + len(name.split()[-1])].endswith(name) else at
+                found.append(Mention(start, at + len(name.split()[-1]), text[start:at + len(name.split()[-1])],
+                                     "PERSON", name, name))
+        return found
+
+    text = ("Councillor Paul Dreyer has backed the stadium plan for years. Dreyer toured the site on Monday with "
+            "Tomas Okonjo, the head of the residents' association. “We were never asked,” he said.")
+    resolver = SpeakerResolver(text, mentions(text, "Paul Dreyer", "Tomas Okonjo"))
+    at = text.index("he said")
+    assert resolver.resolve("he", at, at).name == "Tomas Okonjo"
+    # The same when the quote holds sentences of its own before "he said".
+    text = ("Councillor Paul Dreyer has backed the stadium plan for years. Dreyer toured the site on Monday with "
+            "Tomas Okonjo, the head of the residents' association.\n\n“Nobody asked us. Nobody came,” he said.")
+    from pipeline.core.nlp.quote_marks import Quote
+    words = text[text.index("“") + 1:text.index("”")]
+    quote = Quote(text.index(words), text.index(words) + len(words), words, 1, True)
+    resolver = SpeakerResolver(text, mentions(text, "Paul Dreyer", "Tomas Okonjo"), [quote])
+    at = text.index("he said")
+    assert resolver.resolve("he", at, at).name == "Tomas Okonjo"
+    # A newcomer named after a subject who speaks the sentence does not take the pronoun.
+    text = ("Councillor Paul Dreyer has backed the plan for years. Dreyer said he had met Tomas Okonjo, the head "
+            "of the residents' association. “We were never asked,” he said.")
+    resolver = SpeakerResolver(text, mentions(text, "Paul Dreyer", "Tomas Okonjo"))
+    at = text.index("he said")
+    assert resolver.resolve("he", at, at).name == "Paul Dreyer"

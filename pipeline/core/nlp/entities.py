@@ -1496,7 +1496,7 @@ def _person_by_name(candidate, evidence):
     person = _match_person(candidate.phrase, evidence.full_people,
                            allow_first_name=span.ner_label == "PERSON" or span.method == "outlet_cue"
                            or given_name_gender(candidate.phrase) in ("male", "female"),
-                           position=span.start, introduced_at=evidence.introduced_at)
+                           position=span.start, introduced_at=evidence.introduced_at, text=evidence.text)
     return ("PERSON", person) if person else None
 
 
@@ -1806,16 +1806,60 @@ def _canonical_person(phrase: str) -> str:
     return " ".join(word.capitalize() if _shouted(word) else word for word in _without_honorific(phrase).split())
 
 
-def _first_named_before(candidates: list[str], position: int, introduced_at: dict[str, int]) -> str | None:
-    """Of people who share a surname, the one a bare surname means: the first named before it.
-    News style calls the story's main person by surname and the relative it brings in by full
-    name ("Luca van der Berg … his sister, Eva van der Berg … van der Berg said" is Luca), and a
-    surname before the second person is introduced can only mean the first ("Cross's widow,
-    Marian Cross" after "Alan Cross"). With nobody named before, the first named after."""
+def _first_named_before(candidates: list[str], position: int, introduced_at: dict[str, int],
+                        surname: str = "", text: str = "") -> str | None:
+    """Of people who share a surname, the one a bare surname means: the one most recently named in
+    full before it, unless the article has already made an earlier one the surname's
+    (``_holds_surname``). News style calls the story's main person by surname, and a relative it
+    brings in by full name leaves the surname with the main person ("Luca van der Berg … Van der Berg wrote it with his sister, Eva van
+    der Berg … van der Berg said" is Luca; "Cross's widow, Marian Cross" after "Alan Cross"); a
+    second person of the surname, introduced before the first was called by it or named again, takes it
+    ("Gary Johnson's doctor …" and, paragraphs later, "Secretary Jeh Johnson … Johnson said" is Jeh).
+    A surname before the second person is introduced can only mean the first; with nobody named
+    before, the first named after."""
     if not candidates:
         return None
-    before = [p for p in candidates if introduced_at.get(p, 0) < position]
-    return min(before or candidates, key=lambda p: introduced_at.get(p, 0))
+    ordered = sorted(candidates, key=lambda p: introduced_at.get(p, 0))
+    before = [p for p in ordered if introduced_at.get(p, 0) < position]
+    if not before:
+        return ordered[0]
+    holder = before[0]
+    for newer in before[1:]:
+        if not _holds_surname(text, surname, holder, introduced_at.get(newer, 0), ordered):
+            holder = newer
+    return holder
+
+
+def _holds_surname(text: str, surname: str, person: str, end: int, full_names: list[str]) -> bool:
+    """Whether text[:end] has made ``person`` the one the bare surname means: it calls someone by the
+    surname alone (before anyone is named in full, as in a headline, that is the first named after),
+    or names ``person`` in full more than once (the story's subject, "Bill Clinton …" in headline and
+    lede before "his wife Hillary Clinton")."""
+    if not text or not surname:
+        return False
+    if len(re.findall(r"(?<!\w)" + re.escape(person) + r"(?!\w)", text[:end], re.IGNORECASE)) >= 2:
+        return True
+    return _called_by_bare_surname(text, surname, 0, end, full_names)
+
+
+# A word that makes a surname after it part of a longer name: a capitalized word or an initial that
+# does not end a sentence ("Jeh Johnson", "E. Lynch"; not "Friday. Johnson").
+_NAME_WORD_BEFORE = re.compile(r"(?:\b[A-Z][\w'’-]*|\b[A-Z]\.)\s+$")
+
+
+def _called_by_bare_surname(text: str, surname: str, start: int, end: int, full_names: list[str]) -> bool:
+    """Whether text[start:end] calls someone by ``surname`` alone, outside any of ``full_names``."""
+    if not text or not surname:
+        return False
+    for match in re.finditer(r"(?<!\w)" + re.escape(surname) + r"(?!\w)", text[start:end], re.IGNORECASE):
+        at = start + match.start()
+        if any(text[max(0, at + len(surname) - len(full)):at + len(surname)].casefold() == full.casefold()
+               for full in full_names):
+            continue
+        if _NAME_WORD_BEFORE.search(text[max(0, at - 40):at]):
+            continue
+        return True
+    return False
 
 
 # A nickname in quote marks inside a full name ('Robert C. "Bobby" Scott').
@@ -1833,8 +1877,32 @@ def _same_person_with_middle_name(shorter: str, longer: str) -> bool:
     return a[0] == b[0] or (nickname is not None and " ".join(a[:-1]) == nickname.group(1))
 
 
+# "Mrs. Clinton" is no Bill Clinton: an honorific's gender, before or inside the mention.
+_GENDERED_HONORIFIC = re.compile(r"\b(?:(Mr)|(Mrs|Ms|Miss))\.?\s+$")
+
+
+def _honorific_gender(phrase: str, text: str, position: int) -> str | None:
+    words = phrase.split()
+    before = text[max(0, position - 6):position] + (" ".join(words[:1]) + " " if len(words) > 1 else "")
+    found = _GENDERED_HONORIFIC.search(before)
+    if not found:
+        return None
+    return "male" if found.group(1) else "female"
+
+
+def _of_gender(people: list[str], gender: str | None) -> list[str]:
+    """The people a gendered honorific can name: not those whose given name is of the other gender
+    (all of them when that leaves nobody)."""
+    if gender is None:
+        return people
+    other = {"male": "female", "female": "male"}[gender]
+    kept = [p for p in people if given_name_gender(given_name_of(p) or "") != other]
+    return kept or people
+
+
 def _match_person(phrase: str, full_people: list[str], allow_first_name: bool, position: int = 0,
-                  introduced_at: dict[str, int] | None = None) -> str | None:
+                  introduced_at: dict[str, int] | None = None, text: str = "") -> str | None:
+    gender = _honorific_gender(phrase, text, position)
     words = _without_honorific(phrase).split()
     if not full_people or not words:
         return None
@@ -1850,13 +1918,13 @@ def _match_person(phrase: str, full_people: list[str], allow_first_name: bool, p
         # "De Niro" for "Robert De Niro", "Van der Berg" for "Luca van der Berg": the tail of a full
         # name; of several, chosen as for a bare surname below.
         tails = [p for p in full_people if p.casefold().endswith(" " + name.casefold())]
-        return _first_named_before(tails, position, introduced_at)
+        return _first_named_before(_of_gender(tails, gender), position, introduced_at, name, text)
     token = words[0]
     folded = token.casefold()
     family = {p: family_name_of(p) for p in full_people}
     by_surname = [p for p in full_people if family[p] and folded in (family[p].casefold(), p.split()[-1].casefold())]
     if by_surname:
-        return _first_named_before(by_surname, position, introduced_at)
+        return _first_named_before(_of_gender(by_surname, gender), position, introduced_at, token, text)
     given = {p: (given_name_of(p) or "").casefold() for p in full_people}
     # A royal, or a given name with a title, is called by the given name alone: no other family has it.
     by_style = [p for p in full_people if family[p] is None and given[p] == folded]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .entities import surname_of
 from .given_names import may_refer_to
-from .lexicon import ORG_ROLE_NOUNS, ORG_SUFFIXES, PUBLIC_BODY_NOUNS, ROLE_NOUNS, SPOKESPERSON_NOUNS, role_family
+from .lexicon import ORG_ROLE_NOUNS, ORG_SUFFIXES, PUBLIC_BODY_NOUNS, ROLE_NOUNS, SPEECH_VERBS, SPOKESPERSON_NOUNS, role_family
 from .quote_marks import Quote
 
 # "directed by X" introduces X as the director, and so on.
@@ -117,6 +117,33 @@ class SpeakerResolver:
             end = start
         return None
 
+    def _introduced_since(self, subject: Mention | None, position: int, pronoun: str) -> Mention | None:
+        """The one person named for the first time between ``subject``'s sentence and ``position``, when
+        the subject was named before it: news introduces a speaker, then quotes them ("… which concerns
+        Henry Crespo, president of the caucus. ‘…,’ he said" is Crespo, not the sentence's subject)."""
+        if subject is None:
+            return None
+        start = start_of_sentence(self.text, subject.start, 0)
+        first_at: dict[str, int] = {}
+        for m in self.mentions:
+            first_at.setdefault(m.entity_id, m.start)
+        if first_at.get(subject.entity_id, subject.start) >= start:
+            return None
+        # "Fowler noted that he backed Sargent Shriver — …": a subject who speaks the sentence goes on speaking.
+        verb = re.match(r"\s+([a-z]+)", self.text[subject.end:subject.end + 20])
+        if verb and verb.group(1) in SPEECH_VERBS:
+            return None
+        # The last sentence before the quote that holds ``position`` ("… like that,” he said" starts a
+        # sentence inside the quote).
+        before_quote = min([q.start - 1 for q in self.quotes if q.start <= position <= q.end], default=position)
+        last_sentence = start_of_sentence(self.text, max(0, before_quote - 2), 0)
+        # Introduced as a speaker is introduced: in the last sentence, a description set off after the name.
+        newcomers = {m.entity_id: m for m in self.persons_before(position)
+                     if m.start > subject.end and m.start >= last_sentence
+                     and re.match(r"\s*(?:,|—|–|--)\s*(?:who|the|a|an|[a-z]+ of)\b", self.text[m.end:m.end + 40]) and first_at.get(m.entity_id) == m.start and m.entity_id != subject.entity_id
+                     and not self.inside_quote(m.start) and may_refer_to(pronoun, m.name)}
+        return next(iter(newcomers.values())) if len(newcomers) == 1 else None
+
     def _modifies_a_noun(self, mention: Mention) -> bool:
         """"Trump campaign spokesman Jason Miller": a name used as a modifier of a common noun names
         nobody the sentence is about (read from the parse, when there is one)."""
@@ -190,7 +217,8 @@ class SpeakerResolver:
             if lowered == "it":
                 # "it said" after a sentence that opens with a company: the company speaks.
                 return self.organisation_opening_before(sentence_start)
-            return self.subject_before(sentence_start, pronoun=lowered)
+            subject = self.subject_before(sentence_start, pronoun=lowered)
+            return self._introduced_since(subject, sentence_start, lowered) or subject
         words = re.findall(r"[\w’'-]+", who_clean)
         if words and words[0].casefold() in {"the", "a", "an", "his", "her", "their", "its"}:
             # "a Streamline spokesperson", "a spokesperson for Streamline"
