@@ -29,6 +29,7 @@ import yaml
 from .event_dates import SEASON_END as SEASONS, parse_money, resolve_date, weekend_of_report
 from .given_names import may_refer_to
 from .paragraphs import paragraph_spans
+from .recognizers import doc_text
 
 EVENT_PATTERNS_FILE = Path(__file__).resolve().parent / "event_patterns.yml"
 
@@ -634,7 +635,7 @@ def _quoted_title(doc, events: list[Event], titles_in_order: list[_Placed]) -> b
     """The event's work is written as a title is, in quote marks, somewhere in the article: a name
     the entity stage typed as a title that is no work (a company, an agency, a party) is written bare."""
     ids = {e.title_entity_id for e in events if e.title_entity_id}
-    text = doc.text
+    text = doc_text(doc)
     return any(m.entity_id in ids and _between_marks(text, m.start, m.end) for m in titles_in_order)
 
 
@@ -817,11 +818,9 @@ _MOST_HEADING_WORDS = 10
 
 def _section_heading_title(doc, at: int, titles_in_order: list[_Placed]) -> _Placed | None:
     """The one title the nearest heading above character ``at`` names, if it names one."""
-    spans = doc.user_data.get("event_paragraph_spans")
-    if spans is None:
-        doc.user_data["event_paragraph_spans"] = spans = paragraph_spans(doc.text)
-    for start, end in reversed([(s, e) for s, e in spans if e <= at]):
-        paragraph = doc.text[start:end].strip()
+    text = doc_text(doc)
+    for start, end in reversed([(s, e) for s, e in _paragraphs(doc) if e <= at]):
+        paragraph = text[start:end].strip()
         if not paragraph or len(paragraph.split()) > _MOST_HEADING_WORDS or paragraph[-1] in ".!?:;\"”'’":
             continue
         named = {m.entity_id: m for m in titles_in_order if start <= m.start and m.end <= end}
@@ -857,12 +856,20 @@ def _is_anaphoric_work(token) -> bool:
                    for c in token.children)
 
 
+def _paragraphs(doc) -> list[tuple[int, int]]:
+    """The Doc's paragraphs (``paragraphs.paragraph_spans``, what the other stages read), found once a Doc."""
+    spans = doc.user_data.get("event_paragraph_spans")
+    if spans is None:
+        spans = doc.user_data["event_paragraph_spans"] = paragraph_spans(doc_text(doc))
+    return spans
+
+
 def _paragraph_start(doc, i: int) -> int:
     """The index of the first token of token ``i``'s paragraph (the paragraphs the other stages read)."""
     starts = doc.user_data.get("event_paragraph_starts")
     if starts is None:
         token_starts = [token.idx for token in doc]
-        starts = sorted({bisect.bisect_left(token_starts, start) for start, _ in paragraph_spans(doc.text)} - {len(doc)})
+        starts = sorted({bisect.bisect_left(token_starts, start) for start, _ in _paragraphs(doc)} - {len(doc)})
         doc.user_data["event_paragraph_starts"] = starts = starts or [0]
     return starts[max(bisect.bisect_right(starts, i) - 1, 0)]
 
@@ -1040,7 +1047,7 @@ def _header_cell(header: _Line | None, row: _Line, money) -> list:
 def _table_events(doc, placed: list[_Placed], monies: list, published, lex) -> list[Event]:
     """Box-office figures written as a table's lines, not as sentences: one event per title and kind
     of figure, when the heading or lead paragraph above the lines says they are takings."""
-    lines = [line for start, end in _text_lines(doc.text)
+    lines = [line for start, end in _text_lines(doc_text(doc))
              if (line := _read_line(doc, start, end, placed, monies, lex)) is not None]
     if not any(line.monies and line.shape in ("row", "cell") for line in lines):
         return []
@@ -1073,7 +1080,7 @@ def _table_figures(line: _Line, title: _Placed, evidence_start: int, prose: _Lin
     if _cue_of(list(line.words) + lead, lex["table_cues"]) is None:
         return []
     doc = line.span.doc
-    evidence = doc.text[evidence_start:line.span.end_char]
+    evidence = doc_text(doc)[evidence_start:line.span.end_char]
     certainty = "rumoured" if any(t.lemma_.lower() in lex["rumoured"] or t.lower_ in lex["rumoured"]
                                   for t in line.words) else "stated"
     events = []
@@ -1344,7 +1351,7 @@ def _award(trigger, sentence, in_sentence, people_in_order, titles_in_order, pub
         return []
     award_span = (sentence.start_char + match.start(), sentence.start_char + match.end())
     category_span = _category(sentence)
-    category = sentence.doc.text[category_span[0]:category_span[1]] if category_span else None
+    category = doc_text(sentence.doc)[category_span[0]:category_span[1]] if category_span else None
     skip = [award_span] + ([category_span] if category_span else [])
     person = _nearest(in_sentence, trigger, "PERSON", exclude=skip) or _person_in_context(trigger, people_in_order)
     title = _work_it_is_for(trigger, sentence, in_sentence, titles_in_order) \
