@@ -136,3 +136,12 @@ def test_the_second_half_of_a_split_quote_follows_the_speaker_decided_for_the_fi
     ranked = [q for q in extract_quotes(text, mentions, doc) if q.kind == "direct"]
     # The ranker moved the first half to Ana Cruz and left the second as carried: it goes with the first.
     assert [q.speaker for q in ranked] == ["Ana Cruz", "Ana Cruz"]
+
+
+def test_an_organisation_set_beside_the_subject_is_the_subject_they_points_to():
+    text = ("Big Harbor Records have twice denied blocking the singer's show.\n\n"
+            "Its distributor, Lane Hill Pictures, denies that anything has been agreed.\n\n"
+            "“Any final agreement needs to be made with her managers. We have no further comment,” they said.")
+    (_, candidates), = feature_rows(text)
+    assert candidates["Lane Hill Pictures"]["org_pronoun_subject_recent"] == 1.0
+    assert candidates["Big Harbor Records"]["org_pronoun_subject_recent"] == 0.0
