@@ -487,3 +487,13 @@ def test_a_pronoun_after_a_newcomer_introduced_with_a_description_goes_to_the_ne
     resolver = SpeakerResolver(text, mentions(text, "Paul Dreyer", "Tomas Okonjo"))
     at = text.index("he said")
     assert resolver.resolve("he", at, at).name == "Paul Dreyer"
+
+
+def test_she_skips_names_listed_with_or_set_beside_the_object_of_a_preposition():
+    text = ("Singer Dasha Reyes released her first country album this spring.\n\n"
+            "The songs came from the same heartache that marks the music of Carly Stone, Kelly Marsh and the "
+            "artists that shaped Reyes as a teenager. “I wanted to write my scorned woman song,” she says.\n\n"
+            "She called a friend of her producer's sister, Nina Cole, for advice. “I didn't know who to turn to,” "
+            "she said.")
+    assert quotes_of(text) == [("I wanted to write my scorned woman song,", "Dasha Reyes"),
+                               ("I didn't know who to turn to,", "Dasha Reyes")]

@@ -103,3 +103,45 @@ def test_the_subject_of_the_quotes_own_sentence_is_marked():
     quote, candidates = feature_rows(text)[0]
     assert candidates["Lee Ortiz"]["quote_sentence_main_subject"] == 1.0
     assert candidates["Dana Cole"]["quote_sentence_main_subject"] == 0.0
+
+
+class _OverrulingRanker:
+    """A ranker that gives every quote the rules found a cue for to someone other than the rules' choice,
+    and leaves a quote whose speaker the rules carried over from another as the rules had it."""
+
+    def choose_each(self, quotes_rows):
+        chosen, carried, person = (FEATURES.index(name) for name in ("cascade_choice", "cascade_carried", "is_person"))
+        out = []
+        for rows in quotes_rows:
+            if rows[:, carried].any():
+                out.append(int(rows[:, chosen].argmax()))
+            else:
+                out.append(next(i for i, row in enumerate(rows) if row[person] and not row[chosen]))
+        return out
+
+
+def test_the_second_half_of_a_split_quote_follows_the_speaker_decided_for_the_first(monkeypatch):
+    from pipeline.core.nlp import quotes as quote_stage
+
+    text = ("Tom Reed and Ana Cruz met the studio's board on Monday.\n\n"
+            "“We knew the film would work from the first day,” Reed said. “The board saw it too.”")
+    nlp = load_stage_pipeline(DEFAULT_SPACY_MODEL)
+    doc = nlp(text)
+    _, mentions = article_mentions(ArticleText("article", text, (), None), doc)
+    by_rules = [q for q in extract_quotes(text, mentions, doc, rank_speakers=False) if q.kind == "direct"]
+    assert [q.speaker for q in by_rules] == ["Tom Reed", "Tom Reed"]
+    assert by_rules[1].attribution == "continues_previous_quote"
+
+    monkeypatch.setattr(quote_stage, "speaker_model", lambda: _OverrulingRanker())
+    ranked = [q for q in extract_quotes(text, mentions, doc) if q.kind == "direct"]
+    # The ranker moved the first half to Ana Cruz and left the second as carried: it goes with the first.
+    assert [q.speaker for q in ranked] == ["Ana Cruz", "Ana Cruz"]
+
+
+def test_an_organisation_set_beside_the_subject_is_the_subject_they_points_to():
+    text = ("Big Harbor Records have twice denied blocking the singer's show.\n\n"
+            "Its distributor, Lane Hill Pictures, denies that anything has been agreed.\n\n"
+            "“Any final agreement needs to be made with her managers. We have no further comment,” they said.")
+    (_, candidates), = feature_rows(text)
+    assert candidates["Lane Hill Pictures"]["org_pronoun_subject_recent"] == 1.0
+    assert candidates["Big Harbor Records"]["org_pronoun_subject_recent"] == 0.0

@@ -143,6 +143,7 @@ def examples_of(name: str, eval_dir: Path, cache: Path, scorer):
         working = quote_rules.speech_marks(text)
         rows_by_quote = {id(q): (cands, rows) for q, cands, rows in
                          quote_rules.speaker_feature_rows(working, quotes, quote_mentions, doc, title)}
+        ranked = _ranked_quotes(rows_by_quote, quotes)
         article_rows = []
         n_sys = 0
         for quote in quotes:
@@ -178,9 +179,41 @@ def examples_of(name: str, eval_dir: Path, cache: Path, scorer):
             hits = [gq for gq in golds_reported if span and gq["span"] and _same_span(scorer, span, gq["span"])]
             if hits:
                 article_rows.append(_example(quote, hits[0], rows_by_quote, speaker_ok, reported=True))
-        out.append(dict(file=file_name, quotes=article_rows, n_gold=n_gold, n_sys=n_sys, text=text,
+        out.append(dict(file=file_name, quotes=article_rows, ranked=ranked, n_gold=n_gold, n_sys=n_sys, text=text,
                         n_reported_gold=len(golds_reported), n_reported_sys=n_reported_sys))
     feature_cache.write_bytes(pickle.dumps(out))
+    return out
+
+
+def _ranked_quotes(rows_by_quote, quotes) -> list[dict]:
+    """Every quote of the article the stage ranks, in reading order, with what the final decision reads: its
+    rows, the rules' choice (an index into the article's candidates, shared by all its quotes), whether a
+    decisive sieve made it, and the quote the rules carried its speaker from (``quotes._carry_decided_speakers``)."""
+    out = []
+    for quote in sorted((q for q in quotes if id(q) in rows_by_quote), key=lambda q: q.start):
+        cands, rows = rows_by_quote[id(quote)]
+        ids = [c.entity_id for c in cands]
+        source = quote.carried_from
+        out.append(dict(key=id(quote), rows=rows, decisive=quote.attribution in quote_rules.DECISIVE_SIEVES,
+                        cascade=ids.index(quote.speaker_entity_id) if quote.speaker_entity_id in ids else None,
+                        source=id(source) if source is not None and id(source) in rows_by_quote else None))
+    return out
+
+
+def final_choices(article, params, threshold) -> dict[int, int | None]:
+    """The stage's decision for each ranked quote of an article (an index into its candidates, or None): the
+    ranker's, the rules' for a decisive sieve, and a carried quote the ranker left as the rules had it
+    following the decision made for its source."""
+    out: dict[int, int | None] = {}
+    for entry in article["ranked"]:
+        if entry["decisive"]:
+            out[entry["key"]] = entry["cascade"]
+            continue
+        choice = decide(params, entry["rows"], threshold)
+        source = entry["source"]
+        if source is not None and source in out and choice == entry["cascade"] and out[source] != entry["cascade"]:
+            choice = out[source]
+        out[entry["key"]] = choice
     return out
 
 
@@ -191,7 +224,7 @@ def _same_span(scorer, a, b) -> bool:
 
 def _example(quote, gq, rows_by_quote, speaker_ok, reported: bool, optional: bool = False) -> dict:
     cands, rows = rows_by_quote.get(id(quote), ([], np.zeros((0, len(FEATURES)))))
-    return dict(rows=rows, right=np.asarray([speaker_ok(c.name, gq) for c in cands], dtype=bool),
+    return dict(key=id(quote), rows=rows, right=np.asarray([speaker_ok(c.name, gq) for c in cands], dtype=bool),
                 gold_has_speaker=bool(gq.get("speaker")), reported=reported, optional=optional,
                 weight=COREF_WEIGHT if gq.get("speaker_source") == "coref" else 1.0,
                 cascade_right=speaker_ok(quote.speaker, gq), cascade_named=bool(quote.speaker),
@@ -370,6 +403,7 @@ def measure(articles, params_of, threshold: tuple[float, float | None], reported
     shapes, cascade_shapes = Counter(), Counter()
     for article in articles:
         params = params_of(article)
+        choices = final_choices(article, params, threshold)
         n_sys += article["n_reported_sys"] if reported else article["n_sys"]
         n_gold += article["n_reported_gold"] if reported else article["n_gold"]
         for q in article["quotes"]:
@@ -389,7 +423,7 @@ def measure(articles, params_of, threshold: tuple[float, float | None], reported
                     shapes["decisive sieve wrong"] += 1
                     cascade_shapes[error_shape(q, q["cascade_named"])] += 1
                 continue
-            best = decide(params, q["rows"], threshold)
+            best = choices[q["key"]] if q["key"] in choices else decide(params, q["rows"], threshold)
             if best is None:
                 ok = not q["gold_has_speaker"]
             else:

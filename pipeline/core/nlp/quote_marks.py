@@ -39,6 +39,8 @@ class Quote:
     is_partial: bool = False
     title_ids: list[str] = field(default_factory=list)
     kind: str = "direct"  # "indirect" for reported speech ("Park said the studio would …")
+    # The quote (or reported statement) whose speaker the rules carried over to this one, when they did.
+    carried_from: "Quote | None" = field(default=None, repr=False, compare=False)
 
 
 def _is_opening(text: str, at: int, para_start: int) -> bool:

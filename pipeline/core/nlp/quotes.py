@@ -77,8 +77,10 @@ def extract_quotes(text: str, mentions: Sequence[Mention], doc=None, headline: s
     if rank_speakers and doc is not None and (model := speaker_model()) is not None:
         ranked = [(quote, candidates, rows) for quote, candidates, rows
                   in _feature_rows(working, quotes, mentions, doc, headline) if quote.attribution not in DECISIVE_SIEVES]
+        carried = {id(quote): quote.attribution for quote, _, _ in ranked}
         for (quote, candidates, _), best in zip(ranked, model.choose_each([rows for _, _, rows in ranked])):
             _assign_ranked(quote, candidates, best)
+        _carry_decided_speakers([quote for quote, _, _ in ranked], carried)
     for quote in quotes:
         quote.text = text[quote.start:quote.end]
     return quotes
@@ -141,6 +143,19 @@ def _assign_ranked(quote: Quote, candidates, best: int | None) -> None:
     if chosen.entity_id != quote.speaker_entity_id:
         quote.speaker, quote.speaker_entity_id = chosen.name, chosen.entity_id
         quote.attribution = "ranker"
+
+
+def _carry_decided_speakers(ranked: Sequence[Quote], attribution_before: dict[int, str | None]) -> None:
+    """A quote whose speaker the rules carried over from another one (the second half of a split quote, the
+    next paragraph of an unclosed one, a later quote of one voice's paragraph) speaks with that one's voice as
+    finally decided: where the ranker changed the source's speaker and left the carried quote as the rules had
+    it, the change is carried over too, in reading order, so it runs down a chain of continuations."""
+    for quote in sorted(ranked, key=lambda q: q.start):
+        source = quote.carried_from
+        if source is None or quote.attribution != attribution_before.get(id(quote)):
+            continue  # nothing carried, or the ranker decided this quote against the rules
+        if source.speaker_entity_id != quote.speaker_entity_id:
+            quote.speaker, quote.speaker_entity_id = source.speaker, source.speaker_entity_id
 
 
 def _extract_quotes(text: str, mentions: Sequence[Mention], doc=None) -> list[Quote]:

@@ -210,8 +210,7 @@ class ArticlePage:
         self.first_named = min(people, key=lambda c: c.mentions[0].start).entity_id if people else None
         self.sentence_starts = self._sentence_starts()
         # Each mention's grammatical role and whether it stands inside quote marks, once per article.
-        self.is_subject = {m.start: self.token_dep(m.start) in ("nsubj", "nsubjpass")
-                           for c in self.candidates for m in c.mentions}
+        self.is_subject = {m.start: self.is_subject_at(m.start) for c in self.candidates for m in c.mentions}
         self.quoted = {m.start: self.inside_quote(m.start) for c in self.candidates for m in c.mentions}
         self.transcript_names = self._transcript_names()
         self.paragraph_starts = [p[0] for p in self.paragraphs]
@@ -335,6 +334,16 @@ class ArticlePage:
         while token.dep_ in ("compound", "flat") and token.head is not token:
             token = token.head
         return token
+
+    def is_subject_at(self, position: int) -> bool:
+        """Whether the name at ``position`` is a verb's subject, or set beside one as its appositive ("The
+        company that runs the show, Dick Clark Productions, denies …"): the subject names it either way."""
+        token = self._name_token(position)
+        if token is None:
+            return False
+        if token.dep_ == "appos" and token.head is not token:
+            token = token.head
+        return token.dep_ in ("nsubj", "nsubjpass")
 
     def token_dep(self, position: int) -> str | None:
         """The dependency of the name at ``position`` as a whole."""

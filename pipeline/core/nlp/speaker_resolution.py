@@ -103,7 +103,7 @@ class SpeakerResolver:
                 # "According to Ham, …": the source of the sentence is what it is about, not an object.
                 according = last == "to" and len(before) > 1 and before[-2].casefold() == "according"
                 conjoined = oblique_end is not None and self.text[oblique_end:m.start].strip(" ,").casefold() in ("and", "or")
-                if (last in PREPOSITIONS and not according) or last == "own" or conjoined:
+                if (last in PREPOSITIONS and not according) or last == "own" or conjoined or self._object_of_preposition(m):
                     oblique_end = m.end
                     continue
                 if self.text[m.end:m.end + 3].startswith(("’s", "'s")) or self.inside_quote(m.start) \
@@ -143,6 +143,24 @@ class SpeakerResolver:
                      and re.match(r"\s*(?:,|—|–|--)\s*(?:who|the|a|an|[a-z]+ of)\b", self.text[m.end:m.end + 40]) and first_at.get(m.entity_id) == m.start and m.entity_id != subject.entity_id
                      and not self.inside_quote(m.start) and may_refer_to(pronoun, m.name)}
         return next(iter(newcomers.values())) if len(newcomers) == 1 else None
+
+    def _object_of_preposition(self, mention: Mention) -> bool:
+        """"the music of Taylor Swift, Kacey Musgraves and others", "a friend of Harry's mother, Princess
+        Diana": a name listed with, or set beside, the object of a preposition is an object too, however far
+        from the preposition (read from the parse, when there is one; "according to X" is a source, not an
+        object)."""
+        if self.doc is None:
+            return False
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        token = span.root
+        while token.dep_ in ("conj", "appos") and token.head is not token:
+            token = token.head
+        if token.dep_ != "pobj":
+            return False
+        preposition = token.head
+        return not (preposition.lower_ == "to" and preposition.head.lower_ == "according")
 
     def _modifies_a_noun(self, mention: Mention) -> bool:
         """"Trump campaign spokesman Jason Miller": a name used as a modifier of a common noun names

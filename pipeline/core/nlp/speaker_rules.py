@@ -56,12 +56,12 @@ def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention], doc=N
         elif previous is not None and previous.speaker and (_continues(text, previous, quote, paragraphs)
                                                             or _speaker_named_between(previous, quote, resolver)) \
                 and not _someone_else_named_between(previous, quote, resolver):
-            quote.speaker, quote.speaker_entity_id = previous.speaker, previous.speaker_entity_id
+            quote.speaker, quote.speaker_entity_id, quote.carried_from = previous.speaker, previous.speaker_entity_id, previous
             # A transcript turn runs on until the next label: its later paragraphs are the labelled speaker's.
             quote.cue, quote.attribution = previous.cue, "continues_transcript_turn" \
                 if previous.attribution in ("transcript_turn", "continues_transcript_turn") else "continues_previous_quote"
         elif (earlier := _earlier_speaker_of_paragraph(quote, quotes, resolver)) is not None:
-            quote.speaker, quote.speaker_entity_id = earlier.speaker, earlier.speaker_entity_id
+            quote.speaker, quote.speaker_entity_id, quote.carried_from = earlier.speaker, earlier.speaker_entity_id, earlier
             quote.cue, quote.attribution = earlier.cue, "same_paragraph_speaker"
         else:
             introduced = _introduced_before(text, quote, paragraphs, resolver)
@@ -70,7 +70,7 @@ def attribute(text: str, quotes: list[Quote], mentions: Sequence[Mention], doc=N
             elif (beat := _after_sentence_about_someone(text, quote, p_start, resolver)) is not None:
                 _assign(quote, beat, None, "subject_of_previous_sentence")
             elif (last := _last_speaker_of_previous_paragraph(text, quote, paragraphs, quotes, reported)) is not None:
-                quote.speaker, quote.speaker_entity_id = last.speaker, last.speaker_entity_id
+                quote.speaker, quote.speaker_entity_id, quote.carried_from = last.speaker, last.speaker_entity_id, last
                 quote.cue, quote.attribution = last.cue, "continues_previous_paragraph"
         previous = quote
     _give_unattributed_quotes_to_the_interviewee(text, quotes, paragraphs)
