@@ -19,12 +19,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Runs from `make run` and `make ui` share one Dagster instance, so the UI shows the CLI's runs too.
-# One run at a time: DuckDB has one writer, so queued runs wait for each other instead of failing.
-# The storage is created here, once: `dagster dev` otherwise starts three processes that race to create it.
-$(DAGSTER_HOME)/dagster.yaml: Makefile $(STAMP)
-	@mkdir -p $(DAGSTER_HOME)
-	@printf 'telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n' > $@
-	@$(BIN)/python -c "from dagster import DagsterInstance; DagsterInstance.get().get_runs(limit=1)"
+# Its settings (no telemetry; one queued run at a time: DuckDB has one writer) and its storage are made
+# here, once, by pipeline/instance.py: `dagster dev` otherwise starts three processes that race to create it.
+$(DAGSTER_HOME)/dagster.yaml: $(STAMP) pipeline/instance.py
+	@$(BIN)/python -m pipeline.instance
+	@touch $@
 
 # Materialize the whole asset graph on the bundled sample articles and print what landed.
 run: install $(DAGSTER_HOME)/dagster.yaml

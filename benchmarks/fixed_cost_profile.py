@@ -130,9 +130,10 @@ def main() -> None:
     import pipeline.defs.nlp.assets as nlp_assets
     import pipeline.defs.nlp.checks as nlp_checks
     import pipeline.defs.publish.assets as publish_assets
+    import pipeline.instance as project_instance
     from pipeline.core.nlp import extraction
 
-    _timed(cli, "_dagster_instance", "instance")
+    _timed(project_instance, "prepare_instance", "instance")
     _timed(sqlite_event_log.SqliteEventLogStorage, "store_event", "events stored (all)")
     _timed(run_domain.RunDomain, "_log_asset_planned_events", "  events stored at run creation (planned)")
     _timed(dagster.JobDefinition, "execute_in_process", "execute_in_process (the run)")

@@ -1,6 +1,6 @@
 """``film-news``: run the asset graph from a shell, the same assets the UI materializes.
 
-    film-news run --input DIR --db PATH [--full-refresh] [--batch-size N]
+    film-news run --input DIR --db PATH [--full-refresh] [--batch-size N] [--wait SECONDS]
     film-news sql "select …"      query the published read snapshot, print a table
     film-news sql                 an interactive SQL prompt on the snapshot
     film-news fetch [--day DATE]  gather new links (or one past day's) from outlets.yaml, and new WARC archives
@@ -22,21 +22,8 @@ import sys
 from pathlib import Path
 
 
-def _dagster_instance():
-    """The instance named by DAGSTER_HOME, else the project's own (``.dagster_home``, the one
-    `make ui` serves), so the CLI's runs always show in the UI's run history.
-
-    Dagster refuses a DAGSTER_HOME that does not exist yet; a fresh checkout
-    has none, so the folder is created rather than failing the run over it.
-    """
-    from dagster import DagsterInstance
-
-    from .resources import PROJECT_ROOT
-
-    home = os.environ.get("DAGSTER_HOME") or str(PROJECT_ROOT / ".dagster_home")
-    Path(home).mkdir(parents=True, exist_ok=True)
-    os.environ["DAGSTER_HOME"] = home
-    return DagsterInstance.get()
+# sysexits.h's EX_TEMPFAIL: nothing was wrong with the input; cron and scripts may simply try again.
+EXIT_TRY_AGAIN_LATER = 75
 
 
 def _project_job(name: str, database: Path, landing: Path):
@@ -52,13 +39,14 @@ def _project_job(name: str, database: Path, landing: Path):
 
 def _run(args: argparse.Namespace) -> int:
     from . import warehouse
+    from .instance import prepare_instance
 
     landing = Path(args.input).resolve()
     database = Path(args.db).resolve()
     if not landing.is_dir():
         print(f"film-news: the input folder {landing} does not exist; create it or pass --input DIR", file=sys.stderr)
         return 2
-    instance = _dagster_instance()
+    instance = prepare_instance()
     run_config = {
         # A full refresh reaches every incremental stage, not only ingest.
         "ops": {op: {"config": {"full_refresh": args.full_refresh, "batch_size": args.batch_size}}
@@ -66,12 +54,21 @@ def _run(args: argparse.Namespace) -> int:
         # Step-by-step debug events belong in the UI; the shell gets warnings and the summary.
         "loggers": {"console": {"config": {"log_level": args.log_level}}},
     }
-    result = _project_job("film_news_job", database, landing).execute_in_process(
-        run_config=run_config,
-        instance=instance,
-        raise_on_error=False,
-        tags={"film_news/trigger": "cli"},
-    )
+    started = dt.datetime.now(dt.timezone.utc)
+    who = f"film-news run, process {os.getpid()}, started {started:%Y-%m-%d %H:%M:%S} UTC"
+    try:
+        # The whole run holds the database: a second run of it (a nightly cron beside a manual run)
+        # waits for this one to end, then finds only what is still new.
+        with warehouse.holding_the_run_lock(database, args.wait, who):
+            result = _project_job("film_news_job", database, landing).execute_in_process(
+                run_config=run_config,
+                instance=instance,
+                raise_on_error=False,
+                tags={"film_news/trigger": "cli"},
+            )
+    except warehouse.WarehouseBusy as busy:
+        print(f"film-news: {busy}", file=sys.stderr)
+        return EXIT_TRY_AGAIN_LATER
     failed_checks = [evaluation for evaluation in result.get_asset_check_evaluations() if not evaluation.passed]
     blocked = [check for check in failed_checks if check.blocking]
     if not result.success and blocked:
@@ -196,7 +193,9 @@ def _fetch(args: argparse.Namespace) -> int:
         print(f"film-news: nothing to gather: no outlet is configured in {outlets_path} (FILM_NEWS_OUTLETS; the "
               f"file has commented examples) and no WARC archive is in {warc_folder} (FILM_NEWS_WARC).", file=sys.stderr)
         return 0
-    instance = _dagster_instance()
+    from .instance import prepare_instance
+
+    instance = prepare_instance()
     result = _project_job("sources_job", Path(args.db).resolve(), Path(args.input).resolve()).execute_in_process(
         instance=instance, raise_on_error=False, tags={"film_news/trigger": "cli"},
         # The outcome of each outlet is said below, in sentences; Dagster's log keeps the details for the UI.
@@ -477,6 +476,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--db", default=database_path_from_env(), help="DuckDB file to write (FILM_NEWS_DB)")
     run.add_argument("--full-refresh", action="store_true", help="forget what was ingested and rebuild from every file")
     run.add_argument("--batch-size", type=int, default=200, help="files per batch (bounds memory)")
+    run.add_argument("--wait", type=float, default=3600, metavar="SECONDS",
+                     help="how long to wait for another run of the same database to end (default 3600; "
+                          f"0: give up at once, exit code {EXIT_TRY_AGAIN_LATER})")
     # Dagster's own console log stays quiet by default: the command reports failed steps and
     # checks itself, in a list, where Dagster would print each as an error with its stack.
     run.add_argument("--log-level", default="CRITICAL", choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import PrivateAttr
 
 from . import warehouse
 from .core.nlp import DEFAULT_SPACY_MODEL, spacy_model_from_env  # noqa: F401 (the project's settings, in one place)
@@ -35,16 +36,44 @@ def landing_path_from_env() -> str:
 
 
 class DuckDBWarehouse(ConfigurableResource):
-    """The DuckDB file every asset writes through, one connection per materialization."""
+    """The DuckDB file every asset writes through, one connection per materialization.
+
+    A run holds the warehouse from its first connection to its end (``warehouse.holding_the_run_lock``):
+    a second run of the same file, started from the UI, the schedule or the command line, waits for it
+    rather than interleaving its steps with it. Gathering (outlets, archives: one run per archive in a
+    backfill) connects with ``for_the_run=False``: it holds the file only to look up and record what it
+    gathered, never while a server answers or an archive is read, and its runs can run side by side.
+    """
 
     database_path: str
+    # How long a run waits for another run of the same file to end before it gives up, changing nothing.
+    run_wait_seconds: float = 3600
+    _held_for_the_run: contextlib.ExitStack | None = PrivateAttr(default=None)
+    _who: str = PrivateAttr(default="")
 
     @property
     def snapshot_path(self) -> Path:
         return warehouse.snapshot_path_for(self.database_path)
 
     @contextlib.contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def yield_for_execution(self, context: InitResourceContext) -> Iterator["DuckDBWarehouse"]:
+        run = context.dagster_run
+        with contextlib.ExitStack() as held_for_the_run:
+            # Released when the run (or the sensor, or the test) is done with the resource.
+            self._held_for_the_run = held_for_the_run
+            self._who = (f"Dagster run {run.run_id[:8]} of {run.job_name}, process {os.getpid()}" if run
+                         else f"process {os.getpid()}")
+            try:
+                yield self
+            finally:
+                self._held_for_the_run = None
+
+    @contextlib.contextmanager
+    def connect(self, for_the_run: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        if for_the_run and self._held_for_the_run is not None:
+            self._held_for_the_run.enter_context(
+                warehouse.holding_the_run_lock(self.database_path, self.run_wait_seconds, self._who))
+            self._held_for_the_run = None  # held until the run ends: taken once
         # A damaged file is usually found mid-step, on the first read of a bad block: reported as such.
         with warehouse.reporting_damage(self.database_path):
             con = warehouse.connect(self.database_path)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+from filelock import FileLock
+from filelock import Timeout as FileLockTimeout
 
 from .core.previews import shorten
 from .core.search import SEARCH_DDL, SEARCH_MACROS
@@ -172,6 +174,69 @@ def _connect(path: Path, read_only: bool, lock_timeout: float) -> duckdb.DuckDBP
     if not read_only:
         _create_or_migrate(con, path)
     return con
+
+
+class WarehouseBusy(RuntimeError):
+    """Another run held the warehouse for longer than this one would wait for it."""
+
+
+def run_lock_path(database_path: str | Path) -> Path:
+    path = Path(database_path)
+    return path.with_name(path.name + ".run-lock")
+
+
+@contextlib.contextmanager
+def holding_the_run_lock(database_path: str | Path, wait_seconds: float, who: str) -> Iterator[None]:
+    """Hold the warehouse for a whole run: a second run of the same database waits here for the first to
+    end (saying whose run it waits for), rather than interleaving its steps with it.
+
+    DuckDB's own lock is taken step by step (``connect``), so two runs would otherwise take turns
+    between steps, each doing the other's work, and one would fail after a step's wait. The lock is
+    the operating system's (``filelock``): a run that dies, even killed, releases it. ``who`` says
+    what holds it (command, process, start time), read by the runs that wait. Taken again by the
+    process that holds it, it is held once more (the command line around a run, the run's resource).
+    """
+    lock_path = run_lock_path(database_path)
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    holder_note = lock_path.with_name(lock_path.name + ".holder")
+    # One lock object a path in this process, counting its holds: the command line holds the file
+    # around the run, and the run's resource takes it again inside.
+    lock = FileLock(lock_path, is_singleton=True)
+    outermost = not lock.is_locked
+    started = time.monotonic()
+    last_said = None
+    while True:
+        try:
+            lock.acquire(timeout=min(5.0, max(wait_seconds, 0.0)))
+            break
+        except FileLockTimeout:
+            waited = time.monotonic() - started
+            holder = _read_holder(holder_note)
+            if waited >= wait_seconds:
+                raise WarehouseBusy(
+                    f"{Path(database_path).name} is held by another run ({holder}); waited {waited:.0f} s of "
+                    f"{wait_seconds:.0f} s. This run changed nothing: run again when that one has ended "
+                    "(or wait longer with --wait SECONDS).") from None
+            if last_said is None or time.monotonic() - last_said >= 60:
+                # Say why nothing happens: at once, then every minute.
+                print(f"film-news: waiting for another run of {Path(database_path).name} to end ({holder}); "
+                      f"{waited:.0f} s of {wait_seconds:.0f} s", file=sys.stderr, flush=True)
+                last_said = time.monotonic()
+    try:
+        if outermost:
+            holder_note.write_text(who)
+        yield
+    finally:
+        if outermost:
+            holder_note.unlink(missing_ok=True)
+        lock.release()
+
+
+def _read_holder(holder_note: Path) -> str:
+    try:
+        return holder_note.read_text().strip() or "a run that did not say what it is"
+    except OSError:
+        return "a run that did not say what it is"
 
 
 # The layout of the tables. Raise it with every change to DDL, and make DDL bring an older

@@ -37,12 +37,12 @@ def test_each_new_archive_becomes_a_partition_read_by_its_own_run_and_landed_onc
 
     with DagsterInstance.ephemeral() as instance:
         # The sensor adds a partition for each archive it has not seen, and nothing when none is new.
-        first = archive_files_sensor(build_sensor_context(instance=instance, resources=resources))
+        first = archive_files_sensor(build_sensor_context(instance=instance, resources={"news_sources": sources}))
         instance.add_dynamic_partitions(ARCHIVE_FILES.name, list(first.dynamic_partitions_requests[0].partition_keys))
         assert instance.get_dynamic_partitions(ARCHIVE_FILES.name) == ["CC-NEWS-1.warc.gz"]
-        assert archive_files_sensor(build_sensor_context(instance=instance, resources=resources)).skip_message
+        assert archive_files_sensor(build_sensor_context(instance=instance, resources={"news_sources": sources})).skip_message
         write_archive(warc, "CC-NEWS-2.warc.gz", 2)
-        second = archive_files_sensor(build_sensor_context(instance=instance, resources=resources))
+        second = archive_files_sensor(build_sensor_context(instance=instance, resources={"news_sources": sources}))
         assert list(second.dynamic_partitions_requests[0].partition_keys) == ["CC-NEWS-2.warc.gz"]
 
         # One partition's run reads its archive into its folder, and nothing into the warehouse.

@@ -76,18 +76,15 @@ def stop(process: subprocess.Popen) -> None:
 @pytest.fixture
 def dagster_ui(tmp_path):
     home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n")
     landing = tmp_path / "landing"
     write(landing, "harbor.html", news_page("Harbor Lights Sets March Start", HARBOR_LIGHTS))
     db = tmp_path / "warehouse" / "film_news.duckdb"
     env = {**os.environ, "DAGSTER_HOME": str(home), "FILM_NEWS_DB": str(db), "FILM_NEWS_LANDING": str(landing),
            "VIRTUAL_ENV": str(Path(sys.executable).parent.parent)}
     port = free_port()
-    # Create the instance's storage once, before three processes (webserver, its code server, the
-    # daemon) race to create it in an empty DAGSTER_HOME and stamp its schema version twice.
-    subprocess.run([sys.executable, "-c", "from dagster import DagsterInstance; DagsterInstance.get().get_runs(limit=1)"],
-                   env=env, check=True, timeout=120)
+    # What `make ui` does first: the project's instance settings, and its storage created once, before
+    # three processes (webserver, its code server, the daemon) race to create it in an empty DAGSTER_HOME.
+    subprocess.run([sys.executable, "-m", "pipeline.instance"], env=env, check=True, timeout=120)
     # What `make ui` runs: the webserver and the daemon, the project found from pyproject.toml.
     server = start([str(Path(sys.executable).parent / "dg"), "dev", "--host", "127.0.0.1", "--port", str(port)],
                    env, tmp_path / "dg_dev.log")

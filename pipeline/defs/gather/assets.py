@@ -72,7 +72,7 @@ def fetched_pages(context: AssetExecutionContext, config: GatherConfig, warehous
 
     @contextlib.contextmanager
     def warehouse_locked():
-        with warehouse_db.connect() as con:
+        with warehouse_db.connect(for_the_run=False) as con:
             taken = time.monotonic()
             try:
                 yield con
@@ -153,7 +153,7 @@ def describe_outlets(result: DayResult) -> str:
 def archive_pages(context: AssetExecutionContext, warehouse_db: DuckDBWarehouse, landing_folder: LandingFolder,
                   news_sources: NewsSources, dask_cluster: DaskCluster) -> MaterializeResult:
     archives = list_archive_files(Path(news_sources.warc_folder))
-    with warehouse_db.connect() as con:
+    with warehouse_db.connect(for_the_run=False) as con:
         landed = store.archives_landed(con)
     written = written_partitions(news_sources.partitions_path)
     # New: an archive never landed, or whose partition was read again (a partition run) since it landed.
@@ -199,7 +199,7 @@ def land_archive_partitions(warehouse_db: DuckDBWarehouse, landing_folder: Landi
     staging = Path(tempfile.mkdtemp(prefix=".archives-", dir=landing))
     try:
         recorded_at = warehouse.utc_now()
-        with warehouse_db.connect() as con, warehouse.transaction(con):
+        with warehouse_db.connect(for_the_run=False) as con, warehouse.transaction(con):
             for manifest in sorted(manifests, key=lambda m: m["key"]):
                 pages = read_partition_pages(news_sources.partitions_path, manifest["key"])
                 landed = store.land_archive_partition(
@@ -217,3 +217,4 @@ def land_archive_partitions(warehouse_db: DuckDBWarehouse, landing_folder: Landi
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return totals
+
