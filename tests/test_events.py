@@ -370,6 +370,18 @@ def test_a_chart_cut_by_bars_takes_its_figures_kind_from_its_column_before_the_l
                                         ("Night Orchard", 30_000_000.0, "worldwide_total", None, "stated")]
 
 
+def test_a_chart_row_of_three_cells_is_read_and_each_figure_takes_its_own_columns_kind():
+    # A row of three cells with sums of money is no bar of links (paragraphs.is_navigation), and
+    # the header line's other cells ("Opening") say nothing of the figure under "Total".
+    text = ("Weekend box office, in dollars.\n\n"
+            "Film | Opening | Total\n\n"
+            "“Copper Sky” | $41.5 million | $120 million\n\n"
+            "“Night Orchard” | $9 million | $30 million")
+    assert [(title, amount, kind) for title, amount, kind, *_ in figures(text, WEDNESDAY)] == [
+        ("Copper Sky", 41_500_000.0, "opening_weekend"), ("Copper Sky", 120_000_000.0, "domestic_total"),
+        ("Night Orchard", 9_000_000.0, "opening_weekend"), ("Night Orchard", 30_000_000.0, "domestic_total")]
+
+
 def test_a_ranked_list_under_a_box_office_heading_is_read():
     text = ("Holdovers had a quiet few days.\n\nTop of the box office\n\n"
             "1. “Copper Sky” — $41.5 million\n2. “Night Orchard” — $12.2 million")
