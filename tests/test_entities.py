@@ -727,3 +727,12 @@ def test_quote_marks_in_a_title_cased_headline_hold_a_work_only_when_the_body_wr
     found = entities_of(text)
     assert found.get("Night Ferry") == "TITLE"
     assert "Exhausting" not in found
+
+
+def test_a_name_of_a_title_is_its_character_across_a_line_break():
+    text = ("Two new spies stood out in the film: Nora Vale of\n\n“Glass Harbor”, and Tom Reyes, "
+            "who plays Ivo Brandt.\n\nReviewers praised the film.")
+    found = entities_of(text)
+    assert found.get("Glass Harbor") == "TITLE"
+    assert "Nora Vale" not in found and "Ivo Brandt" not in found
+    assert found.get("Tom Reyes") == "PERSON"

@@ -1746,10 +1746,6 @@ def _plural_proper_noun(doc, mention: EntityMention) -> bool:
 _LIKE_A_BRAND = re.compile(r"^[A-Z0-9&]{2,}$|\d|\.\w")
 
 
-_AS_AFTER_PERSON = re.compile(r"\s+as\s+$")
-# "Le Chiffre, the film's primary villain": a name the story's own part describes.
-_PART_AFTER = re.compile(r",\s+(?:the|a)\s+(?:film|movie|show|series|book|novel|play|story|game)(?:’s|'s)\s+"
-                         r"(?:[a-z]+\s+){0,2}(?:villain|hero|heroine|protagonist|antagonist|character|lead|narrator)\b")
 
 
 def part_name_starts(doc) -> set[int]:
@@ -1758,6 +1754,8 @@ def part_name_starts(doc) -> set[int]:
     text = doc.text
     starts = set()
     for cue in doc.spans["part_cue"]:
+        if cue.label_ == "PART_DESCRIBED":
+            continue  # after the part's name, not before it
         start = cue.end_char
         while start < len(text) and text[start].isspace():
             start += 1
@@ -1769,6 +1767,9 @@ def part_name_starts(doc) -> set[int]:
 def _characters(text: str, mentions: list[EntityMention], doc) -> set[str]:
     """Names the article gives as parts played: never a real person named elsewhere as an actor."""
     part_starts = part_name_starts(doc)
+    # "Le Chiffre, the film's primary villain": a name the story's own part describes (``part_cues.yml``,
+    # ``after_a_part``).
+    described = {cue.start_char for cue in doc.spans["part_cue"] if cue.label_ == "PART_DESCRIBED"}
     person_ends = {m.end for m in mentions if m.entity_type == "PERSON"}
     person_starts = {m.start: m for m in mentions if m.entity_type == "PERSON"}
     title_starts = {m.start for m in mentions if m.entity_type == "TITLE"}
@@ -1787,20 +1788,67 @@ def _characters(text: str, mentions: list[EntityMention], doc) -> set[str]:
             continue
         if m.entity_type != "PERSON":
             continue
-        before = text[max(0, m.start - 40):m.start]
-        if m.start in part_starts or _PART_AFTER.match(after):
+        if m.start in part_starts or m.end in described:
             characters.add(m.name)
             continue
         # "Jason Bourne of The Bourne Identity": a name that belongs to a title.
-        of = re.match(r"\s+of\s+[“\"‘']?", after)
-        if of is not None and m.end + of.end() in title_starts:
+        if _title_after_of(doc, m.end) in title_starts:
             characters.add(m.name)
             continue
         # "Oscar Isaac as Abel Morales": "as" right after another person's name.
-        cue = _AS_AFTER_PERSON.search(before)
-        if cue is not None and (m.start - len(before) + cue.start()) in person_ends:
+        if _person_end_before_as(doc, m.start) in person_ends:
             characters.add(m.name)
     return characters
+
+
+def _word_after(doc, token):
+    """The next token that is not white space, and whether white space stands between: (token, spaced)."""
+    i, spaced = token.i + 1, bool(token.whitespace_)
+    while i < len(doc) and doc[i].is_space:
+        i, spaced = i + 1, True
+    return (doc[i], spaced) if i < len(doc) else (None, spaced)
+
+
+def _word_before(doc, token):
+    """The previous token that is not white space, and whether white space stands between: (token, spaced)."""
+    i, spaced = token.i - 1, False
+    while i >= 0 and doc[i].is_space:
+        i, spaced = i - 1, True
+    if i < 0:
+        return None, spaced
+    return doc[i], spaced or bool(doc[i].whitespace_)
+
+
+def _title_after_of(doc, end: int) -> int | None:
+    """Where a name after "of" (and a quote mark glued to it) starts, for a name ending at ``end``
+    and followed by white space: "Jason Bourne| of “The Bourne Identity”"."""
+    last = _token_at(doc, end - 1)
+    if last.idx + len(last.text) != end:
+        return None
+    of, spaced = _word_after(doc, last)
+    if of is None or of.text != "of" or not spaced:
+        return None
+    name, spaced = _word_after(doc, of)
+    if name is None or not spaced:
+        return None
+    if name.text in OPENING_MARKS and not name.whitespace_ and name.i + 1 < len(doc):
+        name = doc[name.i + 1]
+    return name.idx
+
+
+def _person_end_before_as(doc, start: int) -> int | None:
+    """Where the word before "as" ends, for a name starting at ``start`` after "as" and white space:
+    "Oscar Isaac| as Abel Morales"."""
+    first = _token_at(doc, start)
+    if first.idx != start:
+        return None
+    cue, spaced = _word_before(doc, first)
+    if cue is None or cue.text != "as" or not spaced:
+        return None
+    before, spaced = _word_before(doc, cue)
+    if before is None or not spaced:
+        return None
+    return before.idx + len(before.text)
 
 
 # Prepositions after which a name stands where a place does ("born in Arbil", "flew to Velten").
