@@ -97,7 +97,7 @@ def test_a_person_place_or_nationality_after_an_outlet_cue_is_no_outlet():
 
 def test_a_place_or_a_given_name_after_a_possessive_is_no_work():
     text = ("Director Nell Varga visited Tom Hesketh’s Connecticut farmhouse in May. She met "
-            "Hesketh’s friend Selena there, and later screened Hiroshi Tanabe’s Winter Orchard.")
+            "Hesketh’s friend Selena there, and later saw a screening of Hiroshi Tanabe’s Winter Orchard.")
     found = entities_of(text)
     assert found.get("Connecticut") != "TITLE"
     assert found.get("friend Selena") != "TITLE" and found.get("Selena") != "TITLE"
@@ -355,7 +355,7 @@ def test_the_first_film_is_not_a_short_form_of_its_numbered_part():
                         'Fans of "Dune" cheered.')
     assert found.get("Dune") == "TITLE" and found.get("Dune: Part Two") == "TITLE"
     # A subtitle that is no part number still makes the short form the same work.
-    assert aliases_of('"Alita: Battle Angel" opens Friday. "Alita" cost $170 million.', "Alita: Battle Angel") == {
+    assert aliases_of('"Alita: Battle Angel" opens in cinemas Friday. "Alita" cost $170 million.', "Alita: Battle Angel") == {
         "Alita: Battle Angel", "Alita"}
 
 
@@ -639,7 +639,7 @@ def test_a_chat_abbreviation_is_no_company():
 
 
 def test_a_quotation_closed_with_an_opening_mark_holds_two_titles():
-    text = "The list ran from “The Purple Rose of Cairo“ to “Annie Hall” and beyond, the publisher said."
+    text = "The list of films ran from “The Purple Rose of Cairo“ to “Annie Hall” and beyond, the publisher said."
     found = entities_of(text)
     assert found.get("The Purple Rose of Cairo") == "TITLE"
     assert found.get("Annie Hall") == "TITLE"
@@ -689,3 +689,50 @@ def test_a_nickname_in_quote_marks_inside_a_name_is_part_of_that_persons_name():
     assert [(q.text, q.speaker) for q in result.quotes] == [
         ("We will win this seat,", 'Orlando T. "Buzz" Ferrante'),
         ("Buzz Ferrante is ready,", "Margaret “Peg” Holloway-Brandt")]
+
+
+def test_quoted_phrases_in_news_of_other_things_are_titles_only_beside_a_work():
+    text = ("Senate Passes Budget After a Long Night\n\n"
+            "Senator Dale Whitcombe on Tuesday called the budget deal a “Grand Bargain” and said voters were "
+            "“Fed Up” with Washington.\n\n"
+            "His rival, Mayor Ana Pruitt, was nicknamed “The Closer” by aides during the talks.\n\n"
+            "Whitcombe repeated the claim on NBC’s “Sunday Roundtable.”\n\n"
+            "Pruitt said the plan would pass by spring.\n\n"
+            "His 2009 memoir “Plain Dealing” sold well in farm country.")
+    found = entities_of(text)
+    titles = {name for name, kind in found.items() if kind == "TITLE"}
+    assert titles == {"Sunday Roundtable", "Plain Dealing"}
+
+
+def test_a_mark_that_closed_one_quotation_opens_no_title():
+    text = ('The novelist died on Sunday. His other novels are "The Collapse" (1964), "Sleeping Bread" (1975) '
+            'and "A World of Things" (1982).')
+    found = entities_of(text)
+    titles = {name for name, kind in found.items() if kind == "TITLE"}
+    assert titles == {"The Collapse", "Sleeping Bread", "A World of Things"}
+
+
+def test_a_capitalized_job_after_an_organisation_names_no_work():
+    # (An article about film: titles need no work named around them there.)
+    text = ("The film festival's screenings moved to the port on Monday, Harbour Authority General Director "
+            "Pavel Rusnak said. Westbridge Transit Research Director Amy Cole agreed.")
+    found = entities_of(text)
+    assert not any(kind == "TITLE" for kind in found.values())
+
+
+def test_quote_marks_in_a_title_cased_headline_hold_a_work_only_when_the_body_writes_it_too():
+    text = ("Director Says Shoot Was ‘Exhausting’ As ‘Night Ferry’ Wraps\n\n"
+            "Filming of the thriller “Night Ferry” ended on Friday in Glasgow. Its director said the shoot "
+            "had been exhausting for the whole cast.")
+    found = entities_of(text)
+    assert found.get("Night Ferry") == "TITLE"
+    assert "Exhausting" not in found
+
+
+def test_a_name_of_a_title_is_its_character_across_a_line_break():
+    text = ("Two new spies stood out in the film: Nora Vale of\n\n“Glass Harbor”, and Tom Reyes, "
+            "who plays Ivo Brandt.\n\nReviewers praised the film.")
+    found = entities_of(text)
+    assert found.get("Glass Harbor") == "TITLE"
+    assert "Nora Vale" not in found and "Ivo Brandt" not in found
+    assert found.get("Tom Reyes") == "PERSON"

@@ -19,10 +19,14 @@ from pipeline.schemas import EventsSchema
 
 SUNDAY = dt.date(2030, 5, 12)
 WEDNESDAY = dt.date(2030, 5, 15)
+# Each sentence stands for an article of the trades, whose headline says what it is about: in news
+# of other things a name in quote marks with no work spoken of near it is no title
+# (``entities.about_the_arts``).
+TRADE_HEADLINE = "Film and television news"
 
 
-def events_of(text: str, published: dt.date = SUNDAY) -> list[dict]:
-    extraction = read_text(text, DEFAULT_SPACY_MODEL, published_date=published)
+def events_of(text: str, published: dt.date = SUNDAY, headline: str | None = TRADE_HEADLINE) -> list[dict]:
+    extraction = read_text(text, DEFAULT_SPACY_MODEL, headline=headline, published_date=published)
     names = {m.entity_id: m.name for m in extraction.quote_mentions}
     found = []
     for event in extraction.events:
@@ -364,6 +368,18 @@ def test_a_chart_cut_by_bars_takes_its_figures_kind_from_its_column_before_the_l
             "“Night Orchard” | $30 million")
     assert figures(text, WEDNESDAY) == [("Copper Sky", 120_000_000.0, "worldwide_total", None, "stated"),
                                         ("Night Orchard", 30_000_000.0, "worldwide_total", None, "stated")]
+
+
+def test_a_chart_row_of_three_cells_is_read_and_each_figure_takes_its_own_columns_kind():
+    # A row of three cells with sums of money is no bar of links (paragraphs.is_navigation), and
+    # the header line's other cells ("Opening") say nothing of the figure under "Total".
+    text = ("Weekend box office, in dollars.\n\n"
+            "Film | Opening | Total\n\n"
+            "“Copper Sky” | $41.5 million | $120 million\n\n"
+            "“Night Orchard” | $9 million | $30 million")
+    assert [(title, amount, kind) for title, amount, kind, *_ in figures(text, WEDNESDAY)] == [
+        ("Copper Sky", 41_500_000.0, "opening_weekend"), ("Copper Sky", 120_000_000.0, "domestic_total"),
+        ("Night Orchard", 9_000_000.0, "opening_weekend"), ("Night Orchard", 30_000_000.0, "domestic_total")]
 
 
 def test_a_ranked_list_under_a_box_office_heading_is_read():

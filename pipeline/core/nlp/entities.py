@@ -55,6 +55,7 @@ from .lexicon import (
     SECTION_LABELS,
     TITLE_CUE_NOUNS,
     TITLE_MINOR_WORDS,
+    WORK_CONTEXT_WORDS,
 )
 
 ENTITY_TYPES = ("PERSON", "TITLE", "ORG", "PLACE")
@@ -190,11 +191,20 @@ def _preceded_by_speech(text: str, start: int, doc=None) -> bool:
 def quoted_titles(text: str, doc=None) -> list[_Span]:
     """Title-cased words between quote marks that are not speech: ‘Alita’, "Winter Harvest,"."""
     spans = []
+    # Straight double marks pair up in order: the mark that closed one quotation opens none
+    # ('"The Collapse" (1964), "Sleeping Bread"' holds no title "1964").
+    closing_marks: set[int] = set()
     for match in re.finditer(r"[“\"‘']", text):
         open_at = match.start()
         mark = match.group()
         if mark in "'‘" and open_at > 0 and text[open_at - 1].isalnum():
             continue  # an apostrophe inside a word
+        if open_at in closing_marks:
+            continue
+        if mark == '"':
+            paired = text.find('"', open_at + 1)
+            if paired >= 0 and "\n" not in text[open_at:paired]:
+                closing_marks.add(paired)
         close = OPENING_MARKS[mark]
         close_at = text.find(close, open_at + 1, open_at + 120)
         if close_at < 0:
@@ -554,6 +564,100 @@ def sentence_start(doc, position: int) -> int:
         return 0
     at = max(0, bisect.bisect_right(starts, position) - 1)
     return doc[at].sent.start_char
+
+
+# ------------------------------------------------- titles in news of other things
+# Quote marks, capitals and a possessive make a title of a name in film news. In news of politics,
+# business or sport the same shapes are slogans ("Make America Great Again"), scare quotes and
+# headline words ("Trump Was ‘Mocking’ Clinton"), nicknames ("dubbed the “Iron Lady”"), laws and
+# programmes: there a name is a work only where the words around it say the article speaks of one.
+
+# How many paragraphs open an article (the headline, the lede) and say what it is about.
+_LEAD_PARAGRAPHS = 3
+# Title recognizers whose mark the page itself set: italics and an award list's entries stand anywhere.
+_MARKED_BY_THE_PAGE = frozenset({"italic_title", "award_list_title"})
+
+
+@functools.lru_cache(maxsize=1)
+def _industry_words() -> frozenset[str]:
+    """The events stage's words of the trade (``event_patterns.yml``, ``industry_words``): one list of
+    what film, TV, music and stage news is about, any part of speech ("premiered", "box office")."""
+    from .events import event_patterns  # (events reads the recognizers, which read this module)
+
+    return frozenset(event_patterns()["industry_words"])
+
+
+# Nouns that name a kind of work (``entity_words.yml``: ``title_cue_nouns``, ``work_context_words``):
+# as nouns written in lower case only ("a new play", not "play Lada"; "the show", not "polls show";
+# "the star", not "Gold Star families").
+_WORK_NOUNS = TITLE_CUE_NOUNS | WORK_CONTEXT_WORDS
+
+
+def _says_a_work_word(tokens) -> bool:
+    """Whether the tokens write a word of the trade or a noun naming a kind of work (one word or two)."""
+    industry = _industry_words()
+    previous = None
+    for token in tokens:
+        lower, lemma = token.lower_, token.lemma_.lower()
+        if lower in industry or lemma in industry \
+                or token.pos_ == "NOUN" and token.is_lower and (lower in _WORK_NOUNS or lemma in _WORK_NOUNS):
+            return True
+        if previous is not None:
+            pair = f"{previous.lower_} {lower}"
+            if pair in industry or pair in _WORK_NOUNS:
+                return True
+        previous = token
+    return False
+
+
+def about_the_arts(text: str, doc, headline: str | None = None) -> bool:
+    """Whether the article's headline or opening paragraphs speak of film, TV, music, books or the stage."""
+    industry = _industry_words()
+    if headline:
+        words = re.findall(r"[a-z]+(?:-[a-z]+)*", headline.casefold())
+        if any(word in industry for word in words) or any(f"{a} {b}" in industry for a, b in zip(words, words[1:])):
+            return True
+    opening = [(a, b) for a, b in paragraph_spans(text) if text[a:b].strip()][:_LEAD_PARAGRAPHS]
+    for a, b in opening:
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is not None and _says_a_work_word(span):
+            return True
+    return False
+
+
+def _token_at(doc, position: int):
+    starts = doc.user_data.get("token_starts")
+    if starts is None:
+        starts = doc.user_data["token_starts"] = [token.idx for token in doc]
+    return doc[max(0, bisect.bisect_right(starts, position) - 1)]
+
+
+def _after_a_companys_possessive(doc, text: str, start: int) -> bool:
+    """“Morning Joe” after "MSNBC’s", "NBC's Nightly News": what a company owns by name is its show or film."""
+    before = text[max(0, start - 8):start]
+    match = re.search(r"(?:[’']s|s[’'])\s+[“\"‘']?$", before)
+    if match is None:
+        return False
+    owner_end = start - len(before) + match.start()
+    return _token_at(doc, owner_end - 1).ent_type_ == "ORG" or owner_end in _listed_orgs(doc).values()
+
+
+def work_in_reach(doc, text: str, start: int) -> bool:
+    """Whether the sentence holding ``start``, or the one before or after it, speaks of a work, or a
+    company's possessive precedes it."""
+    if not len(doc):
+        return False
+    known = doc.user_data.setdefault("work_sentences", {})
+    sentence = _token_at(doc, start).sent
+    reach = [sentence]
+    if sentence.start > 0:
+        reach.append(doc[sentence.start - 1].sent)
+    if sentence.end < len(doc):
+        reach.append(doc[sentence.end].sent)
+    for each in reach:
+        if each.start not in known:
+            known[each.start] = _says_a_work_word(each)
+    return any(known[each.start] for each in reach) or _after_a_companys_possessive(doc, text, start)
 
 
 def appositive_titles(text: str) -> list[_Span]:
@@ -1131,12 +1235,32 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # A nickname in quote marks inside a person's name ('Robert C. "Bobby" Scott') is no title.
     styled = candidates_of(doc, "styled_name")
     rule_titles = [s for s in rule_titles if not any(p.start <= s.start and s.end <= p.end for p in styled)]
+    arts = about_the_arts(text, doc, headline)
+
+    def supported(span: _Span) -> bool:
+        """In an article not about the arts, a title needs a work spoken of around it (``work_in_reach``)."""
+        return arts or span.entity_type != "TITLE" or span.method in _MARKED_BY_THE_PAGE \
+            or work_in_reach(doc, text, span.start)
+
+    rule_titles = [s for s in rule_titles if supported(s)]
+    cue = [s for s in cue if supported(s)]
+    # In a headline written in title case every word is capitalized, so quote marks there hold a
+    # scare quote or a clause as often as a work ("Trump Was ‘Mocking’ Clinton Camp"): a work is
+    # written so in the body too ("Ava DuVernay’s ‘13th’ Explores …" and, below it, "‘13th’").
+    headlines = headline_spans(text)
+
+    def only_in_headlines(span: _Span) -> bool:
+        def in_headline(at: int) -> bool:
+            return any(a <= at < b for a, b in headlines)
+
+        return in_headline(span.start) and all(in_headline(at) for at in _find_all(text, text[span.start:span.end]))
+
+    rule_titles = [s for s in rule_titles if s.method not in ("quoted_title", "colon_title") or not only_in_headlines(s)]
     known_titles = {text[s.start:s.end] for s in rule_titles + cue}
-    if headline:
+    if headline and arts:
         # ‘Alita’ in a headline names the title the body then writes bare.
         known_titles |= {headline[s.start:s.end] for s in quoted_titles(headline) if s.end - s.start >= 3}
-    headlines = headline_spans(text)
-    ner = _one_entity_per_name(text, ner_spans(doc, text), doc, headlines)
+    ner = [s for s in _one_entity_per_name(text, ner_spans(doc, text), doc, headlines) if supported(s)]
     # A full name the model reads as a person's where it stands plain, outside italics and quote
     # marks ("Paltrow opened up about Brad Pitt"), is no title where it is emphasised ("he was
     # <i>Brad Pitt</i>") or cued ("a film-maker called Brian Petsos"). Titles the model takes for
@@ -1157,7 +1281,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     corporate = [s for key in ("corporate_name", "company_kind", "fashion_house", "sports_team") for s in candidates_of(doc, key)]
     owners = [s for s in ner if s.entity_type in ("PERSON", "ORG")] + corporate
     owned = [s for s in possessive_titles(text, owners, doc)
-             if not any(s.start < pe and ps < s.end for ps, pe in ner_people)]
+             if not any(s.start < pe and ps < s.end for ps, pe in ner_people) and supported(s)]
     known_titles |= {text[s.start:s.end] for s in owned}
     # Whoever owns a work by name ("Hiroshi Tanabe’s Winter Orchard") without a
     # corporate word is its maker, a person, even when NER calls the name a company.
@@ -1622,10 +1746,6 @@ def _plural_proper_noun(doc, mention: EntityMention) -> bool:
 _LIKE_A_BRAND = re.compile(r"^[A-Z0-9&]{2,}$|\d|\.\w")
 
 
-_AS_AFTER_PERSON = re.compile(r"\s+as\s+$")
-# "Le Chiffre, the film's primary villain": a name the story's own part describes.
-_PART_AFTER = re.compile(r",\s+(?:the|a)\s+(?:film|movie|show|series|book|novel|play|story|game)(?:’s|'s)\s+"
-                         r"(?:[a-z]+\s+){0,2}(?:villain|hero|heroine|protagonist|antagonist|character|lead|narrator)\b")
 
 
 def part_name_starts(doc) -> set[int]:
@@ -1634,6 +1754,8 @@ def part_name_starts(doc) -> set[int]:
     text = doc.text
     starts = set()
     for cue in doc.spans["part_cue"]:
+        if cue.label_ == "PART_DESCRIBED":
+            continue  # after the part's name, not before it
         start = cue.end_char
         while start < len(text) and text[start].isspace():
             start += 1
@@ -1645,6 +1767,9 @@ def part_name_starts(doc) -> set[int]:
 def _characters(text: str, mentions: list[EntityMention], doc) -> set[str]:
     """Names the article gives as parts played: never a real person named elsewhere as an actor."""
     part_starts = part_name_starts(doc)
+    # "Le Chiffre, the film's primary villain": a name the story's own part describes (``part_cues.yml``,
+    # ``after_a_part``).
+    described = {cue.start_char for cue in doc.spans["part_cue"] if cue.label_ == "PART_DESCRIBED"}
     person_ends = {m.end for m in mentions if m.entity_type == "PERSON"}
     person_starts = {m.start: m for m in mentions if m.entity_type == "PERSON"}
     title_starts = {m.start for m in mentions if m.entity_type == "TITLE"}
@@ -1663,20 +1788,67 @@ def _characters(text: str, mentions: list[EntityMention], doc) -> set[str]:
             continue
         if m.entity_type != "PERSON":
             continue
-        before = text[max(0, m.start - 40):m.start]
-        if m.start in part_starts or _PART_AFTER.match(after):
+        if m.start in part_starts or m.end in described:
             characters.add(m.name)
             continue
         # "Jason Bourne of The Bourne Identity": a name that belongs to a title.
-        of = re.match(r"\s+of\s+[“\"‘']?", after)
-        if of is not None and m.end + of.end() in title_starts:
+        if _title_after_of(doc, m.end) in title_starts:
             characters.add(m.name)
             continue
         # "Oscar Isaac as Abel Morales": "as" right after another person's name.
-        cue = _AS_AFTER_PERSON.search(before)
-        if cue is not None and (m.start - len(before) + cue.start()) in person_ends:
+        if _person_end_before_as(doc, m.start) in person_ends:
             characters.add(m.name)
     return characters
+
+
+def _word_after(doc, token):
+    """The next token that is not white space, and whether white space stands between: (token, spaced)."""
+    i, spaced = token.i + 1, bool(token.whitespace_)
+    while i < len(doc) and doc[i].is_space:
+        i, spaced = i + 1, True
+    return (doc[i], spaced) if i < len(doc) else (None, spaced)
+
+
+def _word_before(doc, token):
+    """The previous token that is not white space, and whether white space stands between: (token, spaced)."""
+    i, spaced = token.i - 1, False
+    while i >= 0 and doc[i].is_space:
+        i, spaced = i - 1, True
+    if i < 0:
+        return None, spaced
+    return doc[i], spaced or bool(doc[i].whitespace_)
+
+
+def _title_after_of(doc, end: int) -> int | None:
+    """Where a name after "of" (and a quote mark glued to it) starts, for a name ending at ``end``
+    and followed by white space: "Jason Bourne| of “The Bourne Identity”"."""
+    last = _token_at(doc, end - 1)
+    if last.idx + len(last.text) != end:
+        return None
+    of, spaced = _word_after(doc, last)
+    if of is None or of.text != "of" or not spaced:
+        return None
+    name, spaced = _word_after(doc, of)
+    if name is None or not spaced:
+        return None
+    if name.text in OPENING_MARKS and not name.whitespace_ and name.i + 1 < len(doc):
+        name = doc[name.i + 1]
+    return name.idx
+
+
+def _person_end_before_as(doc, start: int) -> int | None:
+    """Where the word before "as" ends, for a name starting at ``start`` after "as" and white space:
+    "Oscar Isaac| as Abel Morales"."""
+    first = _token_at(doc, start)
+    if first.idx != start:
+        return None
+    cue, spaced = _word_before(doc, first)
+    if cue is None or cue.text != "as" or not spaced:
+        return None
+    before, spaced = _word_before(doc, cue)
+    if before is None or not spaced:
+        return None
+    return before.idx + len(before.text)
 
 
 # Prepositions after which a name stands where a place does ("born in Arbil", "flew to Velten").

@@ -1044,9 +1044,22 @@ def _header_cell(header: _Line | None, row: _Line, money) -> list:
     return cells[column] if column < len(cells) else []
 
 
+def _cut_at_bars(money) -> list:
+    """A MONEY span cut at the bars between a table's cells: the model reads "$9 million | $30 million"
+    as one sum."""
+    parts, start = [], money.start
+    for token in money:
+        if token.text in ("|", "¦"):
+            parts.append(money.doc[start:token.i])
+            start = token.i + 1
+    parts.append(money.doc[start:money.end])
+    return [part for part in parts if any(token.like_num for token in part)]
+
+
 def _table_events(doc, placed: list[_Placed], monies: list, published, lex) -> list[Event]:
     """Box-office figures written as a table's lines, not as sentences: one event per title and kind
     of figure, when the heading or lead paragraph above the lines says they are takings."""
+    monies = [part for money in monies for part in _cut_at_bars(money)]
     lines = [line for start, end in _text_lines(doc_text(doc))
              if (line := _read_line(doc, start, end, placed, monies, lex)) is not None]
     if not any(line.monies and line.shape in ("row", "cell") for line in lines):
@@ -1090,9 +1103,11 @@ def _table_figures(line: _Line, title: _Placed, evidence_start: int, prose: _Lin
             continue
         # The kind of figure: said in the row or the cell's label, else in its column's header,
         # else in the headings above, else in the lead paragraph (the last cue, nearest the table).
+        # Where the figure's column has a header cell, the header line's other cells name other columns.
+        column_header = _header_cell(header, line, money)
+        above = [h.span for h in reversed(headings) if not (column_header and h is header)]
         cue = None
-        for tokens in (list(line.words), _header_cell(header, line, money), *[h.span for h in reversed(headings)],
-                       prose.span if prose is not None else []):
+        for tokens in (list(line.words), column_header, *above, prose.span if prose is not None else []):
             cue = _cue_of(tokens, lex["amount_cues"])
             if cue is not None:
                 break

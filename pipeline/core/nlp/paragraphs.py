@@ -24,10 +24,16 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 _LINK_SEPARATORS = re.compile(r"\s[|•·]\s|\s[«»]\s?|\s?[«»]\s")
 
 
+# A sum of money: a currency sign before a figure, or a figure in millions ("$41.5 million", "£3m", "12 bn").
+_SUM_OF_MONEY = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:million|billion|bn|m)\b", re.IGNORECASE)
+
+
 def is_navigation(paragraph: str) -> bool:
     """A bar of short links ("Share | « Previous Entertainment | Next Entertainment » | Email Print"):
     three or more items of at most four words between separators, and no sentence. Page furniture:
-    neither its names are entities nor its marks quotations."""
+    neither its names are entities nor its marks quotations. A link names no sum of money: a line
+    of cells with one is a chart's row ("Copper Sky | $41.5 million | $120 million")."""
     items = [item.strip(" «»‹›<>") for item in _LINK_SEPARATORS.split(paragraph)]
     items = [item for item in items if item]
-    return len(items) >= 3 and all(len(item.split()) <= 4 and not item.endswith(".") for item in items)
+    return len(items) >= 3 and all(len(item.split()) <= 4 and not item.endswith(".") for item in items) \
+        and not any(_SUM_OF_MONEY.search(item) for item in items)

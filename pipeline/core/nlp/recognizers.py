@@ -206,6 +206,10 @@ class TokenPatternRecognizer:
     def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
         raise NotImplementedError
 
+    def label_of(self, span: Span) -> str:
+        """The label an accepted span is written with: the recognizer's."""
+        return self.label
+
     def __call__(self, doc: Doc) -> Doc:
         if self.needed_words is not None and not numpy.isin(doc.to_array(ORTH), self.needed_words).any():
             doc.spans[self.spans_key] = []
@@ -214,7 +218,7 @@ class TokenPatternRecognizer:
         found = [span for shape, start, end in self.matcher(doc)
                  if (span := self.accept(doc, doc.vocab.strings[shape], doc[start:end], about)) is not None]
         kept = found if self.keep_overlapping else filter_spans(found)
-        doc.spans[self.spans_key] = [Span(doc, s.start, s.end, label=self.label) for s in kept]
+        doc.spans[self.spans_key] = [Span(doc, s.start, s.end, label=self.label_of(s)) for s in kept]
         return doc
 
 
@@ -445,6 +449,10 @@ def make_fashion_house_recognizer(nlp: Language, name: str, spans_key: str, patt
     return ContextRecognizer(nlp, Path(patterns_file), spans_key, lambda doc, contexts: entities.fashion_houses(doc_text(doc), doc, contexts))
 
 
+# The label of a part cue that follows the part's name (``after_a_part``): ", the film's villain".
+PART_DESCRIBED = "PART_DESCRIBED"
+
+
 class PartCueRecognizer(TokenPatternRecognizer):
     """The words a part played is named right after (``part_cues.yml``): "plays", "the role of",
     "character". Its spans are the cues (PART_CUE), no entity: the entity stage takes a person
@@ -455,10 +463,15 @@ class PartCueRecognizer(TokenPatternRecognizer):
 
     def patterns(self, data: dict) -> dict[str, list]:
         self.longest_cue_words = data["longest_cue_words"]
-        return {"before_a_part": data["before_a_part"]}
+        return {"before_a_part": data["before_a_part"], "after_a_part": data["after_a_part"]}
 
     def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        if shape == "after_a_part":
+            return Span(doc, span.start, span.end, label=PART_DESCRIBED)
         return span if len(span.text.split()) <= self.longest_cue_words else None
+
+    def label_of(self, span: Span) -> str:
+        return span.label_ or self.label
 
 
 @Language.factory("part_cue_recognizer", default_config={"spans_key": "part_cue", "patterns_file": str(PART_CUES_FILE)})
