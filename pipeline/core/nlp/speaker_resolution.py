@@ -144,15 +144,20 @@ class SpeakerResolver:
                      and not self.inside_quote(m.start) and may_refer_to(pronoun, m.name)}
         return next(iter(newcomers.values())) if len(newcomers) == 1 else None
 
+    def _parsed(self, mention: Mention):
+        """The mention's tokens in the parse, or None without a parse (or where no token falls in it)."""
+        if self.doc is None:
+            return None
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        return span if span is not None and len(span) else None
+
     def _object_of_preposition(self, mention: Mention) -> bool:
         """"the music of Taylor Swift, Kacey Musgraves and others", "a friend of Harry's mother, Princess
         Diana": a name listed with, or set beside, the object of a preposition is an object too, however far
         from the preposition (read from the parse, when there is one; "according to X" is a source, not an
         object)."""
-        if self.doc is None:
-            return False
-        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is None or not len(span):
+        span = self._parsed(mention)
+        if span is None:
             return False
         token = span.root
         while token.dep_ in ("conj", "appos") and token.head is not token:
@@ -165,10 +170,8 @@ class SpeakerResolver:
     def _modifies_a_noun(self, mention: Mention) -> bool:
         """"Trump campaign spokesman Jason Miller": a name used as a modifier of a common noun names
         nobody the sentence is about (read from the parse, when there is one)."""
-        if self.doc is None:
-            return False
-        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is None or not len(span):
+        span = self._parsed(mention)
+        if span is None:
             return False
         head = span.root
         return head.dep_ == "compound" and head.head.pos_ == "NOUN" and not (span.start <= head.head.i < span.end)
