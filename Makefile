@@ -72,4 +72,4 @@ docs: install
 	$(BIN)/film-news docs
 
 clean:
-	rm -rf $(VENV) $(DAGSTER_HOME) $(DB) $(DB).wal
+	rm -rf $(VENV) $(DAGSTER_HOME) $(DB) $(DB).wal $(DB).run-lock
