@@ -72,8 +72,10 @@ MARKED_TITLE = "marked_title"  # quote marks, italics, a subtitle, an award-list
 CUED_TITLE = "cued_title"  # a genre word or context around it; a title the article established, found again
 NAME_SHAPE = "name_shape"  # a corporate word, fashion context, team, venue, owned work; a full name found again
 MODEL_READING = "model_reading"  # the statistical model; an outlet after "told"; a misspelt surname
+INTRODUCED_PERSON = "introduced_person"  # a name after "their mother", "advocate" the model skipped: fills gaps only
 GAZETTEER = "gazetteer"  # a place the model skipped: fills gaps only
-OVERLAP_POLICY = (PAGE_FURNITURE, LISTED_ORGANISATION, MARKED_TITLE, CUED_TITLE, NAME_SHAPE, MODEL_READING, GAZETTEER)
+OVERLAP_POLICY = (PAGE_FURNITURE, LISTED_ORGANISATION, MARKED_TITLE, CUED_TITLE, NAME_SHAPE, MODEL_READING,
+                  INTRODUCED_PERSON, GAZETTEER)
 
 OPENING_MARKS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
 
@@ -1210,7 +1212,7 @@ _COMPONENT_EVIDENCE = {"page_furniture": PAGE_FURNITURE, "award_list_title": MAR
                        "italic_title": MARKED_TITLE, "colon_title": MARKED_TITLE, "cue_title": CUED_TITLE,
                        "appositive_title": CUED_TITLE, "context_title": CUED_TITLE, "corporate_name": NAME_SHAPE, "company_kind": NAME_SHAPE,
                        "fashion_house": NAME_SHAPE, "sports_team": NAME_SHAPE, "venue": NAME_SHAPE, "styled_name": NAME_SHAPE,
-                       "gazetteer": GAZETTEER}
+                       "introduced_person": INTRODUCED_PERSON, "gazetteer": GAZETTEER}
 
 
 def candidates_of(doc, recognizer: str) -> list[_Span]:
@@ -1295,6 +1297,9 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     people = {p for p in _people_named_in_full(text, ner, makers, known_titles) if _could_be_a_persons_name(p)} - houses
     # "Prince Harry", "Sarah, Duchess of York": named by a style or a title, found again like a full name.
     people |= {text[s.start:s.end] for s in styled}
+    # "advocate Sudhanva DS", "her brother Jack Osbourne": introduced in full, found again like a full name.
+    introduced = candidates_of(doc, "introduced_person")
+    people |= {text[s.start:s.end] for s in introduced if " " in text[s.start:s.end]}
     # A genre word next to a person's name describes the person ("Quartey, a drama school graduate").
     # Only one-word titles are doubted this way: a two-word title NER calls a person ("Glass Harbor") stays a title.
     person_words = {w for p in people for w in p.split()}
@@ -1304,7 +1309,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # known person's first or last name is that person.
     ner = [_Span(s.start, s.end, "PERSON", s.method, s.evidence, "PERSON")
            if s.entity_type == "TITLE" and s.method == "ner" and text[s.start:s.end] in person_words else s for s in ner]
-    spans = rule_titles + cue + owned + corporate + styled + candidates_of(doc, "venue") + outlet_orgs(text, doc, person_words | _people_by_the_model(doc, text)) + ner + _ruler_spans(doc, _person_words(text, ner)) + blocking
+    spans = rule_titles + cue + owned + corporate + styled + candidates_of(doc, "venue") + outlet_orgs(text, doc, person_words | _people_by_the_model(doc, text)) + ner + _ruler_spans(doc, _person_words(text, ner)) + introduced + blocking
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
     for name in people:
@@ -1486,6 +1491,8 @@ def resolve(text: str, spans: list[_Span], doc=None) -> list[EntityMention]:
     title_names = _group_titles([phrase for span, phrase in zip(spans, surface) if span.entity_type == "TITLE"])
     org_names = _group_orgs([phrase for span, phrase in zip(spans, surface) if span.entity_type == "ORG"])
     evidence = _ArticleEvidence(text, doc, full_people, introduced_at, title_names, org_names)
+    if doc is not None and "introduced_person" in doc.spans:
+        evidence.introduced = {(s.start, s.end) for s in candidates_of(doc, "introduced_person")}
     candidates = [_Candidate(span, phrase) for span, phrase in zip(spans, surface)]
     # What the article says about each name as the typing rules read it (how often it is a person,
     # whether it is a played part, whether it stands where companies do), gathered before any
@@ -1536,6 +1543,7 @@ class _ArticleEvidence:
     characters: set[str] = field(default_factory=set)
     places: list[EntityMention] = field(default_factory=list)
     types_of_name: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    introduced: set[tuple[int, int]] = field(default_factory=set)
 
     def gather(self, typed: list[tuple[_Candidate, Decision]]) -> None:
         provisional = [EntityMention(c.span.start, c.span.end, c.phrase, d.entity_type, d.name, c.span.method, d.rule)
@@ -1568,8 +1576,11 @@ def _drop_lone_person(candidate, evidence):
     # A lone one-word name, said once and never tied to a full name in the article, is too little
     # evidence of a person: on real film news such "people" are mostly characters, brands, teams and
     # capitalized words (film-real-dev: 18 right, 54 wrong; conll-dev: 15 right, 67 wrong).
+    # A name the article introduces as someone's relative or by their job ("their mother Sharon") is
+    # a person by the article's own word, said once or not, whichever recognizer's span stands there.
     m = _typed_mention(candidate, evidence)
-    return m.entity_type == "PERSON" and " " not in m.name.strip() and evidence.person_counts[entity_key(m.name)] < 2
+    return m.entity_type == "PERSON" and " " not in m.name.strip() and evidence.person_counts[entity_key(m.name)] < 2 \
+        and (m.start, m.end) not in evidence.introduced
 
 
 def _drop_lone_org(candidate, evidence):
