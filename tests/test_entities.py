@@ -751,3 +751,16 @@ def test_a_person_introduced_by_a_relative_or_a_job_is_a_person_the_quotes_can_n
     assert people["Vedanth KS"] == "Vedanth KS"
     assert {q.text: q.speaker for q in result.quotes if q.kind == "direct"} == {
         "I cried all night,": "Pilar", "The contract holds.": "Vedanth KS"}
+
+
+def test_a_name_after_of_that_the_article_writes_as_a_person_is_a_person():
+    # The model reads the name after "image of" as a company; the article then writes her surname as
+    # the subject of a clause about her body: a person, whom the quote and the pronoun reach.
+    text = ("A young artist from Romania drew this image of Camila Vasquez as a mermaid and shared it on Instagram.\n\n"
+            "Vasquez commented on a repost of the drawing, saying that it was not how her body looks.\n\n"
+            "She wrote: “That is not my body.”")
+    result = read_text(text, DEFAULT_SPACY_MODEL, headline="Film news")
+    names = {m.text: (m.name, m.entity_type) for m in result.mentions}
+    assert names["Camila Vasquez"] == ("Camila Vasquez", "PERSON")
+    assert names["Vasquez"] == ("Camila Vasquez", "PERSON")
+    assert [q.speaker for q in result.quotes if q.kind == "direct"] == ["Camila Vasquez"]

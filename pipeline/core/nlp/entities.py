@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .given_names import given_name_gender
+from .given_names import PRONOUN_GENDER, given_name_gender
 from .pipeline import (
     PAGE_FURNITURE_FILE, bracketed_furniture, lower_in_place, page_furniture, speech_cues,
 )
@@ -1294,7 +1294,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     houses = {text[s.start:s.end] for s in corporate if s.method == "fashion_house"}
     ner = [_Span(s.start, s.end, "ORG", s.method, s.evidence, s.ner_label)
            if s.entity_type == "PERSON" and text[s.start:s.end] in houses else s for s in ner]
-    people = {p for p in _people_named_in_full(text, ner, makers, known_titles) if _could_be_a_persons_name(p)} - houses
+    people = {p for p in _people_named_in_full(text, ner, makers, known_titles, doc) if _could_be_a_persons_name(p)} - houses
     # "Prince Harry", "Sarah, Duchess of York": named by a style or a title, found again like a full name.
     people |= {text[s.start:s.end] for s in styled}
     # "advocate Sudhanva DS", "her brother Jack Osbourne": introduced in full, found again like a full name.
@@ -1358,7 +1358,8 @@ def _misspelt_surnames(text: str, people: set[str]) -> list[_Span]:
     return spans
 
 
-def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] = (), titles: Iterable[str] = ()) -> set[str]:
+def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] = (), titles: Iterable[str] = (),
+                          doc=None) -> set[str]:
     """Full names NER typed PERSON, plus multi-word names it typed otherwise whose
     first or last word it typed PERSON elsewhere ("Idris Mbeki" as a place, "Idris" as a person)."""
     titles = set(titles)
@@ -1378,7 +1379,7 @@ def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] =
         if span.entity_type == "PERSON" or (
             span.entity_type in ("PLACE", "ORG") and words[-1] not in ORG_SUFFIXES
             and (words[0] in single_people or words[-1] in single_people or _after_role_noun(text, span.start)
-                 or (span.start, span.end) in maker_spans or _looks_like_a_person(text, span, full_people))
+                 or (span.start, span.end) in maker_spans or _looks_like_a_person(text, span, full_people, doc))
         ):
             people.add(_without_honorific(phrase))
     return people
@@ -1425,13 +1426,14 @@ def _given_name_pairs(text: str, ner: Sequence[_Span], titles: Iterable[str]) ->
 _POSSESSIVE_AFTER = re.compile(r"[’'](?:s\b|(?<=s[’'])(?=\s))")
 
 
-def _looks_like_a_person(text: str, span: _Span, full_people: Sequence[_Span]) -> bool:
+def _looks_like_a_person(text: str, span: _Span, full_people: Sequence[_Span], doc=None) -> bool:
     """A name NER typed as a place or company that reads as a person's.
 
     It opens with a given name ("June Okafor", "Carla Mendes") and ends in no
     place or company word, or it is paired by "and" with a tagged person
     ("films by Paolo Renzi and Ama Owusu"). After "in", "from" and the like it
-    stays a place ("in Santa Monica").
+    stays a place ("in Santa Monica"), unless the article writes that name as a person's
+    (``_written_as_a_person``: "a drawing of Demi Lovato ... Lovato said her body ...").
     """
     words = text[span.start:span.end].split()
     if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.replace("-", "").replace("’", "").isalpha() for w in words):
@@ -1441,13 +1443,35 @@ def _looks_like_a_person(text: str, span: _Span, full_people: Sequence[_Span]) -
     before = re.findall(r"[\w]+", text[max(0, span.start - 12):span.start])
     if before and before[-1].casefold() in _PLACE_PREPOSITIONS | {"the"}:
         # ("in Santa Monica"), unless the name owns something: "an adaptation of Kenji Arato's manga"
-        if not _POSSESSIVE_AFTER.match(text, span.end):
+        if not _POSSESSIVE_AFTER.match(text, span.end) and not _written_as_a_person(doc, text, words):
             return False
     if given_name_gender(words[0]) in ("male", "female"):
         return True
     for person in full_people:
         between = text[person.end:span.start] if person.end <= span.start else text[span.end:person.start]
         if between in (" and ", ", "):
+            return True
+    return False
+
+
+_AGE_AFTER = re.compile(r",\s*\d{1,3},")
+
+
+def _written_as_a_person(doc, text: str, words: Sequence[str]) -> bool:
+    """Whether the article writes a name that opens with a given name as a person's: its family name
+    followed by an age ("Lovato, 27,"), or the subject of a clause whose pronoun is of the given name's
+    gender ("Lovato has spoken out about her body image"): a company is "it", and no place is aged."""
+    gender = given_name_gender(words[0])
+    if doc is None or gender not in ("male", "female"):
+        return False
+    surname = words[-1]
+    for at in _find_all(text, surname):
+        if _AGE_AFTER.match(text, at + len(surname)):
+            return True
+        token = _token_at(doc, at)
+        if token.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        if any(t.pos_ == "PRON" and PRONOUN_GENDER.get(t.lower_) == gender for t in token.head.subtree if t.i != token.i):
             return True
     return False
 
