@@ -764,3 +764,18 @@ def test_a_name_after_of_that_the_article_writes_as_a_person_is_a_person():
     assert names["Camila Vasquez"] == ("Camila Vasquez", "PERSON")
     assert names["Vasquez"] == ("Camila Vasquez", "PERSON")
     assert [q.speaker for q in result.quotes if q.kind == "direct"] == ["Camila Vasquez"]
+
+
+@pytest.mark.parametrize("text,introduced", [
+    ("Kelly's brother Jack Osbourne and their mother Sharon flew in.", ["Jack Osbourne", "Sharon"]),
+    ("Speaking to reporters, advocate Vedanth KS said the case was weak.", ["Vedanth KS"]),
+    # after a subject or an auxiliary the job word is a verb
+    ("On Sunday they host Spain in the final, and she will head Lumen next year.", []),
+    # a name that runs on, or an office, is not all of a name
+    ("Her husband Tom Hanks Jr Smith and director General Motors", []),
+])
+def test_the_introduced_person_recognizer_writes_the_name_after_a_relation_or_a_job(text, introduced):
+    from pipeline.core.nlp.extraction import load_stage_pipeline
+
+    doc = load_stage_pipeline(DEFAULT_SPACY_MODEL)(text)
+    assert [span.text for span in doc.spans["introduced_person"]] == introduced

@@ -362,6 +362,10 @@ class IntroducedPersonRecognizer(TokenPatternRecognizer):
         return {shape: data[shape] for shape in ("after_relation_noun", "after_role_noun")}
 
     def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        before = doc[span.start - 1] if span.start else None
+        if shape == "after_role_noun" and before is not None \
+                and (before.tag_ in ("PRP", "MD") or before.pos_ == "AUX" or before.lower_ == "to"):
+            return None  # "they host Spain", "will head Dole": after a subject or an auxiliary the job word is a verb
         cue_end = next(token.i for token in span if token.text[:1].isupper() and token.i > span.start
                        and doc[token.i - 1].text.islower())
         name = doc[cue_end:span.end]
