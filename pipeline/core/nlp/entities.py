@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .given_names import given_name_gender
+from .given_names import PRONOUN_GENDER, given_name_gender
 from .pipeline import (
     PAGE_FURNITURE_FILE, bracketed_furniture, lower_in_place, page_furniture, speech_cues,
 )
@@ -72,8 +72,10 @@ MARKED_TITLE = "marked_title"  # quote marks, italics, a subtitle, an award-list
 CUED_TITLE = "cued_title"  # a genre word or context around it; a title the article established, found again
 NAME_SHAPE = "name_shape"  # a corporate word, fashion context, team, venue, owned work; a full name found again
 MODEL_READING = "model_reading"  # the statistical model; an outlet after "told"; a misspelt surname
+INTRODUCED_PERSON = "introduced_person"  # a name after "their mother", "advocate" the model skipped: fills gaps only
 GAZETTEER = "gazetteer"  # a place the model skipped: fills gaps only
-OVERLAP_POLICY = (PAGE_FURNITURE, LISTED_ORGANISATION, MARKED_TITLE, CUED_TITLE, NAME_SHAPE, MODEL_READING, GAZETTEER)
+OVERLAP_POLICY = (PAGE_FURNITURE, LISTED_ORGANISATION, MARKED_TITLE, CUED_TITLE, NAME_SHAPE, MODEL_READING,
+                  INTRODUCED_PERSON, GAZETTEER)
 
 OPENING_MARKS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
 
@@ -1210,7 +1212,7 @@ _COMPONENT_EVIDENCE = {"page_furniture": PAGE_FURNITURE, "award_list_title": MAR
                        "italic_title": MARKED_TITLE, "colon_title": MARKED_TITLE, "cue_title": CUED_TITLE,
                        "appositive_title": CUED_TITLE, "context_title": CUED_TITLE, "corporate_name": NAME_SHAPE, "company_kind": NAME_SHAPE,
                        "fashion_house": NAME_SHAPE, "sports_team": NAME_SHAPE, "venue": NAME_SHAPE, "styled_name": NAME_SHAPE,
-                       "gazetteer": GAZETTEER}
+                       "introduced_person": INTRODUCED_PERSON, "gazetteer": GAZETTEER}
 
 
 def candidates_of(doc, recognizer: str) -> list[_Span]:
@@ -1292,9 +1294,12 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     houses = {text[s.start:s.end] for s in corporate if s.method == "fashion_house"}
     ner = [_Span(s.start, s.end, "ORG", s.method, s.evidence, s.ner_label)
            if s.entity_type == "PERSON" and text[s.start:s.end] in houses else s for s in ner]
-    people = {p for p in _people_named_in_full(text, ner, makers, known_titles) if _could_be_a_persons_name(p)} - houses
+    people = {p for p in _people_named_in_full(text, ner, makers, known_titles, doc) if _could_be_a_persons_name(p)} - houses
     # "Prince Harry", "Sarah, Duchess of York": named by a style or a title, found again like a full name.
     people |= {text[s.start:s.end] for s in styled}
+    # "advocate Sudhanva DS", "her brother Jack Osbourne": introduced in full, found again like a full name.
+    introduced = candidates_of(doc, "introduced_person")
+    people |= {text[s.start:s.end] for s in introduced if " " in text[s.start:s.end]}
     # A genre word next to a person's name describes the person ("Quartey, a drama school graduate").
     # Only one-word titles are doubted this way: a two-word title NER calls a person ("Glass Harbor") stays a title.
     person_words = {w for p in people for w in p.split()}
@@ -1304,7 +1309,7 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     # known person's first or last name is that person.
     ner = [_Span(s.start, s.end, "PERSON", s.method, s.evidence, "PERSON")
            if s.entity_type == "TITLE" and s.method == "ner" and text[s.start:s.end] in person_words else s for s in ner]
-    spans = rule_titles + cue + owned + corporate + styled + candidates_of(doc, "venue") + outlet_orgs(text, doc, person_words | _people_by_the_model(doc, text)) + ner + _ruler_spans(doc, _person_words(text, ner)) + blocking
+    spans = rule_titles + cue + owned + corporate + styled + candidates_of(doc, "venue") + outlet_orgs(text, doc, person_words | _people_by_the_model(doc, text)) + ner + _ruler_spans(doc, _person_words(text, ner)) + introduced + blocking
     # People NER named in full once are often missed, or mistyped, when named
     # again: find the full name and the surname everywhere (the resolver links them).
     for name in people:
@@ -1353,7 +1358,8 @@ def _misspelt_surnames(text: str, people: set[str]) -> list[_Span]:
     return spans
 
 
-def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] = (), titles: Iterable[str] = ()) -> set[str]:
+def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] = (), titles: Iterable[str] = (),
+                          doc=None) -> set[str]:
     """Full names NER typed PERSON, plus multi-word names it typed otherwise whose
     first or last word it typed PERSON elsewhere ("Idris Mbeki" as a place, "Idris" as a person)."""
     titles = set(titles)
@@ -1373,7 +1379,7 @@ def _people_named_in_full(text: str, ner: list[_Span], makers: Sequence[_Span] =
         if span.entity_type == "PERSON" or (
             span.entity_type in ("PLACE", "ORG") and words[-1] not in ORG_SUFFIXES
             and (words[0] in single_people or words[-1] in single_people or _after_role_noun(text, span.start)
-                 or (span.start, span.end) in maker_spans or _looks_like_a_person(text, span, full_people))
+                 or (span.start, span.end) in maker_spans or _looks_like_a_person(text, span, full_people, doc))
         ):
             people.add(_without_honorific(phrase))
     return people
@@ -1420,13 +1426,14 @@ def _given_name_pairs(text: str, ner: Sequence[_Span], titles: Iterable[str]) ->
 _POSSESSIVE_AFTER = re.compile(r"[’'](?:s\b|(?<=s[’'])(?=\s))")
 
 
-def _looks_like_a_person(text: str, span: _Span, full_people: Sequence[_Span]) -> bool:
+def _looks_like_a_person(text: str, span: _Span, full_people: Sequence[_Span], doc=None) -> bool:
     """A name NER typed as a place or company that reads as a person's.
 
     It opens with a given name ("June Okafor", "Carla Mendes") and ends in no
     place or company word, or it is paired by "and" with a tagged person
     ("films by Paolo Renzi and Ama Owusu"). After "in", "from" and the like it
-    stays a place ("in Santa Monica").
+    stays a place ("in Santa Monica"), unless the article writes that name as a person's
+    (``_written_as_a_person``: "a drawing of Demi Lovato ... Lovato said her body ...").
     """
     words = text[span.start:span.end].split()
     if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.replace("-", "").replace("’", "").isalpha() for w in words):
@@ -1436,13 +1443,35 @@ def _looks_like_a_person(text: str, span: _Span, full_people: Sequence[_Span]) -
     before = re.findall(r"[\w]+", text[max(0, span.start - 12):span.start])
     if before and before[-1].casefold() in _PLACE_PREPOSITIONS | {"the"}:
         # ("in Santa Monica"), unless the name owns something: "an adaptation of Kenji Arato's manga"
-        if not _POSSESSIVE_AFTER.match(text, span.end):
+        if not _POSSESSIVE_AFTER.match(text, span.end) and not _written_as_a_person(doc, text, words):
             return False
     if given_name_gender(words[0]) in ("male", "female"):
         return True
     for person in full_people:
         between = text[person.end:span.start] if person.end <= span.start else text[span.end:person.start]
         if between in (" and ", ", "):
+            return True
+    return False
+
+
+_AGE_AFTER = re.compile(r",\s*\d{1,3},")
+
+
+def _written_as_a_person(doc, text: str, words: Sequence[str]) -> bool:
+    """Whether the article writes a name that opens with a given name as a person's: its family name
+    followed by an age ("Lovato, 27,"), or the subject of a clause whose pronoun is of the given name's
+    gender ("Lovato has spoken out about her body image"): a company is "it", and no place is aged."""
+    gender = given_name_gender(words[0])
+    if doc is None or gender not in ("male", "female"):
+        return False
+    surname = words[-1]
+    for at in _find_all(text, surname):
+        if _AGE_AFTER.match(text, at + len(surname)):
+            return True
+        token = _token_at(doc, at)
+        if token.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        if any(t.pos_ == "PRON" and PRONOUN_GENDER.get(t.lower_) == gender for t in token.head.subtree if t.i != token.i):
             return True
     return False
 
@@ -1486,6 +1515,8 @@ def resolve(text: str, spans: list[_Span], doc=None) -> list[EntityMention]:
     title_names = _group_titles([phrase for span, phrase in zip(spans, surface) if span.entity_type == "TITLE"])
     org_names = _group_orgs([phrase for span, phrase in zip(spans, surface) if span.entity_type == "ORG"])
     evidence = _ArticleEvidence(text, doc, full_people, introduced_at, title_names, org_names)
+    if doc is not None and "introduced_person" in doc.spans:
+        evidence.introduced = {(s.start, s.end) for s in candidates_of(doc, "introduced_person")}
     candidates = [_Candidate(span, phrase) for span, phrase in zip(spans, surface)]
     # What the article says about each name as the typing rules read it (how often it is a person,
     # whether it is a played part, whether it stands where companies do), gathered before any
@@ -1536,6 +1567,7 @@ class _ArticleEvidence:
     characters: set[str] = field(default_factory=set)
     places: list[EntityMention] = field(default_factory=list)
     types_of_name: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    introduced: set[tuple[int, int]] = field(default_factory=set)
 
     def gather(self, typed: list[tuple[_Candidate, Decision]]) -> None:
         provisional = [EntityMention(c.span.start, c.span.end, c.phrase, d.entity_type, d.name, c.span.method, d.rule)
@@ -1568,8 +1600,11 @@ def _drop_lone_person(candidate, evidence):
     # A lone one-word name, said once and never tied to a full name in the article, is too little
     # evidence of a person: on real film news such "people" are mostly characters, brands, teams and
     # capitalized words (film-real-dev: 18 right, 54 wrong; conll-dev: 15 right, 67 wrong).
+    # A name the article introduces as someone's relative or by their job ("their mother Sharon") is
+    # a person by the article's own word, said once or not, whichever recognizer's span stands there.
     m = _typed_mention(candidate, evidence)
-    return m.entity_type == "PERSON" and " " not in m.name.strip() and evidence.person_counts[entity_key(m.name)] < 2
+    return m.entity_type == "PERSON" and " " not in m.name.strip() and evidence.person_counts[entity_key(m.name)] < 2 \
+        and (m.start, m.end) not in evidence.introduced
 
 
 def _drop_lone_org(candidate, evidence):

@@ -73,22 +73,9 @@ SPEECH_VERBS = frozenset(
     promised promises insisting warning asking""".split()
 )
 
-# Jobs that stand before a person's name in film news ("artistic director
-# Paola Ricci", "producer Jon Landau"), and that later stand for that person
-# ("the producer said"). From trade-press style: credits, executives, press roles.
-ROLE_NOUNS = frozenset(
-    """director directors filmmaker filmmakers producer producers actor actors actress actresses star stars co-star
-    costar writer writers screenwriter screenwriters showrunner showrunners creator creators composer composers
-    editor cinematographer animator novelist author authors critic critics journalist reporter columnist analyst
-    analysts executive executives chief ceo chairman chairwoman chair president founder co-founder head spokesperson
-    spokeswoman spokesman publicist agent manager partner singer rapper musician comedian host presenter narrator
-    model designer choreographer lawyer attorney historian programmer curator juror jury topper exec
-    superintendent governor gov mayor senator sen congressman congresswoman councilman councilwoman councillor
-    councilor commissioner secretary minister premier chancellor ambassador officer sheriff judge justice
-    professor prof doctor dr coach principal teacher forecaster meteorologist researcher scientist economist
-    spokesman trustee treasurer organizer organiser activist resident owner farmer nurse detective sergeant
-    lieutenant colonel admiral pastor reverend rev bishop""".split()
-)
+# Jobs that stand before a person's name in film news ("producer Jon Landau"), and that later stand
+# for that person ("the producer said"): ``entity_words.yml`` (token patterns read it too).
+ROLE_NOUNS = _words("role_nouns")
 
 # Job words that name the same part: someone introduced as the "star" is "the actress" later.
 _ROLE_FAMILIES = (

@@ -351,6 +351,42 @@ def make_styled_name_recognizer(nlp: Language, name: str, spans_key: str, patter
     return StyledNameRecognizer(nlp, Path(patterns_file), spans_key)
 
 
+class IntroducedPersonRecognizer(TokenPatternRecognizer):
+    """A name right after a possessive and a relation noun ("Their mother Sharon") or after a job noun
+    ("advocate Sudhanva DS"), from ``person_name_patterns.yml``: the name alone, where the cue and the
+    name stand apart by a space on one line and the name does not run on into more capitalized words."""
+
+    label = "PERSON"
+
+    def patterns(self, data: dict) -> dict[str, list]:
+        return {shape: data[shape] for shape in ("after_relation_noun", "after_role_noun")}
+
+    def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        before = doc[span.start - 1] if span.start else None
+        if shape == "after_role_noun" and before is not None \
+                and (before.tag_ in ("PRP", "MD") or before.pos_ == "AUX" or before.lower_ == "to"):
+            return None  # "they host Spain", "will head Dole": after a subject or an auxiliary the job word is a verb
+        cue_end = next(token.i for token in span if token.text[:1].isupper() and token.i > span.start
+                       and doc[token.i - 1].text.islower())
+        name = doc[cue_end:span.end]
+        if any(token.whitespace_ != " " for token in doc[cue_end - 1:span.end - 1]):
+            return None  # glued or across a line: "brother-Jack", "mother\n\nSharon"
+        after = doc[span.end] if span.end < len(doc) else None
+        if after is not None and span[-1].whitespace_ and (after.is_title or after.is_upper) and after.is_alpha:
+            return None  # the name runs on ("producer Warner Bros Pictures"): not all of it was matched
+        words = [token.text for token in name]
+        if words[0] in CALENDAR_WORDS or words[0].casefold() in lexicon.HONORIFIC_WORDS | lexicon.ROLE_NOUNS \
+                or words[-1] in ORG_SUFFIXES or words[-1].casefold() in lexicon.PLACE_HEADS:
+            return None  # "director General", "partner Netflix Inc": an office or a company, no name
+        return name
+
+
+@Language.factory("introduced_person_recognizer",
+                  default_config={"spans_key": "introduced_person", "patterns_file": str(PERSON_NAME_PATTERNS_FILE)})
+def make_introduced_person_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> IntroducedPersonRecognizer:
+    return IntroducedPersonRecognizer(nlp, Path(patterns_file), spans_key)
+
+
 # Characters a word of a company's name may hold glued to it ("Disney+", "AT&T", "Lions-Gate").
 _NAME_GLUE = frozenset("&'’.+-")
 
