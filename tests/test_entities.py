@@ -283,6 +283,22 @@ def test_title_cues_propose_the_work_they_name(text, recognizer, title):
     assert proposed == (title.split("|") if title else [])
 
 
+def test_a_transcript_label_is_never_a_title_nor_its_start():
+    # An arts interview printed as a transcript: each turn opens with its speaker's label, quoted
+    # turns too, and a label may hold a point or an apostrophe. The work discussed stays a title.
+    text = ("Greta Lund on her new film Blue Hour, in conversation\n\n"
+            "The director of the thriller Blue Hour sat down with our critic before its premiere.\n\n"
+            "“WALLACE: Let Me Ask You About The Ending.”\n\n"
+            "“LUND: Go Ahead.”\n\n"
+            "MR. O’BRIEN: Tell Us About Blue Hour.\n"
+            "Q: Why Now?")
+    mentions = read_text(text, DEFAULT_SPACY_MODEL).mentions
+    titles = {m.text for m in mentions if m.entity_type == "TITLE"}
+    assert titles == {"Blue Hour"}
+    labels = [text.index(label) for label in ("WALLACE:", "LUND:", "MR. O’BRIEN:", "Q:")]
+    assert not any(m.start <= at < m.end or m.start == at for m in mentions for at in labels)
+
+
 def test_a_series_named_after_a_place_is_not_a_person():
     # (The rule making "Min-ji Cho, a media analyst" a person whatever NER said was removed:
     # it changed nothing on film-real-dev or polnear-dev.)

@@ -1192,7 +1192,7 @@ def _settle_overlaps(spans: list[_Span]) -> list[_Span]:
 
 
 # The kind of evidence of each recognizer component's candidates (``recognizers.yml``).
-_COMPONENT_EVIDENCE = {"page_furniture": PAGE_FURNITURE, "award_list_title": MARKED_TITLE, "quoted_title": MARKED_TITLE,
+_COMPONENT_EVIDENCE = {"page_furniture": PAGE_FURNITURE, "transcript_label": PAGE_FURNITURE, "award_list_title": MARKED_TITLE, "quoted_title": MARKED_TITLE,
                        "italic_title": MARKED_TITLE, "colon_title": MARKED_TITLE, "cue_title": CUED_TITLE,
                        "appositive_title": CUED_TITLE, "context_title": CUED_TITLE, "corporate_name": NAME_SHAPE, "company_kind": NAME_SHAPE,
                        "fashion_house": NAME_SHAPE, "sports_team": NAME_SHAPE, "venue": NAME_SHAPE, "styled_name": NAME_SHAPE,
@@ -1216,7 +1216,8 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     rule_titles = [s for key in ("quoted_title", "italic_title", "colon_title") for s in candidates_of(doc, key)]
     cue = [s for key in ("cue_title", "appositive_title", "context_title") for s in candidates_of(doc, key)]
     listed = candidates_of(doc, "award_list_title")
-    blocking = candidates_of(doc, "page_furniture") + [s for s in listed if s.entity_type == "NONE"]
+    blocking = candidates_of(doc, "page_furniture") + candidates_of(doc, "transcript_label") \
+        + [s for s in listed if s.entity_type == "NONE"]
     rule_titles += [s for s in listed if s.entity_type == "TITLE"]
     # A nickname in quote marks inside a person's name ('Robert C. "Bobby" Scott') is no title.
     styled = candidates_of(doc, "styled_name")

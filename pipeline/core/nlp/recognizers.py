@@ -33,6 +33,7 @@ PERSON_NAME_PATTERNS_FILE = HERE / "person_name_patterns.yml"
 COMPANY_KIND_PATTERNS_FILE = HERE / "company_kind_patterns.yml"
 PART_CUES_FILE = HERE / "part_cues.yml"
 TITLE_CUES_FILE = HERE / "title_cues.yml"
+TRANSCRIPT_LABELS_FILE = HERE / "transcript_labels.yml"
 RECOGNIZERS_FILE = HERE / "recognizers.yml"
 
 # The page's italic runs (character offsets), which the reader sets on the Doc before the pipeline
@@ -602,3 +603,35 @@ def make_appositive_title_recognizer(nlp: Language, name: str, spans_key: str, p
     return TitleCueRecognizer(nlp, Path(patterns_file), spans_key,
                               lambda doc, cues: entities.appositive_titles(doc_text(doc), cues["described_after"]),
                               ("described_after",))
+
+
+class TranscriptLabelRecognizer(TokenPatternRecognizer):
+    """A transcript's speaker label (``transcript_labels.yml``): a name in capitals and a colon opening
+    a line, or a quoted turn ("WALLACE: …", "“Q: …"). NONE spans: no entity overlaps one, so no title
+    holds or opens with a label."""
+
+    label = "NONE"
+
+    def patterns(self, data: dict) -> dict[str, list]:
+        self.longest_label_words = data["longest_label_words"]
+        self.opening_marks = frozenset(data["opening_marks"])
+        return {"label": data["label"]}
+
+    def _opens_a_line(self, doc: Doc, at: int) -> bool:
+        if at > 0 and doc[at - 1].text in self.opening_marks and not doc[at - 1].whitespace_:
+            at -= 1
+        return at == 0 or (doc[at - 1].is_space and "\n" in doc[at - 1].text)
+
+    def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        name, colon = span[:-1], span[-1]
+        if not name[0].text[:1].isupper() or not colon.whitespace_ or not self._opens_a_line(doc, span.start):
+            return None
+        if len(name.text.split()) > self.longest_label_words:
+            return None
+        return span
+
+
+@Language.factory("transcript_label_recognizer",
+                  default_config={"spans_key": "transcript_label", "patterns_file": str(TRANSCRIPT_LABELS_FILE)})
+def make_transcript_label_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> TranscriptLabelRecognizer:
+    return TranscriptLabelRecognizer(nlp, Path(patterns_file), spans_key)
