@@ -261,6 +261,10 @@ TITLE_CUES = [
     ("Next spring the network airs the spin-off Harbor Nights.", "cue_title", "Harbor Nights"),
     ("The studio backed a co-production Salt Meridian with a Danish firm.", "cue_title", "Salt Meridian"),
     ("The box-office hit Glass Harbor returns to cinemas.", "cue_title", "Glass Harbor"),
+    # A genre noun only as a noun: the verbs "shows" and "features" name no work after them.
+    ("He made shows like Night Ferry for the network.", "cue_title", "Night Ferry"),
+    ("A new poll shows Harbor Point voters split on the levy.", "cue_title", None),
+    ("The gala features Glass Harbor Quartet this year.", "cue_title", None),
     ("Work starts on a follow-up to Steel Orchid in May.", "cue_title", "Steel Orchid"),
     ("Her next film is an adaptation of Gideon Ashby’s novel.", "cue_title", None),
     ("She stole scenes in films, like Ghost Town and Knocked Up.", "cue_title", "Ghost Town|Knocked Up"),
