@@ -255,6 +255,54 @@ def test_a_hit_is_a_title_cue_only_as_a_noun():
     assert found.get("Lumen+") == "ORG"
 
 
+# The title cues of title_cues.yml, each shape: text, the recognizer, the titles it proposes ("|" between
+# them; None: none).
+TITLE_CUES = [
+    ("Next spring the network airs the spin-off Harbor Nights.", "cue_title", "Harbor Nights"),
+    ("The studio backed a co-production Salt Meridian with a Danish firm.", "cue_title", "Salt Meridian"),
+    ("The box-office hit Glass Harbor returns to cinemas.", "cue_title", "Glass Harbor"),
+    # A genre noun only as a noun: the verbs "shows" and "features" name no work after them.
+    ("He made shows like Night Ferry for the network.", "cue_title", "Night Ferry"),
+    ("A new poll shows Harbor Point voters split on the levy.", "cue_title", None),
+    ("The gala features Glass Harbor Quartet this year.", "cue_title", None),
+    ("Work starts on a follow-up to Steel Orchid in May.", "cue_title", "Steel Orchid"),
+    ("Her next film is an adaptation of Gideon Ashby’s novel.", "cue_title", None),
+    ("She stole scenes in films, like Ghost Town and Knocked Up.", "cue_title", "Ghost Town|Knocked Up"),
+    ("The movie, Tom said, was a mess.", "cue_title", None),
+    ("The film has the working title of Blue Hour for now.", "cue_title", "Blue Hour"),
+    ("It has the working title of Blue Hour for now.", "cue_title", None),
+    ("Harbor Lights, the long-gestating drama from Greta Lund, opens Friday.", "appositive_title", "Harbor Lights"),
+    ("Mara Quartey, a drama school graduate, joined the cast.", "appositive_title", None),
+    ("Tom Hanks, the opening exhibition will feature his typewriters.", "appositive_title", None),
+]
+
+
+@pytest.mark.parametrize(("text", "recognizer", "title"), TITLE_CUES)
+def test_title_cues_propose_the_work_they_name(text, recognizer, title):
+    # A genre noun the tokenizer splits at its hyphen ("spin-off") is a cue as its list writes it.
+    from pipeline.core.nlp.extraction import load_stage_pipeline
+
+    doc = load_stage_pipeline(DEFAULT_SPACY_MODEL)(text)
+    proposed = [span.text for span in doc.spans[recognizer]]
+    assert proposed == (title.split("|") if title else [])
+
+
+def test_a_transcript_label_is_never_a_title_nor_its_start():
+    # An arts interview printed as a transcript: each turn opens with its speaker's label, quoted
+    # turns too, and a label may hold a point or an apostrophe. The work discussed stays a title.
+    text = ("Greta Lund on her new film Blue Hour, in conversation\n\n"
+            "The director of the thriller Blue Hour sat down with our critic before its premiere.\n\n"
+            "“WALLACE: Let Me Ask You About The Ending.”\n\n"
+            "“LUND: Go Ahead.”\n\n"
+            "MR. O’BRIEN: Tell Us About Blue Hour.\n"
+            "Q: Why Now?")
+    mentions = read_text(text, DEFAULT_SPACY_MODEL).mentions
+    titles = {m.text for m in mentions if m.entity_type == "TITLE"}
+    assert titles == {"Blue Hour"}
+    labels = [text.index(label) for label in ("WALLACE:", "LUND:", "MR. O’BRIEN:", "Q:")]
+    assert not any(m.start <= at < m.end or m.start == at for m in mentions for at in labels)
+
+
 def test_a_series_named_after_a_place_is_not_a_person():
     # (The rule making "Min-ji Cho, a media analyst" a person whatever NER said was removed:
     # it changed nothing on film-real-dev or polnear-dev.)

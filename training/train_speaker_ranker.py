@@ -237,7 +237,8 @@ def _pipeline_key() -> str:
     from pipeline.core.nlp import paragraphs, pipeline as stage_pipeline, recognizers
 
     return stage_pipeline.rules_version(stage_pipeline, recognizers, paragraphs, stage_pipeline.MEDIA_ORGANISATIONS_FILE,
-                                        recognizers.VENUE_PATTERNS_FILE, recognizers.PERSON_NAME_PATTERNS_FILE)
+                                        recognizers.VENUE_PATTERNS_FILE, recognizers.PERSON_NAME_PATTERNS_FILE,
+                                        recognizers.TITLE_CUES_FILE, recognizers.TRANSCRIPT_LABELS_FILE)
 
 
 def _files_key(folder: Path) -> str:

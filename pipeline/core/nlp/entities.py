@@ -354,23 +354,18 @@ def _title_words_after(text: str, start_at: int, limit: int = 7) -> list[tuple[i
 _CUE_TITLE_MINOR = frozenset({"of", "the", "and", "a", "an", "to", "&"})
 
 
-_TITLE_CUE = re.compile(
-    r"(?:\b(?:" + "|".join(sorted(TITLE_CUE_NOUNS, key=len, reverse=True)) + r")"
-    # "hit" is a noun only after an owner or a kind ("last year's hit", "the sleeper hit"), not in "hit Netflix".
-    r"|(?:[’']s|\bthe|\ba|\bsurprise|\bsleeper|\bsmash|\bbreakout|\bbox-office|\bcult)\s+hit"
-    # "a sequel to Steel Orchid", "the remake of Night Tide": what a work follows or remakes is a work.
-    r"|\b(?:sequel|prequel|follow-up|followup|remake|reboot|spinoff|spin-off|adaptation|continuation)\s+(?:to|of))"
-    # "films such as Ghost Town and Knocked Up", "a new sitcom, Perfect Couples, co-created by …"
-    r"(?P<listing>,?\s+(?:such\s+as|like|including))?(?P<apposition>,)?"
-    r"\s+(?=[A-Z0-9])"
-)
+# How a title cue of ``title_cues.yml`` leads to the title (``recognizers.TitleCueRecognizer``): right
+# after it; after a listing ("films such as", whose titles run on); after an apposition's comma (which
+# must close); after what a work follows or remakes ("a sequel to").
+CUE_PLAIN, CUE_LISTING, CUE_APPOSITION, CUE_OF_A_WORK = "plain", "listing", "apposition", "of_a_work"
 
 
-def cue_titles(text: str) -> list[_Span]:
-    """Unquoted titles right after a genre noun: "the thriller Night Ferry", "her debut Glass Harbor"."""
+def cue_titles(text: str, cues: Sequence[tuple[int, str]]) -> list[_Span]:
+    """Unquoted titles right after a genre noun: "the thriller Night Ferry", "her debut Glass Harbor".
+    ``cues``: where each title may start (past the cue and its white space) and how the cue leads to it."""
     spans = []
-    starts = [(match, match.end()) for match in _TITLE_CUE.finditer(text)]
-    for match, at in starts:
+    starts = list(cues)
+    for at, kind in starts:
         taken: list[tuple[int, int]] = []
         position = at
         for word in _TITLE_WORD.finditer(text, at, min(len(text), at + 80)):
@@ -379,7 +374,7 @@ def cue_titles(text: str) -> list[_Span]:
                 break
             if not (_capitalized(token) or token.casefold() in _CUE_TITLE_MINOR):
                 break
-            if match.group("listing") and token.casefold() == "and":
+            if kind == CUE_LISTING and token.casefold() == "and":
                 break  # in a listing "and" joins two titles
             taken.append((word.start(), word.end()))
             position = word.end()
@@ -391,22 +386,22 @@ def cue_titles(text: str) -> list[_Span]:
             continue
         start, end = taken[0][0], taken[-1][1]
         owned = _strip_possessive(text, start, end)
-        if owned != end and match.group().rstrip().endswith((" to", " of")):
+        if owned != end and kind == CUE_OF_A_WORK:
             continue  # "an adaptation of Gideon Ashby’s novel": the owner is the author, not the work
         end = owned
         phrase = text[start:end]
         if phrase.casefold() in NOT_A_TITLE or phrase.casefold() in SECTION_LABELS or phrase.split()[0].casefold() in NOT_A_TITLE:
             continue
-        if match.group("apposition") and not re.match(r",\s+[a-z]", text[end:end + 4]):
+        if kind == CUE_APPOSITION and not re.match(r",\s+[a-z]", text[end:end + 4]):
             # An apposition closes with a comma and the sentence runs on ("a new sitcom, Perfect
             # Couples, co-created by …"): "the film, Tom said" and "the sequel, Professor X, Beast
             # and Mystique" name no film.
             continue
         spans.append(_Span(start, end, "TITLE", "cue_title", CUED_TITLE))
         # A listing runs on: "such as Ghost Town and Knocked Up", "including Anchorman, Elf and Step Brothers".
-        more = re.match(r"(?:,\s+|,?\s+and\s+)(?=[A-Z0-9])", text[end:end + 8]) if match.group("listing") else None
+        more = re.match(r"(?:,\s+|,?\s+and\s+)(?=[A-Z0-9])", text[end:end + 8]) if kind == CUE_LISTING else None
         if more is not None:
-            starts.append((match, end + more.end()))
+            starts.append((end + more.end(), kind))
     return spans
 
 
@@ -535,18 +530,13 @@ def franchise_titles(text: str) -> list[_Span]:
     return spans
 
 
-def named_titles(text: str, doc) -> list[_Span]:
+def named_titles(text: str, naming_ends: Sequence[int]) -> list[_Span]:
     """A work given its name in so many words: "the sequel, which she is calling Orchard Season",
-    "a project titled Blue Hour". The sentence must be about a work (a genre noun or
-    "project" before the naming verb), so "a town called Marlow" stays out."""
-    genre = "|".join(sorted(TITLE_CUE_NOUNS | {"project", "title", "script", "screenplay", "pilot"}, key=len, reverse=True))
-    pattern = re.compile(r"\b(?:titled|entitled|called|calling|dubbed|named|working title(?:\s+of|\s+is)?)\s+(?=[A-Z0-9])")
+    "a project titled Blue Hour". ``naming_ends``: where a name may start after a naming word
+    (``title_cues.yml``, ``naming``) in a sentence about a work, so "a town called Marlow" stays out."""
     spans = []
-    for match in pattern.finditer(text):
-        sentence = text[sentence_start(doc, match.start()):match.start()]
-        if not re.search(rf"\b(?:{genre})\b", sentence, re.IGNORECASE):
-            continue
-        run = _title_case_run(text, match.end())
+    for at in naming_ends:
+        run = _title_case_run(text, at)
         if run is None:
             continue
         phrase = text[run[0]:run[1]]
@@ -662,20 +652,16 @@ def work_in_reach(doc, text: str, start: int) -> bool:
     return any(known[each.start] for each in reach) or _after_a_companys_possessive(doc, text, start)
 
 
-def appositive_titles(text: str) -> list[_Span]:
+def appositive_titles(text: str, description_starts: Sequence[int]) -> list[_Span]:
     """A title named and then described: "Harbor Lights, the long-gestating drama from …".
+    ``description_starts``: where such a description opens, its comma (``title_cues.yml``, ``described_after``).
 
     Too rare in film-real-dev to measure (0 right, 1 wrong there); kept for the shape, to be
     judged again on a larger real set.
     """
-    genre = "|".join(sorted(TITLE_CUE_NOUNS, key=len, reverse=True))
-    # Up to two modifiers between the article and the genre word ("the long-gestating drama"), none of
-    # them a preposition or a verb: "X, the opening exhibition will feature" is not an apposition.
-    not_modifier = r"(?!(?:of|for|from|with|in|will|would|can|could|has|have|had|is|was|are|were|to|that|who)\b)"
-    pattern = re.compile(rf",\s+(?:the|a|an|his|her|their|its)\s+(?:{not_modifier}[\w'’-]+\s+){{0,2}}(?:{genre})\b(?!\s+school)")
     spans = []
-    for match in pattern.finditer(text):
-        words = _title_words_before(text, match.start(), limit=6)
+    for at in description_starts:
+        words = _title_words_before(text, at, limit=6)
         if not words:
             continue
         start, end = words[0][0], words[-1][1]
@@ -1208,7 +1194,7 @@ def _settle_overlaps(spans: list[_Span]) -> list[_Span]:
 
 
 # The kind of evidence of each recognizer component's candidates (``recognizers.yml``).
-_COMPONENT_EVIDENCE = {"page_furniture": PAGE_FURNITURE, "award_list_title": MARKED_TITLE, "quoted_title": MARKED_TITLE,
+_COMPONENT_EVIDENCE = {"page_furniture": PAGE_FURNITURE, "transcript_label": PAGE_FURNITURE, "award_list_title": MARKED_TITLE, "quoted_title": MARKED_TITLE,
                        "italic_title": MARKED_TITLE, "colon_title": MARKED_TITLE, "cue_title": CUED_TITLE,
                        "appositive_title": CUED_TITLE, "context_title": CUED_TITLE, "corporate_name": NAME_SHAPE, "company_kind": NAME_SHAPE,
                        "fashion_house": NAME_SHAPE, "sports_team": NAME_SHAPE, "venue": NAME_SHAPE, "styled_name": NAME_SHAPE,
@@ -1232,7 +1218,8 @@ def recognize(text: str, doc, italic_spans: Iterable[Sequence[int]] = (), headli
     rule_titles = [s for key in ("quoted_title", "italic_title", "colon_title") for s in candidates_of(doc, key)]
     cue = [s for key in ("cue_title", "appositive_title", "context_title") for s in candidates_of(doc, key)]
     listed = candidates_of(doc, "award_list_title")
-    blocking = candidates_of(doc, "page_furniture") + [s for s in listed if s.entity_type == "NONE"]
+    blocking = candidates_of(doc, "page_furniture") + candidates_of(doc, "transcript_label") \
+        + [s for s in listed if s.entity_type == "NONE"]
     rule_titles += [s for s in listed if s.entity_type == "TITLE"]
     # A nickname in quote marks inside a person's name ('Robert C. "Bobby" Scott') is no title.
     styled = candidates_of(doc, "styled_name")

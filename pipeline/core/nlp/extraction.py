@@ -96,6 +96,7 @@ def stage_version(model_name: str) -> str:
                MEDIA_ORGANISATIONS_FILE, PAGE_FURNITURE_FILE, SPEECH_CUES_FILE, TITLE_CONTEXTS_FILE, FASHION_CONTEXTS_FILE,
                recognizers.VENUE_PATTERNS_FILE, recognizers.RECOGNIZERS_FILE, recognizers.SPORTS_TEAM_PATTERNS_FILE,
                recognizers.PERSON_NAME_PATTERNS_FILE, recognizers.COMPANY_KIND_PATTERNS_FILE, recognizers.PART_CUES_FILE,
+               recognizers.TITLE_CUES_FILE, recognizers.TRANSCRIPT_LABELS_FILE,
                lexicon.ENTITY_WORDS_FILE, speaker_ranker.MODEL_FILE, event_rules, event_dates, event_rules.EVENT_PATTERNS_FILE)
     return f"{model_name}:{rules_version(*sources)}"
 

@@ -32,6 +32,8 @@ SPORTS_TEAM_PATTERNS_FILE = HERE / "sports_team_patterns.yml"
 PERSON_NAME_PATTERNS_FILE = HERE / "person_name_patterns.yml"
 COMPANY_KIND_PATTERNS_FILE = HERE / "company_kind_patterns.yml"
 PART_CUES_FILE = HERE / "part_cues.yml"
+TITLE_CUES_FILE = HERE / "title_cues.yml"
+TRANSCRIPT_LABELS_FILE = HERE / "transcript_labels.yml"
 RECOGNIZERS_FILE = HERE / "recognizers.yml"
 
 # The page's italic runs (character offsets), which the reader sets on the Doc before the pipeline
@@ -133,24 +135,6 @@ def make_italic_title_recognizer(nlp: Language, name: str, spans_key: str) -> Te
 @Language.factory("colon_title_recognizer", default_config={"spans_key": "colon_title"})
 def make_colon_title_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
     return TextRecognizer(spans_key, lambda doc: entities.colon_titles(doc_text(doc)))
-
-
-@Language.factory("cue_title_recognizer", default_config={"spans_key": "cue_title"})
-def make_cue_title_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
-    """A work named after a genre noun, "titled", or before "franchise", "sequel" and the like."""
-    # What the model reads as a place, nationality or date is no work, whatever cue stands before it
-    # ("his book April 7", "the show Nigerian actress …"), as for the context titles; but only the
-    # whole run: the model reads part of a title so too ("The 40-Year-Old Virgin" holds a "date").
-    return TextRecognizer(spans_key, lambda doc: [
-        s for s in entities.cue_titles(doc_text(doc)) + entities.named_titles(doc_text(doc), doc) + entities.franchise_titles(doc_text(doc))
-        if not entities.model_reads_no_work(doc, s.start, s.end, whole=True)])
-
-
-@Language.factory("appositive_title_recognizer", default_config={"spans_key": "appositive_title"})
-def make_appositive_title_recognizer(nlp: Language, name: str, spans_key: str) -> TextRecognizer:
-    return TextRecognizer(spans_key, lambda doc: entities.appositive_titles(doc_text(doc)))
-
-
 
 
 @Language.factory("corporate_name_recognizer", default_config={"spans_key": "corporate_name"})
@@ -513,3 +497,177 @@ class PartCueRecognizer(TokenPatternRecognizer):
 @Language.factory("part_cue_recognizer", default_config={"spans_key": "part_cue", "patterns_file": str(PART_CUES_FILE)})
 def make_part_cue_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> PartCueRecognizer:
     return PartCueRecognizer(nlp, Path(patterns_file), spans_key)
+
+
+# Tokens written glued to the word before them in a cue: a hyphen's parts ("follow-up"), an owner's
+# "’s", a listing's comma ("films, such as").
+_GLUED_IN_A_CUE = frozenset({"-", ",", "’s", "'s"})
+
+
+class TitleCueRecognizer(TokenPatternRecognizer):
+    """Titles the words before or after them make works (``title_cues.yml``): "the thriller Night
+    Ferry", "films such as Ghost Town", "a project titled Blue Hour", "Harbor Lights, the drama from …".
+    ``find(doc, cues)`` takes the titles from where the cues of ``shapes`` say they start or end
+    (``cue_positions``); a word list's hyphenated words are matched as the tokens they are made of."""
+
+    def __init__(self, nlp: Language, patterns_file: Path, spans_key: str, find: Callable[[Doc, dict], list],
+                 shapes: tuple[str, ...]):
+        self.nlp, self.shapes, self.find = nlp, shapes, find
+        super().__init__(nlp, patterns_file, spans_key)
+
+    def patterns(self, data: dict) -> dict[str, list]:
+        self.longest_description_words = data["longest_description_words"]
+        self.not_a_description_word = frozenset(data["not_a_description_word"])
+        self.not_after_the_genre_noun = data["not_after_the_genre_noun"]
+        shapes = {shape: data[shape] for shape in self.shapes}
+        if "before_a_title" in shapes:
+            cues = shapes.pop("before_a_title")
+            shapes[entities.CUE_PLAIN] = cues
+            shapes[entities.CUE_LISTING] = [cue + tail for cue in cues for tail in data["listing_after_a_cue"]]
+            shapes[entities.CUE_APPOSITION] = [cue + tail for cue in cues for tail in data["apposition_after_a_cue"]]
+        return {shape: [split for pattern in patterns for split in self._with_hyphenated_words(pattern)]
+                for shape, patterns in shapes.items()}
+
+    def _with_hyphenated_words(self, pattern: list[dict]) -> list[list[dict]]:
+        """``pattern``, and for each word of a word list it names that the tokenizer splits ("spin-off"),
+        the pattern with that word's tokens in the list's place."""
+        patterns = [pattern]
+        for at, token in enumerate(pattern):
+            for attr, value in token.items():
+                if isinstance(value, dict) and isinstance(value.get("IN"), str):
+                    for word in sorted(lexicon.word_list(value["IN"])):
+                        pieces = [piece.text for piece in self.nlp.make_doc(word)]
+                        if len(pieces) > 1:
+                            spelled = [{attr: piece.lower() if attr == "LOWER" else piece} for piece in pieces]
+                            patterns.append(pattern[:at] + spelled + pattern[at + 1:])
+        return patterns
+
+    @staticmethod
+    def _spaced_as_written(span: Span) -> bool:
+        """Whether the cue's words are apart by white space, and its glued tokens glued."""
+        for before, token in zip(span, span[1:]):
+            glued = token.text in _GLUED_IN_A_CUE or before.text == "-"
+            if bool(before.whitespace_) == glued:
+                return False
+        return True
+
+    @staticmethod
+    def _title_may_start(text: str, end: int) -> int | None:
+        """Where a title starts after a cue ending at ``end``: past white space (at least one character),
+        at a capital letter or a digit."""
+        at = end
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at == end or at == len(text) or not ("A" <= text[at] <= "Z" or "0" <= text[at] <= "9"):
+            return None
+        return at
+
+    def _describes_a_work(self, doc: Doc, span: Span) -> bool:
+        """A ``described_after`` match: the comma and the article apart from what follows by white space,
+        at most ``longest_description_words`` words between article and genre noun, none of them one a
+        description does not open with, and the genre noun not a person's school."""
+        comma, article, genre = span[0], span[1], span[-1]
+        if not comma.whitespace_ or not article.whitespace_ or (len(span) > 3 and not span[-2].whitespace_):
+            return False
+        words, opens_word = 0, True
+        for token in span[2:-1]:
+            if opens_word:
+                words += 1
+                if token.text in self.not_a_description_word:
+                    return False
+            opens_word = bool(token.whitespace_)
+        if words > self.longest_description_words:
+            return False
+        after = doc_text(doc)[genre.idx + len(genre.text):genre.idx + len(genre.text) + 40]
+        return not (after[:1].isspace() and after.lstrip().startswith(self.not_after_the_genre_noun))
+
+    def cue_positions(self, doc: Doc) -> dict:
+        """Where titles may start after a ``before_a_title`` cue (with how the cue leads to them), after a
+        ``naming`` cue whose sentence speaks of a work before it, and where a ``described_after``
+        description opens: each in the text's order."""
+        text = doc_text(doc)
+        matches = [(doc.vocab.strings[shape], doc[start:end]) for shape, start, end in self.matcher(doc)]
+        work_words = [span for shape, span in matches if shape == "work_before_naming" and self._spaced_as_written(span)]
+        title_starts: dict[int, str] = {}
+        naming_ends, description_starts = set(), set()
+        for shape, span in sorted(matches, key=lambda match: match[1].start_char):
+            if shape == "described_after":
+                if self._describes_a_work(doc, span):
+                    description_starts.add(span.start_char)
+                continue
+            if shape == "work_before_naming" or not self._spaced_as_written(span):
+                continue
+            at = self._title_may_start(text, span.end_char)
+            if at is None:
+                continue
+            if shape == "naming":
+                opens = entities.sentence_start(doc, span.start_char)
+                if any(opens <= word.start_char and word.end_char <= span.start_char for word in work_words):
+                    naming_ends.add(at)
+            elif at not in title_starts:
+                of_a_work = shape == entities.CUE_PLAIN and span[-1].text in ("to", "of")
+                title_starts[at] = entities.CUE_OF_A_WORK if of_a_work else shape
+        return {"before_a_title": sorted(title_starts.items()), "naming": sorted(naming_ends),
+                "described_after": sorted(description_starts)}
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = (_as_span(doc, candidate.start, candidate.end, candidate.entity_type)
+                 for candidate in self.find(doc, self.cue_positions(doc)))
+        doc.spans[self.spans_key] = [span for span in found if span is not None]
+        return doc
+
+
+@Language.factory("cue_title_recognizer",
+                  default_config={"spans_key": "cue_title", "patterns_file": str(TITLE_CUES_FILE)})
+def make_cue_title_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> TitleCueRecognizer:
+    """A work named after a genre noun, "titled", or before "franchise", "sequel" and the like."""
+    # What the model reads as a place, nationality or date is no work, whatever cue stands before it
+    # ("his book April 7", "the show Nigerian actress …"), as for the context titles; but only the
+    # whole run: the model reads part of a title so too ("The 40-Year-Old Virgin" holds a "date").
+    def find(doc: Doc, cues: dict) -> list:
+        text = doc_text(doc)
+        return [s for s in entities.cue_titles(text, cues["before_a_title"]) + entities.named_titles(text, cues["naming"])
+                + entities.franchise_titles(text)
+                if not entities.model_reads_no_work(doc, s.start, s.end, whole=True)]
+    return TitleCueRecognizer(nlp, Path(patterns_file), spans_key, find,
+                              ("before_a_title", "naming", "work_before_naming"))
+
+
+@Language.factory("appositive_title_recognizer",
+                  default_config={"spans_key": "appositive_title", "patterns_file": str(TITLE_CUES_FILE)})
+def make_appositive_title_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> TitleCueRecognizer:
+    return TitleCueRecognizer(nlp, Path(patterns_file), spans_key,
+                              lambda doc, cues: entities.appositive_titles(doc_text(doc), cues["described_after"]),
+                              ("described_after",))
+
+
+class TranscriptLabelRecognizer(TokenPatternRecognizer):
+    """A transcript's speaker label (``transcript_labels.yml``): a name in capitals and a colon opening
+    a line, or a quoted turn ("WALLACE: …", "“Q: …"). NONE spans: no entity overlaps one, so no title
+    holds or opens with a label."""
+
+    label = "NONE"
+
+    def patterns(self, data: dict) -> dict[str, list]:
+        self.longest_label_words = data["longest_label_words"]
+        self.opening_marks = frozenset(data["opening_marks"])
+        return {"label": data["label"]}
+
+    def _opens_a_line(self, doc: Doc, at: int) -> bool:
+        if at > 0 and doc[at - 1].text in self.opening_marks and not doc[at - 1].whitespace_:
+            at -= 1
+        return at == 0 or (doc[at - 1].is_space and "\n" in doc[at - 1].text)
+
+    def accept(self, doc: Doc, shape: str, span: Span, about) -> Span | None:
+        name, colon = span[:-1], span[-1]
+        if not name[0].text[:1].isupper() or not colon.whitespace_ or not self._opens_a_line(doc, span.start):
+            return None
+        if len(name.text.split()) > self.longest_label_words:
+            return None
+        return span
+
+
+@Language.factory("transcript_label_recognizer",
+                  default_config={"spans_key": "transcript_label", "patterns_file": str(TRANSCRIPT_LABELS_FILE)})
+def make_transcript_label_recognizer(nlp: Language, name: str, spans_key: str, patterns_file: str) -> TranscriptLabelRecognizer:
+    return TranscriptLabelRecognizer(nlp, Path(patterns_file), spans_key)
