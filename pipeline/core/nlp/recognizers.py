@@ -89,6 +89,13 @@ def _as_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
     return span
 
 
+def _write_candidates(doc: Doc, spans_key: str, candidates) -> Doc:
+    """A recognizer's candidates (character offsets and a type) written as the Doc's spans under its key."""
+    found = (_as_span(doc, candidate.start, candidate.end, candidate.entity_type) for candidate in candidates)
+    doc.spans[spans_key] = [span for span in found if span is not None]
+    return doc
+
+
 def name_chars(span: Span) -> tuple[int, int]:
     """The characters of the name a recognizer found (a span's own, unless the name ends inside a token)."""
     return span._.name_chars or (span.start_char, span.end_char)
@@ -102,9 +109,7 @@ class TextRecognizer:
         self.find = find
 
     def __call__(self, doc: Doc) -> Doc:
-        found = (_as_span(doc, candidate.start, candidate.end, candidate.entity_type) for candidate in self.find(doc))
-        doc.spans[self.spans_key] = [span for span in found if span is not None]
-        return doc
+        return _write_candidates(doc, self.spans_key, self.find(doc))
 
 
 @Language.factory("page_furniture_recognizer",
@@ -451,10 +456,7 @@ class ContextRecognizer(TokenPatternRecognizer):
         return {"before": sorted(starts), "after": sorted(ends)}
 
     def __call__(self, doc: Doc) -> Doc:
-        found = (_as_span(doc, candidate.start, candidate.end, candidate.entity_type)
-                 for candidate in self.find(doc, self.context_positions(doc)))
-        doc.spans[self.spans_key] = [span for span in found if span is not None]
-        return doc
+        return _write_candidates(doc, self.spans_key, self.find(doc, self.context_positions(doc)))
 
 
 @Language.factory("context_title_recognizer",
@@ -611,10 +613,7 @@ class TitleCueRecognizer(TokenPatternRecognizer):
                 "described_after": sorted(description_starts)}
 
     def __call__(self, doc: Doc) -> Doc:
-        found = (_as_span(doc, candidate.start, candidate.end, candidate.entity_type)
-                 for candidate in self.find(doc, self.cue_positions(doc)))
-        doc.spans[self.spans_key] = [span for span in found if span is not None]
-        return doc
+        return _write_candidates(doc, self.spans_key, self.find(doc, self.cue_positions(doc)))
 
 
 @Language.factory("cue_title_recognizer",
