@@ -47,9 +47,10 @@ def prepare_instance():
             staged.write_text(PROJECT_INSTANCE_SETTINGS)
             staged.replace(settings)
         instance = DagsterInstance.get()
-        # Each storage creates its tables when first opened: opened here, under the lock.
+        # Each storage creates its tables when first opened (the event log's index in its constructor):
+        # opened here, under the lock, reading nothing more than one run.
         instance.get_runs(limit=1)
-        instance.event_log_storage.get_asset_records()
+        instance.event_log_storage
         instance.schedule_storage
     return instance
 

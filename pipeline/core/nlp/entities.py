@@ -549,13 +549,7 @@ def named_titles(text: str, naming_ends: Sequence[int]) -> list[_Span]:
 def sentence_start(doc, position: int) -> int:
     """Where the parsed sentence holding character ``position`` starts: the one sentence splitter of the
     entity rules is the Doc's own (the parser's, with every paragraph break a start)."""
-    starts = doc.user_data.get("token_starts")
-    if starts is None:
-        starts = doc.user_data["token_starts"] = [token.idx for token in doc]
-    if not starts:
-        return 0
-    at = max(0, bisect.bisect_right(starts, position) - 1)
-    return doc[at].sent.start_char
+    return _token_at(doc, position).sent.start_char if len(doc) else 0
 
 
 # ------------------------------------------------- titles in news of other things
@@ -571,6 +565,7 @@ _MARKED_BY_THE_PAGE = frozenset({"italic_title", "award_list_title"})
 
 
 @functools.lru_cache(maxsize=1)
+@functools.cache
 def _industry_words() -> frozenset[str]:
     """The events stage's words of the trade (``event_patterns.yml``, ``industry_words``): one list of
     what film, TV, music and stage news is about, any part of speech ("premiered", "box office")."""

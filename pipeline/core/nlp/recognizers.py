@@ -355,8 +355,10 @@ class IntroducedPersonRecognizer(TokenPatternRecognizer):
         if shape == "after_role_noun" and before is not None \
                 and (before.tag_ in ("PRP", "MD") or before.pos_ == "AUX" or before.lower_ == "to"):
             return None  # "they host Spain", "will head Dole": after a subject or an auxiliary the job word is a verb
-        cue_end = next(token.i for token in span if token.text[:1].isupper() and token.i > span.start
-                       and doc[token.i - 1].text.islower())
+        cue_end = next((token.i for token in span if token.text[:1].isupper() and token.i > span.start
+                        and doc[token.i - 1].text.islower()), None)
+        if cue_end is None:
+            return None  # no lower-case cue before a capitalised name (the patterns write cues in lower case)
         name = doc[cue_end:span.end]
         if any(token.whitespace_ != " " for token in doc[cue_end - 1:span.end - 1]):
             return None  # glued or across a line: "brother-Jack", "mother\n\nSharon"
